@@ -1,0 +1,32 @@
+package io.flumesentinel.event;
+
+/** Every event-bus address the monitor uses, in one place. */
+public final class Addresses {
+
+  /** Public: every alert transition, one JSON object (Alertmanager alert form) per message. */
+  public static final String ALERTS = "flume.sentinel.alerts";
+
+  /** Public: lifecycle events (registered, started, stopped, deregistered, …) as JSON. */
+  public static final String EVENTS = "flume.sentinel.events";
+
+  /** Internal: {@link NodeChange} and {@link WatchSnapshot} from the ZooKeeper watch. */
+  public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
+
+  /** Internal: {@link ConnectionChange} of the monitor's own ZooKeeper session. */
+  public static final String ZK_CONNECTION = "flume.sentinel.internal.zk.connection";
+
+  /** Internal: {@link Alert} transitions and {@link Reconciliation}s decided by the classifier. */
+  public static final String TRANSITIONS = "flume.sentinel.internal.transitions";
+
+  /** Internal: {@link Delivered} acknowledgements from notifiers back to the alert ledger. */
+  public static final String DELIVERED = "flume.sentinel.internal.delivered";
+
+  private static final String NOTIFY_PREFIX = "flume.sentinel.internal.notify.";
+
+  private Addresses() {}
+
+  /** Internal: the queue of one receiver; messages are {@link Alert}s. */
+  public static String notify(String receiver) {
+    return NOTIFY_PREFIX + receiver;
+  }
+}

@@ -1,0 +1,19 @@
+package io.flumesentinel.event;
+
+/**
+ * The monitor's own ZooKeeper connection changed. While it is not {@link State#CONNECTED}, whether a
+ * node exists is unknown, never "absent".
+ */
+public record ConnectionChange(State state) {
+
+  public enum State {
+    CONNECTED,
+    SUSPENDED,
+    LOST,
+    RECONNECTED;
+
+    public boolean usable() {
+      return this == CONNECTED || this == RECONNECTED;
+    }
+  }
+}

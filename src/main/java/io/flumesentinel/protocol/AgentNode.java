@@ -1,0 +1,80 @@
+package io.flumesentinel.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The data of {@code <root>/agents/<id>}: the agent is registered.
+ *
+ * <p>A supervisor adds {@code crashCount} and {@code lastExit} each time the process it runs ends
+ * unexpectedly, <em>before</em> it removes the live node, so that whoever sees the live node go can read
+ * why. Unknown fields are ignored when reading, so newer writers do not break older monitors.
+ */
+public record AgentNode(
+    String host,
+    String group,
+    Map<String, String> labels,
+    Instant registeredAt,
+    long crashCount,
+    ExitRecord lastExit) {
+
+  public static final String DEFAULT_GROUP = "default";
+
+  public AgentNode {
+    host = host == null || host.isBlank() ? "unknown" : host;
+    group = group == null || group.isBlank() ? DEFAULT_GROUP : group;
+    labels = Map.copyOf(labels == null ? Map.of() : labels);
+  }
+
+  public static AgentNode of(String host, String group, Map<String, String> labels) {
+    return new AgentNode(host, group, labels, Instant.now(), 0, null);
+  }
+
+  /** This node after one more unexpected exit. */
+  public AgentNode withCrash(ExitRecord exit) {
+    return new AgentNode(host, group, labels, registeredAt, crashCount + 1, exit);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json =
+        new JsonObject()
+            .put("host", host)
+            .put("group", group)
+            .put("labels", new JsonObject(new TreeMap<String, Object>(labels)))
+            .put("crashCount", crashCount);
+    if (registeredAt != null) {
+      json.put("registeredAt", registeredAt.toString());
+    }
+    if (lastExit != null) {
+      json.put("lastExit", lastExit.toJson());
+    }
+    return json;
+  }
+
+  public byte[] toBytes() {
+    return Json.bytes(toJson());
+  }
+
+  /**
+   * Reads an agent node.
+   *
+   * @throws NodeDataException saying what is wrong, when the data is not an agent node
+   */
+  public static AgentNode parse(byte[] data) throws NodeDataException {
+    JsonObject json = Json.parse(data, "agent");
+    Long crashCount = Json.number(json, "crashCount", "agent");
+    Object lastExit = json.getValue("lastExit");
+    if (lastExit != null && !(lastExit instanceof JsonObject)) {
+      throw new NodeDataException("agent.lastExit must be an object");
+    }
+    return new AgentNode(
+        Json.string(json, "host", "agent"),
+        Json.string(json, "group", "agent"),
+        Json.labels(json, "labels", "agent"),
+        Json.instant(json, "registeredAt", "agent"),
+        crashCount == null ? 0 : crashCount,
+        lastExit == null ? null : ExitRecord.fromJson((JsonObject) lastExit));
+  }
+}

@@ -1,0 +1,49 @@
+package io.flumesentinel.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * How an agent's process last ended, as recorded by its supervisor.
+ *
+ * @param code the exit code, or {@code null} when a signal ended the process
+ * @param signal the signal name without "SIG" (e.g. {@code KILL}), or {@code null}
+ * @param at when the supervisor saw the exit
+ * @param stderrTail the last lines the process wrote to stderr, possibly empty
+ */
+public record ExitRecord(Integer code, String signal, Instant at, String stderrTail) {
+
+  /** Longest stderr tail kept in a node, so a chatty process cannot bloat the znode. */
+  public static final int MAX_STDERR_TAIL = 4096;
+
+  public ExitRecord {
+    stderrTail = stderrTail == null ? "" : tail(stderrTail, MAX_STDERR_TAIL);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (code != null) {
+      json.put("code", code);
+    }
+    if (signal != null) {
+      json.put("signal", signal);
+    }
+    if (at != null) {
+      json.put("at", at.toString());
+    }
+    return json.put("stderrTail", stderrTail);
+  }
+
+  static ExitRecord fromJson(JsonObject json) throws NodeDataException {
+    Long code = Json.number(json, "code", "lastExit");
+    return new ExitRecord(
+        code == null ? null : code.intValue(),
+        Json.string(json, "signal", "lastExit"),
+        Json.instant(json, "at", "lastExit"),
+        Json.string(json, "stderrTail", "lastExit"));
+  }
+
+  private static String tail(String text, int max) {
+    return text.length() <= max ? text : text.substring(text.length() - max);
+  }
+}

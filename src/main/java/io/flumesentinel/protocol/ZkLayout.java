@@ -1,0 +1,75 @@
+package io.flumesentinel.protocol;
+
+import org.apache.curator.utils.ZKPaths;
+
+/**
+ * Where everything lives under the root znode.
+ *
+ * <pre>
+ * &lt;root&gt;/agents/&lt;id&gt;   PERSISTENT  the agent is registered ({@link AgentNode} JSON)
+ * &lt;root&gt;/live/&lt;id&gt;     EPHEMERAL   the agent is running ({@link LiveNode} JSON)
+ * &lt;root&gt;/alerts/&lt;key&gt;  PERSISTENT  what is firing and what each receiver was sent
+ * </pre>
+ *
+ * A live node without its agent node present is a stop in progress or a deliberate stop; an agent node
+ * without its live node is an agent that is not running.
+ */
+public record ZkLayout(String root) {
+
+  public static final String DEFAULT_ROOT = "/flume-sentinel";
+
+  public ZkLayout {
+    root = normalize(root);
+  }
+
+  public static ZkLayout defaults() {
+    return new ZkLayout(DEFAULT_ROOT);
+  }
+
+  /** Validates and normalizes a root path: absolute, no trailing slash, not "/" itself. */
+  public static String normalize(String root) {
+    if (root == null || root.isBlank()) {
+      throw new IllegalArgumentException("root path is empty");
+    }
+    String trimmed = root.strip();
+    if (!trimmed.startsWith("/")) {
+      throw new IllegalArgumentException("root path '" + root + "' must start with '/'");
+    }
+    while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    if (trimmed.equals("/")) {
+      throw new IllegalArgumentException("root path must not be '/' itself");
+    }
+    try {
+      org.apache.zookeeper.common.PathUtils.validatePath(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("root path '" + root + "' is not a valid znode path: " + e.getMessage());
+    }
+    return trimmed;
+  }
+
+  public String agents() {
+    return root + "/agents";
+  }
+
+  public String live() {
+    return root + "/live";
+  }
+
+  public String alerts() {
+    return root + "/alerts";
+  }
+
+  public String agent(String id) {
+    return ZKPaths.makePath(agents(), AgentId.require(id));
+  }
+
+  public String live(String id) {
+    return ZKPaths.makePath(live(), AgentId.require(id));
+  }
+
+  public String alert(String key) {
+    return ZKPaths.makePath(alerts(), key);
+  }
+}

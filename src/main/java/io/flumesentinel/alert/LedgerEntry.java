@@ -1,0 +1,52 @@
+package io.flumesentinel.alert;
+
+import io.flumesentinel.event.Alert;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One alert in the ledger: its latest transition and, per receiver, the last status that receiver
+ * acknowledged for this incident. Stored as JSON in {@code <root>/alerts/<key>}.
+ */
+final class LedgerEntry {
+
+  static final String FIRING = Alert.Status.FIRING.wire();
+  static final String RESOLVED = Alert.Status.RESOLVED.wire();
+
+  Alert alert;
+  /** Receiver → status it acknowledged for this incident; persisted. */
+  final Map<String, String> sent = new HashMap<>();
+  /** Receivers that were handed this incident since this monitor started; not persisted. */
+  final Set<String> dispatched = new HashSet<>();
+
+  LedgerEntry(Alert alert) {
+    this.alert = alert;
+  }
+
+  boolean sentFiring(String receiver) {
+    return FIRING.equals(sent.get(receiver));
+  }
+
+  /** Whether {@code receiver} may have the firing notice and so is owed the resolved one. */
+  boolean owesResolved(String receiver) {
+    return dispatched.contains(receiver) || sentFiring(receiver);
+  }
+
+  byte[] toBytes() {
+    JsonObject sentJson = new JsonObject();
+    sent.forEach(sentJson::put);
+    return new JsonObject().put("alert", alert.toJson()).put("sent", sentJson).encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static LedgerEntry parse(byte[] data) {
+    JsonObject json = new JsonObject(new String(data, StandardCharsets.UTF_8));
+    LedgerEntry entry = new LedgerEntry(Alert.fromJson(json.getJsonObject("alert")));
+    JsonObject sent = json.getJsonObject("sent", new JsonObject());
+    sent.forEach(e -> entry.sent.put(e.getKey(), String.valueOf(e.getValue())));
+    return entry;
+  }
+}

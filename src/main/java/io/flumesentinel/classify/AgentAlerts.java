@@ -1,0 +1,110 @@
+package io.flumesentinel.classify;
+
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Reason;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.ExitRecord;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Builds the alerts about one agent: labels from its node, annotations that say what happened. */
+public final class AgentAlerts {
+
+  /** The alert name of "the agent is not running when it should be". */
+  public static final String AGENT_DOWN = "FlumeAgentDown";
+
+  private static final Set<String> RESERVED = Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
+
+  private final String generatorUrl;
+
+  public AgentAlerts(String generatorUrl) {
+    this.generatorUrl = generatorUrl;
+  }
+
+  /**
+   * A firing agent-down alert.
+   *
+   * @param agent the agent node, or {@code null} when its data could not be read
+   * @param nodeProblem why the agent node could not be read, or {@code null}
+   */
+  public Alert down(String agentId, AgentNode agent, String nodeProblem, Reason reason, Instant startsAt) {
+    AgentNode known = agent != null ? agent : AgentNode.of(null, null, Map.of());
+    SortedMap<String, String> labels = new TreeMap<>();
+    known.labels().forEach((k, v) -> {
+      if (!RESERVED.contains(k)) {
+        labels.put(k, v);
+      }
+    });
+    labels.put(Alert.ALERTNAME, AGENT_DOWN);
+    labels.put(Alert.AGENT, agentId);
+    labels.put("host", known.host());
+    labels.put("group", known.group());
+    labels.put("severity", reason.severity());
+
+    SortedMap<String, String> annotations = new TreeMap<>();
+    annotations.put("reason", reason.name());
+    ExitRecord exit = reason == Reason.CRASHED ? known.lastExit() : null;
+    annotations.put("summary", summary(agentId, known.host(), reason, exit));
+    annotations.put("description", description(reason));
+    if (exit != null) {
+      if (exit.code() != null) {
+        annotations.put("exitCode", Integer.toString(exit.code()));
+      }
+      if (exit.signal() != null) {
+        annotations.put("signal", exit.signal());
+      }
+      if (!exit.stderrTail().isEmpty()) {
+        annotations.put("stderrTail", exit.stderrTail());
+      }
+      if (exit.at() != null) {
+        annotations.put("exitedAt", exit.at().toString());
+      }
+    }
+    if (known.crashCount() > 0) {
+      annotations.put("crashCount", Long.toString(known.crashCount()));
+    }
+    if (nodeProblem != null) {
+      annotations.put("nodeDataError", nodeProblem);
+    }
+    return new Alert(Alert.Status.FIRING, labels, annotations, startsAt, null, generatorUrl);
+  }
+
+  /** The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED} or {@link Reason#STOPPED}). */
+  public Alert resolved(Alert firing, Reason how, Instant at) {
+    return firing.resolve(at, Map.of("resolution", how.name()));
+  }
+
+  private static String summary(String agentId, String host, Reason reason, ExitRecord exit) {
+    String who = "Flume agent " + agentId + " on " + host;
+    return switch (reason) {
+      case CRASHED -> who + " crashed" + exitText(exit);
+      case SESSION_LOST -> who + " lost its ZooKeeper session";
+      case NOT_RUNNING -> who + " is registered but not running";
+      case STOPPED -> who + " was stopped";
+      case RECOVERED -> who + " is running again";
+    };
+  }
+
+  private static String exitText(ExitRecord exit) {
+    if (exit == null) {
+      return "";
+    }
+    if (exit.signal() != null) {
+      return " (signal " + exit.signal() + ")";
+    }
+    return exit.code() == null ? "" : " (exit code " + exit.code() + ")";
+  }
+
+  private static String description(Reason reason) {
+    return switch (reason) {
+      case CRASHED -> "The agent's process ended unexpectedly; its supervisor recorded the exit.";
+      case SESSION_LOST ->
+          "The agent's live node expired with no crash record: its host, its network or its supervisor is unreachable.";
+      case NOT_RUNNING -> "The agent is registered but has no live node, and no monitor saw it go.";
+      case STOPPED, RECOVERED -> "";
+    };
+  }
+}

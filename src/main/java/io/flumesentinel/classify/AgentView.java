@@ -1,0 +1,81 @@
+package io.flumesentinel.classify;
+
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.NodeData;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.NodeDataException;
+
+/** What the classifier knows of one agent. Used from the classifier's context only. */
+final class AgentView {
+
+  final String id;
+  NodeData agentData;
+  AgentNode agent;
+  String agentProblem;
+  NodeData live;
+  /** The highest crash count an alert has been raised for (or known at start-up): no second alert for it. */
+  long alertedCrashCount;
+  /** The alert this agent has firing now, as the classifier decided it. */
+  Alert firing;
+  long timer = -1;
+
+  AgentView(String id) {
+    this.id = id;
+  }
+
+  void agent(NodeData data) {
+    agentData = data;
+    if (data == null) {
+      agent = null;
+      agentProblem = null;
+      return;
+    }
+    try {
+      agent = AgentNode.parse(data.data());
+      agentProblem = null;
+    } catch (NodeDataException e) {
+      agent = null;
+      agentProblem = e.getMessage();
+    }
+  }
+
+  boolean registered() {
+    return agentData != null;
+  }
+
+  long crashCount() {
+    return agent == null ? 0 : agent.crashCount();
+  }
+
+  /**
+   * Whether the agent node records a crash of the run that {@code removedLive} stood for: the crash
+   * count went up since that live node was created. A live node whose data cannot be read is judged
+   * by time instead: an exit recorded at or after the node's creation.
+   */
+  boolean crashRecordedSince(NodeData removedLive) {
+    if (agent == null || agent.lastExit() == null) {
+      return false;
+    }
+    if (removedLive == null) {
+      return agent.crashCount() > alertedCrashCount;
+    }
+    try {
+      return agent.crashCount() > LiveNode.parse(removedLive.data()).crashCount();
+    } catch (NodeDataException e) {
+      return agent.lastExit().at() != null && agent.lastExit().at().toEpochMilli() >= removedLive.ctime();
+    }
+  }
+
+  /** Crash count the current live node started with, or -1 when unknown. */
+  long liveStartCrashCount() {
+    if (live == null) {
+      return -1;
+    }
+    try {
+      return LiveNode.parse(live.data()).crashCount();
+    } catch (NodeDataException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.flumesentinel.testing;
+
+import io.flumesentinel.Readiness;
+import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.classify.AgentAlerts;
+import io.flumesentinel.classify.ClassifierVerticle;
+import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.ZkWatchVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+
+/**
+ * The watch, the classifier and the ledger against a real ZooKeeper, with one receiver named "test"
+ * that acknowledges everything it is handed (as a webhook answering 200 would).
+ */
+public final class CoreHarness implements AutoCloseable {
+
+  public static final String RECEIVER = "test";
+
+  public final Vertx vertx = Vertx.vertx();
+  public final CuratorFramework client;
+  public final Readiness readiness = new Readiness();
+  /** What the receiver was handed, in order. */
+  public final List<Alert> received = new CopyOnWriteArrayList<>();
+  /** What was published on the public alerts address. */
+  public final List<JsonObject> published = new CopyOnWriteArrayList<>();
+  /** Lifecycle events. */
+  public final List<JsonObject> events = new CopyOnWriteArrayList<>();
+
+  public CoreHarness(String connect, ZkLayout layout, ClassifierConfig classifier) throws Exception {
+    client = Zk.client(connect, Duration.ofSeconds(5));
+    LocalCodec.registerAll(vertx);
+    vertx.eventBus().<Alert>consumer(Addresses.notify(RECEIVER), m -> {
+      received.add(m.body());
+      vertx.eventBus().send(Addresses.DELIVERED, new Delivered(RECEIVER, List.of(m.body())), new DeliveryOptions().setLocalOnly(true));
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> published.add(m.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
+    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
+    vertx.deployVerticle(new AlertLedgerVerticle(async, layout, List.of(RECEIVER), readiness))
+        .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
+            classifier,
+            context -> new ZkAgentNodeReader(async, layout, context, Duration.ofSeconds(5)),
+            new AgentAlerts("http://monitor.test"),
+            Clock.systemUTC())))
+        .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
+        .await(20, TimeUnit.SECONDS);
+  }
+
+  public List<Alert> receivedFor(String agent) {
+    return received.stream().filter(a -> a.agent().equals(agent)).toList();
+  }
+
+  public boolean sawEvent(String type, String agent) {
+    return events.stream().anyMatch(e -> e.getString("type").equals(type) && e.getString("agent").equals(agent));
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    client.close();
+  }
+}

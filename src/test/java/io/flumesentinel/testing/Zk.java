@@ -1,0 +1,33 @@
+package io.flumesentinel.testing;
+
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+/** Real ZooKeeper servers and clients for tests. */
+public final class Zk {
+
+  private Zk() {}
+
+  /** A real ZooKeeper server on a free port with a short tick, so sessions can expire in about a second. */
+  public static TestingServer server() throws Exception {
+    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 100, 1000);
+    return new TestingServer(spec, true);
+  }
+
+  /** A started client with its own session. */
+  public static CuratorFramework client(String connect, Duration sessionTimeout) {
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect)
+            .sessionTimeoutMs((int) sessionTimeout.toMillis())
+            .connectionTimeoutMs(5000)
+            .retryPolicy(new ExponentialBackoffRetry(50, 3))
+            .build();
+    client.start();
+    return client;
+  }
+}

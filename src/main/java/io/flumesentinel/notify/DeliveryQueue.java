@@ -123,10 +123,6 @@ public final class DeliveryQueue {
     return !waiting.isEmpty();
   }
 
-  public boolean hasInFlight() {
-    return !inFlight.isEmpty();
-  }
-
   /** Transitions dropped since creation because the queue was full. */
   public long dropped() {
     return dropped;

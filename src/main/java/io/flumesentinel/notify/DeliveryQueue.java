@@ -37,6 +37,8 @@ public final class DeliveryQueue {
   /** The newest waiting slot of each incident, for collapsing duplicates in O(1). */
   private final Map<Incident, Slot> newestWaiting = new HashMap<>();
   private List<Slot> inFlight = List.of();
+  /** Waiting slots with a newer waiting slot of the same incident: while zero, a full queue skips the scan. */
+  private int superseded;
   private long dropped;
   private long collapsed;
 
@@ -71,11 +73,15 @@ public final class DeliveryQueue {
     }
     Slot slot = new Slot(alert);
     waiting.addLast(slot);
-    newestWaiting.put(incident, slot);
+    if (newestWaiting.put(incident, slot) != null) {
+      superseded++;
+    }
     if (size() <= capacity) {
       return List.of();
     }
-    collapseSuperseded();
+    if (superseded > 0) {
+      collapseSuperseded();
+    }
     return dropOldestWaiting();
   }
 
@@ -91,7 +97,7 @@ public final class DeliveryQueue {
     List<Slot> batch = new ArrayList<>(Math.min(max, waiting.size()));
     while (batch.size() < max && !waiting.isEmpty()) {
       Slot slot = waiting.pollFirst();
-      newestWaiting.remove(Incident.of(slot.alert), slot);
+      forget(slot);
       batch.add(slot);
     }
     inFlight = batch;
@@ -109,7 +115,9 @@ public final class DeliveryQueue {
       Slot slot = inFlight.get(i);
       waiting.addFirst(slot);
       // Anything already waiting for the same incident is newer, so it stays the newest.
-      newestWaiting.putIfAbsent(Incident.of(slot.alert), slot);
+      if (newestWaiting.putIfAbsent(Incident.of(slot.alert), slot) != null) {
+        superseded++;
+      }
     }
     inFlight = List.of();
   }
@@ -143,17 +151,25 @@ public final class DeliveryQueue {
         collapsed++;
       }
     }
+    superseded = 0;
   }
 
   private List<Alert> dropOldestWaiting() {
     List<Alert> drops = new ArrayList<>(1);
     while (size() > capacity && !waiting.isEmpty()) {
       Slot slot = waiting.pollFirst();
-      newestWaiting.remove(Incident.of(slot.alert), slot);
+      forget(slot);
       drops.add(slot.alert);
       dropped++;
     }
     return drops;
+  }
+
+  /** Updates the index for a slot leaving the waiting line from its head. */
+  private void forget(Slot slot) {
+    if (!newestWaiting.remove(Incident.of(slot.alert), slot)) {
+      superseded--;
+    }
   }
 
   private static List<Alert> alerts(List<Slot> slots) {

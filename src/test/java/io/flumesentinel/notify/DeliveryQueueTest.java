@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.flumesentinel.event.Alert;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeliveryQueueTest {
@@ -154,6 +155,26 @@ class DeliveryQueueTest {
 
     assertThat(queue.collapsed()).isEqualTo(1);
     assertThat(queue.takeBatch(10)).containsExactly(b, aResolved, c);
+  }
+
+  @Test
+  void aStormOfNewIncidentsKeepsTheNewestAndCollapsesWhateverIsSuperseded() {
+    DeliveryQueue queue = new DeliveryQueue(100);
+    int drops = 0;
+    for (int i = 0; i < 1000; i++) {
+      Alert alert = firing("agent-" + i % 300, i / 300);
+      drops += queue.offer(alert).size();
+      if (i % 7 == 0) {
+        drops += queue.offer(resolved(alert)).size();
+      }
+    }
+
+    List<Alert> held = queue.takeBatch(1000);
+    assertThat(held).hasSize(100);
+    assertThat(queue.dropped()).isEqualTo(drops);
+    assertThat(held).doesNotHaveDuplicates();
+    assertThat(held.stream().map(alert -> alert.key() + alert.startsAt())).doesNotHaveDuplicates();
+    assertThat(held.get(held.size() - 1).agent()).isEqualTo("agent-" + 999 % 300);
   }
 
   @Test

@@ -45,7 +45,8 @@ final class ConfigChecks {
     }
     if (uri.getRawUserInfo() != null) {
       // The config file is committed and shared; credentials belong in the environment.
-      throw new ConfigException(key, "URL must not contain credentials (user:password@); secrets never come from the config file");
+      throw new ConfigException(
+          key, "URL must not contain credentials (user:password@); secrets never come from the config file");
     }
     return url;
   }

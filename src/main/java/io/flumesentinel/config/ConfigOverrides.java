@@ -18,10 +18,6 @@ public record ConfigOverrides(String zkConnect, String root, Integer httpPort, L
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
   }
 
-  public static ConfigOverrides none() {
-    return new ConfigOverrides(null, null, null, List.of(), null);
-  }
-
   public MonitorConfig applyTo(MonitorConfig config) {
     ZkConfig zk = config.zookeeper();
     if (zkConnect != null) {

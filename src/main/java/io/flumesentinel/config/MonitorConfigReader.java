@@ -135,6 +135,7 @@ final class MonitorConfigReader {
     backoff.allowOnly(Set.of("initialMs", "maxMs", "multiplier", "jitter"));
     BackoffConfig defaults = BackoffConfig.defaults();
     long initial = backoff.integer("initialMs", defaults.initial().toMillis(), 1, MAX_WAIT_MS);
+    // A large initialMs with maxMs omitted means "no growth", not an error about a key never written.
     long max = backoff.integer("maxMs", Math.max(initial, defaults.max().toMillis()), 1, MAX_WAIT_MS);
     if (max < initial) {
       throw new ConfigException(backoff.key("maxMs"), "must be at least initialMs (" + initial + "), got " + max);

@@ -42,7 +42,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     requestTimeoutMs: 5000
  *     maxBatch: 500                 # at least 1
  *     queueCapacity: 10000          # at least maxBatch
- *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier >= 1, 0 <= jitter < 1
+ *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
  * </pre>
  */
 public final class ConfigLoader {

@@ -1,0 +1,119 @@
+package io.flumesentinel.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads the monitor's YAML file into a validated {@link MonitorConfig}.
+ *
+ * <p>Every problem is a {@link ConfigException} whose message is one line naming the full key path
+ * ({@code receivers[1].urls[0]: ...}) or, for an unreadable or malformed file, the file itself. Unknown
+ * keys are errors, so a typo never silently falls back to a default. Absent keys take the defaults of
+ * the config records. Secrets never come from this file.
+ *
+ * <pre>
+ * zookeeper:
+ *   connect: "zk1:2181,zk2:2181"   # omit or empty: start an embedded ZooKeeper (try-out only)
+ *   root: /flume-sentinel           # protocol root znode
+ *   sessionTimeoutMs: 15000         # 1000..600000
+ *   connectionTimeoutMs: 5000       # 1..sessionTimeoutMs
+ *   embedded: { port: 2181, dataDir: ./data/zookeeper }   # used only when connect is empty
+ * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
+ * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
+ * classifier: { graceMs: 0, startTimeoutMs: 60000 }
+ * receivers:
+ *   - name: ops                     # [A-Za-z0-9_-]+, unique
+ *     type: webhook                 # the only type for now (the default)
+ *     urls: [ "http://alertmanager:9093/api/v1/alerts-webhook", "http://backup:9093/hook" ]   # failover, in order
+ *     connectTimeoutMs: 2000
+ *     requestTimeoutMs: 5000
+ *     maxBatch: 500                 # at least 1
+ *     queueCapacity: 10000          # at least maxBatch
+ *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
+ * </pre>
+ */
+public final class ConfigLoader {
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+
+  private ConfigLoader() {}
+
+  /** Loads and validates {@code file}. */
+  public static MonitorConfig load(Path file) {
+    return parse(read(file), file.toString());
+  }
+
+  /** Loads {@code file} (defaults when {@code null}) and then applies the command-line overrides. */
+  public static MonitorConfig load(Path file, ConfigOverrides overrides) {
+    MonitorConfig config = file == null ? MonitorConfig.defaults() : load(file);
+    return overrides.applyTo(config);
+  }
+
+  /**
+   * Validates YAML text.
+   *
+   * @param origin names the text in syntax errors, usually the file name
+   */
+  public static MonitorConfig parse(String yaml, String origin) {
+    JsonNode document;
+    try {
+      document = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(origin, syntaxError(e));
+    }
+    return MonitorConfigReader.read(YamlSection.root(document, origin));
+  }
+
+  private static String read(Path file) {
+    String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(name, "is a directory, not a config file");
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(name, "config file not found");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(name, "cannot read the config file: permission denied");
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(name, "the config file is not UTF-8 text");
+    } catch (IOException e) {
+      throw new ConfigException(name, "cannot read the config file: " + e.getMessage());
+    }
+  }
+
+  /** "YAML syntax error at line 3, column 7: <what the parser expected>", on one line. */
+  private static String syntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      // SnakeYAML's own problem and mark point at the offending token; Jackson's location and
+      // message describe the enclosing construct ("while parsing a flow sequence").
+      Mark mark = yaml.getProblemMark();
+      return syntaxError(mark.getLine() + 1, mark.getColumn() + 1, yaml.getProblem());
+    }
+    JsonLocation location = e.getLocation();
+    return syntaxError(
+        location == null ? -1 : location.getLineNr(), location == null ? -1 : location.getColumnNr(), e.getOriginalMessage());
+  }
+
+  private static String syntaxError(int line, int column, String problem) {
+    String firstLine = problem == null
+        ? ""
+        : problem.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+    String where = line < 1 ? "" : " at line " + line + ", column " + column;
+    return "YAML syntax error" + where + ": " + (firstLine.isEmpty() ? "malformed document" : firstLine);
+  }
+}

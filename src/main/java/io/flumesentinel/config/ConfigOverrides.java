@@ -1,0 +1,62 @@
+package io.flumesentinel.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Values given on the command line, which win over the config file. {@code null} (or an empty list)
+ * means "not given". Problems are reported with the option name as the key, e.g. {@code --http-port}.
+ *
+ * @param zkConnect ZooKeeper connect string; blank selects the embedded server
+ * @param webhooks one entry per receiver, each a comma-separated list of failover URLs; when any is
+ *     given they replace the receivers of the file and are named {@code webhook-1}, {@code webhook-2}, …
+ */
+public record ConfigOverrides(String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
+
+  public ConfigOverrides {
+    webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+  }
+
+  public MonitorConfig applyTo(MonitorConfig config) {
+    ZkConfig zk = config.zookeeper();
+    if (zkConnect != null) {
+      zk = zk.withConnect(ConfigChecks.connectString("--zk", zkConnect));
+    }
+    if (root != null) {
+      zk = new ZkConfig(
+          zk.connect(),
+          ConfigChecks.root("--root", root),
+          zk.sessionTimeout(),
+          zk.connectionTimeout(),
+          zk.embeddedPort(),
+          zk.embeddedDataDir());
+    }
+    HttpConfig http = config.http();
+    if (httpPort != null) {
+      http = new HttpConfig(http.host(), ConfigChecks.port("--http-port", httpPort));
+    }
+    ClassifierConfig classifier = config.classifier();
+    if (graceMs != null) {
+      long grace = ConfigChecks.inRange("--grace-ms", graceMs, 0, 86_400_000);
+      classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
+    }
+    List<WebhookReceiverConfig> receivers = webhooks.isEmpty() ? config.receivers() : webhookReceivers();
+    return new MonitorConfig(zk, http, classifier, receivers, config.externalUrl());
+  }
+
+  private List<WebhookReceiverConfig> webhookReceivers() {
+    List<WebhookReceiverConfig> receivers = new ArrayList<>();
+    for (String value : webhooks) {
+      List<String> urls = new ArrayList<>();
+      for (String url : value.split(",", -1)) {
+        if (url.isBlank()) {
+          throw new ConfigException("--webhook", "empty URL in " + ConfigChecks.quote(value));
+        }
+        urls.add(ConfigChecks.httpUrl("--webhook", url));
+      }
+      receivers.add(WebhookReceiverConfig.of("webhook-" + (receivers.size() + 1), urls));
+    }
+    return receivers;
+  }
+}

@@ -1,0 +1,110 @@
+package io.flumesentinel.zk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
+
+/**
+ * A real, single ZooKeeper 3.9 server inside this JVM, for the one-command try-out and for tests.
+ *
+ * <p>It listens on the loopback interface only, so agents on other hosts cannot reach it, and it is
+ * not replicated: when this JVM stops, every session and ephemeral node is gone. Snapshots go to
+ * {@code <dataDir>/data} and transaction logs to {@code <dataDir>/log}, so registrations survive a
+ * restart with the same directory. Callers must log {@link #banner()} when they start it. Never use it
+ * in production; configure {@code zookeeper.connect} instead.
+ */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+
+  public static final int TICK_TIME_MS = 2000;
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  /** Per client IP; every client of a loopback server shares one IP, so the default of 60 is too low. */
+  private static final int MAX_CLIENT_CONNECTIONS = 10_000;
+
+  private final ServerCnxnFactory connections;
+  private final FileTxnSnapLog storage;
+  private final Path dataDir;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedZooKeeper(ServerCnxnFactory connections, FileTxnSnapLog storage, Path dataDir) {
+    this.connections = connections;
+    this.storage = storage;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts a server on {@code 127.0.0.1:port} (0 picks a free port) and returns once it accepts
+   * connections.
+   *
+   * @throws IOException when the directories cannot be created or the port is taken
+   */
+  public static EmbeddedZooKeeper start(int port, Path dataDir) throws IOException, InterruptedException {
+    Path snapshots = Files.createDirectories(dataDir.resolve("data"));
+    Path transactionLogs = Files.createDirectories(dataDir.resolve("log"));
+    FileTxnSnapLog storage = new FileTxnSnapLog(transactionLogs.toFile(), snapshots.toFile());
+    ServerCnxnFactory connections = null;
+    try {
+      ZooKeeperServer server = new ZooKeeperServer(storage, TICK_TIME_MS, "");
+      // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients reach less reliably.
+      InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
+      try {
+        connections = ServerCnxnFactory.createFactory(address, MAX_CLIENT_CONNECTIONS);
+      } catch (IOException e) {
+        throw new IOException("cannot listen on " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
+      }
+      connections.startup(server);
+      return new EmbeddedZooKeeper(connections, storage, dataDir);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      if (connections != null) {
+        connections.shutdown();
+      }
+      storage.close();
+      throw e;
+    }
+  }
+
+  /** The address the server listens on; always a loopback address. */
+  public InetSocketAddress address() {
+    return connections.getLocalAddress();
+  }
+
+  /** {@code 127.0.0.1:<port>}, for a ZooKeeper or Curator client. */
+  public String connectString() {
+    return LOOPBACK + ":" + connections.getLocalPort();
+  }
+
+  /** The warning to log, as one multi-line message, whenever the monitor relies on this server. */
+  public String banner() {
+    String line = "*".repeat(78);
+    return String.join(
+        System.lineSeparator(),
+        line,
+        "*  EMBEDDED ZooKeeper listening on " + connectString() + ", data in " + dataDir,
+        "*  For trying out only: it runs inside this monitor and dies with it, it is not",
+        "*  replicated, and only agents on this host can reach it.",
+        "*  For production, configure zookeeper.connect (or --zk) with a ZooKeeper ensemble.",
+        line);
+  }
+
+  /** Stops the server and releases the port and the files; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    // Shutting the connection factory down also shuts its ZooKeeperServer down.
+    connections.shutdown();
+    try {
+      storage.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing the embedded ZooKeeper's files in " + dataDir, e);
+    }
+  }
+}

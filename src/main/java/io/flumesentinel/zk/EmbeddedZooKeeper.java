@@ -46,12 +46,20 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * @throws IOException when the directories cannot be created or the port is taken
    */
   public static EmbeddedZooKeeper start(int port, Path dataDir) throws IOException, InterruptedException {
+    return start(port, dataDir, TICK_TIME_MS);
+  }
+
+  /**
+   * As {@link #start(int, Path)} with another tick: sessions may be as short as two ticks, so tests and
+   * benchmarks that expire sessions on purpose use a short one.
+   */
+  public static EmbeddedZooKeeper start(int port, Path dataDir, int tickTimeMs) throws IOException, InterruptedException {
     Path snapshots = Files.createDirectories(dataDir.resolve("data"));
     Path transactionLogs = Files.createDirectories(dataDir.resolve("log"));
     FileTxnSnapLog storage = new FileTxnSnapLog(transactionLogs.toFile(), snapshots.toFile());
     ServerCnxnFactory connections = null;
     try {
-      ZooKeeperServer server = new ZooKeeperServer(storage, TICK_TIME_MS, "");
+      ZooKeeperServer server = new ZooKeeperServer(storage, tickTimeMs, "");
       // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients reach less reliably.
       InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
       try {

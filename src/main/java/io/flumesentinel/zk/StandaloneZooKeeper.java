@@ -16,13 +16,18 @@ public final class StandaloneZooKeeper {
   private StandaloneZooKeeper() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length != 2 || !args[0].matches("[0-9]{1,5}") || Integer.parseInt(args[0]) > 65_535) {
-      System.err.println("usage: " + StandaloneZooKeeper.class.getName() + " <port 0-65535> <dataDir>");
+    if (args.length < 2
+        || args.length > 3
+        || !args[0].matches("[0-9]{1,5}")
+        || Integer.parseInt(args[0]) > 65_535
+        || (args.length == 3 && !args[2].matches("[1-9][0-9]{0,5}"))) {
+      System.err.println("usage: " + StandaloneZooKeeper.class.getName() + " <port 0-65535> <dataDir> [tickTimeMs]");
       System.exit(2);
     }
     EmbeddedZooKeeper server;
     try {
-      server = EmbeddedZooKeeper.start(Integer.parseInt(args[0]), Path.of(args[1]));
+      int tickTime = args.length == 3 ? Integer.parseInt(args[2]) : EmbeddedZooKeeper.TICK_TIME_MS;
+      server = EmbeddedZooKeeper.start(Integer.parseInt(args[0]), Path.of(args[1]), tickTime);
     } catch (Exception e) {
       System.err.println("ZooKeeper failed to start: " + e.getMessage());
       System.exit(1);

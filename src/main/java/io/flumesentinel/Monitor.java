@@ -1,0 +1,152 @@
+package io.flumesentinel;
+
+import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.classify.AgentAlerts;
+import io.flumesentinel.classify.ClassifierVerticle;
+import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.MonitorConfig;
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.http.HealthVerticle;
+import io.flumesentinel.notify.webhook.WebhookNotifierVerticle;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.EmbeddedZooKeeper;
+import io.flumesentinel.zk.ZkWatchVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running monitor: the ZooKeeper client (and the embedded server when none is configured), Vert.x,
+ * and the verticles, deployed consumers first so that nothing is published before someone listens:
+ * health, notifiers, ledger, classifier, and last the watch that starts the flow.
+ */
+public final class Monitor implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Monitor.class);
+
+  private final EmbeddedZooKeeper embedded;
+  private final CuratorFramework client;
+  private final Vertx vertx;
+  private final Readiness readiness;
+  private final HealthVerticle health;
+  private final String zkConnect;
+
+  private Monitor(
+      EmbeddedZooKeeper embedded, CuratorFramework client, Vertx vertx, Readiness readiness, HealthVerticle health, String zkConnect) {
+    this.embedded = embedded;
+    this.client = client;
+    this.vertx = vertx;
+    this.readiness = readiness;
+    this.health = health;
+    this.zkConnect = zkConnect;
+  }
+
+  /** Starts a monitor and returns once every verticle is deployed (not necessarily ready). */
+  public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
+    ZkConfig zk = config.zookeeper();
+    EmbeddedZooKeeper embedded = null;
+    String connect = zk.connect();
+    if (zk.embedded()) {
+      embedded = EmbeddedZooKeeper.start(zk.embeddedPort(), zk.embeddedDataDir());
+      connect = embedded.connectString();
+      log.warn(embedded.banner());
+    }
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect)
+            .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
+            .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
+            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
+            .build();
+    client.start();
+    Vertx vertx = Vertx.vertx();
+    LocalCodec.registerAll(vertx);
+    Readiness readiness = new Readiness();
+    ZkLayout layout = zk.layout();
+    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
+
+    Map<String, WebhookNotifierVerticle> notifiers = new LinkedHashMap<>();
+    for (WebhookReceiverConfig receiver : config.receivers()) {
+      notifiers.put(receiver.name(), new WebhookNotifierVerticle(receiver, config.externalUrl()));
+    }
+    HealthVerticle health = new HealthVerticle(config.http(), readiness, () -> status(readiness, notifiers));
+    List<String> receivers = List.copyOf(notifiers.keySet());
+    Duration readTimeout = zk.sessionTimeout().plus(zk.connectionTimeout());
+
+    Future<?> deployed = vertx.deployVerticle(health);
+    for (WebhookNotifierVerticle notifier : notifiers.values()) {
+      deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
+    }
+    Monitor monitor = new Monitor(embedded, client, vertx, readiness, health, connect);
+    try {
+      deployed
+          .compose(id -> vertx.deployVerticle(new AlertLedgerVerticle(async, layout, receivers, readiness)))
+          .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
+              config.classifier(),
+              context -> new ZkAgentNodeReader(async, layout, context, readTimeout),
+              new AgentAlerts(config.externalUrl()),
+              clock)))
+          .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
+          .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      monitor.close();
+      throw e;
+    }
+    log.info(
+        "Monitoring {}{} with {} receiver(s); health on port {}",
+        connect, layout.root(), receivers.size(), health.actualPort());
+    return monitor;
+  }
+
+  private static JsonObject status(Readiness readiness, Map<String, WebhookNotifierVerticle> notifiers) {
+    JsonObject receivers = new JsonObject();
+    notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
+    return new JsonObject()
+        .put("ready", readiness.ready())
+        .put("waitingFor", readiness.waitingFor())
+        .put("receivers", receivers);
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public int httpPort() {
+    return health.actualPort();
+  }
+
+  public String zkConnect() {
+    return zkConnect;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    client.close();
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

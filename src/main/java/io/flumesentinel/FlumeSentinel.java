@@ -29,7 +29,14 @@ public final class FlumeSentinel implements Runnable {
       System.setProperty(
           "vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     }
-    int status = commandLine(new MonitorBootstrap()).execute(args);
+    int status;
+    try {
+      status = commandLine(new MonitorBootstrap()).execute(args);
+    } catch (Throwable fatal) {
+      // An Error escaping start-up (a missing class, no memory) must not leave a half-started JVM behind.
+      System.err.println("flume-sentinel: " + fatal);
+      status = 1;
+    }
     // On success the launched service's threads keep running; exiting here would stop it.
     if (status != 0) {
       System.exit(status);

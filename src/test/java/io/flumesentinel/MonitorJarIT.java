@@ -86,6 +86,8 @@ class MonitorJarIT {
     if (monitor != null) {
       int exit = monitor.stop(Duration.ofSeconds(15));
       assertThat(exit).as("monitor exit code after SIGTERM").isIn(0, 143);
+      assertThat(monitor.output()).as("monitor log").noneMatch(line -> line.contains("has been blocked"));
+      assertThat(monitor.output()).as("monitor log").anyMatch(line -> line.contains("Stopping the monitor"));
     }
     if (client != null) {
       client.close();

@@ -53,6 +53,11 @@ class StormBench {
 
   @Test
   void sessionClosedToEveryAgentAlerted() throws Exception {
+    // One unmeasured storm of each design first, so that neither is measured with cold JIT and caches.
+    Storm warmMonitor = monitorStorm(0);
+    double warmNaive = naiveStorm(0);
+    report.line("warm-up agents=" + AGENTS + " monitor=" + BenchReport.ms(warmMonitor.millis) + "ms"
+        + " naive=" + BenchReport.ms(warmNaive) + "ms (not counted)");
     double[] ours = new double[RUNS];
     double[] naive = new double[RUNS];
     for (int run = 1; run <= RUNS; run++) {
@@ -60,7 +65,8 @@ class StormBench {
       ours[run - 1] = monitor.millis;
       naive[run - 1] = naiveStorm(run);
       report.line("run=" + run + " agents=" + AGENTS
-          + " monitor=" + BenchReport.ms(monitor.millis) + "ms (" + monitor.requests + " webhook requests)"
+          + " monitor=" + BenchReport.ms(monitor.millis) + "ms (first alert " + BenchReport.ms(monitor.firstMillis)
+          + "ms, " + monitor.requests + " webhook requests)"
           + " naive=" + BenchReport.ms(naive[run - 1]) + "ms"
           + " ratio=" + BenchReport.ms(naive[run - 1] / monitor.millis));
     }
@@ -72,7 +78,8 @@ class StormBench {
         + " " + BenchReport.goal("monitor median", oursMedian, 500, "ms"));
   }
 
-  private record Storm(double millis, long requests) {}
+  /** Session closed → first and last firing alert received, and the requests that carried them. */
+  private record Storm(double firstMillis, double millis, long requests) {}
 
   /** The monitor: session closed → firing alerts for all agents received. */
   private Storm monitorStorm(int run) throws Exception {
@@ -85,8 +92,9 @@ class StormBench {
       long requestsBefore = receiver.requests();
       long t0 = System.nanoTime();
       liveSession.close();
-      long lastArrived = everyAlert.get(STORM_WITHIN_MS, TimeUnit.MILLISECONDS);
-      return new Storm(BenchReport.ms(lastArrived - t0), receiver.requests() - requestsBefore);
+      var arrivals = everyAlert.get(STORM_WITHIN_MS, TimeUnit.MILLISECONDS);
+      return new Storm(
+          BenchReport.ms(arrivals.first() - t0), BenchReport.ms(arrivals.last() - t0), receiver.requests() - requestsBefore);
     }
   }
 

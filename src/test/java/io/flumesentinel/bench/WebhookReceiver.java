@@ -46,11 +46,16 @@ final class WebhookReceiver implements AutoCloseable {
     return firstFiring.computeIfAbsent(agent, a -> new CompletableFuture<>());
   }
 
-  /** Completes with the arrival time of the request that brought the last of these agents' firing alerts. */
-  CompletableFuture<Long> allFiring(Collection<String> agents) {
+  /** When the first and the last of a set of agents' firing alerts arrived (nanoTime). */
+  record Arrivals(long first, long last) {}
+
+  /** Completes once every one of these agents' firing alerts has arrived. */
+  CompletableFuture<Arrivals> allFiring(Collection<String> agents) {
     List<CompletableFuture<Long>> each = agents.stream().map(this::firing).toList();
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-        .thenApply(done -> each.stream().mapToLong(CompletableFuture::join).max().orElseThrow());
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      var arrivals = each.stream().mapToLong(CompletableFuture::join).summaryStatistics();
+      return new Arrivals(arrivals.getMin(), arrivals.getMax());
+    });
   }
 
   /** Requests received so far, whatever they carried. */

@@ -1,0 +1,107 @@
+package io.flumesentinel.bench;
+
+import io.flumesentinel.FlumeSentinel;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The monitor as operators run it: {@code FlumeSentinel monitor ...} in a JVM of its own. Measures how
+ * long the process takes to answer 200 on {@code /health/ready}, and the heap it holds after a full GC.
+ */
+final class MonitorProcess implements AutoCloseable {
+
+  private static final long POLL_MS = 20;
+  private static final long READY_WITHIN_MS = 60_000;
+  /** G1's {@code GC.heap_info}: "garbage-first heap   total 262144K, used 23456K [...". */
+  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  private final Process process;
+  private final long startedNanos;
+  private final int httpPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private MonitorProcess(Process process, long startedNanos, int httpPort) {
+    this.process = process;
+    this.startedNanos = startedNanos;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts the monitor of {@code root}; its output goes to {@code log}. */
+  static MonitorProcess start(String zkConnect, String root, String webhookUrl, Path log) throws IOException {
+    int port = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(JvmProcess.command(FlumeSentinel.class, "monitor",
+                "--zk", zkConnect, "--root", root, "--http-port", Integer.toString(port), "--webhook", webhookUrl))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    long started = System.nanoTime();
+    return new MonitorProcess(builder.start(), started, port);
+  }
+
+  /** A port nothing listens on now; the monitor binds it a moment later. */
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Polls {@code /health/ready} until it answers 200; returns milliseconds since the process was started. */
+  double awaitReadyMillis() throws Exception {
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+        .timeout(Duration.ofSeconds(1))
+        .build();
+    long deadline = startedNanos + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("monitor exited with " + process.exitValue() + " before it was ready");
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return BenchReport.ms(System.nanoTime() - startedNanos);
+        }
+      } catch (IOException notListeningYet) {
+        // The HTTP port opens only once the monitor has started its health verticle.
+      }
+      Thread.sleep(POLL_MS);
+    }
+    throw new IllegalStateException("monitor not ready within " + READY_WITHIN_MS + " ms");
+  }
+
+  /** Forces a full GC in the monitor ({@code jcmd GC.run}) and returns the heap in use after it, in MB. */
+  double heapAfterGcMegabytes() throws Exception {
+    jcmd("GC.run");
+    String heapInfo = jcmd("GC.heap_info");
+    Matcher used = HEAP_USED.matcher(heapInfo);
+    if (!used.find()) {
+      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + heapInfo);
+    }
+    return Long.parseLong(used.group(1)) / 1024.0;
+  }
+
+  private String jcmd(String command) throws Exception {
+    Process jcmd = new ProcessBuilder(JvmProcess.tool("jcmd"), Long.toString(process.pid()), command)
+        .redirectErrorStream(true)
+        .start();
+    byte[] output = jcmd.getInputStream().readAllBytes();
+    if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      JvmProcess.stop(jcmd);
+      throw new IllegalStateException("jcmd " + command + " failed: " + new String(output, StandardCharsets.UTF_8));
+    }
+    return new String(output, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    JvmProcess.stop(process);
+  }
+}

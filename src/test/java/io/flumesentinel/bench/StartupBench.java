@@ -1,0 +1,72 @@
+package io.flumesentinel.bench;
+
+import io.flumesentinel.testing.Zk;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The monitor started from its command line, in a JVM of its own, against 10,000 running agents: the
+ * time from process start to the first 200 on {@code /health/ready} (goal: under 3 s), and the heap in
+ * use after a full GC once ready (goal: under 128 MB).
+ */
+@Tag("bench")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StartupBench {
+
+  private static final int AGENTS = 10_000;
+  private static final int RUNS = 3;
+  private static final String ROOT = "/bench-startup";
+
+  private final BenchReport report = new BenchReport("startup");
+  private ZooKeeperProcess zooKeeper;
+  private WebhookReceiver receiver;
+  private CuratorFramework agentSide;
+
+  @BeforeAll
+  void start() throws Exception {
+    zooKeeper = ZooKeeperProcess.start();
+    receiver = WebhookReceiver.start();
+    agentSide = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (agentSide != null) {
+      agentSide.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
+    }
+  }
+
+  @Test
+  void processStartToReadyAndHeap() throws Exception {
+    AgentFleet fleet = AgentFleet.of(ROOT, "agent", AGENTS);
+    fleet.register(agentSide);
+    fleet.goLive(agentSide);
+    double[] readyMillis = new double[RUNS];
+    double[] heapMegabytes = new double[RUNS];
+    for (int run = 1; run <= RUNS; run++) {
+      Path log = Path.of(System.getProperty("basedir", "."), "target", "bench-startup-monitor-" + run + ".log");
+      try (MonitorProcess monitor = MonitorProcess.start(zooKeeper.connectString(), ROOT, receiver.url(), log)) {
+        readyMillis[run - 1] = monitor.awaitReadyMillis();
+        heapMegabytes[run - 1] = monitor.heapAfterGcMegabytes();
+      }
+      report.line("run=" + run + " agents=" + AGENTS + " timeToReady=" + BenchReport.ms(readyMillis[run - 1]) + "ms"
+          + " heapAfterGc=" + BenchReport.ms(heapMegabytes[run - 1]) + "MB");
+    }
+    double readyMedian = BenchReport.median(readyMillis);
+    double heapMedian = BenchReport.median(heapMegabytes);
+    report.line("median timeToReady=" + BenchReport.ms(readyMedian) + "ms heapAfterGc=" + BenchReport.ms(heapMedian) + "MB "
+        + BenchReport.goal("timeToReady", readyMedian, 3000, "ms") + "; " + BenchReport.goal("heapAfterGc", heapMedian, 128, "MB"));
+  }
+}

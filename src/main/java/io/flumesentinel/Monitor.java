@@ -39,16 +39,16 @@ public final class Monitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Monitor.class);
 
   private final EmbeddedZooKeeper embedded;
-  private final CuratorFramework client;
+  private final List<CuratorFramework> clients;
   private final Vertx vertx;
   private final Readiness readiness;
   private final HealthVerticle health;
   private final String zkConnect;
 
   private Monitor(
-      EmbeddedZooKeeper embedded, CuratorFramework client, Vertx vertx, Readiness readiness, HealthVerticle health, String zkConnect) {
+      EmbeddedZooKeeper embedded, List<CuratorFramework> clients, Vertx vertx, Readiness readiness, HealthVerticle health, String zkConnect) {
     this.embedded = embedded;
-    this.client = client;
+    this.clients = clients;
     this.vertx = vertx;
     this.readiness = readiness;
     this.health = health;
@@ -65,19 +65,16 @@ public final class Monitor implements AutoCloseable {
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
-    CuratorFramework client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connect)
-            .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
-            .build();
-    client.start();
+    CuratorFramework client = curator(connect, zk);
+    // The ledger writes on a session of its own: ZooKeeper answers a session's reads only after its
+    // earlier writes are committed, and the classifier's reads must not wait behind the ledger's fsyncs.
+    CuratorFramework ledgerClient = curator(connect, zk);
     Vertx vertx = Vertx.vertx();
     LocalCodec.registerAll(vertx);
     Readiness readiness = new Readiness();
     ZkLayout layout = zk.layout();
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
+    AsyncCuratorFramework ledgerZk = AsyncCuratorFramework.wrap(ledgerClient);
 
     Map<String, WebhookNotifierVerticle> notifiers = new LinkedHashMap<>();
     for (WebhookReceiverConfig receiver : config.receivers()) {
@@ -91,10 +88,10 @@ public final class Monitor implements AutoCloseable {
     for (WebhookNotifierVerticle notifier : notifiers.values()) {
       deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
     }
-    Monitor monitor = new Monitor(embedded, client, vertx, readiness, health, connect);
+    Monitor monitor = new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);
     try {
       deployed
-          .compose(id -> vertx.deployVerticle(new AlertLedgerVerticle(async, layout, receivers, readiness)))
+          .compose(id -> vertx.deployVerticle(new AlertLedgerVerticle(ledgerZk, layout, receivers, readiness)))
           .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
               config.classifier(),
               context -> new ZkAgentNodeReader(async, layout, context, readTimeout),
@@ -110,6 +107,18 @@ public final class Monitor implements AutoCloseable {
         "Monitoring {}{} with {} receiver(s); health on port {}",
         connect, layout.root(), receivers.size(), health.actualPort());
     return monitor;
+  }
+
+  private static CuratorFramework curator(String connect, ZkConfig zk) {
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect)
+            .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
+            .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
+            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
+            .build();
+    client.start();
+    return client;
   }
 
   private static JsonObject status(Readiness readiness, Map<String, WebhookNotifierVerticle> notifiers) {
@@ -144,7 +153,7 @@ public final class Monitor implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Vert.x did not close cleanly: {}", e.toString());
     }
-    client.close();
+    clients.forEach(CuratorFramework::close);
     if (embedded != null) {
       embedded.close();
     }

@@ -7,7 +7,7 @@ import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkLayout;
-import io.flumesentinel.zk.ZkKeyedWriter;
+import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,7 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.EnumSet;
 import java.util.concurrent.CompletionException;
+import org.apache.curator.x.async.api.CreateOption;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -37,13 +39,18 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AlertLedgerVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /**
+   * At most one ledger transaction per this interval: a storm's thousands of updates become a few
+   * writes, at the cost of this much more time in which a monitor killed mid-storm resends a notice.
+   */
+  private static final java.time.Duration WRITE_INTERVAL = java.time.Duration.ofMillis(100);
 
   private final AsyncCuratorFramework zk;
   private final ZkLayout layout;
   private final List<String> receivers;
   private final Readiness readiness;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
-  private ZkKeyedWriter writer;
+  private ZkBatchWriter writer;
 
   public AlertLedgerVerticle(AsyncCuratorFramework zk, ZkLayout layout, List<String> receivers, Readiness readiness) {
     this.zk = zk;
@@ -54,8 +61,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    writer = new ZkKeyedWriter(zk, context);
-    return load().compose(loaded -> {
+    return load().compose(stored -> {
+      writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL);
       readiness.ledgerLoaded();
       log.info("Alert ledger: {} alerts on record", entries.size());
       var transitions = vertx.eventBus().consumer(Addresses.TRANSITIONS, m -> {
@@ -80,25 +87,37 @@ public final class AlertLedgerVerticle extends VerticleBase {
     return entries.size();
   }
 
-  private Future<Void> load() {
-    return Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context)
-        .recover(error -> isNoNode(error) ? Future.succeededFuture(List.of()) : Future.failedFuture(error))
+  /** Reads every alert on record; completes with the paths that exist. */
+  private Future<Set<String>> load() {
+    Set<String> stored = new HashSet<>();
+    return Future.fromCompletionStage(
+            zk.create().withOptions(EnumSet.of(CreateOption.createParentsIfNeeded)).forPath(layout.alerts()), context)
+        .recover(error -> isCode(error, KeeperException.Code.NODEEXISTS) ? Future.succeededFuture() : Future.failedFuture(error))
+        .compose(created -> Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context))
         .compose(children -> {
           List<Future<Void>> reads = new ArrayList<>();
           for (String child : children) {
-            reads.add(Future.fromCompletionStage(zk.getData().forPath(layout.alert(child)), context)
+            String path = layout.alert(child);
+            stored.add(path);
+            reads.add(Future.fromCompletionStage(zk.getData().forPath(path), context)
                 .map(data -> {
                   try {
                     LedgerEntry entry = LedgerEntry.parse(data);
                     entries.put(entry.alert.key(), entry);
                   } catch (RuntimeException e) {
-                    log.warn("Ignoring unreadable alert record {}: {}", layout.alert(child), e.toString());
+                    log.warn("Ignoring unreadable alert record {}: {}", path, e.toString());
                   }
                   return (Void) null;
                 })
-                .recover(error -> isNoNode(error) ? Future.succeededFuture() : Future.failedFuture(error)));
+                .recover(error -> {
+                  if (!isCode(error, KeeperException.Code.NONODE)) {
+                    return Future.failedFuture(error);
+                  }
+                  stored.remove(path);
+                  return Future.succeededFuture();
+                }));
           }
-          return Future.all(reads).mapEmpty();
+          return Future.all(reads).map(done -> stored);
         });
   }
 
@@ -202,7 +221,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   }
 
   private void persist(LedgerEntry entry) {
-    writer.put(layout.alert(entry.alert.key()), entry.toBytes());
+    writer.put(layout.alert(entry.alert.key()), entry::toBytes);
   }
 
   private void forget(LedgerEntry entry) {
@@ -210,8 +229,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
     writer.delete(layout.alert(entry.alert.key()));
   }
 
-  private static boolean isNoNode(Throwable error) {
+  private static boolean isCode(Throwable error, KeeperException.Code code) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof KeeperException.NoNodeException;
+    return cause instanceof KeeperException keeper && keeper.code() == code;
   }
 }

@@ -11,11 +11,16 @@ final class AgentView {
 
   final String id;
   NodeData agentData;
-  AgentNode agent;
-  String agentProblem;
+  /** {@code agentData} parsed, on first use: most agents never need it. */
+  private AgentNode agent;
+  private String agentProblem;
+  private boolean parsed;
   NodeData live;
-  /** The highest crash count an alert has been raised for (or known at start-up): no second alert for it. */
-  long alertedCrashCount;
+  /**
+   * The highest crash count an alert has been raised for (or known at start-up): no second alert for
+   * it. -1 until needed: then it is the crash count of the data first seen (see {@link #settleBaseline()}).
+   */
+  long alertedCrashCount = -1;
   /** The alert this agent has firing now, as the classifier decided it. */
   Alert firing;
   long timer = -1;
@@ -26,17 +31,33 @@ final class AgentView {
 
   void agent(NodeData data) {
     agentData = data;
-    if (data == null) {
-      agent = null;
-      agentProblem = null;
-      return;
+    parsed = false;
+    agent = null;
+    agentProblem = null;
+  }
+
+  /** The agent node, or {@code null} when absent or unreadable (then {@link #agentProblem()} says why). */
+  AgentNode agent() {
+    if (!parsed && agentData != null) {
+      parsed = true;
+      try {
+        agent = AgentNode.parse(agentData.data());
+      } catch (NodeDataException e) {
+        agentProblem = e.getMessage();
+      }
     }
-    try {
-      agent = AgentNode.parse(data.data());
-      agentProblem = null;
-    } catch (NodeDataException e) {
-      agent = null;
-      agentProblem = e.getMessage();
+    return agent;
+  }
+
+  String agentProblem() {
+    agent();
+    return agentProblem;
+  }
+
+  /** Fixes the crash-count baseline from the data seen so far; call before replacing that data. */
+  void settleBaseline() {
+    if (alertedCrashCount < 0) {
+      alertedCrashCount = crashCount();
     }
   }
 
@@ -45,7 +66,7 @@ final class AgentView {
   }
 
   long crashCount() {
-    return agent == null ? 0 : agent.crashCount();
+    return agent() == null ? 0 : agent.crashCount();
   }
 
   /**
@@ -54,7 +75,7 @@ final class AgentView {
    * by time instead: an exit recorded at or after the node's creation.
    */
   boolean crashRecordedSince(NodeData removedLive) {
-    if (agent == null || agent.lastExit() == null) {
+    if (agent() == null || agent.lastExit() == null) {
       return false;
     }
     if (removedLive == null) {

@@ -77,11 +77,11 @@ public final class ClassifierVerticle extends VerticleBase {
     snapshot.live().forEach((id, data) -> view(id).live = data);
     List<Alert> firing = new ArrayList<>();
     for (AgentView view : views.values()) {
-      view.alertedCrashCount = view.crashCount();
       if (view.registered() && view.live == null) {
-        boolean crashed = view.agent != null && view.agent.lastExit() != null;
-        Instant since = crashed && view.agent.lastExit().at() != null ? view.agent.lastExit().at() : clock.instant();
-        view.firing = alerts.down(view.id, view.agent, view.agentProblem, crashed ? Reason.CRASHED : Reason.NOT_RUNNING, since);
+        view.settleBaseline();
+        boolean crashed = view.agent() != null && view.agent().lastExit() != null;
+        Instant since = crashed && view.agent().lastExit().at() != null ? view.agent().lastExit().at() : clock.instant();
+        view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), crashed ? Reason.CRASHED : Reason.NOT_RUNNING, since);
         firing.add(view.firing);
       }
     }
@@ -108,12 +108,13 @@ public final class ClassifierVerticle extends VerticleBase {
       case CREATED -> {
         view.agent(change.after());
         view.alertedCrashCount = view.crashCount();
-        event(LifecycleEvent.Type.REGISTERED, view.id, view.agent == null ? view.agentProblem : view.agent.host());
+        event(LifecycleEvent.Type.REGISTERED, view.id, view.agent() == null ? view.agentProblem() : view.agent().host());
         if (view.live == null) {
           startTimer(view, config.startTimeout().toMillis(), Reason.NOT_RUNNING);
         }
       }
       case CHANGED -> {
+        view.settleBaseline();
         view.agent(change.after());
         crashCountChanged(view);
       }
@@ -189,6 +190,7 @@ public final class ClassifierVerticle extends VerticleBase {
         views.remove(view.id, view);
         return;
       }
+      view.settleBaseline();
       view.agent(agentNow);
       boolean crashed = view.crashRecordedSince(removed);
       boolean running = view.live != null;
@@ -223,7 +225,7 @@ public final class ClassifierVerticle extends VerticleBase {
   private void fire(AgentView view, Reason reason) {
     cancelTimer(view);
     Instant startsAt = view.firing != null ? view.firing.startsAt() : clock.instant();
-    view.firing = alerts.down(view.id, view.agent, view.agentProblem, reason, startsAt);
+    view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), reason, startsAt);
     event(reason == Reason.CRASHED ? LifecycleEvent.Type.CRASHED : LifecycleEvent.Type.SESSION_LOST, view.id,
         view.firing.annotation("summary"));
     vertx.eventBus().send(Addresses.TRANSITIONS, view.firing, LOCAL);

@@ -12,6 +12,7 @@ import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.notify.webhook.WebhookNotifierVerticle;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
+import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,7 +95,7 @@ public final class Monitor implements AutoCloseable {
           .compose(id -> vertx.deployVerticle(new AlertLedgerVerticle(ledgerZk, layout, receivers, readiness)))
           .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
               config.classifier(),
-              context -> new ZkAgentNodeReader(async, layout, context, readTimeout),
+              context -> new ZkAgentNodeReader(new ZkBatchReader(client, context), layout, context, readTimeout),
               new AgentAlerts(config.externalUrl()),
               clock)))
           .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))

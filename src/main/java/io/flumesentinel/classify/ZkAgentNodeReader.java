@@ -2,32 +2,36 @@ package io.flumesentinel.classify;
 
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.ZkBatchReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Reads agent nodes with Curator's asynchronous API; the answer comes back on the caller's context.
+ * Reads agent nodes from ZooKeeper; the answer comes back on the caller's context.
  *
- * <p>Reads are pipelined: thousands can be in flight on one session, which is what lets a storm of
- * removals be classified in one round trip's time instead of one round trip per agent. A read issued
- * after a watch event sees at least the state of that event (ZooKeeper orders a session's reads after
- * the notifications it has delivered), so the two deletes of a deliberate stop are never seen apart.
+ * <p>The reads asked for during one turn of the event loop go out together, as a batched read (see
+ * {@link ZkBatchReader}): a storm of removals is classified in a few round trips instead of one per
+ * agent, while a lone removal still costs one. A read issued after a watch event sees at least the state
+ * of that event (ZooKeeper orders a session's reads after the notifications it has delivered), so the
+ * two deletes of a deliberate stop are never seen apart.
  */
 public final class ZkAgentNodeReader implements AgentNodeReader {
 
-  private final AsyncCuratorFramework zk;
+  private final ZkBatchReader reader;
   private final ZkLayout layout;
   private final Context context;
   private final long timeoutMs;
+  private Map<String, List<Promise<NodeData>>> waiting = new LinkedHashMap<>();
 
-  public ZkAgentNodeReader(AsyncCuratorFramework zk, ZkLayout layout, Context context, Duration timeout) {
-    this.zk = zk;
+  public ZkAgentNodeReader(ZkBatchReader reader, ZkLayout layout, Context context, Duration timeout) {
+    this.reader = reader;
     this.layout = layout;
     this.context = context;
     this.timeoutMs = timeout.toMillis();
@@ -35,22 +39,29 @@ public final class ZkAgentNodeReader implements AgentNodeReader {
 
   @Override
   public Future<NodeData> read(String agentId) {
-    Stat stat = new Stat();
-    var stage =
-        zk.getData()
-            .storingStatIn(stat)
-            .forPath(layout.agent(agentId))
-            .handle(
-                (data, error) -> {
-                  if (error == null) {
-                    return NodeData.of(data, stat);
-                  }
-                  Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                  if (cause instanceof KeeperException.NoNodeException) {
-                    return null;
-                  }
-                  throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                });
-    return Future.fromCompletionStage(stage, context).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    Promise<NodeData> answer = Promise.promise();
+    if (waiting.isEmpty()) {
+      // Runs after the messages already queued on this context: they join this batch.
+      context.runOnContext(v -> flush());
+    }
+    waiting.computeIfAbsent(layout.agent(agentId), path -> new ArrayList<>(1)).add(answer);
+    return answer.future();
+  }
+
+  private void flush() {
+    Map<String, List<Promise<NodeData>>> batch = waiting;
+    waiting = new LinkedHashMap<>();
+    // One timer for the batch: an answer that does not come in time is unknown, never absent.
+    long timer = context.owner().setTimer(timeoutMs, id -> batch.values().forEach(answers -> answers.forEach(
+        answer -> answer.tryFail(new TimeoutException("no answer from ZooKeeper within " + timeoutMs + " ms")))));
+    reader.getData(new ArrayList<>(batch.keySet())).onComplete(done -> batch.forEach((path, answers) -> {
+      context.owner().cancelTimer(timer);
+      if (done.succeeded()) {
+        NodeData data = done.result().get(path).orElse(null);
+        answers.forEach(answer -> answer.tryComplete(data));
+      } else {
+        answers.forEach(answer -> answer.tryFail(done.cause()));
+      }
+    }));
   }
 }

@@ -11,6 +11,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -54,7 +55,7 @@ public final class CoreHarness implements AutoCloseable {
     vertx.deployVerticle(new AlertLedgerVerticle(async, layout, List.of(RECEIVER), readiness))
         .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
             classifier,
-            context -> new ZkAgentNodeReader(async, layout, context, Duration.ofSeconds(5)),
+            context -> new ZkAgentNodeReader(new ZkBatchReader(client, context), layout, context, Duration.ofSeconds(5)),
             new AgentAlerts("http://monitor.test"),
             Clock.systemUTC())))
         .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))

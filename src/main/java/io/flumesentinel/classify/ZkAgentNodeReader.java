@@ -54,14 +54,16 @@ public final class ZkAgentNodeReader implements AgentNodeReader {
     // One timer for the batch: an answer that does not come in time is unknown, never absent.
     long timer = context.owner().setTimer(timeoutMs, id -> batch.values().forEach(answers -> answers.forEach(
         answer -> answer.tryFail(new TimeoutException("no answer from ZooKeeper within " + timeoutMs + " ms")))));
-    reader.getData(new ArrayList<>(batch.keySet())).onComplete(done -> batch.forEach((path, answers) -> {
+    reader.getData(new ArrayList<>(batch.keySet())).onComplete(done -> {
       context.owner().cancelTimer(timer);
-      if (done.succeeded()) {
-        NodeData data = done.result().get(path).orElse(null);
-        answers.forEach(answer -> answer.tryComplete(data));
-      } else {
-        answers.forEach(answer -> answer.tryFail(done.cause()));
-      }
-    }));
+      batch.forEach((path, answers) -> {
+        if (done.succeeded()) {
+          NodeData data = done.result().get(path).orElse(null);
+          answers.forEach(answer -> answer.tryComplete(data));
+        } else {
+          answers.forEach(answer -> answer.tryFail(done.cause()));
+        }
+      });
+    });
   }
 }

@@ -83,20 +83,23 @@ class MonitorJarIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (monitor != null) {
-      int exit = monitor.stop(Duration.ofSeconds(15));
-      assertThat(exit).as("monitor exit code after SIGTERM").isIn(0, 143);
-      assertThat(monitor.output()).as("monitor log").noneMatch(line -> line.contains("has been blocked"));
-      assertThat(monitor.output()).as("monitor log").anyMatch(line -> line.contains("Stopping the monitor"));
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (zooKeeper != null) {
-      zooKeeper.kill();
+    try {
+      if (monitor != null) {
+        int exit = monitor.stop(Duration.ofSeconds(15));
+        assertThat(exit).as("monitor exit code after SIGTERM").isIn(0, 143);
+        assertThat(monitor.output()).as("monitor log").noneMatch(line -> line.contains("has been blocked"));
+        assertThat(monitor.output()).as("monitor log").anyMatch(line -> line.contains("Stopping the monitor"));
+      }
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+      if (receiver != null) {
+        receiver.close();
+      }
+      if (zooKeeper != null) {
+        zooKeeper.kill();
+      }
     }
   }
 

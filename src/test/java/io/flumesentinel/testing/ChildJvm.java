@@ -19,10 +19,11 @@ public final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private ChildJvm(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
@@ -34,6 +35,11 @@ public final class ChildJvm implements AutoCloseable {
     }, "child-output");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /** After the process ended: waits (bounded) until its last line has been read. */
+  private void drainOutput() throws InterruptedException {
+    reader.join(5000);
   }
 
   public static String java() {
@@ -87,11 +93,14 @@ public final class ChildJvm implements AutoCloseable {
 
   /** SIGTERM, then SIGKILL after {@code grace}; returns the exit code. */
   public int stop(Duration grace) throws InterruptedException {
-    process.destroy();
+    // Through the handle: Process.destroy() would also close our ends of its pipes, losing what the
+    // process prints while it shuts down.
+    process.toHandle().destroy();
     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    drainOutput();
     return process.exitValue();
   }
 

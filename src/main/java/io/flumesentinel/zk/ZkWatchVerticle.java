@@ -13,6 +13,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
@@ -52,10 +53,8 @@ public final class ZkWatchVerticle extends VerticleBase {
   private final CuratorFramework client;
   private final ZkLayout layout;
   private final Readiness readiness;
-  private final Map<NodeChange.Kind, Map<String, NodeData>> known = new HashMap<>();
+  private final RegistrationMirror mirror = new RegistrationMirror();
   private final ArrayDeque<PendingEvent> pending = new ArrayDeque<>();
-  /** Per level, the parent's pzxid at the last load: child events up to it are already known. */
-  private final Map<NodeChange.Kind, Long> loadedPzxid = new HashMap<>();
   /** The read the head of {@link #pending} waits for, so its completion is listened to once. */
   private Future<NodeData> awaited;
 
@@ -79,8 +78,6 @@ public final class ZkWatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reader = new ChildrenReader(client, context);
-    known.put(NodeChange.Kind.AGENT, new HashMap<>());
-    known.put(NodeChange.Kind.LIVE, new HashMap<>());
     Executor onContext = task -> context.runOnContext(v -> task.run());
     connectionListener = (c, state) -> connectionChanged(state);
     client.getConnectionStateListenable().addListener(connectionListener, onContext);
@@ -125,7 +122,7 @@ public final class ZkWatchVerticle extends VerticleBase {
         log.warn("Could not load the registrations ({}); retrying when the connection is back", done.cause().toString());
       } else if (!loaded) {
         loaded = true;
-        WatchSnapshot snapshot = new WatchSnapshot(known.get(NodeChange.Kind.AGENT), known.get(NodeChange.Kind.LIVE));
+        WatchSnapshot snapshot = new WatchSnapshot(mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE));
         log.info("Loaded {} registered agents, {} running, under {}", snapshot.agents().size(), snapshot.live().size(), layout.root());
         readiness.watchLoaded();
         vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot, LOCAL);
@@ -139,42 +136,29 @@ public final class ZkWatchVerticle extends VerticleBase {
     });
   }
 
-  /** Replaces what is known of one level with a load, reporting the differences once the snapshot is out. */
+  /** Takes a load into the mirror; once the snapshot is out, what changed meanwhile is reported. */
   private void applyLoad(NodeChange.Kind kind, ChildrenReader.Children children) {
-    Map<String, NodeData> before = known.get(kind);
-    Map<String, NodeData> after = new HashMap<>();
+    Map<String, NodeData> valid = new HashMap<>();
     children.nodes().forEach((id, data) -> {
       if (AgentId.isValid(id)) {
-        after.put(id, data);
+        valid.put(id, data);
       } else {
         String parent = kind == NodeChange.Kind.AGENT ? layout.agents() : layout.live();
         log.warn("Ignoring {}/{}: {}", parent, id, AgentId.problem(id));
       }
     });
-    known.put(kind, after);
-    loadedPzxid.put(kind, children.pzxid());
-    if (!loaded) {
-      return;
+    List<NodeChange> changes = mirror.load(kind, valid, children.pzxid());
+    if (loaded) {
+      changes.forEach(this::send);
     }
-    before.forEach((id, old) -> {
-      if (!after.containsKey(id)) {
-        send(new NodeChange(kind, NodeChange.Type.DELETED, id, old, null));
-      }
-    });
-    after.forEach((id, now) -> {
-      NodeData old = before.get(id);
-      if (old == null) {
-        send(new NodeChange(kind, NodeChange.Type.CREATED, id, null, now));
-      } else if (old.mzxid() != now.mzxid() || old.czxid() != now.czxid()) {
-        send(new NodeChange(kind, NodeChange.Type.CHANGED, id, old, now));
-      }
-    });
   }
 
   private void watched(WatchedEvent event) {
     String path = event.getPath();
-    if (path == null) {
-      return;
+    Watcher.Event.EventType type = event.getType();
+    if (path == null || !(type == Watcher.Event.EventType.NodeCreated
+        || type == Watcher.Event.EventType.NodeDataChanged || type == Watcher.Event.EventType.NodeDeleted)) {
+      return; // connection states are reported by Curator's connection listener
     }
     ZKPaths.PathAndNode split = ZKPaths.getPathAndNode(path);
     NodeChange.Kind kind = split.getPath().equals(layout.agents()) ? NodeChange.Kind.AGENT
@@ -182,10 +166,7 @@ public final class ZkWatchVerticle extends VerticleBase {
     if (kind == null || !AgentId.isValid(split.getNode())) {
       return; // the parent itself, a deeper node, or a name that is no agent id
     }
-    Future<NodeData> read = switch (event.getType()) {
-      case NodeCreated, NodeDataChanged -> readNode(path);
-      default -> null;
-    };
+    Future<NodeData> read = type == Watcher.Event.EventType.NodeDeleted ? null : readNode(path);
     pending.add(new PendingEvent(kind, split.getNode(), event, read));
     drain();
   }
@@ -214,28 +195,15 @@ public final class ZkWatchVerticle extends VerticleBase {
     }
   }
 
-  private void apply(PendingEvent pendingEvent) {
-    Map<String, NodeData> nodes = known.get(pendingEvent.kind());
-    String id = pendingEvent.id();
-    NodeData old = nodes.get(id);
-    long eventZxid = pendingEvent.event().getZxid();
-    boolean childEvent = pendingEvent.event().getType() != Watcher.Event.EventType.NodeDataChanged;
-    if (childEvent && eventZxid > 0 && eventZxid <= loadedPzxid.getOrDefault(pendingEvent.kind(), 0L)) {
-      return; // the load already reflects this creation or deletion
+  private void apply(PendingEvent pending) {
+    WatchedEvent event = pending.event();
+    NodeChange change = pending.read() == null
+        ? mirror.deleted(pending.kind(), pending.id(), event.getZxid())
+        : mirror.read(pending.kind(), pending.id(), event.getType() == Watcher.Event.EventType.NodeCreated,
+            event.getZxid(), pending.read().result());
+    if (change != null) {
+      send(change);
     }
-    if (pendingEvent.read() == null) {
-      if (old != null) {
-        nodes.remove(id);
-        send(new NodeChange(pendingEvent.kind(), NodeChange.Type.DELETED, id, old, null));
-      }
-      return;
-    }
-    NodeData now = pendingEvent.read().result();
-    if (now == null || (old != null && old.czxid() == now.czxid() && old.mzxid() >= now.mzxid())) {
-      return; // gone again already (its deletion follows), or not newer than what is known
-    }
-    nodes.put(id, now);
-    send(new NodeChange(pendingEvent.kind(), old == null ? NodeChange.Type.CREATED : NodeChange.Type.CHANGED, id, old, now));
   }
 
   private void send(NodeChange change) {

@@ -1,5 +1,6 @@
 package io.flumesentinel.notify;
 
+import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.notify.TestAlerts.firing;
 import static io.flumesentinel.notify.TestAlerts.resolved;
 import static io.flumesentinel.notify.TestAlerts.withSummary;

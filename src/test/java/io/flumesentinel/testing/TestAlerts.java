@@ -2,22 +2,47 @@ package io.flumesentinel.testing;
 
 import io.flumesentinel.event.Alert;
 import java.time.Instant;
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.TreeMap;
 
-/** Alerts for tests. */
+/** Alerts for tests: {@code FlumeAgentDown} of an agent, one incident per start second. */
 public final class TestAlerts {
+
+  public static final String ALERTNAME = "FlumeAgentDown";
+  public static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
   private TestAlerts() {}
 
+  public static Alert firing(String agent) {
+    return firing(agent, 0);
+  }
+
+  /** A firing alert of {@code agent} whose incident started {@code startSecond} seconds after {@link #T0}. */
+  public static Alert firing(String agent, int startSecond) {
+    return firing(agent, T0.plusSeconds(startSecond));
+  }
+
+  /** A firing alert of {@code agent} whose incident started at {@code startsAt}. */
   public static Alert firing(String agent, Instant startsAt) {
-    SortedMap<String, String> labels = new TreeMap<>();
-    labels.put(Alert.ALERTNAME, "FlumeAgentDown");
+    TreeMap<String, String> labels = new TreeMap<>();
+    labels.put(Alert.ALERTNAME, ALERTNAME);
     labels.put(Alert.AGENT, agent);
     labels.put("severity", "critical");
-    SortedMap<String, String> annotations = new TreeMap<>();
-    annotations.put("reason", "CRASHED");
-    annotations.put("summary", "Flume agent " + agent + " crashed");
-    return new Alert(Alert.Status.FIRING, labels, annotations, startsAt, null, "");
+    TreeMap<String, String> annotations = new TreeMap<>();
+    annotations.put("summary", "Flume agent " + agent + " died");
+    return new Alert(
+        Alert.Status.FIRING, labels, annotations, startsAt, null, "http://sentinel/agents/" + agent);
+  }
+
+  /** The same transition again, with another summary (as when the classifier repeats itself). */
+  public static Alert withSummary(Alert alert, String summary) {
+    TreeMap<String, String> annotations = new TreeMap<>(alert.annotations());
+    annotations.put("summary", summary);
+    return new Alert(
+        alert.status(), alert.labels(), annotations, alert.startsAt(), alert.endsAt(), alert.generatorUrl());
+  }
+
+  public static Alert resolved(Alert firing) {
+    return firing.resolve(firing.startsAt().plusSeconds(30), Map.of("resolution", "restarted"));
   }
 }

@@ -1,5 +1,6 @@
 package io.flumesentinel.notify.webhook;
 
+import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.notify.TestAlerts.firing;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;

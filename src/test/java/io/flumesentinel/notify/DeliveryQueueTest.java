@@ -1,9 +1,9 @@
 package io.flumesentinel.notify;
 
 import io.flumesentinel.testing.TestAlerts;
-import static io.flumesentinel.notify.TestAlerts.firing;
-import static io.flumesentinel.notify.TestAlerts.resolved;
-import static io.flumesentinel.notify.TestAlerts.withSummary;
+import static io.flumesentinel.testing.TestAlerts.firing;
+import static io.flumesentinel.testing.TestAlerts.resolved;
+import static io.flumesentinel.testing.TestAlerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -1,8 +1,8 @@
 package io.flumesentinel.notify;
 
 import io.flumesentinel.testing.TestAlerts;
-import static io.flumesentinel.notify.TestAlerts.firing;
-import static io.flumesentinel.notify.TestAlerts.withSummary;
+import static io.flumesentinel.testing.TestAlerts.firing;
+import static io.flumesentinel.testing.TestAlerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;

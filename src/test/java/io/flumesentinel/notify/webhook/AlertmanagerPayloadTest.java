@@ -1,8 +1,8 @@
 package io.flumesentinel.notify.webhook;
 
 import io.flumesentinel.testing.TestAlerts;
-import static io.flumesentinel.notify.TestAlerts.firing;
-import static io.flumesentinel.notify.TestAlerts.resolved;
+import static io.flumesentinel.testing.TestAlerts.firing;
+import static io.flumesentinel.testing.TestAlerts.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

@@ -1,7 +1,7 @@
 package io.flumesentinel.notify.webhook;
 
 import io.flumesentinel.testing.TestAlerts;
-import static io.flumesentinel.notify.TestAlerts.firing;
+import static io.flumesentinel.testing.TestAlerts.firing;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,5 @@
 package io.flumesentinel.notify;
 
-import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.testing.TestAlerts.firing;
 import static io.flumesentinel.testing.TestAlerts.resolved;
 import static io.flumesentinel.testing.TestAlerts.withSummary;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.testing.TestAlerts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

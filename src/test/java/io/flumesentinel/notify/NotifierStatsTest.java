@@ -1,6 +1,5 @@
 package io.flumesentinel.notify;
 
-import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.testing.TestAlerts.firing;
 import static io.flumesentinel.testing.TestAlerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,12 +1,12 @@
 package io.flumesentinel.notify.webhook;
 
-import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.testing.TestAlerts.firing;
 import static io.flumesentinel.testing.TestAlerts.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.TreeMap;
@@ -71,7 +71,7 @@ class AlertmanagerPayloadTest {
   void alertsOfDifferentNamesHaveNoGroupLabels() {
     TreeMap<String, String> labels = new TreeMap<>(firing("b").labels());
     labels.put(Alert.ALERTNAME, "FlumeAgentFlapping");
-    Alert other = new Alert(Alert.Status.FIRING, labels, null, io.flumesentinel.notify.TestAlerts.T0, null, null);
+    Alert other = new Alert(Alert.Status.FIRING, labels, null, TestAlerts.T0, null, null);
 
     JsonObject body = AlertmanagerPayload.of("ops", "", List.of(firing("a"), other));
 

@@ -1,6 +1,5 @@
 package io.flumesentinel.notify.webhook;
 
-import io.flumesentinel.testing.TestAlerts;
 import static io.flumesentinel.testing.TestAlerts.firing;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +10,7 @@ import io.flumesentinel.config.BackoffConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.testing.TestAlerts;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierStats;

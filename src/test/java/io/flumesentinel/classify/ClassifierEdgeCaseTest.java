@@ -183,4 +183,17 @@ class ClassifierEdgeCaseTest {
     assertThat(reconciliations.get(0).firing()).extracting(Alert::agent).containsExactly("down");
     assertThat(reconciliations.get(0).running()).containsExactly("up");
   }
+
+  @Test
+  void registeredAgentThatNeverGoesLiveFiresNotRunningAfterTheStartTimeout() throws Exception {
+    deploy(new ClassifierConfig(Duration.ZERO, Duration.ofMillis(300)));
+    send(new WatchSnapshot(Map.of(), Map.of()));
+    send(new NodeChange(NodeChange.Kind.AGENT, NodeChange.Type.CREATED, "slow", null, agent(0)));
+    send(new NodeChange(NodeChange.Kind.AGENT, NodeChange.Type.CREATED, "quick", null, agent(0)));
+    send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.CREATED, "quick", null, live(0)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 1);
+    assertThat(transitions.get(0).agent()).isEqualTo("slow");
+    assertThat(transitions.get(0).annotations()).containsEntry("reason", "NOT_RUNNING");
+  }
 }

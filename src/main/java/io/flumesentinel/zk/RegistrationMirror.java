@@ -58,14 +58,16 @@ final class RegistrationMirror {
 
   /**
    * A node was deleted in transaction {@code zxid} (0 when unknown); returns the change, or {@code null}
-   * when nothing known changes.
+   * when a load already reflected it. A node that came and went before it could be read is reported
+   * too, with unknown data ({@code before} is {@code null}): a live node that vanishes that fast is an
+   * agent that died right after it started, which must not go unnoticed.
    */
   NodeChange deleted(NodeChange.Kind kind, String id, long zxid) {
     if (alreadyLoaded(kind, zxid)) {
       return null;
     }
     NodeData old = known.get(kind).remove(id);
-    return old == null ? null : new NodeChange(kind, NodeChange.Type.DELETED, id, old, null);
+    return new NodeChange(kind, NodeChange.Type.DELETED, id, old, null);
   }
 
   /**

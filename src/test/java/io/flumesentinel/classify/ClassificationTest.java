@@ -202,4 +202,21 @@ class ClassificationTest {
     agents.dropLive("after").toCompletableFuture().get();
     await().atMost(WAIT).until(() -> monitor.receivedFor("after").size() == 1);
   }
+
+  @Test
+  void liveNodeGoneBeforeTheMonitorCouldReadItStillAlerts() throws Exception {
+    startMonitor();
+    agents.register("blink", AgentNode.of("host-a", "ingest", Map.of())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> monitor.sawEvent("REGISTERED", "blink"));
+
+    agentSide.create().creatingParentsIfNeeded().forPath(layout.live());
+    // created and removed in one transaction: the monitor's read of the new node can only find it gone
+    agentSide.transaction().forOperations(
+        agentSide.transactionOp().create().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+            .forPath(layout.live("blink"), new LiveNode(1, Instant.now(), "", 0).toBytes()),
+        agentSide.transactionOp().delete().forPath(layout.live("blink")));
+
+    await().atMost(WAIT).until(() -> monitor.receivedFor("blink").size() == 1);
+    assertThat(monitor.receivedFor("blink").get(0).annotations()).containsEntry("reason", "SESSION_LOST");
+  }
 }

@@ -75,9 +75,12 @@ class RegistrationMirrorTest {
   }
 
   @Test
-  void readThatFoundTheNodeGoneChangesNothing() {
+  void nodeThatCameAndWentBeforeItCouldBeReadIsStillReportedGone() {
     mirror.load(Kind.LIVE, Map.of(), 1);
     assertThat(mirror.read(Kind.LIVE, "a", true, 5, null)).isNull();
+    NodeChange gone = mirror.deleted(Kind.LIVE, "a", 6);
+    assertThat(gone.type()).isEqualTo(Type.DELETED);
+    assertThat(gone.before()).isNull();
     assertThat(mirror.nodes(Kind.LIVE)).isEmpty();
   }
 }

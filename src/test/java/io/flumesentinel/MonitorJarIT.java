@@ -10,6 +10,7 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.ZooKeeperProcess;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ class MonitorJarIT {
   private static final ZkLayout LAYOUT = ZkLayout.defaults();
 
   @TempDir static Path dir;
-  private static ChildJvm zooKeeper;
+  private static ZooKeeperProcess zooKeeper;
   private static ChildJvm monitor;
   private static String connect;
   private static WebhookReceiver receiver;
@@ -55,14 +56,14 @@ class MonitorJarIT {
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = ChildJvm.main("io.flumesentinel.zk.StandaloneZooKeeper", "0", dir.resolve("zk").toString(), "200");
-    connect = zooKeeper.await("ZooKeeper listening on (\\S+)", Duration.ofSeconds(30));
+    zooKeeper = ZooKeeperProcess.start();
+    connect = zooKeeper.connectString();
     client = Zk.client(connect, Duration.ofSeconds(10));
     agents = new Registration(AsyncCuratorFramework.wrap(client), LAYOUT);
     // registered while no monitor runs, and not running
     agents.register("early", AgentNode.of("host-e", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-    receiver = new WebhookReceiver();
+    receiver = WebhookReceiver.start();
     try (ServerSocket socket = new ServerSocket(0)) {
       httpPort = socket.getLocalPort();
     }
@@ -98,7 +99,7 @@ class MonitorJarIT {
         receiver.close();
       }
       if (zooKeeper != null) {
-        zooKeeper.kill();
+        zooKeeper.close();
       }
     }
   }

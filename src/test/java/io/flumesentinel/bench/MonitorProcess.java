@@ -1,15 +1,16 @@
 package io.flumesentinel.bench;
 
 import io.flumesentinel.FlumeSentinel;
+import io.flumesentinel.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,18 +21,20 @@ import java.util.regex.Pattern;
  */
 final class MonitorProcess implements AutoCloseable {
 
+  /** The monitor's heap, the same in every run, so that the heap figure is comparable between runs. */
+  private static final int MAX_HEAP_MB = 256;
   private static final long POLL_MS = 20;
   private static final long READY_WITHIN_MS = 60_000;
   /** G1's {@code GC.heap_info}: "garbage-first heap   total 262144K, used 23456K [...". */
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
-  private final Process process;
+  private final ChildJvm jvm;
   private final long startedNanos;
   private final int httpPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private MonitorProcess(Process process, long startedNanos, int httpPort) {
-    this.process = process;
+  private MonitorProcess(ChildJvm jvm, long startedNanos, int httpPort) {
+    this.jvm = jvm;
     this.startedNanos = startedNanos;
     this.httpPort = httpPort;
   }
@@ -39,13 +42,10 @@ final class MonitorProcess implements AutoCloseable {
   /** Starts the monitor of {@code root}; its output goes to {@code log}. */
   static MonitorProcess start(String zkConnect, String root, String webhookUrl, Path log) throws IOException {
     int port = freePort();
-    ProcessBuilder builder =
-        new ProcessBuilder(JvmProcess.command(FlumeSentinel.class, "monitor",
-                "--zk", zkConnect, "--root", root, "--http-port", Integer.toString(port), "--webhook", webhookUrl))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+    List<String> command = ChildJvm.command(MAX_HEAP_MB, FlumeSentinel.class.getName(), "monitor",
+        "--zk", zkConnect, "--root", root, "--http-port", Integer.toString(port), "--webhook", webhookUrl);
     long started = System.nanoTime();
-    return new MonitorProcess(builder.start(), started, port);
+    return new MonitorProcess(ChildJvm.start(command, log), started, port);
   }
 
   /** A port nothing listens on now; the monitor binds it a moment later. */
@@ -62,8 +62,8 @@ final class MonitorProcess implements AutoCloseable {
         .build();
     long deadline = startedNanos + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("monitor exited with " + process.exitValue() + " before it was ready");
+      if (!jvm.process().isAlive()) {
+        throw new IllegalStateException("monitor exited with " + jvm.process().exitValue() + " before it was ready");
       }
       try {
         if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -89,19 +89,19 @@ final class MonitorProcess implements AutoCloseable {
   }
 
   private String jcmd(String command) throws Exception {
-    Process jcmd = new ProcessBuilder(JvmProcess.tool("jcmd"), Long.toString(process.pid()), command)
-        .redirectErrorStream(true)
-        .start();
-    byte[] output = jcmd.getInputStream().readAllBytes();
-    if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-      JvmProcess.stop(jcmd);
-      throw new IllegalStateException("jcmd " + command + " failed: " + new String(output, StandardCharsets.UTF_8));
+    try (ChildJvm jcmd = ChildJvm.start(List.of(ChildJvm.tool("jcmd"), Long.toString(jvm.process().pid()), command))) {
+      int exit = jcmd.awaitExit(Duration.ofSeconds(30));
+      String output = String.join("\n", jcmd.output());
+      if (exit != 0) {
+        throw new IllegalStateException("jcmd " + command + " failed: " + output);
+      }
+      return output;
     }
-    return new String(output, StandardCharsets.UTF_8);
   }
 
+  /** Asks the monitor to stop (SIGTERM, so shutdown hooks run), and kills it if it has not within a bound. */
   @Override
   public void close() {
-    JvmProcess.stop(process);
+    jvm.close();
   }
 }

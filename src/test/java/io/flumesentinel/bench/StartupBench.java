@@ -1,6 +1,8 @@
 package io.flumesentinel.bench;
 
+import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;

@@ -3,7 +3,9 @@ package io.flumesentinel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.Monitor;
+import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.ZooKeeperProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;

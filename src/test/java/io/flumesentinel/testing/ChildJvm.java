@@ -3,7 +3,9 @@ package io.flumesentinel.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,15 +16,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
-/** A JVM started by a test, with its output collected line by line. */
+/**
+ * A process started by a test or a benchmark, usually a JVM, with its output (stdout and stderr
+ * merged) collected line by line, or written to a log file. Closing it stops the process within a
+ * bound: nothing started here may outlive the test.
+ */
 public final class ChildJvm implements AutoCloseable {
 
+  /** The heap of a child started by {@link #main}. */
+  public static final int DEFAULT_MAX_HEAP_MB = 128;
+
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
   private final Process process;
+  private final Path log;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
-  private ChildJvm(Process process) {
+  private ChildJvm(Process process, Path log) {
     this.process = process;
+    this.log = log;
+    if (log != null) {
+      reader = null;
+      return;
+    }
     reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -39,22 +56,41 @@ public final class ChildJvm implements AutoCloseable {
 
   /** After the process ended: waits (bounded) until its last line has been read. */
   private void drainOutput() throws InterruptedException {
-    reader.join(5000);
+    if (reader != null) {
+      reader.join(5000);
+    }
+  }
+
+  /** {@code <java.home>/bin/<name>}, e.g. {@code java} or {@code jcmd}. */
+  public static String tool(String name) {
+    return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
   public static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return tool("java");
+  }
+
+  /** The command line that runs {@code mainClass} on this JVM's class path, in a JVM with this much heap at most. */
+  public static List<String> command(int maxHeapMb, String mainClass, String... args) {
+    List<String> command = new ArrayList<>(
+        List.of(java(), "-Xmx" + maxHeapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** Runs {@code mainClass} on this test's class path. */
   public static ChildJvm main(String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
-    return start(command);
+    return start(command(DEFAULT_MAX_HEAP_MB, mainClass, args));
   }
 
+  /** Starts {@code command}, collecting its output. */
   public static ChildJvm start(List<String> command) throws IOException {
-    return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+    return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start(), null);
+  }
+
+  /** Starts {@code command} with its output going to {@code log}, which {@link #output()} then reads. */
+  public static ChildJvm start(List<String> command, Path log) throws IOException {
+    return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
   }
 
   /** Waits for a line matching {@code regex} and returns its first group (or the whole line). */
@@ -62,7 +98,8 @@ public final class ChildJvm implements AutoCloseable {
     Pattern pattern = Pattern.compile(regex);
     String[] found = new String[1];
     Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
-      for (String line : lines) {
+      List<String> output = output();
+      for (String line : output) {
         Matcher m = pattern.matcher(line);
         if (m.find()) {
           found[0] = m.groupCount() > 0 ? m.group(1) : line;
@@ -70,19 +107,36 @@ public final class ChildJvm implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("child exited with " + process.exitValue() + ": " + String.join("\n", lines));
+        throw new IllegalStateException("child exited with " + process.exitValue() + ": " + String.join("\n", output()));
       }
       return false;
     });
     return found[0];
   }
 
+  /** The lines the process printed so far. */
   public List<String> output() {
-    return List.copyOf(lines);
+    if (log == null) {
+      return List.copyOf(lines);
+    }
+    try {
+      return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Process process() {
     return process;
+  }
+
+  /** Waits for the process to end by itself and returns its exit code, once all its output is in. */
+  public int awaitExit(Duration atMost) throws InterruptedException {
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("child still running after " + atMost.toMillis() + " ms: " + String.join("\n", output()));
+    }
+    drainOutput();
+    return process.exitValue();
   }
 
   /** SIGKILL: the process gets no chance to clean up. */
@@ -104,10 +158,17 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Stops the process if it still runs ({@link #stop} with a grace of 10 s); if interrupted, kills it. */
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      stop(Duration.ofSeconds(10));
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      stop(CLOSE_GRACE);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,0 +1,76 @@
+package io.flumesentinel.testing;
+
+import io.flumesentinel.zk.StandaloneZooKeeper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real ZooKeeper server in a JVM of its own ({@link StandaloneZooKeeper}), on a free port with a
+ * temporary data directory: a server the process under test can lose, and whose threads, heap and GC
+ * do not share a benchmark's JVM. Closing it kills the server and deletes the directory.
+ */
+public final class ZooKeeperProcess implements AutoCloseable {
+
+  /** The server's heap; the same in every run, so that benchmark figures are comparable. */
+  private static final int MAX_HEAP_MB = 256;
+  /** Short ticks let the server accept short sessions (two ticks at the least). */
+  private static final String TICK_TIME_MS = "200";
+  private static final Duration START_WITHIN = Duration.ofSeconds(30);
+
+  private final ChildJvm jvm;
+  private final Path dataDir;
+  private final String connectString;
+
+  private ZooKeeperProcess(ChildJvm jvm, Path dataDir, String connectString) {
+    this.jvm = jvm;
+    this.dataDir = dataDir;
+    this.connectString = connectString;
+  }
+
+  /** Starts the server on a free port and returns once it has said it listens. */
+  public static ZooKeeperProcess start() throws IOException, InterruptedException {
+    Path dataDir = Files.createTempDirectory("zookeeper");
+    ChildJvm jvm = null;
+    try {
+      jvm = ChildJvm.start(ChildJvm.command(MAX_HEAP_MB, StandaloneZooKeeper.class.getName(), "0", dataDir.toString(), TICK_TIME_MS));
+      String connect = jvm.await("ZooKeeper listening on (\\S+:\\d+)", START_WITHIN);
+      return new ZooKeeperProcess(jvm, dataDir, connect);
+    } catch (IOException | RuntimeException e) {
+      if (jvm != null) {
+        jvm.kill();
+      }
+      delete(dataDir);
+      throw e;
+    }
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String connectString() {
+    return connectString;
+  }
+
+  /** Kills the server (SIGKILL) and deletes its data directory. */
+  @Override
+  public void close() {
+    try {
+      jvm.kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      delete(dataDir);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -17,7 +17,8 @@ import java.util.Locale;
  *       after any exit; {@link Mode#NO} never.
  *   <li>The n-th consecutive restart waits {@code initialDelay * factor^(n-1)}, at most
  *       {@code maxDelay}. A run that lasted at least {@code resetAfter} resets the count.
- *   <li>When {@code startLimit} starts already happened within {@code startWindow}, it gives up.
+ *   <li>When the next start would make more than {@code startLimit} starts within {@code startWindow},
+ *       it gives up.
  * </ul>
  */
 public final class RestartPolicy {
@@ -103,7 +104,10 @@ public final class RestartPolicy {
     if (!restart) {
       return new Stop("exited with " + exit.describe() + "; restart policy is " + settings.mode().spelling());
     }
-    Instant windowStart = now.minus(settings.startWindow());
+    int next = consecutiveRestarts + 1;
+    Duration delay = delay(next);
+    // The next start would happen at now + delay: count the starts within the window that ends there.
+    Instant windowStart = now.plus(delay).minus(settings.startWindow());
     while (!starts.isEmpty() && !starts.peekFirst().isAfter(windowStart)) {
       starts.removeFirst();
     }
@@ -112,8 +116,8 @@ public final class RestartPolicy {
           "started " + starts.size() + " times within " + settings.startWindow().toMillis()
               + " ms (start limit " + settings.startLimit() + "); last exit " + exit.describe());
     }
-    consecutiveRestarts++;
-    return new Restart(delay(consecutiveRestarts));
+    consecutiveRestarts = next;
+    return new Restart(delay);
   }
 
   private Duration delay(int restart) {

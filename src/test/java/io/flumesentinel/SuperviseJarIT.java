@@ -50,7 +50,6 @@ class SuperviseJarIT {
   @TempDir static Path dir;
   private static TestingServer zooKeeper;
   private static CuratorFramework client;
-  private static Registration agents;
   private static Receiver receiver;
   private static ChildJvm monitor;
   private static int httpPort;
@@ -99,7 +98,6 @@ class SuperviseJarIT {
   static void start() throws Exception {
     zooKeeper = Zk.server();
     client = Zk.client(zooKeeper.getConnectString(), Duration.ofSeconds(10));
-    agents = new Registration(AsyncCuratorFramework.wrap(client), LAYOUT);
     receiver = new Receiver();
     try (ServerSocket socket = new ServerSocket(0)) {
       httpPort = socket.getLocalPort();
@@ -228,10 +226,8 @@ class SuperviseJarIT {
     assertThat(supervisor.output()).anyMatch(line -> line.contains("sv-term: deregistered"));
 
     // an abnormal exit after the stop: once its alert is in, the stop would have been alerted too
-    agents.register("marker", AgentNode.of("host-m", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    agents.goLive("marker", new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    agents.dropLive("marker").toCompletableFuture().get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.alertsFor("marker").isEmpty());
+    crashMarker(client, "marker");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.alertsFor("marker").isEmpty());
     assertThat(receiver.alertsFor("sv-term")).isEmpty();
   }
 
@@ -249,6 +245,16 @@ class SuperviseJarIT {
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> !alive(live.pid()));
     System.out.println("SIGKILL of the supervisor to its agent gone: "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + " ms");
+  }
+
+  /** Registers {@code id}, makes it live and drops the live node alone: an alert the monitor must send. */
+  static void crashMarker(CuratorFramework zk, String id) throws Exception {
+    Registration registration = new Registration(AsyncCuratorFramework.wrap(zk), LAYOUT);
+    registration.register(id, AgentNode.of("host-m", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    registration.goLive(id, new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // let the monitor see the run before it ends, as with a real agent
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    registration.dropLive(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static int get(String path) throws Exception {

@@ -105,6 +105,10 @@ final class ChildProcess {
     process.toHandle().destroyForcibly();
   }
 
+  int exitValue() {
+    return process.exitValue();
+  }
+
   boolean waitFor(long millis) throws InterruptedException {
     return process.waitFor(millis, TimeUnit.MILLISECONDS);
   }

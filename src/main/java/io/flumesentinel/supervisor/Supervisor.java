@@ -220,7 +220,8 @@ public final class Supervisor {
         Thread.currentThread().interrupt();
         running.kill();
       }
-      log.info("{}: pid {} stopped", config.agentId(), running.pid());
+      log.info("{}: pid {} stopped{}", config.agentId(), running.pid(),
+          running.isAlive() ? " (still running)" : " (exit " + running.exitValue() + ")");
     }
     deregisterAndFinish(0);
   }

@@ -31,7 +31,7 @@ public final class FlumeSentinel implements Runnable {
     }
     int status;
     try {
-      status = commandLine(new MonitorBootstrap()).execute(args);
+      status = commandLine(new MonitorBootstrap(), new SupervisorBootstrap()).execute(args);
     } catch (Throwable fatal) {
       // An Error escaping start-up (a missing class, no memory) must not leave a half-started JVM behind.
       System.err.println("flume-sentinel: " + fatal);
@@ -45,8 +45,15 @@ public final class FlumeSentinel implements Runnable {
 
   /** The full command tree with one-line error handling, launching the monitor with {@code launcher}. */
   public static CommandLine commandLine(MonitorLauncher launcher) {
+    return commandLine(launcher, new SupervisorBootstrap());
+  }
+
+  /** The full command tree, with the given monitor and supervisor launchers. */
+  public static CommandLine commandLine(MonitorLauncher launcher, SupervisorLauncher supervisor) {
     CommandLine commandLine = new CommandLine(new FlumeSentinel());
     commandLine.addSubcommand(new MonitorCommand(launcher));
+    commandLine.addSubcommand(new SuperviseCommand(supervisor));
+    commandLine.addSubcommand(new DeregisterCommand());
     // Set after the subcommands are added: picocli copies these settings to the commands present now.
     CommandLineErrors errors = new CommandLineErrors();
     commandLine.setParameterExceptionHandler(errors);

@@ -1,0 +1,149 @@
+package io.flumesentinel.supervisor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the supervised command: started directly (no shell), its stdout and stderr logged line by
+ * line under the agent id, the end of stderr kept for the crash report.
+ *
+ * <p><b>No orphans.</b> Java cannot set Linux's {@code PR_SET_PDEATHSIG} without JNI, so when
+ * {@code /usr/bin/setpriv} (util-linux) exists the command is started as
+ * {@code setpriv --pdeathsig KILL -- COMMAND...}: setpriv sets the parent-death signal and then
+ * <em>execs</em> the command, so the supervised process keeps the pid we started and still dies with
+ * the supervisor, even when the supervisor is SIGKILLed. Caveat of the kernel feature: the signal fires
+ * when the <em>thread</em> that started the process ends, so processes must be started from a thread
+ * that lives as long as the supervisor (the supervisor's own executor thread). Without setpriv the
+ * command is started plainly and a warning says that a SIGKILLed supervisor leaves it running.
+ */
+final class ChildProcess {
+
+  private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+  /** Child output goes here, so operators can route it apart from the supervisor's own messages. */
+  private static final Logger output = LoggerFactory.getLogger("io.flumesentinel.supervisor.output");
+
+  static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private static final int TAIL_LINES = 50;
+  private static final int TAIL_CHARS = 4096;
+
+  private final String agentId;
+  private final Process process;
+  private final OutputTail stderrTail = new OutputTail(TAIL_LINES, TAIL_CHARS);
+  private final Thread stdoutPump;
+  private final Thread stderrPump;
+
+  private ChildProcess(String agentId, Process process) {
+    this.agentId = agentId;
+    this.process = process;
+    stdoutPump = pump(process.getInputStream(), "stdout", null);
+    stderrPump = pump(process.getErrorStream(), "stderr", stderrTail);
+  }
+
+  /** The command line actually executed: {@code command} behind setpriv when available. */
+  static List<String> launchCommand(List<String> command, boolean useSetpriv) {
+    if (!useSetpriv) {
+      return List.copyOf(command);
+    }
+    List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  static boolean setprivAvailable() {
+    return Files.isExecutable(SETPRIV);
+  }
+
+  /** Starts {@code command}; call from a thread that outlives the process (see the class comment). */
+  static ChildProcess start(String agentId, List<String> command, boolean useSetpriv) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(launchCommand(command, useSetpriv));
+    // stdin stays a pipe nobody writes to: the supervisor's own stdin is not the agent's business.
+    return new ChildProcess(agentId, builder.start());
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Completes with the exit once the process ended and its output was read (bounded wait). */
+  CompletableFuture<ChildExit> onExit() {
+    return process
+        .onExit()
+        .thenApply(
+            p -> {
+              joinQuietly(stderrPump);
+              joinQuietly(stdoutPump);
+              return new ChildExit(p.exitValue());
+            });
+  }
+
+  String stderrTail() {
+    return stderrTail.text();
+  }
+
+  /** SIGTERM, through the handle so our ends of the pipes stay open and the last lines are logged. */
+  void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** SIGKILL. */
+  void kill() {
+    process.toHandle().destroyForcibly();
+  }
+
+  int exitValue() {
+    return process.exitValue();
+  }
+
+  boolean waitFor(long millis) throws InterruptedException {
+    return process.waitFor(millis, TimeUnit.MILLISECONDS);
+  }
+
+  private Thread pump(InputStream stream, String name, OutputTail tail) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  output.info("{} {}: {}", agentId, name, line);
+                  if (tail != null) {
+                    tail.add(line);
+                  }
+                }
+              } catch (IOException e) {
+                log.debug("{} {} closed: {}", agentId, name, e.toString());
+              }
+            },
+            "agent-" + agentId + "-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /**
+   * A grandchild that inherited the pipes can keep them open after the process ended: wait briefly,
+   * the crash report must not be late.
+   */
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.flumesentinel.supervisor;
+
+import io.flumesentinel.protocol.ZkLayout;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a supervisor needs, validated by the command line before anything starts.
+ *
+ * @param command the agent's command line, executed directly (no shell)
+ * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link ChildProcess})
+ */
+public record SupervisorConfig(
+    String zkConnect,
+    ZkLayout layout,
+    String agentId,
+    String host,
+    String group,
+    Map<String, String> labels,
+    String version,
+    List<String> command,
+    RestartPolicy.Settings restart,
+    Duration stopTimeout,
+    Duration sessionTimeout,
+    Duration connectionTimeout,
+    boolean useSetpriv) {
+
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  public SupervisorConfig {
+    labels = Map.copyOf(labels);
+    command = List.copyOf(command);
+  }
+}

@@ -1,0 +1,288 @@
+package io.flumesentinel.supervisor;
+
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.NodeDataException;
+import io.flumesentinel.protocol.Registration;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervisor's side of the registration protocol, kept in step with what the process does while
+ * ZooKeeper comes and goes. Every method runs on the supervisor's executor, and so does every
+ * completion: no locks.
+ *
+ * <p>Writes happen one at a time, in this order: the agent node (created, or refreshed keeping its
+ * {@code crashCount}; again after every reconnect), then each queued crash ({@code recordCrash}
+ * <em>then</em> the live node's removal, so whoever sees the live node go can read why), and only then
+ * the live node of the current run. A crash while ZooKeeper is unreachable waits in the queue and is
+ * recorded once it is back; the process itself never waits for ZooKeeper.
+ */
+final class ZkRegistrar {
+
+  private static final Logger log = LoggerFactory.getLogger(ZkRegistrar.class);
+  private static final long RETRY_MS = 1000;
+
+  private record Run(long pid, Instant startedAt) {}
+
+  private final CuratorFramework client;
+  private final Registration registration;
+  private final String agentId;
+  private final AgentNode wanted;
+  private final String version;
+  private final ScheduledExecutorService executor;
+
+  private final Deque<ExitRecord> pendingCrashes = new ArrayDeque<>();
+  private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+  private boolean connected;
+  private boolean registered;
+  private boolean busy;
+  private boolean retryScheduled;
+  private boolean stopping;
+  private long crashCount;
+  private Run wantedLive;
+  private LiveNodeKeeper liveNode;
+  private String lastProblem;
+
+  ZkRegistrar(
+      CuratorFramework client, Registration registration, String agentId, AgentNode wanted, String version,
+      ScheduledExecutorService executor) {
+    this.client = client;
+    this.registration = registration;
+    this.agentId = agentId;
+    this.wanted = wanted;
+    this.version = version;
+    this.executor = executor;
+    client.getConnectionStateListenable().addListener((c, state) -> onConnection(state), executor);
+  }
+
+  /** Whether the agent node was written (or found up to date) on the current connection. */
+  boolean registered() {
+    return registered;
+  }
+
+  /** A run started: its live node is created as soon as everything before it is written. */
+  void runStarted(long pid, Instant startedAt) {
+    wantedLive = new Run(pid, startedAt);
+    sync();
+  }
+
+  /** The run ended unexpectedly: record why, then remove its live node. */
+  void runCrashed(ExitRecord exit) {
+    wantedLive = null;
+    releaseLiveNode();
+    pendingCrashes.addLast(exit);
+    sync();
+  }
+
+  /** Completes when every queued crash is recorded (the caller bounds the wait). */
+  CompletableFuture<Void> drained() {
+    CompletableFuture<Void> waiter = new CompletableFuture<>();
+    drainWaiters.add(waiter);
+    notifyDrained();
+    return waiter;
+  }
+
+  /**
+   * A deliberate stop: no more writes of our own; the live node and the agent node go in one multi.
+   * Completes with {@code false} when the agent node was not there.
+   */
+  CompletionStage<Boolean> deregister() {
+    stopping = true;
+    wantedLive = null;
+    pendingCrashes.clear();
+    releaseLiveNode();
+    return registration.deregister(agentId);
+  }
+
+  /** Stops keeping the live node, without deleting it (see {@link LiveNodeKeeper}). */
+  void releaseLiveNode() {
+    if (liveNode != null) {
+      try {
+        liveNode.close();
+      } catch (IOException e) {
+        log.warn("{}: closing the live node keeper: {}", agentId, e.toString());
+      }
+      liveNode = null;
+    }
+  }
+
+  private void onConnection(ConnectionState state) {
+    switch (state) {
+      case CONNECTED, RECONNECTED -> {
+        log.info("{}: ZooKeeper {}", agentId, state == ConnectionState.CONNECTED ? "connected" : "reconnected");
+        connected = true;
+        // Someone may have changed or removed the agent node meanwhile: look again.
+        registered = false;
+        sync();
+      }
+      case SUSPENDED, LOST -> {
+        log.warn("{}: ZooKeeper connection {}; the agent keeps running, registration resumes when it is back",
+            agentId, state.name().toLowerCase(java.util.Locale.ROOT));
+        connected = false;
+      }
+      default -> {}
+    }
+  }
+
+  /** Does the next write in the order, if any and if none is in flight. */
+  private void sync() {
+    if (stopping || busy || !connected) {
+      return;
+    }
+    if (!registered) {
+      busy = true;
+      registerAgent().whenCompleteAsync((v, error) -> done(error, () -> registered = true), executor);
+    } else if (!pendingCrashes.isEmpty()) {
+      busy = true;
+      ExitRecord exit = pendingCrashes.peekFirst();
+      recordCrash(exit)
+          .thenCompose(updated -> dropLive().thenApply(v -> updated))
+          .whenCompleteAsync(
+              (updated, error) ->
+                  done(error, () -> {
+                    pendingCrashes.removeFirst();
+                    crashCount = updated.crashCount();
+                    log.info("{}: recorded crash #{} ({}), live node removed", agentId, updated.crashCount(),
+                        describe(exit));
+                  }),
+              executor);
+    } else if (wantedLive != null && liveNode == null) {
+      LiveNode live = new LiveNode(wantedLive.pid(), wantedLive.startedAt(), version, crashCount);
+      liveNode = new LiveNodeKeeper(client, registration.layout().live(agentId), live.toBytes());
+      liveNode.start();
+      log.info("{}: live (pid {})", agentId, wantedLive.pid());
+    }
+    notifyDrained();
+  }
+
+  private void done(Throwable error, Runnable onSuccess) {
+    busy = false;
+    if (stopping) {
+      return;
+    }
+    if (error == null) {
+      lastProblem = null;
+      onSuccess.run();
+      sync();
+      return;
+    }
+    String problem = rootCause(error).toString();
+    if (!problem.equals(lastProblem)) {
+      log.warn("{}: ZooKeeper write failed, will retry: {}", agentId, problem);
+      lastProblem = problem;
+    }
+    if (connected && !retryScheduled) {
+      retryScheduled = true;
+      executor.schedule(() -> {
+        retryScheduled = false;
+        sync();
+      }, RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void notifyDrained() {
+    if (pendingCrashes.isEmpty() && !drainWaiters.isEmpty()) {
+      drainWaiters.forEach(w -> w.complete(null));
+      drainWaiters.clear();
+    }
+  }
+
+  /** Creates the agent node, or refreshes host, group and labels keeping the crash history. */
+  private CompletionStage<Void> registerAgent() {
+    return registration
+        .readAgent(agentId)
+        .exceptionally(
+            error -> {
+              if (rootCause(error) instanceof NodeDataException bad) {
+                log.warn("{}: agent node is unreadable ({}); writing it anew", agentId, bad.getMessage());
+                return null;
+              }
+              throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            })
+        .thenCompose(
+            existing -> {
+              if (existing != null
+                  && existing.host().equals(wanted.host())
+                  && existing.group().equals(wanted.group())
+                  && existing.labels().equals(wanted.labels())) {
+                crashCount = existing.crashCount();
+                return CompletableFuture.completedFuture(null);
+              }
+              AgentNode node =
+                  existing == null
+                      ? new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), 0, null)
+                      : new AgentNode(wanted.host(), wanted.group(), wanted.labels(), existing.registeredAt(),
+                          existing.crashCount(), existing.lastExit());
+              return registration
+                  .register(agentId, node)
+                  .thenAccept(path -> {
+                    crashCount = node.crashCount();
+                    log.info("{}: registered at {} (crash count {})", agentId, path, node.crashCount());
+                  });
+            });
+  }
+
+  /** recordCrash, retried on a concurrent update; an agent node that vanished is written anew. */
+  private CompletionStage<AgentNode> recordCrash(ExitRecord exit) {
+    return registration
+        .recordCrash(agentId, exit)
+        .handle((updated, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(updated);
+          }
+          Throwable cause = rootCause(error);
+          if (cause instanceof KeeperException.BadVersionException) {
+            return recordCrash(exit);
+          }
+          if (cause instanceof KeeperException.NoNodeException) {
+            AgentNode node = new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null)
+                .withCrash(exit);
+            return registration.register(agentId, node).thenApply(path -> node);
+          }
+          return CompletableFuture.<AgentNode>failedFuture(cause);
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<Void> dropLive() {
+    return registration
+        .dropLive(agentId)
+        .exceptionally(error -> {
+          if (rootCause(error) instanceof KeeperException.NoNodeException) {
+            return null; // never created, or gone with an expired session
+          }
+          throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+        });
+  }
+
+  private static String describe(ExitRecord exit) {
+    return exit.signal() != null ? "signal " + exit.signal() : "code " + exit.code();
+  }
+
+  static Throwable rootCause(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return Objects.requireNonNull(cause);
+  }
+}

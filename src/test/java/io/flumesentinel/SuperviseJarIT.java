@@ -1,0 +1,269 @@
+package io.flumesentinel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.Zk;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fat jar's {@code supervise} command as an operator runs it, supervising real processes, watched by
+ * the fat jar's monitor which alerts a real webhook receiver.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SuperviseJarIT {
+
+  private static final ZkLayout LAYOUT = ZkLayout.defaults();
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
+
+  @TempDir static Path dir;
+  private static TestingServer zooKeeper;
+  private static CuratorFramework client;
+  private static Receiver receiver;
+  private static ChildJvm monitor;
+  private static int httpPort;
+  private static final List<ChildJvm> supervisors = new ArrayList<>();
+  private static final List<Long> agentPids = new CopyOnWriteArrayList<>();
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** A real HTTP receiver of Alertmanager webhooks, recording every alert with its arrival time. */
+  static final class Receiver implements AutoCloseable {
+    record Received(String agent, String status, JsonObject alert, long arrivedNanos) {
+      String annotation(String name) {
+        return alert.getJsonObject("annotations").getString(name);
+      }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final List<Received> alerts = new CopyOnWriteArrayList<>();
+
+    Receiver() throws Exception {
+      server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        long now = System.nanoTime();
+        body.toJsonObject().getJsonArray("alerts").forEach(o -> {
+          JsonObject alert = (JsonObject) o;
+          alerts.add(new Received(alert.getJsonObject("labels").getString("agent"), alert.getString("status"), alert, now));
+        });
+        request.response().end();
+      })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.actualPort() + "/hook";
+    }
+
+    List<Received> alertsFor(String agent) {
+      return alerts.stream().filter(a -> a.agent().equals(agent)).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    zooKeeper = Zk.server();
+    client = Zk.client(zooKeeper.getConnectString(), Duration.ofSeconds(10));
+    receiver = new Receiver();
+    try (ServerSocket socket = new ServerSocket(0)) {
+      httpPort = socket.getLocalPort();
+    }
+    Path config = dir.resolve("monitor.yaml");
+    Files.writeString(config, String.join("\n",
+        "zookeeper:",
+        "  connect: \"" + zooKeeper.getConnectString() + "\"",
+        "http: { host: 127.0.0.1, port: " + httpPort + " }",
+        "receivers:",
+        "  - name: ops",
+        "    urls: [ \"" + receiver.url() + "\" ]",
+        "    backoff: { initialMs: 100, maxMs: 2000 }",
+        ""));
+    monitor = ChildJvm.start(List.of(ChildJvm.java(), "-Xmx256m", "-jar", jar(), "monitor", "--config", config.toString()));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> get("/health/ready") == 200);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      for (ChildJvm supervisor : supervisors) {
+        supervisor.close();
+      }
+      if (monitor != null) {
+        monitor.stop(Duration.ofSeconds(15));
+      }
+    } finally {
+      for (long pid : agentPids) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      if (client != null) {
+        client.close();
+      }
+      if (receiver != null) {
+        receiver.close();
+      }
+      if (zooKeeper != null) {
+        zooKeeper.close();
+      }
+    }
+  }
+
+  static String jar() {
+    return System.getProperty("flumesentinel.jar");
+  }
+
+  static ChildJvm supervise(String agent, String... command) throws Exception {
+    List<String> line = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx96m", "-jar", jar(), "supervise",
+        "--zk", zooKeeper.getConnectString(), "--agent", agent, "--group", "e2e", "--label", "dc=east",
+        "--restart-delay-ms", "200", "--stop-timeout-ms", Long.toString(STOP_TIMEOUT.toMillis()),
+        "--zk-session-timeout-ms", "4000", "--"));
+    line.addAll(List.of(command));
+    ChildJvm supervisor = ChildJvm.start(line);
+    supervisors.add(supervisor);
+    return supervisor;
+  }
+
+  static LiveNode live(String id) throws Exception {
+    try {
+      return LiveNode.parse(client.getData().forPath(LAYOUT.live(id)));
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+      return null;
+    }
+  }
+
+  static LiveNode awaitLive(String id, long notPid, Duration atMost) {
+    LiveNode[] found = new LiveNode[1];
+    await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+        .until(() -> (found[0] = live(id)) != null && found[0].pid() != notPid);
+    agentPids.add(found[0].pid());
+    return found[0];
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  @Order(1)
+  void killedAgentAlertsCrashedWithSignalKillWithinOneSecondThenResolvesAfterTheRestart() throws Exception {
+    supervise("sv-kill", "sleep", "600");
+    LiveNode first = awaitLive("sv-kill", -1, Duration.ofSeconds(30));
+    // the monitor has seen the live node once the startTimeout alert could not fire: give its watch a moment
+    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !receiver.alertsFor("sv-kill").isEmpty());
+    Receiver.Received alert = receiver.alertsFor("sv-kill").get(0);
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(alert.arrivedNanos() - killedAt);
+    System.out.println("SIGKILL of the supervised process to firing webhook: " + elapsedMs + " ms");
+    assertThat(alert.status()).isEqualTo("firing");
+    assertThat(alert.annotation("reason")).isEqualTo("CRASHED");
+    assertThat(alert.annotation("signal")).isEqualTo("KILL");
+    assertThat(alert.alert().getJsonObject("labels").getString("dc")).isEqualTo("east");
+    assertThat(elapsedMs).isLessThan(1000);
+
+    LiveNode second = awaitLive("sv-kill", first.pid(), Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(10)).until(() -> receiver.alertsFor("sv-kill").size() >= 2);
+    Receiver.Received resolved = receiver.alertsFor("sv-kill").get(1);
+    long resolvedMs = TimeUnit.NANOSECONDS.toMillis(resolved.arrivedNanos() - killedAt);
+    System.out.println("SIGKILL to resolved webhook after the restart: " + resolvedMs + " ms");
+    assertThat(resolved.status()).isEqualTo("resolved");
+    assertThat(resolved.annotation("resolution")).isEqualTo("RECOVERED");
+    assertThat(second.crashCount()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(2)
+  void sigtermToTheSupervisorStopsTheAgentAndDeregistersItWithoutAlert() throws Exception {
+    ChildJvm supervisor = supervise("sv-term", "sleep", "600");
+    LiveNode live = awaitLive("sv-term", -1, Duration.ofSeconds(30));
+
+    long before = System.nanoTime();
+    int exit = supervisor.stop(STOP_TIMEOUT.plusSeconds(5));
+    long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+    System.out.println("SIGTERM to the supervisor until it exited: " + stopMs + " ms (exit " + exit + ")");
+
+    assertThat(stopMs).isLessThan(STOP_TIMEOUT.plusSeconds(5).toMillis());
+    assertThat(exit).isIn(0, 143);
+    assertThat(alive(live.pid())).isFalse();
+    assertThat(client.checkExists().forPath(LAYOUT.agent("sv-term"))).isNull();
+    assertThat(client.checkExists().forPath(LAYOUT.live("sv-term"))).isNull();
+    assertThat(supervisor.output()).anyMatch(line -> line.contains("sv-term: deregistered"));
+
+    // an abnormal exit after the stop: once its alert is in, the stop would have been alerted too
+    crashMarker(client, "marker");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.alertsFor("marker").isEmpty());
+    assertThat(receiver.alertsFor("sv-term")).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void sigkillToTheSupervisorTakesTheAgentWithIt() throws Exception {
+    ChildJvm supervisor = supervise("sv-orphan", "sleep", "600");
+    LiveNode live = awaitLive("sv-orphan", -1, Duration.ofSeconds(30));
+    assertThat(supervisor.output()).anyMatch(line -> line.contains("setpriv --pdeathsig KILL"));
+    assertThat(ProcessHandle.of(live.pid()).orElseThrow().parent().map(ProcessHandle::pid))
+        .contains(supervisor.process().pid());
+
+    long before = System.nanoTime();
+    supervisor.kill();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> !alive(live.pid()));
+    System.out.println("SIGKILL of the supervisor to its agent gone: "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + " ms");
+  }
+
+  /** Registers {@code id}, makes it live and drops the live node alone: an alert the monitor must send. */
+  static void crashMarker(CuratorFramework zk, String id) throws Exception {
+    Registration registration = new Registration(AsyncCuratorFramework.wrap(zk), LAYOUT);
+    registration.register(id, AgentNode.of("host-m", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    registration.goLive(id, new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // let the monitor see the run before it ends, as with a real agent
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    registration.dropLive(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static int get(String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(2)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+}

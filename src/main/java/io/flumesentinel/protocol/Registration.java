@@ -93,6 +93,27 @@ public final class Registration {
   }
 
   /**
+   * An abnormal exit, as the agent's supervisor reports it: the agent node replaced by {@code withCrash}
+   * (its crash count one higher, its last exit set) and the live node deleted, in one transaction (one
+   * round trip, one fsync), so a watcher never sees the live node gone without the record that says why.
+   * The supervisor owns its agent node and knows its content, so nothing is read first. When the live node
+   * is already gone (its session expired, or it was never created) the crash is recorded alone; fails
+   * with {@code NoNode} when the agent node is gone.
+   */
+  public CompletionStage<Void> recordCrashAndDropLive(String id, AgentNode withCrash) {
+    String agentPath = layout.agent(id);
+    byte[] data = withCrash.toBytes();
+    CuratorOp record = zk.transactionOp().setData().forPath(agentPath, data);
+    CuratorOp drop = zk.transactionOp().delete().forPath(layout.live(id));
+    return zk.transaction()
+        .forOperations(List.of(record, drop))
+        .<Void>thenApply(results -> null)
+        .exceptionallyCompose(error -> rootCause(error) instanceof KeeperException.NoNodeException
+            ? zk.setData().forPath(agentPath, data).thenApply(stat -> (Void) null)
+            : java.util.concurrent.CompletableFuture.failedFuture(error));
+  }
+
+  /**
    * A deliberate stop: deletes the live node (when present) and the agent node in one transaction.
    * Completes normally when the agent was not registered at all.
    */

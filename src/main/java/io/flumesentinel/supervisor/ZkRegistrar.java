@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * completion: no locks.
  *
  * <p>Writes happen one at a time, in this order: the agent node (created, or refreshed keeping its
- * {@code crashCount}; again after every reconnect), then each queued crash ({@code recordCrash}
- * <em>then</em> the live node's removal, so whoever sees the live node go can read why), and only then
- * the live node of the current run. A crash while ZooKeeper is unreachable waits in the queue and is
+ * {@code crashCount}; again after every reconnect), then each queued crash (recorded in the agent node
+ * and the live node removed in one transaction, so whoever sees the live node go can read why), and
+ * only then the live node of the current run. A crash while ZooKeeper is unreachable waits in the queue and is
  * recorded once it is back; the process itself never waits for ZooKeeper.
  */
 final class ZkRegistrar {
@@ -57,6 +57,8 @@ final class ZkRegistrar {
   private boolean retryScheduled;
   private boolean stopping;
   private long crashCount;
+  /** The agent node as this supervisor last wrote or read it; the base of the next crash record. */
+  private AgentNode current;
   private Run wantedLive;
   private LiveNodeKeeper liveNode;
   private String lastProblem;
@@ -154,11 +156,11 @@ final class ZkRegistrar {
       busy = true;
       ExitRecord exit = pendingCrashes.peekFirst();
       recordCrash(exit)
-          .thenCompose(updated -> dropLive().thenApply(v -> updated))
           .whenCompleteAsync(
               (updated, error) ->
                   done(error, () -> {
                     pendingCrashes.removeFirst();
+                    current = updated;
                     crashCount = updated.crashCount();
                     log.info("{}: recorded crash #{} ({}), live node removed", agentId, updated.crashCount(),
                         describe(exit));
@@ -224,6 +226,7 @@ final class ZkRegistrar {
                   && existing.group().equals(wanted.group())
                   && existing.labels().equals(wanted.labels())) {
                 crashCount = existing.crashCount();
+                current = existing;
                 return CompletableFuture.completedFuture(null);
               }
               AgentNode node =
@@ -235,29 +238,32 @@ final class ZkRegistrar {
                   .register(agentId, node)
                   .thenAccept(path -> {
                     crashCount = node.crashCount();
+                    current = node;
                     log.info("{}: registered at {} (crash count {})", agentId, path, node.crashCount());
                   });
             });
   }
 
-  /** recordCrash, retried on a concurrent update; an agent node that vanished is written anew. */
+  /**
+   * The crash recorded and the live node removed in one transaction, from the agent node as this
+   * supervisor last wrote it (it is the node's only writer); an agent node that vanished (deregistered
+   * from elsewhere) is written anew and the live node then removed.
+   */
   private CompletionStage<AgentNode> recordCrash(ExitRecord exit) {
+    AgentNode base = current != null
+        ? current
+        : new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
+    AgentNode updated = base.withCrash(exit);
     return registration
-        .recordCrash(agentId, exit)
-        .handle((updated, error) -> {
+        .recordCrashAndDropLive(agentId, updated)
+        .handle((done, error) -> {
           if (error == null) {
             return CompletableFuture.completedFuture(updated);
           }
-          Throwable cause = rootCause(error);
-          if (cause instanceof KeeperException.BadVersionException) {
-            return recordCrash(exit);
+          if (rootCause(error) instanceof KeeperException.NoNodeException) {
+            return registration.register(agentId, updated).thenCompose(path -> dropLive()).thenApply(v -> updated);
           }
-          if (cause instanceof KeeperException.NoNodeException) {
-            AgentNode node = new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null)
-                .withCrash(exit);
-            return registration.register(agentId, node).thenApply(path -> node);
-          }
-          return CompletableFuture.<AgentNode>failedFuture(cause);
+          return CompletableFuture.<AgentNode>failedFuture(rootCause(error));
         })
         .thenCompose(stage -> stage);
   }

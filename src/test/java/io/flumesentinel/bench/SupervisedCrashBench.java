@@ -1,0 +1,144 @@
+package io.flumesentinel.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flumesentinel.Monitor;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.WebhookReceiver;
+import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.ZooKeeperProcess;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * SIGKILL of a supervised process → the firing webhook, over many crashes of one agent: the
+ * supervisor (its own JVM) records the crash and removes the live node, the monitor classifies it
+ * CRASHED. Each crash waits for the restart and the resolved notice before the next. Goal: p50 under
+ * 10 ms, p99 under 50 ms.
+ */
+@Tag("bench")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SupervisedCrashBench {
+
+  private static final int WARM_UP = 30;
+  private static final int MEASURED = 120;
+  private static final String AGENT = "supervised";
+  private static final ZkLayout LAYOUT = new ZkLayout("/bench-supervised");
+  private static final long WAIT_MS = 10_000;
+
+  private final BenchReport report = new BenchReport("supervised-crash");
+  private ZooKeeperProcess zooKeeper;
+  private WebhookReceiver receiver;
+  private CuratorFramework reader;
+  private Monitor monitor;
+  private ChildJvm supervisor;
+
+  @BeforeAll
+  void start() throws Exception {
+    zooKeeper = ZooKeeperProcess.start();
+    receiver = WebhookReceiver.start();
+    reader = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
+    monitor = InProcessMonitor.startReady(zooKeeper.connectString(), LAYOUT.root(), receiver.url());
+    supervisor = ChildJvm.start(ChildJvm.command(256, "io.flumesentinel.FlumeSentinel",
+        "supervise", "--zk", zooKeeper.connectString(), "--root", LAYOUT.root(), "--agent", AGENT,
+        "--restart-delay-ms", "10", "--restart-delay-factor", "1", "--start-limit", "100000",
+        "--", "sleep", "600"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (supervisor != null) {
+      supervisor.stop(Duration.ofSeconds(15));
+    }
+    if (monitor != null) {
+      monitor.close();
+    }
+    if (reader != null) {
+      reader.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
+    }
+  }
+
+  @Test
+  void killToFiringWebhook() throws Exception {
+    long pid = -1;
+    for (int i = 0; i < WARM_UP; i++) {
+      pid = crash(i, pid)[1];
+    }
+    double[] latencies = new double[MEASURED];
+    for (int i = 0; i < MEASURED; i++) {
+      long[] crash = crash(WARM_UP + i, pid);
+      latencies[i] = BenchReport.ms(crash[0]);
+      pid = crash[1];
+    }
+    assertThat(receiver.malformed()).isEmpty();
+    Arrays.sort(latencies);
+    double p50 = BenchReport.percentile(latencies, 50);
+    double p99 = BenchReport.percentile(latencies, 99);
+    report.line("warmUp=" + WARM_UP + " count=" + MEASURED
+        + " p50=" + BenchReport.ms(p50) + "ms"
+        + " p90=" + BenchReport.ms(BenchReport.percentile(latencies, 90)) + "ms"
+        + " p99=" + BenchReport.ms(p99) + "ms"
+        + " max=" + BenchReport.ms(latencies[latencies.length - 1]) + "ms");
+    report.line(BenchReport.goal("p50", p50, 10, "ms") + "; " + BenchReport.goal("p99", p99, 50, "ms"));
+  }
+
+  /**
+   * Kills the current run (once its live node is up and any earlier incident resolved) and waits for
+   * the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook, pid killed}.
+   */
+  private long[] crash(int n, long previousPid) throws Exception {
+    LiveNode live = awaitNewRun(previousPid);
+    awaitCount("resolved", n);
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(live.pid()).orElseThrow().destroyForcibly();
+    WebhookReceiver.Received firing = awaitCount("firing", n + 1);
+    assertThat(firing.annotation("reason")).isEqualTo("CRASHED");
+    assertThat(firing.annotation("signal")).isEqualTo("KILL");
+    return new long[] {firing.arrivedNanos() - killedAt, live.pid()};
+  }
+
+  private LiveNode awaitNewRun(long previousPid) throws Exception {
+    long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      if (reader.checkExists().forPath(LAYOUT.live(AGENT)) != null) {
+        try {
+          LiveNode live = LiveNode.parse(reader.getData().forPath(LAYOUT.live(AGENT)));
+          if (live.pid() != previousPid) {
+            return live;
+          }
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+          // between the check and the read; look again
+        }
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException("no new run of " + AGENT + " within " + WAIT_MS + " ms");
+  }
+
+  /** Waits until the receiver has {@code count} alerts of {@code status} for the agent; returns the last. */
+  private WebhookReceiver.Received awaitCount(String status, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      var matching = receiver.alertsFor(AGENT).stream().filter(a -> a.status().equals(status)).toList();
+      if (matching.size() >= count) {
+        return count == 0 ? null : matching.get(count - 1);
+      }
+      Thread.sleep(1);
+    }
+    throw new IllegalStateException("fewer than " + count + " " + status + " alerts for " + AGENT + " within " + WAIT_MS + " ms");
+  }
+}

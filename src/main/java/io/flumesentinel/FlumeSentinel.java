@@ -39,6 +39,7 @@ public final class FlumeSentinel implements Runnable {
     }
     // On success the launched service's threads keep running; exiting here would stop it.
     if (status != 0) {
+      Logging.flush();
       System.exit(status);
     }
   }

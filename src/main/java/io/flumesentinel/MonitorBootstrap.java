@@ -19,6 +19,8 @@ public final class MonitorBootstrap implements MonitorLauncher {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Stopping the monitor");
       monitor.close();
+      log.info("Monitor stopped");
+      Logging.flush();
     }, "monitor-shutdown"));
   }
 }

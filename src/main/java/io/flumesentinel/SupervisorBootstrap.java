@@ -28,14 +28,17 @@ final class SupervisorBootstrap implements SupervisorLauncher {
       } catch (Exception e) {
         log.error("{}: did not stop within {} ms: {}", config.agentId(), stopMs, e.toString());
       }
+      Logging.flush();
     }, "supervisor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int status = supervisor.exitStatus().get();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
-      // the hook is running: it waits for the same status
+      // the hook is running: it waits for the same status, and flushes the log itself
+      return status;
     }
+    Logging.flush();
     return status;
   }
 }

@@ -216,7 +216,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.notify(receiver), entry.alert, LOCAL);
   }
 
+  /** Every accepted transition: on the public address, and in the log (a receiver of last resort). */
   private void publish(Alert alert) {
+    log.info("Alert {}: {} agent={} reason={}: {}", alert.status().wire(), alert.alertname(), alert.agent(),
+        alert.annotation("reason"), alert.firing() ? alert.annotation("summary") : "resolved (" + alert.annotation("resolution") + ")");
     vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
   }
 

@@ -90,6 +90,9 @@ public final class ClassifierVerticle extends VerticleBase {
         view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), crashed ? Reason.CRASHED : Reason.NOT_RUNNING, since);
         firing.add(view.firing);
       }
+      if (view.live == null) {
+        view.stuck = null; // not running: the down alert (or none) speaks for it
+      }
       healthTransition(view); // the ledger resolves what it had firing and is not in the list
       if (view.stuck != null) {
         firing.add(view.stuck);
@@ -202,11 +205,20 @@ public final class ClassifierVerticle extends VerticleBase {
         view.agent(null);
         event(LifecycleEvent.Type.STOPPED, view.id, "deliberate stop");
         resolve(view, Reason.STOPPED);
+        resolveStuck(view, Reason.STOPPED);
         views.remove(view.id, view);
         return;
       }
       view.settleBaseline();
       view.agent(agentNow);
+      if (view.live == null) {
+        resolveStuck(view, Reason.DOWN);
+      } else {
+        Alert health = healthTransition(view);
+        if (health != null) {
+          vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+        }
+      }
       boolean crashed = view.crashRecordedSince(removed);
       boolean running = view.live != null;
       if (crashed && view.crashCount() <= view.alertedCrashCount && (view.firing != null || running)) {
@@ -237,6 +249,9 @@ public final class ClassifierVerticle extends VerticleBase {
     if (view.stuck == null && (view.live == null || !view.mayBeUnhealthy())) {
       return null;
     }
+    if (view.stuck != null && view.live == null && view.registered()) {
+      return null; // the live node went: the removal's verdict says how it ended (see classifyRemoval)
+    }
     AgentNode agent = view.agent();
     Health health = view.live != null && agent != null ? agent.health() : null;
     if (health != null && health.status().unhealthy()) {
@@ -254,8 +269,7 @@ public final class ClassifierVerticle extends VerticleBase {
     Reason how;
     if (!view.registered()) {
       how = Reason.STOPPED;
-    } else if (view.live == null || (agent != null && agent.crashCount() > view.liveStartCrashCount()
-        && view.liveStartCrashCount() >= 0)) {
+    } else if (agent != null && agent.crashCount() > view.liveStartCrashCount() && view.liveStartCrashCount() >= 0) {
       how = Reason.DOWN; // stopped running (or its crash record is in): the down alert takes over
     } else {
       how = Reason.RECOVERED;
@@ -263,6 +277,14 @@ public final class ClassifierVerticle extends VerticleBase {
     Alert resolved = alerts.resolved(view.stuck, how, clock.instant());
     view.stuck = null;
     return resolved;
+  }
+
+  private void resolveStuck(AgentView view, Reason how) {
+    if (view.stuck != null) {
+      Alert resolved = alerts.resolved(view.stuck, how, clock.instant());
+      view.stuck = null;
+      vertx.eventBus().send(Addresses.TRANSITIONS, resolved, LOCAL);
+    }
   }
 
   private void connectionChanged(ConnectionChange change) {

@@ -3,10 +3,13 @@ package io.flumesentinel;
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.supervisor.HealthJudge;
+import io.flumesentinel.supervisor.HealthWatch;
 import io.flumesentinel.supervisor.RestartPolicy;
 import io.flumesentinel.supervisor.Supervisor;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +90,24 @@ public final class SuperviseCommand implements Callable<Integer> {
   @Option(names = "--zk-connection-timeout-ms", paramLabel = "N", description = "ZooKeeper connection timeout (default ${DEFAULT-VALUE}).")
   private long connectionTimeoutMs = 5_000;
 
+  @Option(names = "--flume-metrics", paramLabel = "URL", description = "Flume's HTTP metrics (-Dflume.monitoring.type=http), e.g. http://127.0.0.1:34545/metrics: report STUCK and HUNG agents. Not watched when absent.")
+  private String flumeMetrics;
+
+  @Option(names = "--health-interval-ms", paramLabel = "N", description = "Time between two looks at the metrics (default ${DEFAULT-VALUE}).")
+  private long healthIntervalMs = HealthWatch.DEFAULT_INTERVAL.toMillis();
+
+  @Option(names = "--health-timeout-ms", paramLabel = "N", description = "Connect and request timeout of one look (default ${DEFAULT-VALUE}).")
+  private long healthTimeoutMs = HealthWatch.DEFAULT_TIMEOUT.toMillis();
+
+  @Option(names = "--stuck-fill-percent", paramLabel = "P", description = "A channel this full or fuller counts as full (default ${DEFAULT-VALUE}).")
+  private double stuckFillPercent = HealthWatch.DEFAULT_FILL_PERCENT;
+
+  @Option(names = "--stuck-for-ms", paramLabel = "N", description = "A channel full, or metrics not answering, this long is STUCK, or HUNG (default ${DEFAULT-VALUE}).")
+  private long stuckForMs = HealthWatch.DEFAULT_STUCK_FOR.toMillis();
+
+  @Option(names = "--health-start-grace-ms", paramLabel = "N", description = "How long a new run's metrics may take to answer the first time (default ${DEFAULT-VALUE}).")
+  private long startGraceMs = HealthWatch.DEFAULT_START_GRACE.toMillis();
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent's command and arguments, after '--'.")
   private List<String> command;
 
@@ -145,7 +166,34 @@ public final class SuperviseCommand implements Callable<Integer> {
         millis("--stop-timeout-ms", stopTimeoutMs, 0),
         millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
         millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
-        Supervisor.setprivAvailable());
+        Supervisor.setprivAvailable(),
+        healthWatch());
+  }
+
+  private HealthWatch healthWatch() {
+    if (flumeMetrics == null) {
+      return null;
+    }
+    URI url;
+    try {
+      url = new URI(flumeMetrics.strip());
+    } catch (java.net.URISyntaxException e) {
+      return fail("--flume-metrics", "'" + flumeMetrics + "' is not a URL: " + e.getReason());
+    }
+    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+      fail("--flume-metrics", "'" + flumeMetrics + "' is not an http or https URL");
+    }
+    if (!(stuckFillPercent > 0 && stuckFillPercent <= 100)) {
+      fail("--stuck-fill-percent", "must be above 0 and at most 100, got " + stuckFillPercent);
+    }
+    return new HealthWatch(
+        url,
+        millis("--health-interval-ms", healthIntervalMs, 10),
+        millis("--health-timeout-ms", healthTimeoutMs, 10),
+        new HealthJudge.Settings(
+            stuckFillPercent,
+            millis("--stuck-for-ms", stuckForMs, 0),
+            millis("--health-start-grace-ms", startGraceMs, 0)));
   }
 
   private Map<String, String> labels() {

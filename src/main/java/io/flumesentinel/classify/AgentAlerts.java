@@ -4,6 +4,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Reason;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.Health;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,9 @@ public final class AgentAlerts {
 
   /** The alert name of "the agent is not running when it should be". */
   public static final String AGENT_DOWN = "FlumeAgentDown";
+
+  /** The alert name of "the agent runs but does not work" (its health is STUCK or HUNG). */
+  public static final String AGENT_STUCK = "FlumeAgentStuck";
 
   private static final Set<String> RESERVED = Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
 
@@ -32,17 +36,7 @@ public final class AgentAlerts {
    */
   public Alert down(String agentId, AgentNode agent, String nodeProblem, Reason reason, Instant startsAt) {
     AgentNode known = agent != null ? agent : AgentNode.of(null, null, Map.of());
-    SortedMap<String, String> labels = new TreeMap<>();
-    known.labels().forEach((k, v) -> {
-      if (!RESERVED.contains(k)) {
-        labels.put(k, v);
-      }
-    });
-    labels.put(Alert.ALERTNAME, AGENT_DOWN);
-    labels.put(Alert.AGENT, agentId);
-    labels.put("host", known.host());
-    labels.put("group", known.group());
-    labels.put("severity", reason.severity());
+    SortedMap<String, String> labels = labels(AGENT_DOWN, agentId, known, reason);
 
     SortedMap<String, String> annotations = new TreeMap<>();
     annotations.put("reason", reason.name());
@@ -72,6 +66,38 @@ public final class AgentAlerts {
     return new Alert(Alert.Status.FIRING, labels, annotations, startsAt, null, generatorUrl);
   }
 
+  /**
+   * A firing health alert ({@link #AGENT_STUCK}): labels like the down alert's, {@code reason} STUCK or
+   * HUNG, and what the supervisor measured as further annotations.
+   */
+  public Alert stuck(String agentId, AgentNode agent, Health health, Instant startsAt) {
+    Reason reason = health.status() == Health.Status.HUNG ? Reason.HUNG : Reason.STUCK;
+    SortedMap<String, String> annotations = new TreeMap<>(health.details());
+    annotations.put("reason", reason.name());
+    annotations.put("summary", summary(agentId, agent.host(), reason, null));
+    annotations.put("description", health.reason().isEmpty() ? description(reason) : health.reason() + ". " + description(reason));
+    if (health.since() != null) {
+      annotations.put("since", health.since().toString());
+    }
+    return new Alert(Alert.Status.FIRING, labels(AGENT_STUCK, agentId, agent, reason), annotations, startsAt, null,
+        generatorUrl);
+  }
+
+  private static SortedMap<String, String> labels(String alertname, String agentId, AgentNode known, Reason reason) {
+    SortedMap<String, String> labels = new TreeMap<>();
+    known.labels().forEach((k, v) -> {
+      if (!RESERVED.contains(k)) {
+        labels.put(k, v);
+      }
+    });
+    labels.put(Alert.ALERTNAME, alertname);
+    labels.put(Alert.AGENT, agentId);
+    labels.put("host", known.host());
+    labels.put("group", known.group());
+    labels.put("severity", reason.severity());
+    return labels;
+  }
+
   /** The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED} or {@link Reason#STOPPED}). */
   public Alert resolved(Alert firing, Reason how, Instant at) {
     return firing.resolve(at, Map.of("resolution", how.name()));
@@ -85,6 +111,9 @@ public final class AgentAlerts {
       case NOT_RUNNING -> who + " is registered but not running";
       case STOPPED -> who + " was stopped";
       case RECOVERED -> who + " is running again";
+      case STUCK -> who + " is stuck: a channel stays full";
+      case HUNG -> who + " is hung: its metrics do not answer";
+      case DOWN -> who + " stopped running";
     };
   }
 
@@ -104,7 +133,9 @@ public final class AgentAlerts {
       case SESSION_LOST ->
           "The agent's live node expired with no crash record: its host, its network or its supervisor is unreachable.";
       case NOT_RUNNING -> "The agent is registered but has no live node, and no monitor saw it go.";
-      case STOPPED, RECOVERED -> "";
+      case STUCK -> "The agent runs but does not deliver: events pile up in its channel.";
+      case HUNG -> "The agent's process runs but its HTTP metrics stopped answering.";
+      case STOPPED, RECOVERED, DOWN -> "";
     };
   }
 }

@@ -23,6 +23,8 @@ final class AgentView {
   long alertedCrashCount = -1;
   /** The alert this agent has firing now, as the classifier decided it. */
   Alert firing;
+  /** The health alert ({@code FlumeAgentStuck}) this agent has firing now. */
+  Alert stuck;
   long timer = -1;
 
   AgentView(String id) {
@@ -48,6 +50,30 @@ final class AgentView {
     }
     return agent;
   }
+
+  /**
+   * Whether the agent node may carry an unhealthy status, without parsing it: most agent nodes have no
+   * {@code health} at all, and the classifier asks on every change.
+   */
+  boolean mayBeUnhealthy() {
+    if (agentData == null || agentData.data() == null) {
+      return false;
+    }
+    byte[] data = agentData.data();
+    byte[] key = HEALTH_KEY;
+    outer:
+    for (int i = 0; i + key.length <= data.length; i++) {
+      for (int j = 0; j < key.length; j++) {
+        if (data[i + j] != key[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static final byte[] HEALTH_KEY = "\"health\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   String agentProblem() {
     agent();

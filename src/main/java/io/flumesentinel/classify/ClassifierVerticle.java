@@ -10,6 +10,8 @@ import io.flumesentinel.event.NodeData;
 import io.flumesentinel.event.Reason;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.Health;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>A removed live node is classified by reading the agent node from ZooKeeper, asynchronously: absent
  * means a deliberate stop, present means an abnormal exit, and a failed read means <em>unknown</em>,
  * which is held and decided again when the connection is back — never taken for absent.
+ *
+ * <p>A running agent whose node says its health is STUCK or HUNG has a second alert,
+ * {@code FlumeAgentStuck}, resolved when the health is OK again, when the agent is deregistered, or when
+ * it stops running (its down alert takes over).
  */
 public final class ClassifierVerticle extends VerticleBase {
 
@@ -84,9 +90,16 @@ public final class ClassifierVerticle extends VerticleBase {
         view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), crashed ? Reason.CRASHED : Reason.NOT_RUNNING, since);
         firing.add(view.firing);
       }
+      if (view.live == null) {
+        view.stuck = null; // not running: the down alert (or none) speaks for it
+      }
+      healthTransition(view); // the ledger resolves what it had firing and is not in the list
+      if (view.stuck != null) {
+        firing.add(view.stuck);
+      }
     }
     views.values().removeIf(view -> !view.registered() && view.live == null);
-    log.info("Reconciled {} agents: {} not running", views.size(), firing.size());
+    log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
     vertx.eventBus().send(Addresses.TRANSITIONS, new Reconciliation(firing, snapshot.live().keySet()), LOCAL);
   }
 
@@ -97,7 +110,12 @@ public final class ClassifierVerticle extends VerticleBase {
     } else {
       liveChanged(view, change);
     }
-    if (!view.registered() && view.live == null && view.firing == null && !undecided.containsKey(view.id)) {
+    Alert health = healthTransition(view);
+    if (health != null) {
+      vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+    }
+    if (!view.registered() && view.live == null && view.firing == null && view.stuck == null
+        && !undecided.containsKey(view.id)) {
       cancelTimer(view);
       views.remove(view.id);
     }
@@ -187,11 +205,20 @@ public final class ClassifierVerticle extends VerticleBase {
         view.agent(null);
         event(LifecycleEvent.Type.STOPPED, view.id, "deliberate stop");
         resolve(view, Reason.STOPPED);
+        resolveStuck(view, Reason.STOPPED);
         views.remove(view.id, view);
         return;
       }
       view.settleBaseline();
       view.agent(agentNow);
+      if (view.live == null) {
+        resolveStuck(view, Reason.DOWN);
+      } else {
+        Alert health = healthTransition(view);
+        if (health != null) {
+          vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+        }
+      }
       boolean crashed = view.crashRecordedSince(removed);
       boolean running = view.live != null;
       if (crashed && view.crashCount() <= view.alertedCrashCount && (view.firing != null || running)) {
@@ -211,6 +238,53 @@ public final class ClassifierVerticle extends VerticleBase {
         startTimer(view, config.grace().toMillis(), Reason.SESSION_LOST);
       }
     });
+  }
+
+  /**
+   * Brings the agent's health alert in line with what is known now: fires it (or updates what it says)
+   * while the agent runs with an unhealthy status, resolves it otherwise. Returns the transition to send,
+   * or {@code null} when nothing changed.
+   */
+  private Alert healthTransition(AgentView view) {
+    if (view.stuck == null && (view.live == null || !view.mayBeUnhealthy())) {
+      return null;
+    }
+    if (view.stuck != null && view.live == null && view.registered()) {
+      return null; // the live node went: the removal's verdict says how it ended (see classifyRemoval)
+    }
+    AgentNode agent = view.agent();
+    Health health = view.live != null && agent != null ? agent.health() : null;
+    if (health != null && health.status().unhealthy()) {
+      Instant startsAt = view.stuck != null ? view.stuck.startsAt() : health.since() != null ? health.since() : clock.instant();
+      Alert alert = alerts.stuck(view.id, agent, health, startsAt);
+      if (alert.equals(view.stuck)) {
+        return null;
+      }
+      view.stuck = alert;
+      return alert;
+    }
+    if (view.stuck == null) {
+      return null;
+    }
+    Reason how;
+    if (!view.registered()) {
+      how = Reason.STOPPED;
+    } else if (agent != null && agent.crashCount() > view.liveStartCrashCount() && view.liveStartCrashCount() >= 0) {
+      how = Reason.DOWN; // stopped running (or its crash record is in): the down alert takes over
+    } else {
+      how = Reason.RECOVERED;
+    }
+    Alert resolved = alerts.resolved(view.stuck, how, clock.instant());
+    view.stuck = null;
+    return resolved;
+  }
+
+  private void resolveStuck(AgentView view, Reason how) {
+    if (view.stuck != null) {
+      Alert resolved = alerts.resolved(view.stuck, how, clock.instant());
+      view.stuck = null;
+      vertx.eventBus().send(Addresses.TRANSITIONS, resolved, LOCAL);
+    }
   }
 
   private void connectionChanged(ConnectionChange change) {

@@ -10,8 +10,14 @@ public enum Reason {
   NOT_RUNNING("critical"),
   /** Both nodes went together: a deliberate stop. Never fires. */
   STOPPED("info"),
-  /** The live node is back. Resolves a firing alert. */
-  RECOVERED("info");
+  /** The live node is back, or the agent's health is OK again. Resolves a firing alert. */
+  RECOVERED("info"),
+  /** Running, but a channel stays full: nothing is delivered (the supervisor reads Flume's metrics). */
+  STUCK("warning"),
+  /** Running, but Flume's metrics endpoint stopped answering. */
+  HUNG("warning"),
+  /** The agent stopped running: resolves its health alert, the down alert takes over. */
+  DOWN("info");
 
   private final String severity;
 

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data of {@code <root>/agents/<id>}: the agent is registered.
@@ -11,6 +13,9 @@ import java.util.TreeMap;
  * <p>A supervisor adds {@code crashCount} and {@code lastExit} each time the process it runs ends
  * unexpectedly, <em>before</em> it removes the live node, so that whoever sees the live node go can read
  * why. Unknown fields are ignored when reading, so newer writers do not break older monitors.
+ *
+ * <p>{@code health} is optional (a supervisor that watches Flume's metrics writes it when the status
+ * changes); a garbled health object is read as absent, and logged, so it never hides the rest of the node.
  */
 public record AgentNode(
     String host,
@@ -18,7 +23,10 @@ public record AgentNode(
     Map<String, String> labels,
     Instant registeredAt,
     long crashCount,
-    ExitRecord lastExit) {
+    ExitRecord lastExit,
+    Health health) {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
 
   public static final String DEFAULT_GROUP = "default";
 
@@ -28,13 +36,24 @@ public record AgentNode(
     labels = Map.copyOf(labels == null ? Map.of() : labels);
   }
 
+  /** An agent node without health. */
+  public AgentNode(
+      String host, String group, Map<String, String> labels, Instant registeredAt, long crashCount, ExitRecord lastExit) {
+    this(host, group, labels, registeredAt, crashCount, lastExit, null);
+  }
+
   public static AgentNode of(String host, String group, Map<String, String> labels) {
     return new AgentNode(host, group, labels, Instant.now(), 0, null);
   }
 
   /** This node after one more unexpected exit. */
   public AgentNode withCrash(ExitRecord exit) {
-    return new AgentNode(host, group, labels, registeredAt, crashCount + 1, exit);
+    return new AgentNode(host, group, labels, registeredAt, crashCount + 1, exit, health);
+  }
+
+  /** This node with {@code health} ({@code null}: none). */
+  public AgentNode withHealth(Health health) {
+    return new AgentNode(host, group, labels, registeredAt, crashCount, lastExit, health);
   }
 
   public JsonObject toJson() {
@@ -49,6 +68,9 @@ public record AgentNode(
     }
     if (lastExit != null) {
       json.put("lastExit", lastExit.toJson());
+    }
+    if (health != null) {
+      json.put("health", health.toJson());
     }
     return json;
   }
@@ -75,6 +97,19 @@ public record AgentNode(
         Json.labels(json, "labels", "agent"),
         Json.instant(json, "registeredAt", "agent"),
         crashCount == null ? 0 : crashCount,
-        lastExit == null ? null : ExitRecord.fromJson((JsonObject) lastExit));
+        lastExit == null ? null : ExitRecord.fromJson((JsonObject) lastExit),
+        health(json.getValue("health")));
+  }
+
+  private static Health health(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Health.fromJson(value);
+    } catch (NodeDataException e) {
+      log.warn("Agent node: ignoring its health ({})", e.getMessage());
+      return null;
+    }
   }
 }

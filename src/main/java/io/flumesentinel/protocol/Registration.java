@@ -38,6 +38,15 @@ public final class Registration {
         .forPath(layout.agent(id), agent.toBytes());
   }
 
+  /**
+   * Replaces the data of an existing agent node, as its only writer does (e.g. a health change); fails
+   * with {@code NoNode} when the agent node is gone, so a deregistered agent is never registered again
+   * by accident.
+   */
+  public CompletionStage<Stat> update(String id, AgentNode agent) {
+    return zk.setData().forPath(layout.agent(id), agent.toBytes());
+  }
+
   /** Creates the live node (EPHEMERAL, owned by this client's session). */
   public CompletionStage<String> goLive(String id, LiveNode live) {
     return zk.create()

@@ -49,6 +49,9 @@ public final class Supervisor {
   private State state = State.WAITING;
   private ChildProcess child;
   private ScheduledFuture<?> restartTimer;
+  /** For Flume's metrics; {@code null} when health is not watched. */
+  private final java.net.http.HttpClient http;
+  private FlumeMetricsPoller poller;
 
   private Supervisor(SupervisorConfig config, Clock clock) {
     this.config = config;
@@ -69,6 +72,9 @@ public final class Supervisor {
     Registration registration = new Registration(AsyncCuratorFramework.wrap(client), config.layout());
     AgentNode wanted = AgentNode.of(config.host(), config.group(), config.labels());
     this.registrar = new ZkRegistrar(client, registration, config.agentId(), wanted, config.version(), executor);
+    this.http = config.health() == null
+        ? null
+        : java.net.http.HttpClient.newBuilder().connectTimeout(config.health().timeout()).build();
   }
 
   /**
@@ -149,12 +155,31 @@ public final class Supervisor {
     log.info("{}: started pid {}: {}", config.agentId(), started.pid(), String.join(" ", config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
+    watchHealth();
+  }
+
+  /** Looks at Flume's metrics while this run lasts (a process that is gone is a crash, not a hang). */
+  private void watchHealth() {
+    stopWatchingHealth();
+    if (config.health() != null) {
+      poller = new FlumeMetricsPoller(config.agentId(), config.health(), http,
+          new HealthJudge(config.health().judge(), clock), executor, registrar::healthChanged);
+      poller.start();
+    }
+  }
+
+  private void stopWatchingHealth() {
+    if (poller != null) {
+      poller.stop();
+      poller = null;
+    }
   }
 
   private void onChildExit(ChildProcess ended, ChildExit exit) {
     if (ended != child || state != State.RUNNING) {
       return; // a stop in progress handles its own exit
     }
+    stopWatchingHealth();
     state = State.WAITING;
     afterExit(exit, ended.stderrTail());
   }
@@ -202,6 +227,7 @@ public final class Supervisor {
       return;
     }
     state = State.STOPPING;
+    stopWatchingHealth();
     if (restartTimer != null) {
       restartTimer.cancel(false);
     }
@@ -248,6 +274,7 @@ public final class Supervisor {
 
   private void finish(int status) {
     state = State.DONE;
+    stopWatchingHealth();
     client.close();
     executor.shutdown();
     log.info("{}: supervisor finished with status {}", config.agentId(), status);

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param command the agent's command line, executed directly (no shell)
  * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link ChildProcess})
+ * @param health how to watch Flume's metrics, or {@code null}: not watched
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -24,9 +25,19 @@ public record SupervisorConfig(
     Duration stopTimeout,
     Duration sessionTimeout,
     Duration connectionTimeout,
-    boolean useSetpriv) {
+    boolean useSetpriv,
+    HealthWatch health) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A configuration that does not watch Flume's health. */
+  public SupervisorConfig(
+      String zkConnect, ZkLayout layout, String agentId, String host, String group, Map<String, String> labels,
+      String version, List<String> command, RestartPolicy.Settings restart, Duration stopTimeout,
+      Duration sessionTimeout, Duration connectionTimeout, boolean useSetpriv) {
+    this(zkConnect, layout, agentId, host, group, labels, version, command, restart, stopTimeout, sessionTimeout,
+        connectionTimeout, useSetpriv, null);
+  }
 
   public SupervisorConfig {
     labels = Map.copyOf(labels);

@@ -2,6 +2,7 @@ package io.flumesentinel.supervisor;
 
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import io.flumesentinel.protocol.Registration;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code crashCount}; again after every reconnect), then each queued crash (recorded in the agent node
  * and the live node removed in one transaction, so whoever sees the live node go can read why), and
  * only then the live node of the current run. A crash while ZooKeeper is unreachable waits in the queue and is
- * recorded once it is back; the process itself never waits for ZooKeeper.
+ * recorded once it is back; the process itself never waits for ZooKeeper. A change of the run's health
+ * is written after those, into {@code current} (so the next crash record builds on it); a crash record
+ * and a fresh registration drop the health, which belongs to one run.
  */
 final class ZkRegistrar {
 
@@ -60,6 +63,8 @@ final class ZkRegistrar {
   /** The agent node as this supervisor last wrote or read it; the base of the next crash record. */
   private AgentNode current;
   private Run wantedLive;
+  /** The health of the current run to be written, or {@code null}: nothing to say. */
+  private Health wantedHealth;
   private LiveNodeKeeper liveNode;
   private String lastProblem;
 
@@ -86,9 +91,16 @@ final class ZkRegistrar {
     sync();
   }
 
+  /** The current run's health changed: written once everything before it is. */
+  void healthChanged(Health health) {
+    wantedHealth = health;
+    sync();
+  }
+
   /** The run ended unexpectedly: record why, then remove its live node. */
   void runCrashed(ExitRecord exit) {
     wantedLive = null;
+    wantedHealth = null;
     releaseLiveNode();
     pendingCrashes.addLast(exit);
     sync();
@@ -109,6 +121,7 @@ final class ZkRegistrar {
   CompletionStage<Boolean> deregister() {
     stopping = true;
     wantedLive = null;
+    wantedHealth = null;
     pendingCrashes.clear();
     releaseLiveNode();
     return registration.deregister(agentId);
@@ -166,13 +179,38 @@ final class ZkRegistrar {
                         describe(exit));
                   }),
               executor);
-    } else if (wantedLive != null && liveNode == null) {
-      LiveNode live = new LiveNode(wantedLive.pid(), wantedLive.startedAt(), version, crashCount);
-      liveNode = new LiveNodeKeeper(client, registration.layout().live(agentId), live.toBytes());
-      liveNode.start();
-      log.info("{}: live (pid {})", agentId, wantedLive.pid());
+    } else {
+      if (wantedLive != null && liveNode == null) {
+        LiveNode live = new LiveNode(wantedLive.pid(), wantedLive.startedAt(), version, crashCount);
+        liveNode = new LiveNodeKeeper(client, registration.layout().live(agentId), live.toBytes());
+        liveNode.start();
+        log.info("{}: live (pid {})", agentId, wantedLive.pid());
+      }
+      if (wantedLive != null && wantedHealth != null && current != null
+          && !wantedHealth.equals(current.health())) {
+        busy = true;
+        writeHealth(current.withHealth(wantedHealth));
+      }
     }
     notifyDrained();
+  }
+
+  /** Writes a health change (the node's only writer: no read first); a vanished node is registered again. */
+  private void writeHealth(AgentNode updated) {
+    registration
+        .update(agentId, updated)
+        .whenCompleteAsync((stat, error) -> {
+          if (error != null && rootCause(error) instanceof KeeperException.NoNodeException && !stopping) {
+            busy = false;
+            registered = false;
+            sync();
+            return;
+          }
+          done(error, () -> {
+            current = updated;
+            log.info("{}: health {} written to the agent node", agentId, updated.health().status());
+          });
+        }, executor);
   }
 
   private void done(Throwable error, Runnable onSuccess) {
@@ -222,6 +260,7 @@ final class ZkRegistrar {
         .thenCompose(
             existing -> {
               if (existing != null
+                  && existing.health() == null
                   && existing.host().equals(wanted.host())
                   && existing.group().equals(wanted.group())
                   && existing.labels().equals(wanted.labels())) {
@@ -253,7 +292,7 @@ final class ZkRegistrar {
     AgentNode base = current != null
         ? current
         : new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
-    AgentNode updated = base.withCrash(exit);
+    AgentNode updated = base.withCrash(exit).withHealth(null);
     return registration
         .recordCrashAndDropLive(agentId, updated)
         .handle((done, error) -> {

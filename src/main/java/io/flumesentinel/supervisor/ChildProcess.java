@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * when the <em>thread</em> that started the process ends, so processes must be started from a thread
  * that lives as long as the supervisor (the supervisor's own executor thread). Without setpriv the
  * command is started plainly and a warning says that a SIGKILLed supervisor leaves it running.
+ *
+ * <p><b>Only the supervisor hears the terminal.</b> Ctrl-C in a terminal sends SIGINT to the whole
+ * foreground process group: the agent would die at the same moment as the supervisor begins its
+ * deliberate stop, and its death could be recorded as a crash. So the command runs in a session of its
+ * own, started through {@code /usr/bin/setsid} (util-linux), which also execs without forking (the process
+ * Java starts is never a group leader): the pid stays the one we started. The supervisor alone decides
+ * when its agent gets a signal.
  */
 final class ChildProcess {
 
@@ -34,6 +41,7 @@ final class ChildProcess {
   private static final Logger output = LoggerFactory.getLogger("io.flumesentinel.supervisor.output");
 
   static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final int TAIL_LINES = 50;
   private static final int TAIL_CHARS = 4096;
 
@@ -52,10 +60,13 @@ final class ChildProcess {
 
   /** The command line actually executed: {@code command} behind setpriv when available. */
   static List<String> launchCommand(List<String> command, boolean useSetpriv) {
-    if (!useSetpriv) {
-      return List.copyOf(command);
+    List<String> wrapped = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      wrapped.add(SETSID.toString());
     }
-    List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+    if (useSetpriv) {
+      wrapped.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+    }
     wrapped.addAll(command);
     return wrapped;
   }

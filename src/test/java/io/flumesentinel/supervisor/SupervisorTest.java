@@ -134,6 +134,24 @@ class SupervisorTest {
   }
 
   @Test
+  void agentRunsInASessionOfItsOwnSoATerminalCtrlCReachesOnlyTheSupervisor() throws Exception {
+    Supervisor supervisor = start(config("s-session", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
+    LiveNode live = awaitLive("s-session");
+    // the live node's pid is the agent itself (setsid and setpriv exec without forking)
+    assertThat(ProcessHandle.of(live.pid()).flatMap(h -> h.info().command()).orElse("")).endsWith("sleep");
+    assertThat(processGroup(live.pid())).isNotEqualTo(processGroup(ProcessHandle.current().pid()));
+    supervisor.stop();
+    assertThat(supervisor.exitStatus().get(10, TimeUnit.SECONDS)).isZero();
+  }
+
+  /** Field 5 of /proc/PID/stat (after the parenthesised command name). */
+  private static long processGroup(long pid) throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[2]);
+  }
+
+  @Test
   void deliberateStopEndsTheProcessAndRemovesBothNodesInOneGo() throws Exception {
     Supervisor supervisor = start(config("s-stop", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
     LiveNode live = awaitLive("s-stop");

@@ -25,9 +25,13 @@ final class CommandLineErrors implements IParameterExceptionHandler, IExecutionE
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine command = ex.getCommandLine();
-    StringBuilder line = new StringBuilder(PREFIX).append("usage error: ").append(oneLine(ex.getMessage()));
-    if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-      line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+    StringBuilder line =
+        new StringBuilder(PREFIX).append("usage error: ").append(oneLine(ex.getMessage()));
+    if (ex instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()) {
+      line.append(" (did you mean ")
+          .append(String.join(" or ", unmatched.getSuggestions()))
+          .append("?)");
     }
     line.append("; see '").append(command.getCommandSpec().qualifiedName()).append(" --help'");
     print(command.getErr(), line.toString());

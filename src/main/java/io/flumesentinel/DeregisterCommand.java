@@ -27,20 +27,28 @@ import picocli.CommandLine.Spec;
     versionProvider = ManifestVersion.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Removes agent ID's registration (live and agent node in one multi): a deliberate stop, no alert.")
+    description =
+        "Removes agent ID's registration (live and agent node in one multi): a deliberate stop, no alert.")
 public final class DeregisterCommand implements Callable<Integer> {
 
   private static final long TIMEOUT_MS = 15_000;
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--zk", paramLabel = "CONNECT", required = true, description = "ZooKeeper connect string.")
+  @Option(
+      names = "--zk",
+      paramLabel = "CONNECT",
+      required = true,
+      description = "ZooKeeper connect string.")
   private String zkConnect;
 
   @Option(names = "--agent", paramLabel = "ID", required = true, description = "Agent id.")
   private String agentId;
 
-  @Option(names = "--root", paramLabel = "PATH", description = "Root znode (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--root",
+      paramLabel = "PATH",
+      description = "Root znode (default ${DEFAULT-VALUE}).")
   private String root = ZkLayout.DEFAULT_ROOT;
 
   @Override
@@ -63,16 +71,26 @@ public final class DeregisterCommand implements Callable<Integer> {
             .build()) {
       client.start();
       if (!client.blockUntilConnected((int) TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("ZooKeeper " + zkConnect + " unreachable within " + TIMEOUT_MS + " ms");
+        throw new IllegalStateException(
+            "ZooKeeper " + zkConnect + " unreachable within " + TIMEOUT_MS + " ms");
       }
       Registration registration = new Registration(AsyncCuratorFramework.wrap(client), layout);
-      boolean removed = registration.deregister(agentId).toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      boolean removed =
+          registration
+              .deregister(agentId)
+              .toCompletableFuture()
+              .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
       if (removed) {
-        spec.commandLine().getOut().println("flume-sentinel: agent " + agentId + " deregistered from " + layout.root());
+        spec.commandLine()
+            .getOut()
+            .println("flume-sentinel: agent " + agentId + " deregistered from " + layout.root());
         spec.commandLine().getOut().flush();
         return 0;
       }
-      spec.commandLine().getErr().println("flume-sentinel: agent " + agentId + " is not registered under " + layout.root());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "flume-sentinel: agent " + agentId + " is not registered under " + layout.root());
       spec.commandLine().getErr().flush();
       return 1;
     }

@@ -9,16 +9,17 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code flume-sentinel} command line and the main class of the jar.
  *
- * <p>Exit status: 0 when the command succeeded (for {@code monitor}: the service was launched and keeps
- * the JVM alive), 2 for a usage or config error, 1 for a failure at run time. Every error is exactly one
- * line on stderr. Subcommands are added in {@link #commandLine}.
+ * <p>Exit status: 0 when the command succeeded (for {@code monitor}: the service was launched and
+ * keeps the JVM alive), 2 for a usage or config error, 1 for a failure at run time. Every error is
+ * exactly one line on stderr. Subcommands are added in {@link #commandLine}.
  */
 @Command(
     name = "flume-sentinel",
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     usageHelpAutoWidth = true,
-    description = "Alerts operators when an Apache Flume agent dies, and stays silent when it is stopped on purpose.")
+    description =
+        "Alerts operators when an Apache Flume agent dies, and stays silent when it is stopped on purpose.")
 public final class FlumeSentinel implements Runnable {
 
   @Spec private CommandSpec spec;
@@ -27,13 +28,15 @@ public final class FlumeSentinel implements Runnable {
     // Must happen before any Vert.x class is loaded, or Vert.x picks its own logging backend.
     if (System.getProperty("vertx.logger-delegate-factory-class-name") == null) {
       System.setProperty(
-          "vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+          "vertx.logger-delegate-factory-class-name",
+          "io.vertx.core.logging.SLF4JLogDelegateFactory");
     }
     int status;
     try {
       status = commandLine(new MonitorBootstrap(), new SupervisorBootstrap()).execute(args);
     } catch (Throwable fatal) {
-      // An Error escaping start-up (a missing class, no memory) must not leave a half-started JVM behind.
+      // An Error escaping start-up (a missing class, no memory) must not leave a half-started JVM
+      // behind.
       System.err.println("flume-sentinel: " + fatal);
       status = 1;
     }
@@ -44,7 +47,10 @@ public final class FlumeSentinel implements Runnable {
     }
   }
 
-  /** The full command tree with one-line error handling, launching the monitor with {@code launcher}. */
+  /**
+   * The full command tree with one-line error handling, launching the monitor with {@code
+   * launcher}.
+   */
   public static CommandLine commandLine(MonitorLauncher launcher) {
     return commandLine(launcher, new SupervisorBootstrap());
   }
@@ -55,7 +61,8 @@ public final class FlumeSentinel implements Runnable {
     commandLine.addSubcommand(new MonitorCommand(launcher));
     commandLine.addSubcommand(new SuperviseCommand(supervisor));
     commandLine.addSubcommand(new DeregisterCommand());
-    // Set after the subcommands are added: picocli copies these settings to the commands present now.
+    // Set after the subcommands are added: picocli copies these settings to the commands present
+    // now.
     CommandLineErrors errors = new CommandLineErrors();
     commandLine.setParameterExceptionHandler(errors);
     commandLine.setExecutionExceptionHandler(errors);
@@ -65,6 +72,7 @@ public final class FlumeSentinel implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+        spec.commandLine(),
+        "a command is required: " + String.join(", ", spec.subcommands().keySet()));
   }
 }

@@ -3,7 +3,9 @@ package io.flumesentinel;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
 
-/** Logging that outlives the JVM's shutdown: the console goes through a queue that must be flushed. */
+/**
+ * Logging that outlives the JVM's shutdown: the console goes through a queue that must be flushed.
+ */
 public final class Logging {
 
   private Logging() {}

@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running monitor: the ZooKeeper client (and the embedded server when none is configured), Vert.x,
- * and the verticles, deployed consumers first so that nothing is published before someone listens:
- * health, notifiers, ledger, classifier, and last the watch that starts the flow.
+ * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
+ * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
+ * listens: health, notifiers, ledger, classifier, and last the watch that starts the flow.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -47,7 +47,12 @@ public final class Monitor implements AutoCloseable {
   private final String zkConnect;
 
   private Monitor(
-      EmbeddedZooKeeper embedded, List<CuratorFramework> clients, Vertx vertx, Readiness readiness, HealthVerticle health, String zkConnect) {
+      EmbeddedZooKeeper embedded,
+      List<CuratorFramework> clients,
+      Vertx vertx,
+      Readiness readiness,
+      HealthVerticle health,
+      String zkConnect) {
     this.embedded = embedded;
     this.clients = clients;
     this.vertx = vertx;
@@ -68,7 +73,8 @@ public final class Monitor implements AutoCloseable {
     }
     CuratorFramework client = curator(connect, zk);
     // The ledger writes on a session of its own: ZooKeeper answers a session's reads only after its
-    // earlier writes are committed, and the classifier's reads must not wait behind the ledger's fsyncs.
+    // earlier writes are committed, and the classifier's reads must not wait behind the ledger's
+    // fsyncs.
     CuratorFramework ledgerClient = curator(connect, zk);
     Vertx vertx = Vertx.vertx();
     LocalCodec.registerAll(vertx);
@@ -81,7 +87,8 @@ public final class Monitor implements AutoCloseable {
     for (WebhookReceiverConfig receiver : config.receivers()) {
       notifiers.put(receiver.name(), new WebhookNotifierVerticle(receiver, config.externalUrl()));
     }
-    HealthVerticle health = new HealthVerticle(config.http(), readiness, () -> status(readiness, notifiers));
+    HealthVerticle health =
+        new HealthVerticle(config.http(), readiness, () -> status(readiness, notifiers));
     List<String> receivers = List.copyOf(notifiers.keySet());
     Duration readTimeout = zk.sessionTimeout().plus(zk.connectionTimeout());
 
@@ -89,15 +96,24 @@ public final class Monitor implements AutoCloseable {
     for (WebhookNotifierVerticle notifier : notifiers.values()) {
       deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
     }
-    Monitor monitor = new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);
+    Monitor monitor =
+        new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);
     try {
       deployed
-          .compose(id -> vertx.deployVerticle(new AlertLedgerVerticle(ledgerZk, layout, receivers, readiness)))
-          .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
-              config.classifier(),
-              context -> new ZkAgentNodeReader(new ZkBatchReader(client, context), layout, context, readTimeout),
-              new AgentAlerts(config.externalUrl()),
-              clock)))
+          .compose(
+              id ->
+                  vertx.deployVerticle(
+                      new AlertLedgerVerticle(ledgerZk, layout, receivers, readiness)))
+          .compose(
+              id ->
+                  vertx.deployVerticle(
+                      new ClassifierVerticle(
+                          config.classifier(),
+                          context ->
+                              new ZkAgentNodeReader(
+                                  new ZkBatchReader(client, context), layout, context, readTimeout),
+                          new AgentAlerts(config.externalUrl()),
+                          clock)))
           .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
           .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -106,7 +122,10 @@ public final class Monitor implements AutoCloseable {
     }
     log.info(
         "Monitoring {}{} with {} receiver(s); health on port {}",
-        connect, layout.root(), receivers.size(), health.actualPort());
+        connect,
+        layout.root(),
+        receivers.size(),
+        health.actualPort());
     return monitor;
   }
 
@@ -122,7 +141,8 @@ public final class Monitor implements AutoCloseable {
     return client;
   }
 
-  private static JsonObject status(Readiness readiness, Map<String, WebhookNotifierVerticle> notifiers) {
+  private static JsonObject status(
+      Readiness readiness, Map<String, WebhookNotifierVerticle> notifiers) {
     JsonObject receivers = new JsonObject();
     notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
     return new JsonObject()

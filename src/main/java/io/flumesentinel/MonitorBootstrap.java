@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the {@link Monitor} for the command line and stops it cleanly when the JVM is asked to stop
- * (SIGTERM, SIGINT): Vert.x, the ZooKeeper session and an embedded server are closed in that order.
+ * Starts the {@link Monitor} for the command line and stops it cleanly when the JVM is asked to
+ * stop (SIGTERM, SIGINT): Vert.x, the ZooKeeper session and an embedded server are closed in that
+ * order.
  */
 public final class MonitorBootstrap implements MonitorLauncher {
 
@@ -16,11 +17,15 @@ public final class MonitorBootstrap implements MonitorLauncher {
   @Override
   public void launch(MonitorConfig config) throws Exception {
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Stopping the monitor");
-      monitor.close();
-      log.info("Monitor stopped");
-      Logging.flush();
-    }, "monitor-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Stopping the monitor");
+                  monitor.close();
+                  log.info("Monitor stopped");
+                  Logging.flush();
+                },
+                "monitor-shutdown"));
   }
 }

@@ -30,43 +30,49 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "YAML config file (see conf/monitor.yaml). Without it, every setting has its default.")
+      description =
+          "YAML config file (see conf/monitor.yaml). Without it, every setting has its default.")
   private Path configFile;
 
   @Option(
       names = "--zk",
       paramLabel = "CONNECT",
-      description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181. Overrides zookeeper.connect;"
-          + " an empty value starts the embedded ZooKeeper.")
+      description =
+          "ZooKeeper connect string, e.g. zk1:2181,zk2:2181. Overrides zookeeper.connect;"
+              + " an empty value starts the embedded ZooKeeper.")
   private String zkConnect;
 
   @Option(
       names = "--root",
       paramLabel = "PATH",
-      description = "ZooKeeper znode under which agents register. Overrides zookeeper.root"
-          + " (default /flume-sentinel).")
+      description =
+          "ZooKeeper znode under which agents register. Overrides zookeeper.root"
+              + " (default /flume-sentinel).")
   private String root;
 
   @Option(
       names = "--http-port",
       paramLabel = "N",
-      description = "Port of the health and status endpoints; 0 picks a free port. Overrides http.port"
-          + " (default 8080).")
+      description =
+          "Port of the health and status endpoints; 0 picks a free port. Overrides http.port"
+              + " (default 8080).")
   private Integer httpPort;
 
   @Option(
       names = "--webhook",
       paramLabel = "URL[,URL...]",
-      description = "Send alerts to this webhook. Repeat for more receivers (named webhook-1, webhook-2, ...);"
-          + " several comma-separated URLs in one value are tried in order (failover)."
-          + " Replaces the receivers of the config file.")
+      description =
+          "Send alerts to this webhook. Repeat for more receivers (named webhook-1, webhook-2, ...);"
+              + " several comma-separated URLs in one value are tried in order (failover)."
+              + " Replaces the receivers of the config file.")
   private List<String> webhooks;
 
   @Option(
       names = "--grace-ms",
       paramLabel = "N",
-      description = "How long a lost agent session may wait for the agent to come back before alerting,"
-          + " in milliseconds (0: at once). Overrides classifier.graceMs.")
+      description =
+          "How long a lost agent session may wait for the agent to come back before alerting,"
+              + " in milliseconds (0: at once). Overrides classifier.graceMs.")
   private Long graceMs;
 
   private final MonitorLauncher launcher;

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What {@code /health/ready} reports: the monitor is ready once it is connected to ZooKeeper, has
- * loaded the agents and the alert ledger, and has reconciled them. Written by the verticles, read by
- * the health endpoint; thread-safe.
+ * loaded the agents and the alert ledger, and has reconciled them. Written by the verticles, read
+ * by the health endpoint; thread-safe.
  */
 public final class Readiness {
 

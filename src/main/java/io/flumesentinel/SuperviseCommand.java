@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code flume-sentinel supervise ... -- COMMAND ARGS...}: runs a Flume agent, registers it in
- * ZooKeeper, records its crashes and restarts it. Runs in the foreground until stopped (SIGTERM, which
- * deregisters the agent) or until it gives up (exit status 1).
+ * ZooKeeper, records its crashes and restarts it. Runs in the foreground until stopped (SIGTERM,
+ * which deregisters the agent) or until it gives up (exit status 1).
  */
 @Command(
     name = "supervise",
@@ -39,76 +39,154 @@ import picocli.CommandLine.Parameters;
     })
 public final class SuperviseCommand implements Callable<Integer> {
 
-  @Option(names = "--zk", paramLabel = "CONNECT", required = true, description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181.")
+  @Option(
+      names = "--zk",
+      paramLabel = "CONNECT",
+      required = true,
+      description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181.")
   private String zkConnect;
 
-  @Option(names = "--agent", paramLabel = "ID", required = true, description = "Agent id: 1-128 of [A-Za-z0-9._-].")
+  @Option(
+      names = "--agent",
+      paramLabel = "ID",
+      required = true,
+      description = "Agent id: 1-128 of [A-Za-z0-9._-].")
   private String agentId;
 
-  @Option(names = "--root", paramLabel = "PATH", description = "Root znode (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--root",
+      paramLabel = "PATH",
+      description = "Root znode (default ${DEFAULT-VALUE}).")
   private String root = ZkLayout.DEFAULT_ROOT;
 
-  @Option(names = "--group", paramLabel = "G", description = "Agent group (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--group",
+      paramLabel = "G",
+      description = "Agent group (default ${DEFAULT-VALUE}).")
   private String group = "default";
 
-  @Option(names = "--label", paramLabel = "k=v", description = "A label copied to every alert of this agent; repeatable.")
+  @Option(
+      names = "--label",
+      paramLabel = "k=v",
+      description = "A label copied to every alert of this agent; repeatable.")
   private List<String> labels = List.of();
 
-  @Option(names = "--host", paramLabel = "NAME", description = "Host name to register (default: this machine's name).")
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "Host name to register (default: this machine's name).")
   private String host;
 
-  @Option(names = "--agent-version", paramLabel = "TEXT", description = "Version written into the live node.")
+  @Option(
+      names = "--agent-version",
+      paramLabel = "TEXT",
+      description = "Version written into the live node.")
   private String agentVersion = "";
 
-  @Option(names = "--restart", paramLabel = "POLICY", description = "on-failure (default), always or no.")
+  @Option(
+      names = "--restart",
+      paramLabel = "POLICY",
+      description = "on-failure (default), always or no.")
   private String restart = "on-failure";
 
-  @Option(names = "--stop-timeout-ms", paramLabel = "N", description = "SIGKILL the agent this long after SIGTERM (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stop-timeout-ms",
+      paramLabel = "N",
+      description = "SIGKILL the agent this long after SIGTERM (default ${DEFAULT-VALUE}).")
   private long stopTimeoutMs = SupervisorConfig.DEFAULT_STOP_TIMEOUT.toMillis();
 
-  @Option(names = "--restart-delay-ms", paramLabel = "N", description = "First restart delay (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restart-delay-ms",
+      paramLabel = "N",
+      description = "First restart delay (default ${DEFAULT-VALUE}).")
   private long restartDelayMs = RestartPolicy.Settings.defaults().initialDelay().toMillis();
 
-  @Option(names = "--restart-delay-factor", paramLabel = "F", description = "Each further restart waits F times longer (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restart-delay-factor",
+      paramLabel = "F",
+      description = "Each further restart waits F times longer (default ${DEFAULT-VALUE}).")
   private double restartFactor = RestartPolicy.Settings.defaults().factor();
 
-  @Option(names = "--restart-delay-max-ms", paramLabel = "N", description = "Longest restart delay (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restart-delay-max-ms",
+      paramLabel = "N",
+      description = "Longest restart delay (default ${DEFAULT-VALUE}).")
   private long restartDelayMaxMs = RestartPolicy.Settings.defaults().maxDelay().toMillis();
 
-  @Option(names = "--restart-reset-ms", paramLabel = "N", description = "A run this long resets the delay (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restart-reset-ms",
+      paramLabel = "N",
+      description = "A run this long resets the delay (default ${DEFAULT-VALUE}).")
   private long resetAfterMs = RestartPolicy.Settings.defaults().resetAfter().toMillis();
 
-  @Option(names = "--start-limit", paramLabel = "N", description = "Give up after N starts within the start window (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--start-limit",
+      paramLabel = "N",
+      description = "Give up after N starts within the start window (default ${DEFAULT-VALUE}).")
   private int startLimit = RestartPolicy.Settings.defaults().startLimit();
 
-  @Option(names = "--start-window-ms", paramLabel = "N", description = "The start window (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--start-window-ms",
+      paramLabel = "N",
+      description = "The start window (default ${DEFAULT-VALUE}).")
   private long startWindowMs = RestartPolicy.Settings.defaults().startWindow().toMillis();
 
-  @Option(names = "--zk-session-timeout-ms", paramLabel = "N", description = "ZooKeeper session timeout: how long a dead host stays unnoticed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zk-session-timeout-ms",
+      paramLabel = "N",
+      description =
+          "ZooKeeper session timeout: how long a dead host stays unnoticed (default ${DEFAULT-VALUE}).")
   private long sessionTimeoutMs = 10_000;
 
-  @Option(names = "--zk-connection-timeout-ms", paramLabel = "N", description = "ZooKeeper connection timeout (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zk-connection-timeout-ms",
+      paramLabel = "N",
+      description = "ZooKeeper connection timeout (default ${DEFAULT-VALUE}).")
   private long connectionTimeoutMs = 5_000;
 
-  @Option(names = "--flume-metrics", paramLabel = "URL", description = "Flume's HTTP metrics (-Dflume.monitoring.type=http), e.g. http://127.0.0.1:34545/metrics: report STUCK and HUNG agents. Not watched when absent.")
+  @Option(
+      names = "--flume-metrics",
+      paramLabel = "URL",
+      description =
+          "Flume's HTTP metrics (-Dflume.monitoring.type=http), e.g. http://127.0.0.1:34545/metrics: report STUCK and HUNG agents. Not watched when absent.")
   private String flumeMetrics;
 
-  @Option(names = "--health-interval-ms", paramLabel = "N", description = "Time between two looks at the metrics (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--health-interval-ms",
+      paramLabel = "N",
+      description = "Time between two looks at the metrics (default ${DEFAULT-VALUE}).")
   private long healthIntervalMs = HealthWatch.DEFAULT_INTERVAL.toMillis();
 
-  @Option(names = "--health-timeout-ms", paramLabel = "N", description = "Connect and request timeout of one look (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--health-timeout-ms",
+      paramLabel = "N",
+      description = "Connect and request timeout of one look (default ${DEFAULT-VALUE}).")
   private long healthTimeoutMs = HealthWatch.DEFAULT_TIMEOUT.toMillis();
 
-  @Option(names = "--stuck-fill-percent", paramLabel = "P", description = "A channel this full or fuller counts as full (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stuck-fill-percent",
+      paramLabel = "P",
+      description = "A channel this full or fuller counts as full (default ${DEFAULT-VALUE}).")
   private double stuckFillPercent = HealthWatch.DEFAULT_FILL_PERCENT;
 
-  @Option(names = "--stuck-for-ms", paramLabel = "N", description = "A channel full, or metrics not answering, this long is STUCK, or HUNG (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stuck-for-ms",
+      paramLabel = "N",
+      description =
+          "A channel full, or metrics not answering, this long is STUCK, or HUNG (default ${DEFAULT-VALUE}).")
   private long stuckForMs = HealthWatch.DEFAULT_STUCK_FOR.toMillis();
 
-  @Option(names = "--health-start-grace-ms", paramLabel = "N", description = "How long a new run's metrics may take to answer the first time (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--health-start-grace-ms",
+      paramLabel = "N",
+      description =
+          "How long a new run's metrics may take to answer the first time (default ${DEFAULT-VALUE}).")
   private long startGraceMs = HealthWatch.DEFAULT_START_GRACE.toMillis();
 
-  @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent's command and arguments, after '--'.")
+  @Parameters(
+      paramLabel = "COMMAND",
+      arity = "1..*",
+      description = "The agent's command and arguments, after '--'.")
   private List<String> command;
 
   private final SupervisorLauncher launcher;
@@ -123,7 +201,8 @@ public final class SuperviseCommand implements Callable<Integer> {
   }
 
   SupervisorConfig config() {
-    String id = AgentId.problem(agentId) == null ? agentId : fail("--agent", AgentId.problem(agentId));
+    String id =
+        AgentId.problem(agentId) == null ? agentId : fail("--agent", AgentId.problem(agentId));
     ZkLayout layout;
     try {
       layout = new ZkLayout(root);
@@ -145,14 +224,15 @@ public final class SuperviseCommand implements Callable<Integer> {
     if (startLimit < 1) {
       fail("--start-limit", "must be at least 1, got " + startLimit);
     }
-    RestartPolicy.Settings settings = new RestartPolicy.Settings(
-        mode,
-        millis("--restart-delay-ms", restartDelayMs, 0),
-        restartFactor,
-        millis("--restart-delay-max-ms", restartDelayMaxMs, 0),
-        millis("--restart-reset-ms", resetAfterMs, 0),
-        startLimit,
-        millis("--start-window-ms", startWindowMs, 0));
+    RestartPolicy.Settings settings =
+        new RestartPolicy.Settings(
+            mode,
+            millis("--restart-delay-ms", restartDelayMs, 0),
+            restartFactor,
+            millis("--restart-delay-max-ms", restartDelayMaxMs, 0),
+            millis("--restart-reset-ms", resetAfterMs, 0),
+            startLimit,
+            millis("--start-window-ms", startWindowMs, 0));
     return new SupervisorConfig(
         zkConnect.strip(),
         layout,
@@ -180,7 +260,8 @@ public final class SuperviseCommand implements Callable<Integer> {
     } catch (java.net.URISyntaxException e) {
       return fail("--flume-metrics", "'" + flumeMetrics + "' is not a URL: " + e.getReason());
     }
-    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+        || url.getHost() == null) {
       fail("--flume-metrics", "'" + flumeMetrics + "' is not an http or https URL");
     }
     if (!(stuckFillPercent > 0 && stuckFillPercent <= 100)) {

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link Supervisor} in the foreground. SIGTERM or SIGINT to the JVM is a deliberate stop: the
- * shutdown hook stops the agent (SIGTERM, then SIGKILL after the stop timeout) and deregisters it
- * before the JVM goes.
+ * Runs a {@link Supervisor} in the foreground. SIGTERM or SIGINT to the JVM is a deliberate stop:
+ * the shutdown hook stops the agent (SIGTERM, then SIGKILL after the stop timeout) and deregisters
+ * it before the JVM goes.
  */
 final class SupervisorBootstrap implements SupervisorLauncher {
 
@@ -20,16 +20,20 @@ final class SupervisorBootstrap implements SupervisorLauncher {
   public int run(SupervisorConfig config) throws Exception {
     Supervisor supervisor = Supervisor.start(config, Clock.systemUTC());
     long stopMs = config.stopTimeout().plus(config.connectionTimeout()).toMillis() + 10_000;
-    Thread hook = new Thread(() -> {
-      log.info("{}: stop requested", config.agentId());
-      supervisor.stop();
-      try {
-        supervisor.exitStatus().get(stopMs, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        log.error("{}: did not stop within {} ms: {}", config.agentId(), stopMs, e.toString());
-      }
-      Logging.flush();
-    }, "supervisor-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info("{}: stop requested", config.agentId());
+              supervisor.stop();
+              try {
+                supervisor.exitStatus().get(stopMs, TimeUnit.MILLISECONDS);
+              } catch (Exception e) {
+                log.error(
+                    "{}: did not stop within {} ms: {}", config.agentId(), stopMs, e.toString());
+              }
+              Logging.flush();
+            },
+            "supervisor-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int status = supervisor.exitStatus().get();
     try {

@@ -54,22 +54,32 @@ class FlumeSentinelCliTest {
 
   @Test
   void optionsWinOverTheConfigFile() throws Exception {
-    Path config = yaml("""
+    Path config =
+        yaml(
+            """
         zookeeper: { connect: "zk1:2181", root: /file-root, sessionTimeoutMs: 20000 }
         http: { port: 9000 }
         classifier: { graceMs: 100 }
         receivers: [ { name: from-file, urls: [ "http://file/hook" ] } ]
         """);
 
-    int status = run(
-        "monitor",
-        "--config", config.toString(),
-        "--zk", "zk7:2181,zk8:2181",
-        "--root", "/cli-root/",
-        "--http-port", "0",
-        "--webhook", "http://a/hook,http://a-backup/hook",
-        "--webhook", "https://b/hook",
-        "--grace-ms", "3000");
+    int status =
+        run(
+            "monitor",
+            "--config",
+            config.toString(),
+            "--zk",
+            "zk7:2181,zk8:2181",
+            "--root",
+            "/cli-root/",
+            "--http-port",
+            "0",
+            "--webhook",
+            "http://a/hook,http://a-backup/hook",
+            "--webhook",
+            "https://b/hook",
+            "--grace-ms",
+            "3000");
 
     assertThat(status).isZero();
     MonitorConfig got = launched.get(0);
@@ -78,9 +88,10 @@ class FlumeSentinelCliTest {
     assertThat(got.zookeeper().sessionTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(got.http().port()).isZero();
     assertThat(got.classifier().grace()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(got.receivers()).containsExactly(
-        WebhookReceiverConfig.of("webhook-1", List.of("http://a/hook", "http://a-backup/hook")),
-        WebhookReceiverConfig.of("webhook-2", List.of("https://b/hook")));
+    assertThat(got.receivers())
+        .containsExactly(
+            WebhookReceiverConfig.of("webhook-1", List.of("http://a/hook", "http://a-backup/hook")),
+            WebhookReceiverConfig.of("webhook-2", List.of("https://b/hook")));
   }
 
   @Test
@@ -92,7 +103,8 @@ class FlumeSentinelCliTest {
     assertThat(status).isEqualTo(2);
     assertThat(launched).isEmpty();
     assertThat(errLines())
-        .containsExactly("flume-sentinel: config error: receivers[0].urls[0]: 'htp://x' is not an http or https URL");
+        .containsExactly(
+            "flume-sentinel: config error: receivers[0].urls[0]: 'htp://x' is not an http or https URL");
   }
 
   @Test
@@ -101,14 +113,17 @@ class FlumeSentinelCliTest {
 
     assertThat(run("monitor", "--config", missing.toString())).isEqualTo(2);
 
-    assertThat(errLines()).containsExactly("flume-sentinel: config error: " + missing + ": config file not found");
+    assertThat(errLines())
+        .containsExactly("flume-sentinel: config error: " + missing + ": config file not found");
   }
 
   @Test
   void aBadOverrideIsOneLineNamingTheOption() {
     assertThat(run("monitor", "--http-port", "70000")).isEqualTo(2);
 
-    assertThat(errLines()).containsExactly("flume-sentinel: config error: --http-port: must be between 0 and 65535, got 70000");
+    assertThat(errLines())
+        .containsExactly(
+            "flume-sentinel: config error: --http-port: must be between 0 and 65535, got 70000");
   }
 
   @Test
@@ -117,7 +132,9 @@ class FlumeSentinelCliTest {
     assertThat(run("monitor", "--zk-connect", "x")).isEqualTo(2);
     assertThat(run()).isEqualTo(2);
 
-    assertThat(errLines()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("flume-sentinel: usage error: "));
+    assertThat(errLines())
+        .hasSize(3)
+        .allSatisfy(line -> assertThat(line).startsWith("flume-sentinel: usage error: "));
     assertThat(errLines().get(0)).contains("--http-port", "eighty");
     assertThat(errLines().get(1)).contains("--zk-connect");
     assertThat(errLines().get(2)).contains("a command is required: monitor");
@@ -126,9 +143,12 @@ class FlumeSentinelCliTest {
 
   @Test
   void aFailingLaunchIsExitCode1WithOneLine() {
-    int status = run(config -> {
-      throw new IllegalStateException("port 8080 is in use");
-    }, "monitor");
+    int status =
+        run(
+            config -> {
+              throw new IllegalStateException("port 8080 is in use");
+            },
+            "monitor");
 
     assertThat(status).isEqualTo(1);
     assertThat(errLines()).containsExactly("flume-sentinel: monitor failed: port 8080 is in use");
@@ -139,8 +159,15 @@ class FlumeSentinelCliTest {
     assertThat(run("monitor", "--help")).isZero();
 
     assertThat(out.toString())
-        .contains("--config=FILE", "--zk=CONNECT", "--root=PATH", "--http-port=N", "--webhook=URL[,URL...]",
-            "--grace-ms=N", "--help", "--version")
+        .contains(
+            "--config=FILE",
+            "--zk=CONNECT",
+            "--root=PATH",
+            "--http-port=N",
+            "--webhook=URL[,URL...]",
+            "--grace-ms=N",
+            "--help",
+            "--version")
         .contains("failover", "embedded ZooKeeper");
     assertThat(launched).isEmpty();
   }

@@ -28,21 +28,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Apache Flume 1.11.0 agent that runs but delivers nothing (no sink: its channel fills up), under
- * the fat jar's supervisor reading Flume's HTTP metrics, watched by the fat jar's monitor: the webhook
- * gets a firing FlumeAgentStuck (reason STUCK); stopping the supervisor resolves it, and no down alert comes.
+ * A real Apache Flume 1.11.0 agent that runs but delivers nothing (no sink: its channel fills up),
+ * under the fat jar's supervisor reading Flume's HTTP metrics, watched by the fat jar's monitor:
+ * the webhook gets a firing FlumeAgentStuck (reason STUCK); stopping the supervisor resolves it,
+ * and no down alert comes.
  */
 class FlumeStuckIT {
 
   private static final ZkLayout LAYOUT = ZkLayout.defaults();
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir Path dir;
 
   @Test
   void aFullChannelAlertsStuckAndAStopIsSilent() throws Exception {
     Path flumeLib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
-    assertThat(flumeLib.resolve("flume-ng-node-1.11.0.jar")).as("Flume runtime resolved by the build").exists();
+    assertThat(flumeLib.resolve("flume-ng-node-1.11.0.jar"))
+        .as("Flume runtime resolved by the build")
+        .exists();
     Path flumeConf = dir.resolve("flume");
     Files.createDirectories(flumeConf);
     Files.writeString(flumeConf.resolve("a1.conf"), resource("/flume/agent-stuck.conf"));
@@ -56,34 +60,86 @@ class FlumeStuckIT {
         CuratorFramework client = Zk.client(zooKeeper.getConnectString(), Duration.ofSeconds(10));
         SuperviseJarIT.Receiver receiver = new SuperviseJarIT.Receiver()) {
       Path monitorConfig = dir.resolve("monitor.yaml");
-      Files.writeString(monitorConfig, String.join("\n",
-          "zookeeper: { connect: \"" + zooKeeper.getConnectString() + "\" }",
-          "http: { host: 127.0.0.1, port: " + monitorPort + " }",
-          "receivers: [ { name: ops, urls: [ \"" + receiver.url() + "\" ], backoff: { initialMs: 100, maxMs: 2000 } } ]",
-          ""));
-      ChildJvm monitor = ChildJvm.start(List.of(ChildJvm.java(), "-Xmx256m", "-jar", SuperviseJarIT.jar(),
-          "monitor", "--config", monitorConfig.toString()));
+      Files.writeString(
+          monitorConfig,
+          String.join(
+              "\n",
+              "zookeeper: { connect: \"" + zooKeeper.getConnectString() + "\" }",
+              "http: { host: 127.0.0.1, port: " + monitorPort + " }",
+              "receivers: [ { name: ops, urls: [ \""
+                  + receiver.url()
+                  + "\" ], backoff: { initialMs: 100, maxMs: 2000 } } ]",
+              ""));
+      ChildJvm monitor =
+          ChildJvm.start(
+              List.of(
+                  ChildJvm.java(),
+                  "-Xmx256m",
+                  "-jar",
+                  SuperviseJarIT.jar(),
+                  "monitor",
+                  "--config",
+                  monitorConfig.toString()));
       processes.add(monitor);
 
-      ChildJvm supervisor = ChildJvm.start(List.of(ChildJvm.java(), "-Xmx96m", "-jar", SuperviseJarIT.jar(), "supervise",
-          "--zk", zooKeeper.getConnectString(), "--agent", "a1", "--group", "flume", "--label", "dc=east",
-          "--flume-metrics", "http://127.0.0.1:" + metricsPort + "/metrics",
-          "--health-interval-ms", "200", "--stuck-for-ms", "1000", "--stuck-fill-percent", "90",
-          "--stop-timeout-ms", "10000", "--",
-          ChildJvm.java(), "-Xmx64m", "-cp", flumeConf + ":" + flumeLib + "/*",
-          "-Dflume.monitoring.type=http", "-Dflume.monitoring.port=" + metricsPort,
-          "org.apache.flume.node.Application", "-n", "a1", "-f", flumeConf.resolve("a1.conf").toString(),
-          "--no-reload-conf"));
+      ChildJvm supervisor =
+          ChildJvm.start(
+              List.of(
+                  ChildJvm.java(),
+                  "-Xmx96m",
+                  "-jar",
+                  SuperviseJarIT.jar(),
+                  "supervise",
+                  "--zk",
+                  zooKeeper.getConnectString(),
+                  "--agent",
+                  "a1",
+                  "--group",
+                  "flume",
+                  "--label",
+                  "dc=east",
+                  "--flume-metrics",
+                  "http://127.0.0.1:" + metricsPort + "/metrics",
+                  "--health-interval-ms",
+                  "200",
+                  "--stuck-for-ms",
+                  "1000",
+                  "--stuck-fill-percent",
+                  "90",
+                  "--stop-timeout-ms",
+                  "10000",
+                  "--",
+                  ChildJvm.java(),
+                  "-Xmx64m",
+                  "-cp",
+                  flumeConf + ":" + flumeLib + "/*",
+                  "-Dflume.monitoring.type=http",
+                  "-Dflume.monitoring.port=" + metricsPort,
+                  "org.apache.flume.node.Application",
+                  "-n",
+                  "a1",
+                  "-f",
+                  flumeConf.resolve("a1.conf").toString(),
+                  "--no-reload-conf"));
       processes.add(supervisor);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> get(monitorPort, "/health/ready") == 200);
 
       flumePid = awaitLive(client).pid();
       long liveAt = System.nanoTime();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-          .until(() -> receiver.alertsFor("a1").stream().anyMatch(a -> alertname(a).equals("FlumeAgentStuck")));
-      System.out.println("Flume live node to FlumeAgentStuck webhook: "
-          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - liveAt) + " ms (stuck time 1000 ms)");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  receiver.alertsFor("a1").stream()
+                      .anyMatch(a -> alertname(a).equals("FlumeAgentStuck")));
+      System.out.println(
+          "Flume live node to FlumeAgentStuck webhook: "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - liveAt)
+              + " ms (stuck time 1000 ms)");
 
       SuperviseJarIT.Receiver.Received stuck = receiver.alertsFor("a1").get(0);
       assertThat(alertname(stuck)).isEqualTo("FlumeAgentStuck");
@@ -109,8 +165,12 @@ class FlumeStuckIT {
       assertThat(resolved.annotation("resolution")).isEqualTo("STOPPED");
       // a bare crash afterwards: once its alert is in, a down alert for a1 would have arrived too
       SuperviseJarIT.crashMarker(client, "stuck-marker");
-      await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.alertsFor("stuck-marker").isEmpty());
-      assertThat(receiver.alertsFor("a1")).extracting(FlumeStuckIT::alertname).containsOnly("FlumeAgentStuck");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !receiver.alertsFor("stuck-marker").isEmpty());
+      assertThat(receiver.alertsFor("a1"))
+          .extracting(FlumeStuckIT::alertname)
+          .containsOnly("FlumeAgentStuck");
     } finally {
       for (ChildJvm process : processes) {
         process.close();
@@ -127,14 +187,18 @@ class FlumeStuckIT {
 
   private static LiveNode awaitLive(CuratorFramework client) {
     LiveNode[] found = new LiveNode[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-      try {
-        found[0] = LiveNode.parse(client.getData().forPath(LAYOUT.live("a1")));
-        return true;
-      } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
-        return false;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              try {
+                found[0] = LiveNode.parse(client.getData().forPath(LAYOUT.live("a1")));
+                return true;
+              } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                return false;
+              }
+            });
     return found[0];
   }
 
@@ -151,8 +215,10 @@ class FlumeStuckIT {
   }
 
   private static int get(int port, String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fat jar as an operator runs it, against a ZooKeeper server in its own JVM, with agents held by
- * other processes, and a real webhook receiver.
+ * The fat jar as an operator runs it, against a ZooKeeper server in its own JVM, with agents held
+ * by other processes, and a real webhook receiver.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitorJarIT {
@@ -52,7 +52,8 @@ class MonitorJarIT {
   private static CuratorFramework client;
   private static Registration agents;
   private static int httpPort;
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -61,25 +62,42 @@ class MonitorJarIT {
     client = Zk.client(connect, Duration.ofSeconds(10));
     agents = new Registration(AsyncCuratorFramework.wrap(client), LAYOUT);
     // registered while no monitor runs, and not running
-    agents.register("early", AgentNode.of("host-e", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    agents
+        .register("early", AgentNode.of("host-e", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
 
     receiver = WebhookReceiver.start();
     try (ServerSocket socket = new ServerSocket(0)) {
       httpPort = socket.getLocalPort();
     }
     Path config = dir.resolve("monitor.yaml");
-    Files.writeString(config, String.join("\n",
-        "zookeeper:",
-        "  connect: \"" + connect + "\"",
-        "http: { host: 127.0.0.1, port: " + httpPort + " }",
-        "receivers:",
-        "  - name: ops",
-        "    urls: [ \"" + receiver.url() + "\" ]",
-        "    backoff: { initialMs: 100, maxMs: 2000 }",
-        ""));
-    monitor = ChildJvm.start(List.of(ChildJvm.java(), "-Xmx256m", "-jar", System.getProperty("flumesentinel.jar"),
-        "monitor", "--config", config.toString()));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> get("/health/ready") == 200);
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "zookeeper:",
+            "  connect: \"" + connect + "\"",
+            "http: { host: 127.0.0.1, port: " + httpPort + " }",
+            "receivers:",
+            "  - name: ops",
+            "    urls: [ \"" + receiver.url() + "\" ]",
+            "    backoff: { initialMs: 100, maxMs: 2000 }",
+            ""));
+    monitor =
+        ChildJvm.start(
+            List.of(
+                ChildJvm.java(),
+                "-Xmx256m",
+                "-jar",
+                System.getProperty("flumesentinel.jar"),
+                "monitor",
+                "--config",
+                config.toString()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get("/health/ready") == 200);
   }
 
   @AfterAll
@@ -88,8 +106,12 @@ class MonitorJarIT {
       if (monitor != null) {
         int exit = monitor.stop(Duration.ofSeconds(15));
         assertThat(exit).as("monitor exit code after SIGTERM").isIn(0, 143);
-        assertThat(monitor.output()).as("monitor log").noneMatch(line -> line.contains("has been blocked"));
-        assertThat(monitor.output()).as("monitor log").anyMatch(line -> line.contains("Stopping the monitor"));
+        assertThat(monitor.output())
+            .as("monitor log")
+            .noneMatch(line -> line.contains("has been blocked"));
+        assertThat(monitor.output())
+            .as("monitor log")
+            .anyMatch(line -> line.contains("Stopping the monitor"));
       }
     } finally {
       if (client != null) {
@@ -117,24 +139,40 @@ class MonitorJarIT {
 
   @Test
   @Order(2)
-  void killedProcessHoldingTheLiveNodeAlertsWithinSessionTimeoutPlusOneSecondThenResolves() throws Exception {
-    try (ChildJvm holder = ChildJvm.main("io.flumesentinel.testing.LiveNodeHolder",
-        connect, LAYOUT.root(), "k1", Long.toString(AGENT_SESSION.toMillis()))) {
+  void killedProcessHoldingTheLiveNodeAlertsWithinSessionTimeoutPlusOneSecondThenResolves()
+      throws Exception {
+    try (ChildJvm holder =
+        ChildJvm.main(
+            "io.flumesentinel.testing.LiveNodeHolder",
+            connect,
+            LAYOUT.root(),
+            "k1",
+            Long.toString(AGENT_SESSION.toMillis()))) {
       holder.await("LIVE", Duration.ofSeconds(30));
       long killedAt = System.nanoTime();
       holder.kill();
 
-      await().atMost(AGENT_SESSION.plusSeconds(5)).pollInterval(Duration.ofMillis(5))
+      await()
+          .atMost(AGENT_SESSION.plusSeconds(5))
+          .pollInterval(Duration.ofMillis(5))
           .until(() -> !receiver.alertsFor("k1").isEmpty());
       WebhookReceiver.Received alert = receiver.alertsFor("k1").get(0);
       long elapsedMs = TimeUnit.NANOSECONDS.toMillis(alert.arrivedNanos() - killedAt);
-      System.out.println("SIGKILL to firing webhook: " + elapsedMs + " ms (session timeout " + AGENT_SESSION.toMillis() + " ms)");
+      System.out.println(
+          "SIGKILL to firing webhook: "
+              + elapsedMs
+              + " ms (session timeout "
+              + AGENT_SESSION.toMillis()
+              + " ms)");
       assertThat(elapsedMs).isLessThanOrEqualTo(AGENT_SESSION.toMillis() + 1000);
       assertThat(alert.status()).isEqualTo("firing");
       assertThat(alert.annotation("reason")).isEqualTo("SESSION_LOST");
     }
 
-    agents.goLive("k1", new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    agents
+        .goLive("k1", new LiveNode(1, Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.alertsFor("k1").size() == 2);
     WebhookReceiver.Received resolved = receiver.alertsFor("k1").get(1);
     assertThat(resolved.status()).isEqualTo("resolved");
@@ -144,13 +182,25 @@ class MonitorJarIT {
   @Test
   @Order(3)
   void deliberateStopRaisesNoAlert() throws Exception {
-    agents.register("d1", AgentNode.of("host-d", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    agents.goLive("d1", new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    agents
+        .register("d1", AgentNode.of("host-d", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    agents
+        .goLive("d1", new LiveNode(1, Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     assertThat(agents.deregister("d1").toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
 
     // an abnormal exit after the stop: once its alert is in, the stop would have been alerted too
-    agents.register("marker", AgentNode.of("host-d", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    agents.goLive("marker", new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    agents
+        .register("marker", AgentNode.of("host-d", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    agents
+        .goLive("marker", new LiveNode(1, Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     agents.dropLive("marker").toCompletableFuture().get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.alertsFor("marker").isEmpty());
     assertThat(receiver.alertsFor("d1")).isEmpty();
@@ -163,8 +213,14 @@ class MonitorJarIT {
     for (int i = 0; i < 20; i++) {
       String id = String.format("storm-%02d", i);
       ids.add(id);
-      agents.register(id, AgentNode.of("host-s", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      agents.goLive(id, new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      agents
+          .register(id, AgentNode.of("host-s", "e2e", Map.of()))
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      agents
+          .goLive(id, new LiveNode(1, Instant.now(), "test", 0))
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
     }
     receiver.answer(503);
     long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
@@ -175,15 +231,29 @@ class MonitorJarIT {
     while (System.nanoTime() < downUntil) {
       long before = System.nanoTime();
       assertThat(get("/health/live")).isEqualTo(200);
-      slowestHealthMs = Math.max(slowestHealthMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
+      slowestHealthMs =
+          Math.max(slowestHealthMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
       Thread.sleep(200);
     }
     assertThat(receiver.alerts().stream().filter(a -> a.agent().startsWith("storm-"))).isEmpty();
     receiver.answer(200);
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> receiver.alerts().stream().filter(a -> a.agent().startsWith("storm-")).count() == 20);
-    List<String> order = receiver.alerts().stream().map(WebhookReceiver.Received::agent).filter(a -> a.startsWith("storm-")).toList();
-    System.out.println("503 for 25 s: slowest /health/live " + slowestHealthMs + " ms; delivered afterwards in order: " + order);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                receiver.alerts().stream().filter(a -> a.agent().startsWith("storm-")).count()
+                    == 20);
+    List<String> order =
+        receiver.alerts().stream()
+            .map(WebhookReceiver.Received::agent)
+            .filter(a -> a.startsWith("storm-"))
+            .toList();
+    System.out.println(
+        "503 for 25 s: slowest /health/live "
+            + slowestHealthMs
+            + " ms; delivered afterwards in order: "
+            + order);
     assertThat(order).containsExactlyElementsOf(ids);
     assertThat(slowestHealthMs).isLessThan(1000);
   }
@@ -193,8 +263,15 @@ class MonitorJarIT {
   void brokenConfigStopsTheJarWithOneLineAndExitCode2() throws Exception {
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "zookeeper:\n  sessionTimeoutMs: -5\n");
-    Process process = new ProcessBuilder(ChildJvm.java(), "-jar", System.getProperty("flumesentinel.jar"),
-        "monitor", "--config", broken.toString()).start();
+    Process process =
+        new ProcessBuilder(
+                ChildJvm.java(),
+                "-jar",
+                System.getProperty("flumesentinel.jar"),
+                "monitor",
+                "--config",
+                broken.toString())
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String stderr = new String(process.getErrorStream().readAllBytes()).strip();
     assertThat(process.exitValue()).isEqualTo(2);
@@ -203,8 +280,10 @@ class MonitorJarIT {
   }
 
   private static int get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (java.io.IOException e) {

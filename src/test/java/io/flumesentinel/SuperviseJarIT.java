@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fat jar's {@code supervise} command as an operator runs it, supervising real processes, watched by
- * the fat jar's monitor which alerts a real webhook receiver.
+ * The fat jar's {@code supervise} command as an operator runs it, supervising real processes,
+ * watched by the fat jar's monitor which alerts a real webhook receiver.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuperviseJarIT {
@@ -55,7 +55,8 @@ class SuperviseJarIT {
   private static int httpPort;
   private static final List<ChildJvm> supervisors = new ArrayList<>();
   private static final List<Long> agentPids = new CopyOnWriteArrayList<>();
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A real HTTP receiver of Alertmanager webhooks, recording every alert with its arrival time. */
   static final class Receiver implements AutoCloseable {
@@ -70,14 +71,32 @@ class SuperviseJarIT {
     private final List<Received> alerts = new CopyOnWriteArrayList<>();
 
     Receiver() throws Exception {
-      server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-        long now = System.nanoTime();
-        body.toJsonObject().getJsonArray("alerts").forEach(o -> {
-          JsonObject alert = (JsonObject) o;
-          alerts.add(new Received(alert.getJsonObject("labels").getString("agent"), alert.getString("status"), alert, now));
-        });
-        request.response().end();
-      })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      server =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  request ->
+                      request
+                          .body()
+                          .onSuccess(
+                              body -> {
+                                long now = System.nanoTime();
+                                body.toJsonObject()
+                                    .getJsonArray("alerts")
+                                    .forEach(
+                                        o -> {
+                                          JsonObject alert = (JsonObject) o;
+                                          alerts.add(
+                                              new Received(
+                                                  alert.getJsonObject("labels").getString("agent"),
+                                                  alert.getString("status"),
+                                                  alert,
+                                                  now));
+                                        });
+                                request.response().end();
+                              }))
+              .listen(0, "127.0.0.1")
+              .await(10, TimeUnit.SECONDS);
     }
 
     String url() {
@@ -103,17 +122,32 @@ class SuperviseJarIT {
       httpPort = socket.getLocalPort();
     }
     Path config = dir.resolve("monitor.yaml");
-    Files.writeString(config, String.join("\n",
-        "zookeeper:",
-        "  connect: \"" + zooKeeper.getConnectString() + "\"",
-        "http: { host: 127.0.0.1, port: " + httpPort + " }",
-        "receivers:",
-        "  - name: ops",
-        "    urls: [ \"" + receiver.url() + "\" ]",
-        "    backoff: { initialMs: 100, maxMs: 2000 }",
-        ""));
-    monitor = ChildJvm.start(List.of(ChildJvm.java(), "-Xmx256m", "-jar", jar(), "monitor", "--config", config.toString()));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> get("/health/ready") == 200);
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "zookeeper:",
+            "  connect: \"" + zooKeeper.getConnectString() + "\"",
+            "http: { host: 127.0.0.1, port: " + httpPort + " }",
+            "receivers:",
+            "  - name: ops",
+            "    urls: [ \"" + receiver.url() + "\" ]",
+            "    backoff: { initialMs: 100, maxMs: 2000 }",
+            ""));
+    monitor =
+        ChildJvm.start(
+            List.of(
+                ChildJvm.java(),
+                "-Xmx256m",
+                "-jar",
+                jar(),
+                "monitor",
+                "--config",
+                config.toString()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get("/health/ready") == 200);
   }
 
   @AfterAll
@@ -146,10 +180,29 @@ class SuperviseJarIT {
   }
 
   static ChildJvm supervise(String agent, String... command) throws Exception {
-    List<String> line = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx96m", "-jar", jar(), "supervise",
-        "--zk", zooKeeper.getConnectString(), "--agent", agent, "--group", "e2e", "--label", "dc=east",
-        "--restart-delay-ms", "200", "--stop-timeout-ms", Long.toString(STOP_TIMEOUT.toMillis()),
-        "--zk-session-timeout-ms", "4000", "--"));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                ChildJvm.java(),
+                "-Xmx96m",
+                "-jar",
+                jar(),
+                "supervise",
+                "--zk",
+                zooKeeper.getConnectString(),
+                "--agent",
+                agent,
+                "--group",
+                "e2e",
+                "--label",
+                "dc=east",
+                "--restart-delay-ms",
+                "200",
+                "--stop-timeout-ms",
+                Long.toString(STOP_TIMEOUT.toMillis()),
+                "--zk-session-timeout-ms",
+                "4000",
+                "--"));
     line.addAll(List.of(command));
     ChildJvm supervisor = ChildJvm.start(line);
     supervisors.add(supervisor);
@@ -166,7 +219,9 @@ class SuperviseJarIT {
 
   static LiveNode awaitLive(String id, long notPid, Duration atMost) {
     LiveNode[] found = new LiveNode[1];
-    await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> (found[0] = live(id)) != null && found[0].pid() != notPid);
     agentPids.add(found[0].pid());
     return found[0];
@@ -178,16 +233,21 @@ class SuperviseJarIT {
 
   @Test
   @Order(1)
-  void killedAgentAlertsCrashedWithSignalKillWithinOneSecondThenResolvesAfterTheRestart() throws Exception {
+  void killedAgentAlertsCrashedWithSignalKillWithinOneSecondThenResolvesAfterTheRestart()
+      throws Exception {
     supervise("sv-kill", "sleep", "600");
     LiveNode first = awaitLive("sv-kill", -1, Duration.ofSeconds(30));
-    // the monitor has seen the live node once the startTimeout alert could not fire: give its watch a moment
+    // the monitor has seen the live node once the startTimeout alert could not fire: give its watch
+    // a moment
     await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
 
     long killedAt = System.nanoTime();
     ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
 
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !receiver.alertsFor("sv-kill").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> !receiver.alertsFor("sv-kill").isEmpty());
     Receiver.Received alert = receiver.alertsFor("sv-kill").get(0);
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(alert.arrivedNanos() - killedAt);
     System.out.println("SIGKILL of the supervised process to firing webhook: " + elapsedMs + " ms");
@@ -216,7 +276,8 @@ class SuperviseJarIT {
     long before = System.nanoTime();
     int exit = supervisor.stop(STOP_TIMEOUT.plusSeconds(5));
     long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
-    System.out.println("SIGTERM to the supervisor until it exited: " + stopMs + " ms (exit " + exit + ")");
+    System.out.println(
+        "SIGTERM to the supervisor until it exited: " + stopMs + " ms (exit " + exit + ")");
 
     assertThat(stopMs).isLessThan(STOP_TIMEOUT.plusSeconds(5).toMillis());
     assertThat(exit).isIn(0, 143);
@@ -242,24 +303,40 @@ class SuperviseJarIT {
 
     long before = System.nanoTime();
     supervisor.kill();
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> !alive(live.pid()));
-    System.out.println("SIGKILL of the supervisor to its agent gone: "
-        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + " ms");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> !alive(live.pid()));
+    System.out.println(
+        "SIGKILL of the supervisor to its agent gone: "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)
+            + " ms");
   }
 
-  /** Registers {@code id}, makes it live and drops the live node alone: an alert the monitor must send. */
+  /**
+   * Registers {@code id}, makes it live and drops the live node alone: an alert the monitor must
+   * send.
+   */
   static void crashMarker(CuratorFramework zk, String id) throws Exception {
     Registration registration = new Registration(AsyncCuratorFramework.wrap(zk), LAYOUT);
-    registration.register(id, AgentNode.of("host-m", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    registration.goLive(id, new LiveNode(1, Instant.now(), "test", 0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    registration
+        .register(id, AgentNode.of("host-m", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    registration
+        .goLive(id, new LiveNode(1, Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     // let the monitor see the run before it ends, as with a real agent
     await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
     registration.dropLive(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static int get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(2)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (java.io.IOException e) {

@@ -12,36 +12,39 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.EnumSet;
 import java.util.concurrent.CompletionException;
-import org.apache.curator.x.async.api.CreateOption;
 import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.curator.x.async.api.CreateOption;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The memory of what is firing and what each receiver was sent, kept in ZooKeeper under
- * {@code <root>/alerts}, so a restarted monitor neither repeats a notification nor misses one.
+ * The memory of what is firing and what each receiver was sent, kept in ZooKeeper under {@code
+ * <root>/alerts}, so a restarted monitor neither repeats a notification nor misses one.
  *
- * <p>It is the one place that decides who is notified: a firing alert goes to every receiver that has
- * not acknowledged it for this incident; a resolved one only to receivers that may have its firing
- * notice. Every accepted transition is also published as JSON on {@link Addresses#ALERTS}. Delivery is
- * at-least-once: a receiver's acknowledgement is recorded after its 2xx, so a monitor killed in between
- * sends that notice again (same fingerprint and {@code startsAt}) after its restart.
+ * <p>It is the one place that decides who is notified: a firing alert goes to every receiver that
+ * has not acknowledged it for this incident; a resolved one only to receivers that may have its
+ * firing notice. Every accepted transition is also published as JSON on {@link Addresses#ALERTS}.
+ * Delivery is at-least-once: a receiver's acknowledgement is recorded after its 2xx, so a monitor
+ * killed in between sends that notice again (same fingerprint and {@code startsAt}) after its
+ * restart.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AlertLedgerVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   /**
    * At most one ledger transaction per this interval: a storm's thousands of updates become a few
-   * writes, at the cost of this much more time in which a monitor killed mid-storm resends a notice.
+   * writes, at the cost of this much more time in which a monitor killed mid-storm resends a
+   * notice.
    */
   private static final java.time.Duration WRITE_INTERVAL = java.time.Duration.ofMillis(100);
 
@@ -52,7 +55,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
-  public AlertLedgerVerticle(AsyncCuratorFramework zk, ZkLayout layout, List<String> receivers, Readiness readiness) {
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk, ZkLayout layout, List<String> receivers, Readiness readiness) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
@@ -61,25 +65,41 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return load().compose(stored -> {
-      writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL);
-      readiness.ledgerLoaded();
-      log.info("Alert ledger: {} alerts on record", entries.size());
-      var transitions = vertx.eventBus().consumer(Addresses.TRANSITIONS, m -> {
-        if (m.body() instanceof Alert alert) {
-          transition(alert);
-        } else if (m.body() instanceof Reconciliation reconciliation) {
-          reconcile(reconciliation);
-        }
-      });
-      var delivered = vertx.eventBus().<Delivered>consumer(Addresses.DELIVERED, m -> delivered(m.body()));
-      var connection = vertx.eventBus().<ConnectionChange>consumer(Addresses.ZK_CONNECTION, m -> {
-        if (m.body().state().usable()) {
-          writer.retryFailed();
-        }
-      });
-      return Future.all(transitions.completion(), delivered.completion(), connection.completion());
-    });
+    return load()
+        .compose(
+            stored -> {
+              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL);
+              readiness.ledgerLoaded();
+              log.info("Alert ledger: {} alerts on record", entries.size());
+              var transitions =
+                  vertx
+                      .eventBus()
+                      .consumer(
+                          Addresses.TRANSITIONS,
+                          m -> {
+                            if (m.body() instanceof Alert alert) {
+                              transition(alert);
+                            } else if (m.body() instanceof Reconciliation reconciliation) {
+                              reconcile(reconciliation);
+                            }
+                          });
+              var delivered =
+                  vertx
+                      .eventBus()
+                      .<Delivered>consumer(Addresses.DELIVERED, m -> delivered(m.body()));
+              var connection =
+                  vertx
+                      .eventBus()
+                      .<ConnectionChange>consumer(
+                          Addresses.ZK_CONNECTION,
+                          m -> {
+                            if (m.body().state().usable()) {
+                              writer.retryFailed();
+                            }
+                          });
+              return Future.all(
+                  transitions.completion(), delivered.completion(), connection.completion());
+            });
   }
 
   /** Number of alerts on record, firing or awaiting their resolved notices. */
@@ -91,34 +111,48 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private Future<Set<String>> load() {
     Set<String> stored = new HashSet<>();
     return Future.fromCompletionStage(
-            zk.create().withOptions(EnumSet.of(CreateOption.createParentsIfNeeded)).forPath(layout.alerts()), context)
-        .recover(error -> isCode(error, KeeperException.Code.NODEEXISTS) ? Future.succeededFuture() : Future.failedFuture(error))
-        .compose(created -> Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context))
-        .compose(children -> {
-          List<Future<Void>> reads = new ArrayList<>();
-          for (String child : children) {
-            String path = layout.alert(child);
-            stored.add(path);
-            reads.add(Future.fromCompletionStage(zk.getData().forPath(path), context)
-                .map(data -> {
-                  try {
-                    LedgerEntry entry = LedgerEntry.parse(data);
-                    entries.put(entry.alert.key(), entry);
-                  } catch (RuntimeException e) {
-                    log.warn("Ignoring unreadable alert record {}: {}", path, e.toString());
-                  }
-                  return (Void) null;
-                })
-                .recover(error -> {
-                  if (!isCode(error, KeeperException.Code.NONODE)) {
-                    return Future.failedFuture(error);
-                  }
-                  stored.remove(path);
-                  return Future.succeededFuture();
-                }));
-          }
-          return Future.all(reads).map(done -> stored);
-        });
+            zk.create()
+                .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded))
+                .forPath(layout.alerts()),
+            context)
+        .recover(
+            error ->
+                isCode(error, KeeperException.Code.NODEEXISTS)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(error))
+        .compose(
+            created ->
+                Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context))
+        .compose(
+            children -> {
+              List<Future<Void>> reads = new ArrayList<>();
+              for (String child : children) {
+                String path = layout.alert(child);
+                stored.add(path);
+                reads.add(
+                    Future.fromCompletionStage(zk.getData().forPath(path), context)
+                        .map(
+                            data -> {
+                              try {
+                                LedgerEntry entry = LedgerEntry.parse(data);
+                                entries.put(entry.alert.key(), entry);
+                              } catch (RuntimeException e) {
+                                log.warn(
+                                    "Ignoring unreadable alert record {}: {}", path, e.toString());
+                              }
+                              return (Void) null;
+                            })
+                        .recover(
+                            error -> {
+                              if (!isCode(error, KeeperException.Code.NONODE)) {
+                                return Future.failedFuture(error);
+                              }
+                              stored.remove(path);
+                              return Future.succeededFuture();
+                            }));
+              }
+              return Future.all(reads).map(done -> stored);
+            });
   }
 
   private void reconcile(Reconciliation reconciliation) {
@@ -132,7 +166,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
         continue;
       }
       if (entry.alert.firing()) {
-        String how = reconciliation.running().contains(entry.alert.agent()) ? "RECOVERED" : "STOPPED";
+        String how =
+            reconciliation.running().contains(entry.alert.agent()) ? "RECOVERED" : "STOPPED";
         resolve(entry, entry.alert.resolve(java.time.Instant.now(), Map.of("resolution", how)));
       } else {
         resolve(entry, entry.alert);
@@ -152,7 +187,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
     if (entry != null && entry.alert.firing()) {
       Alert continued = alert.withStartsAt(entry.alert.startsAt());
       if (continued.equals(entry.alert)) {
-        // Same incident, nothing new (a restart's reconciliation): only receivers never handed it get it.
+        // Same incident, nothing new (a restart's reconciliation): only receivers never handed it
+        // get it.
         for (String receiver : receivers) {
           if (!entry.sentFiring(receiver) && !entry.dispatched.contains(receiver)) {
             dispatch(entry, receiver);
@@ -179,7 +215,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private void resolve(LedgerEntry entry, Alert resolved) {
     boolean wasFiring = entry.alert.firing();
     List<String> owed =
-        receivers.stream().filter(entry::owesResolved).filter(r -> !LedgerEntry.RESOLVED.equals(entry.sent.get(r))).toList();
+        receivers.stream()
+            .filter(entry::owesResolved)
+            .filter(r -> !LedgerEntry.RESOLVED.equals(entry.sent.get(r)))
+            .toList();
     entry.alert = resolved;
     entry.dispatched.clear();
     if (wasFiring) {
@@ -203,7 +242,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
       if (alert.status() == entry.alert.status()) {
         entry.dispatched.remove(delivered.receiver());
       }
-      if (!entry.alert.firing() && entry.dispatched.isEmpty() && receivers.stream().noneMatch(entry::sentFiring)) {
+      if (!entry.alert.firing()
+          && entry.dispatched.isEmpty()
+          && receivers.stream().noneMatch(entry::sentFiring)) {
         forget(entry);
       } else {
         persist(entry);
@@ -216,10 +257,19 @@ public final class AlertLedgerVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.notify(receiver), entry.alert, LOCAL);
   }
 
-  /** Every accepted transition: on the public address, and in the log (a receiver of last resort). */
+  /**
+   * Every accepted transition: on the public address, and in the log (a receiver of last resort).
+   */
   private void publish(Alert alert) {
-    log.info("Alert {}: {} agent={} reason={}: {}", alert.status().wire(), alert.alertname(), alert.agent(),
-        alert.annotation("reason"), alert.firing() ? alert.annotation("summary") : "resolved (" + alert.annotation("resolution") + ")");
+    log.info(
+        "Alert {}: {} agent={} reason={}: {}",
+        alert.status().wire(),
+        alert.alertname(),
+        alert.agent(),
+        alert.annotation("reason"),
+        alert.firing()
+            ? alert.annotation("summary")
+            : "resolved (" + alert.annotation("resolution") + ")");
     vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
   }
 
@@ -233,7 +283,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
   }
 
   private static boolean isCode(Throwable error, KeeperException.Code code) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return cause instanceof KeeperException keeper && keeper.code() == code;
   }
 }

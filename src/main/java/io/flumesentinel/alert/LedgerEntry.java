@@ -18,8 +18,10 @@ final class LedgerEntry {
   static final String RESOLVED = Alert.Status.RESOLVED.wire();
 
   Alert alert;
+
   /** Receiver → status it acknowledged for this incident; persisted. */
   final Map<String, String> sent = new HashMap<>();
+
   /** Receivers that were handed this incident since this monitor started; not persisted. */
   final Set<String> dispatched = new HashSet<>();
 
@@ -39,7 +41,11 @@ final class LedgerEntry {
   byte[] toBytes() {
     JsonObject sentJson = new JsonObject();
     sent.forEach(sentJson::put);
-    return new JsonObject().put("alert", alert.toJson()).put("sent", sentJson).encode().getBytes(StandardCharsets.UTF_8);
+    return new JsonObject()
+        .put("alert", alert.toJson())
+        .put("sent", sentJson)
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   static LedgerEntry parse(byte[] data) {

@@ -20,7 +20,8 @@ public final class AgentAlerts {
   /** The alert name of "the agent runs but does not work" (its health is STUCK or HUNG). */
   public static final String AGENT_STUCK = "FlumeAgentStuck";
 
-  private static final Set<String> RESERVED = Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
+  private static final Set<String> RESERVED =
+      Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
 
   private final String generatorUrl;
 
@@ -34,7 +35,8 @@ public final class AgentAlerts {
    * @param agent the agent node, or {@code null} when its data could not be read
    * @param nodeProblem why the agent node could not be read, or {@code null}
    */
-  public Alert down(String agentId, AgentNode agent, String nodeProblem, Reason reason, Instant startsAt) {
+  public Alert down(
+      String agentId, AgentNode agent, String nodeProblem, Reason reason, Instant startsAt) {
     AgentNode known = agent != null ? agent : AgentNode.of(null, null, Map.of());
     SortedMap<String, String> labels = labels(AGENT_DOWN, agentId, known, reason);
 
@@ -67,29 +69,42 @@ public final class AgentAlerts {
   }
 
   /**
-   * A firing health alert ({@link #AGENT_STUCK}): labels like the down alert's, {@code reason} STUCK or
-   * HUNG, and what the supervisor measured as further annotations.
+   * A firing health alert ({@link #AGENT_STUCK}): labels like the down alert's, {@code reason}
+   * STUCK or HUNG, and what the supervisor measured as further annotations.
    */
   public Alert stuck(String agentId, AgentNode agent, Health health, Instant startsAt) {
     Reason reason = health.status() == Health.Status.HUNG ? Reason.HUNG : Reason.STUCK;
     SortedMap<String, String> annotations = new TreeMap<>(health.details());
     annotations.put("reason", reason.name());
     annotations.put("summary", summary(agentId, agent.host(), reason, null));
-    annotations.put("description", health.reason().isEmpty() ? description(reason) : health.reason() + ". " + description(reason));
+    annotations.put(
+        "description",
+        health.reason().isEmpty()
+            ? description(reason)
+            : health.reason() + ". " + description(reason));
     if (health.since() != null) {
       annotations.put("since", health.since().toString());
     }
-    return new Alert(Alert.Status.FIRING, labels(AGENT_STUCK, agentId, agent, reason), annotations, startsAt, null,
+    return new Alert(
+        Alert.Status.FIRING,
+        labels(AGENT_STUCK, agentId, agent, reason),
+        annotations,
+        startsAt,
+        null,
         generatorUrl);
   }
 
-  private static SortedMap<String, String> labels(String alertname, String agentId, AgentNode known, Reason reason) {
+  private static SortedMap<String, String> labels(
+      String alertname, String agentId, AgentNode known, Reason reason) {
     SortedMap<String, String> labels = new TreeMap<>();
-    known.labels().forEach((k, v) -> {
-      if (!RESERVED.contains(k)) {
-        labels.put(k, v);
-      }
-    });
+    known
+        .labels()
+        .forEach(
+            (k, v) -> {
+              if (!RESERVED.contains(k)) {
+                labels.put(k, v);
+              }
+            });
     labels.put(Alert.ALERTNAME, alertname);
     labels.put(Alert.AGENT, agentId);
     labels.put("host", known.host());
@@ -98,7 +113,10 @@ public final class AgentAlerts {
     return labels;
   }
 
-  /** The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED} or {@link Reason#STOPPED}). */
+  /**
+   * The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED} or {@link
+   * Reason#STOPPED}).
+   */
   public Alert resolved(Alert firing, Reason how, Instant at) {
     return firing.resolve(at, Map.of("resolution", how.name()));
   }

@@ -11,20 +11,27 @@ final class AgentView {
 
   final String id;
   NodeData agentData;
+
   /** {@code agentData} parsed, on first use: most agents never need it. */
   private AgentNode agent;
+
   private String agentProblem;
   private boolean parsed;
   NodeData live;
+
   /**
-   * The highest crash count an alert has been raised for (or known at start-up): no second alert for
-   * it. -1 until needed: then it is the crash count of the data first seen (see {@link #settleBaseline()}).
+   * The highest crash count an alert has been raised for (or known at start-up): no second alert
+   * for it. -1 until needed: then it is the crash count of the data first seen (see {@link
+   * #settleBaseline()}).
    */
   long alertedCrashCount = -1;
+
   /** The alert this agent has firing now, as the classifier decided it. */
   Alert firing;
+
   /** The health alert ({@code FlumeAgentStuck}) this agent has firing now. */
   Alert stuck;
+
   long timer = -1;
 
   AgentView(String id) {
@@ -38,7 +45,10 @@ final class AgentView {
     agentProblem = null;
   }
 
-  /** The agent node, or {@code null} when absent or unreadable (then {@link #agentProblem()} says why). */
+  /**
+   * The agent node, or {@code null} when absent or unreadable (then {@link #agentProblem()} says
+   * why).
+   */
   AgentNode agent() {
     if (!parsed && agentData != null) {
       parsed = true;
@@ -52,8 +62,8 @@ final class AgentView {
   }
 
   /**
-   * Whether the agent node may carry an unhealthy status, without parsing it: most agent nodes have no
-   * {@code health} at all, and the classifier asks on every change.
+   * Whether the agent node may carry an unhealthy status, without parsing it: most agent nodes have
+   * no {@code health} at all, and the classifier asks on every change.
    */
   boolean mayBeUnhealthy() {
     if (agentData == null || agentData.data() == null) {
@@ -73,7 +83,8 @@ final class AgentView {
     return false;
   }
 
-  private static final byte[] HEALTH_KEY = "\"health\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] HEALTH_KEY =
+      "\"health\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   String agentProblem() {
     agent();
@@ -110,7 +121,8 @@ final class AgentView {
     try {
       return agent.crashCount() > LiveNode.parse(removedLive.data()).crashCount();
     } catch (NodeDataException e) {
-      return agent.lastExit().at() != null && agent.lastExit().at().toEpochMilli() >= removedLive.ctime();
+      return agent.lastExit().at() != null
+          && agent.lastExit().at().toEpochMilli() >= removedLive.ctime();
     }
   }
 

@@ -28,16 +28,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what each change of the registration nodes means: CRASHED, SESSION_LOST, NOT_RUNNING (alert),
- * STOPPED (no alert) or RECOVERED (the alert resolves), and sends the resulting {@link Alert}
- * transitions to the ledger.
+ * Decides what each change of the registration nodes means: CRASHED, SESSION_LOST, NOT_RUNNING
+ * (alert), STOPPED (no alert) or RECOVERED (the alert resolves), and sends the resulting {@link
+ * Alert} transitions to the ledger.
  *
- * <p>A removed live node is classified by reading the agent node from ZooKeeper, asynchronously: absent
- * means a deliberate stop, present means an abnormal exit, and a failed read means <em>unknown</em>,
- * which is held and decided again when the connection is back — never taken for absent.
+ * <p>A removed live node is classified by reading the agent node from ZooKeeper, asynchronously:
+ * absent means a deliberate stop, present means an abnormal exit, and a failed read means
+ * <em>unknown</em>, which is held and decided again when the connection is back — never taken for
+ * absent.
  *
- * <p>A running agent whose node says its health is STUCK or HUNG has a second alert,
- * {@code FlumeAgentStuck}, resolved when the health is OK again, when the agent is deregistered, or when
+ * <p>A running agent whose node says its health is STUCK or HUNG has a second alert, {@code
+ * FlumeAgentStuck}, resolved when the health is OK again, when the agent is deregistered, or when
  * it stops running (its down alert takes over).
  */
 public final class ClassifierVerticle extends VerticleBase {
@@ -51,12 +52,17 @@ public final class ClassifierVerticle extends VerticleBase {
   private final Clock clock;
 
   private final Map<String, AgentView> views = new HashMap<>();
+
   /** Removals whose classification is unknown: agent id → the live node that went. */
   private final Map<String, NodeData> undecided = new LinkedHashMap<>();
+
   private AgentNodeReader reader;
 
   public ClassifierVerticle(
-      ClassifierConfig config, Function<Context, AgentNodeReader> readers, AgentAlerts alerts, Clock clock) {
+      ClassifierConfig config,
+      Function<Context, AgentNodeReader> readers,
+      AgentAlerts alerts,
+      Clock clock) {
     this.config = config;
     this.readers = readers;
     this.alerts = alerts;
@@ -66,15 +72,23 @@ public final class ClassifierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reader = readers.apply(context);
-    var changes = vertx.eventBus().consumer(Addresses.ZK_CHANGES, message -> {
-      Object body = message.body();
-      if (body instanceof NodeChange change) {
-        changed(change);
-      } else if (body instanceof WatchSnapshot snapshot) {
-        reconcile(snapshot);
-      }
-    });
-    var connection = vertx.eventBus().<ConnectionChange>consumer(Addresses.ZK_CONNECTION, m -> connectionChanged(m.body()));
+    var changes =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.ZK_CHANGES,
+                message -> {
+                  Object body = message.body();
+                  if (body instanceof NodeChange change) {
+                    changed(change);
+                  } else if (body instanceof WatchSnapshot snapshot) {
+                    reconcile(snapshot);
+                  }
+                });
+    var connection =
+        vertx
+            .eventBus()
+            .<ConnectionChange>consumer(Addresses.ZK_CONNECTION, m -> connectionChanged(m.body()));
     return Future.all(changes.completion(), connection.completion());
   }
 
@@ -86,8 +100,17 @@ public final class ClassifierVerticle extends VerticleBase {
       if (view.registered() && view.live == null) {
         view.settleBaseline();
         boolean crashed = view.agent() != null && view.agent().lastExit() != null;
-        Instant since = crashed && view.agent().lastExit().at() != null ? view.agent().lastExit().at() : clock.instant();
-        view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), crashed ? Reason.CRASHED : Reason.NOT_RUNNING, since);
+        Instant since =
+            crashed && view.agent().lastExit().at() != null
+                ? view.agent().lastExit().at()
+                : clock.instant();
+        view.firing =
+            alerts.down(
+                view.id,
+                view.agent(),
+                view.agentProblem(),
+                crashed ? Reason.CRASHED : Reason.NOT_RUNNING,
+                since);
         firing.add(view.firing);
       }
       if (view.live == null) {
@@ -100,7 +123,9 @@ public final class ClassifierVerticle extends VerticleBase {
     }
     views.values().removeIf(view -> !view.registered() && view.live == null);
     log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
-    vertx.eventBus().send(Addresses.TRANSITIONS, new Reconciliation(firing, snapshot.live().keySet()), LOCAL);
+    vertx
+        .eventBus()
+        .send(Addresses.TRANSITIONS, new Reconciliation(firing, snapshot.live().keySet()), LOCAL);
   }
 
   private void changed(NodeChange change) {
@@ -114,7 +139,10 @@ public final class ClassifierVerticle extends VerticleBase {
     if (health != null) {
       vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
     }
-    if (!view.registered() && view.live == null && view.firing == null && view.stuck == null
+    if (!view.registered()
+        && view.live == null
+        && view.firing == null
+        && view.stuck == null
         && !undecided.containsKey(view.id)) {
       cancelTimer(view);
       views.remove(view.id);
@@ -126,7 +154,10 @@ public final class ClassifierVerticle extends VerticleBase {
       case CREATED -> {
         view.agent(change.after());
         view.alertedCrashCount = view.crashCount();
-        event(LifecycleEvent.Type.REGISTERED, view.id, view.agent() == null ? view.agentProblem() : view.agent().host());
+        event(
+            LifecycleEvent.Type.REGISTERED,
+            view.id,
+            view.agent() == null ? view.agentProblem() : view.agent().host());
         if (view.live == null) {
           startTimer(view, config.startTimeout().toMillis(), Reason.NOT_RUNNING);
         }
@@ -146,9 +177,9 @@ public final class ClassifierVerticle extends VerticleBase {
   }
 
   /**
-   * The crash count went up. Normally the live node's removal follows and is classified then; but when
-   * the live node already belongs to a newer run, its removal was never seen (a restart faster than the
-   * watch), and the crash must be reported now rather than lost.
+   * The crash count went up. Normally the live node's removal follows and is classified then; but
+   * when the live node already belongs to a newer run, its removal was never seen (a restart faster
+   * than the watch), and the crash must be reported now rather than lost.
    */
   private void crashCountChanged(AgentView view) {
     if (view.crashCount() <= view.alertedCrashCount) {
@@ -194,68 +225,83 @@ public final class ClassifierVerticle extends VerticleBase {
 
   private void classifyRemoval(AgentView view, NodeData removed) {
     undecided.remove(view.id);
-    reader.read(view.id).onComplete(read -> {
-      if (read.failed()) {
-        log.warn("Agent {}: live node gone, agent node unknown ({}); deciding when ZooKeeper is back", view.id, read.cause().toString());
-        undecided.put(view.id, removed);
-        return;
-      }
-      NodeData agentNow = read.result();
-      if (agentNow == null) {
-        view.agent(null);
-        event(LifecycleEvent.Type.STOPPED, view.id, "deliberate stop");
-        resolve(view, Reason.STOPPED);
-        resolveStuck(view, Reason.STOPPED);
-        views.remove(view.id, view);
-        return;
-      }
-      view.settleBaseline();
-      view.agent(agentNow);
-      if (view.live == null) {
-        resolveStuck(view, Reason.DOWN);
-      } else {
-        Alert health = healthTransition(view);
-        if (health != null) {
-          vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
-        }
-      }
-      boolean crashed = view.crashRecordedSince(removed);
-      boolean running = view.live != null;
-      if (crashed && view.crashCount() <= view.alertedCrashCount && (view.firing != null || running)) {
-        return; // this crash was already reported when its record arrived
-      }
-      if (crashed) {
-        view.alertedCrashCount = view.crashCount();
-        fire(view, Reason.CRASHED);
-        if (running) {
-          resolve(view, Reason.RECOVERED);
-        }
-      } else if (running) {
-        event(LifecycleEvent.Type.SESSION_LOST, view.id, "live node came back before the verdict");
-      } else if (config.grace().isZero()) {
-        fire(view, Reason.SESSION_LOST);
-      } else {
-        startTimer(view, config.grace().toMillis(), Reason.SESSION_LOST);
-      }
-    });
+    reader
+        .read(view.id)
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                log.warn(
+                    "Agent {}: live node gone, agent node unknown ({}); deciding when ZooKeeper is back",
+                    view.id,
+                    read.cause().toString());
+                undecided.put(view.id, removed);
+                return;
+              }
+              NodeData agentNow = read.result();
+              if (agentNow == null) {
+                view.agent(null);
+                event(LifecycleEvent.Type.STOPPED, view.id, "deliberate stop");
+                resolve(view, Reason.STOPPED);
+                resolveStuck(view, Reason.STOPPED);
+                views.remove(view.id, view);
+                return;
+              }
+              view.settleBaseline();
+              view.agent(agentNow);
+              if (view.live == null) {
+                resolveStuck(view, Reason.DOWN);
+              } else {
+                Alert health = healthTransition(view);
+                if (health != null) {
+                  vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+                }
+              }
+              boolean crashed = view.crashRecordedSince(removed);
+              boolean running = view.live != null;
+              if (crashed
+                  && view.crashCount() <= view.alertedCrashCount
+                  && (view.firing != null || running)) {
+                return; // this crash was already reported when its record arrived
+              }
+              if (crashed) {
+                view.alertedCrashCount = view.crashCount();
+                fire(view, Reason.CRASHED);
+                if (running) {
+                  resolve(view, Reason.RECOVERED);
+                }
+              } else if (running) {
+                event(
+                    LifecycleEvent.Type.SESSION_LOST,
+                    view.id,
+                    "live node came back before the verdict");
+              } else if (config.grace().isZero()) {
+                fire(view, Reason.SESSION_LOST);
+              } else {
+                startTimer(view, config.grace().toMillis(), Reason.SESSION_LOST);
+              }
+            });
   }
 
   /**
-   * Brings the agent's health alert in line with what is known now: fires it (or updates what it says)
-   * while the agent runs with an unhealthy status, resolves it otherwise. Returns the transition to send,
-   * or {@code null} when nothing changed.
+   * Brings the agent's health alert in line with what is known now: fires it (or updates what it
+   * says) while the agent runs with an unhealthy status, resolves it otherwise. Returns the
+   * transition to send, or {@code null} when nothing changed.
    */
   private Alert healthTransition(AgentView view) {
     if (view.stuck == null && (view.live == null || !view.mayBeUnhealthy())) {
       return null;
     }
     if (view.stuck != null && view.live == null && view.registered()) {
-      return null; // the live node went: the removal's verdict says how it ended (see classifyRemoval)
+      return null; // the live node went: the removal's verdict says how it ended (see
+      // classifyRemoval)
     }
     AgentNode agent = view.agent();
     Health health = view.live != null && agent != null ? agent.health() : null;
     if (health != null && health.status().unhealthy()) {
-      Instant startsAt = view.stuck != null ? view.stuck.startsAt() : health.since() != null ? health.since() : clock.instant();
+      Instant startsAt =
+          view.stuck != null
+              ? view.stuck.startsAt()
+              : health.since() != null ? health.since() : clock.instant();
       Alert alert = alerts.stuck(view.id, agent, health, startsAt);
       if (alert.equals(view.stuck)) {
         return null;
@@ -269,7 +315,9 @@ public final class ClassifierVerticle extends VerticleBase {
     Reason how;
     if (!view.registered()) {
       how = Reason.STOPPED;
-    } else if (agent != null && agent.crashCount() > view.liveStartCrashCount() && view.liveStartCrashCount() >= 0) {
+    } else if (agent != null
+        && agent.crashCount() > view.liveStartCrashCount()
+        && view.liveStartCrashCount() >= 0) {
       how = Reason.DOWN; // stopped running (or its crash record is in): the down alert takes over
     } else {
       how = Reason.RECOVERED;
@@ -300,7 +348,9 @@ public final class ClassifierVerticle extends VerticleBase {
     cancelTimer(view);
     Instant startsAt = view.firing != null ? view.firing.startsAt() : clock.instant();
     view.firing = alerts.down(view.id, view.agent(), view.agentProblem(), reason, startsAt);
-    event(reason == Reason.CRASHED ? LifecycleEvent.Type.CRASHED : LifecycleEvent.Type.SESSION_LOST, view.id,
+    event(
+        reason == Reason.CRASHED ? LifecycleEvent.Type.CRASHED : LifecycleEvent.Type.SESSION_LOST,
+        view.id,
         view.firing.annotation("summary"));
     vertx.eventBus().send(Addresses.TRANSITIONS, view.firing, LOCAL);
   }
@@ -317,12 +367,15 @@ public final class ClassifierVerticle extends VerticleBase {
   /** Fires {@code reason} after {@code delayMs} unless the agent is running (or gone) by then. */
   private void startTimer(AgentView view, long delayMs, Reason reason) {
     cancelTimer(view);
-    view.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
-      view.timer = -1;
-      if (view.registered() && view.live == null && views.get(view.id) == view) {
-        fire(view, reason);
-      }
-    });
+    view.timer =
+        vertx.setTimer(
+            Math.max(1, delayMs),
+            id -> {
+              view.timer = -1;
+              if (view.registered() && view.live == null && views.get(view.id) == view) {
+                fire(view, reason);
+              }
+            });
   }
 
   private void cancelTimer(AgentView view) {
@@ -337,6 +390,9 @@ public final class ClassifierVerticle extends VerticleBase {
   }
 
   private void event(LifecycleEvent.Type type, String agentId, String detail) {
-    vertx.eventBus().publish(Addresses.EVENTS, new LifecycleEvent(type, agentId, clock.instant(), detail).toJson());
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.EVENTS, new LifecycleEvent(type, agentId, clock.instant(), detail).toJson());
   }
 }

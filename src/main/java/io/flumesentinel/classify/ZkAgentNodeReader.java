@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The reads asked for during one turn of the event loop go out together, as a batched read (see
  * {@link ZkBatchReader}): a storm of removals is classified in a few round trips instead of one per
- * agent, while a lone removal still costs one. A read issued after a watch event sees at least the state
- * of that event (ZooKeeper orders a session's reads after the notifications it has delivered), so the
- * two deletes of a deliberate stop are never seen apart.
+ * agent, while a lone removal still costs one. A read issued after a watch event sees at least the
+ * state of that event (ZooKeeper orders a session's reads after the notifications it has
+ * delivered), so the two deletes of a deliberate stop are never seen apart.
  */
 public final class ZkAgentNodeReader implements AgentNodeReader {
 
@@ -30,7 +30,8 @@ public final class ZkAgentNodeReader implements AgentNodeReader {
   private final long timeoutMs;
   private Map<String, List<Promise<NodeData>>> waiting = new LinkedHashMap<>();
 
-  public ZkAgentNodeReader(ZkBatchReader reader, ZkLayout layout, Context context, Duration timeout) {
+  public ZkAgentNodeReader(
+      ZkBatchReader reader, ZkLayout layout, Context context, Duration timeout) {
     this.reader = reader;
     this.layout = layout;
     this.context = context;
@@ -52,18 +53,37 @@ public final class ZkAgentNodeReader implements AgentNodeReader {
     Map<String, List<Promise<NodeData>>> batch = waiting;
     waiting = new LinkedHashMap<>();
     // One timer for the batch: an answer that does not come in time is unknown, never absent.
-    long timer = context.owner().setTimer(timeoutMs, id -> batch.values().forEach(answers -> answers.forEach(
-        answer -> answer.tryFail(new TimeoutException("no answer from ZooKeeper within " + timeoutMs + " ms")))));
-    reader.getData(new ArrayList<>(batch.keySet())).onComplete(done -> {
-      context.owner().cancelTimer(timer);
-      batch.forEach((path, answers) -> {
-        if (done.succeeded()) {
-          NodeData data = done.result().get(path).orElse(null);
-          answers.forEach(answer -> answer.tryComplete(data));
-        } else {
-          answers.forEach(answer -> answer.tryFail(done.cause()));
-        }
-      });
-    });
+    long timer =
+        context
+            .owner()
+            .setTimer(
+                timeoutMs,
+                id ->
+                    batch
+                        .values()
+                        .forEach(
+                            answers ->
+                                answers.forEach(
+                                    answer ->
+                                        answer.tryFail(
+                                            new TimeoutException(
+                                                "no answer from ZooKeeper within "
+                                                    + timeoutMs
+                                                    + " ms")))));
+    reader
+        .getData(new ArrayList<>(batch.keySet()))
+        .onComplete(
+            done -> {
+              context.owner().cancelTimer(timer);
+              batch.forEach(
+                  (path, answers) -> {
+                    if (done.succeeded()) {
+                      NodeData data = done.result().get(path).orElse(null);
+                      answers.forEach(answer -> answer.tryComplete(data));
+                    } else {
+                      answers.forEach(answer -> answer.tryFail(done.cause()));
+                    }
+                  });
+            });
   }
 }

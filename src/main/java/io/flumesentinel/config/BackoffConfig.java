@@ -3,8 +3,9 @@ package io.flumesentinel.config;
 import java.time.Duration;
 
 /**
- * Exponential back-off between delivery attempts: {@code initial × multiplier^n}, capped at {@code max},
- * each delay spread by ±{@code jitter} (a fraction), and back to {@code initial} after a success.
+ * Exponential back-off between delivery attempts: {@code initial × multiplier^n}, capped at {@code
+ * max}, each delay spread by ±{@code jitter} (a fraction), and back to {@code initial} after a
+ * success.
  */
 public record BackoffConfig(Duration initial, Duration max, double multiplier, double jitter) {
 

@@ -46,7 +46,8 @@ final class ConfigChecks {
     if (uri.getRawUserInfo() != null) {
       // The config file is committed and shared; credentials belong in the environment.
       throw new ConfigException(
-          key, "URL must not contain credentials (user:password@); secrets never come from the config file");
+          key,
+          "URL must not contain credentials (user:password@); secrets never come from the config file");
     }
     return url;
   }
@@ -67,20 +68,27 @@ final class ConfigChecks {
       try {
         ZkLayout.normalize(connect.substring(slash));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key, "chroot of " + quote(value) + " is not valid: " + e.getMessage());
+        throw new ConfigException(
+            key, "chroot of " + quote(value) + " is not valid: " + e.getMessage());
       }
     }
     for (String host : hosts.split(",", -1)) {
       String entry = host.strip();
       if (entry.isEmpty() || entry.chars().anyMatch(Character::isWhitespace)) {
-        throw new ConfigException(key, quote(value) + " is not a connect string like 'zk1:2181,zk2:2181'");
+        throw new ConfigException(
+            key, quote(value) + " is not a connect string like 'zk1:2181,zk2:2181'");
       }
       int colon = entry.lastIndexOf(':');
-      // "[::1]:2181" and bare IPv6 literals carry colons of their own; only check a trailing ":port".
+      // "[::1]:2181" and bare IPv6 literals carry colons of their own; only check a trailing
+      // ":port".
       if (colon > 0 && entry.indexOf(':') == colon) {
         String port = entry.substring(colon + 1);
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
-          throw new ConfigException(key, "port " + quote(port) + " in " + quote(value) + " is not a port number (1-65535)");
+        if (!port.matches("[0-9]{1,5}")
+            || Integer.parseInt(port) < 1
+            || Integer.parseInt(port) > 65_535) {
+          throw new ConfigException(
+              key,
+              "port " + quote(port) + " in " + quote(value) + " is not a port number (1-65535)");
         }
       }
     }
@@ -99,9 +107,15 @@ final class ConfigChecks {
   /** {@code 'value'} with control characters escaped, so a message stays on one line. */
   static String quote(String value) {
     StringBuilder out = new StringBuilder("'");
-    value.codePoints()
+    value
+        .codePoints()
         .limit(200)
-        .forEach(cp -> out.append(Character.isISOControl(cp) ? String.format("\\u%04x", cp) : Character.toString(cp)));
+        .forEach(
+            cp ->
+                out.append(
+                    Character.isISOControl(cp)
+                        ? String.format("\\u%04x", cp)
+                        : Character.toString(cp)));
     if (value.codePointCount(0, value.length()) > 200) {
       out.append("...");
     }

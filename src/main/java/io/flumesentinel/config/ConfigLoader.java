@@ -20,9 +20,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Reads the monitor's YAML file into a validated {@link MonitorConfig}.
  *
  * <p>Every problem is a {@link ConfigException} whose message is one line naming the full key path
- * ({@code receivers[1].urls[0]: ...}) or, for an unreadable or malformed file, the file itself. Unknown
- * keys are errors, so a typo never silently falls back to a default. Absent keys take the defaults of
- * the config records. Secrets never come from this file.
+ * ({@code receivers[1].urls[0]: ...}) or, for an unreadable or malformed file, the file itself.
+ * Unknown keys are errors, so a typo never silently falls back to a default. Absent keys take the
+ * defaults of the config records. Secrets never come from this file.
  *
  * <pre>
  * zookeeper:
@@ -57,7 +57,9 @@ public final class ConfigLoader {
     return parse(read(file), file.toString());
   }
 
-  /** Loads {@code file} (defaults when {@code null}) and then applies the command-line overrides. */
+  /**
+   * Loads {@code file} (defaults when {@code null}) and then applies the command-line overrides.
+   */
   public static MonitorConfig load(Path file, ConfigOverrides overrides) {
     MonitorConfig config = file == null ? MonitorConfig.defaults() : load(file);
     return overrides.applyTo(config);
@@ -106,14 +108,20 @@ public final class ConfigLoader {
     }
     JsonLocation location = e.getLocation();
     return syntaxError(
-        location == null ? -1 : location.getLineNr(), location == null ? -1 : location.getColumnNr(), e.getOriginalMessage());
+        location == null ? -1 : location.getLineNr(),
+        location == null ? -1 : location.getColumnNr(),
+        e.getOriginalMessage());
   }
 
   private static String syntaxError(int line, int column, String problem) {
-    String firstLine = problem == null
-        ? ""
-        : problem.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+    String firstLine =
+        problem == null
+            ? ""
+            : problem.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     String where = line < 1 ? "" : " at line " + line + ", column " + column;
-    return "YAML syntax error" + where + ": " + (firstLine.isEmpty() ? "malformed document" : firstLine);
+    return "YAML syntax error"
+        + where
+        + ": "
+        + (firstLine.isEmpty() ? "malformed document" : firstLine);
   }
 }

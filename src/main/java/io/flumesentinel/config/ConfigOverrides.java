@@ -6,13 +6,16 @@ import java.util.List;
 
 /**
  * Values given on the command line, which win over the config file. {@code null} (or an empty list)
- * means "not given". Problems are reported with the option name as the key, e.g. {@code --http-port}.
+ * means "not given". Problems are reported with the option name as the key, e.g. {@code
+ * --http-port}.
  *
  * @param zkConnect ZooKeeper connect string; blank selects the embedded server
  * @param webhooks one entry per receiver, each a comma-separated list of failover URLs; when any is
- *     given they replace the receivers of the file and are named {@code webhook-1}, {@code webhook-2}, …
+ *     given they replace the receivers of the file and are named {@code webhook-1}, {@code
+ *     webhook-2}, …
  */
-public record ConfigOverrides(String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
+public record ConfigOverrides(
+    String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
 
   public ConfigOverrides {
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
@@ -24,13 +27,14 @@ public record ConfigOverrides(String zkConnect, String root, Integer httpPort, L
       zk = zk.withConnect(ConfigChecks.connectString("--zk", zkConnect));
     }
     if (root != null) {
-      zk = new ZkConfig(
-          zk.connect(),
-          ConfigChecks.root("--root", root),
-          zk.sessionTimeout(),
-          zk.connectionTimeout(),
-          zk.embeddedPort(),
-          zk.embeddedDataDir());
+      zk =
+          new ZkConfig(
+              zk.connect(),
+              ConfigChecks.root("--root", root),
+              zk.sessionTimeout(),
+              zk.connectionTimeout(),
+              zk.embeddedPort(),
+              zk.embeddedDataDir());
     }
     HttpConfig http = config.http();
     if (httpPort != null) {
@@ -41,7 +45,8 @@ public record ConfigOverrides(String zkConnect, String root, Integer httpPort, L
       long grace = ConfigChecks.inRange("--grace-ms", graceMs, 0, 86_400_000);
       classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
     }
-    List<WebhookReceiverConfig> receivers = webhooks.isEmpty() ? config.receivers() : webhookReceivers();
+    List<WebhookReceiverConfig> receivers =
+        webhooks.isEmpty() ? config.receivers() : webhookReceivers();
     return new MonitorConfig(zk, http, classifier, receivers, config.externalUrl());
   }
 

@@ -19,6 +19,7 @@ public record MonitorConfig(
   }
 
   public static MonitorConfig defaults() {
-    return new MonitorConfig(ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "");
+    return new MonitorConfig(
+        ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "");
   }
 }

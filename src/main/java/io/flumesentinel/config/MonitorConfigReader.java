@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Turns the YAML tree into a validated {@link MonitorConfig}; the schema is in {@link ConfigLoader}. */
+/**
+ * Turns the YAML tree into a validated {@link MonitorConfig}; the schema is in {@link
+ * ConfigLoader}.
+ */
 final class MonitorConfigReader {
 
   private static final long MAX_TIMEOUT_MS = 600_000;
@@ -37,17 +40,24 @@ final class MonitorConfigReader {
     ZkConfig defaults = ZkConfig.of(null);
     String connect = ConfigChecks.connectString(zk.key("connect"), zk.string("connect", ""));
     String root = ConfigChecks.root(zk.key("root"), zk.string("root", defaults.root()));
-    long session = zk.integer("sessionTimeoutMs", defaults.sessionTimeout().toMillis(), 1_000, MAX_TIMEOUT_MS);
+    long session =
+        zk.integer("sessionTimeoutMs", defaults.sessionTimeout().toMillis(), 1_000, MAX_TIMEOUT_MS);
     long connection =
-        zk.integer("connectionTimeoutMs", defaults.connectionTimeout().toMillis(), 1, MAX_TIMEOUT_MS);
+        zk.integer(
+            "connectionTimeoutMs", defaults.connectionTimeout().toMillis(), 1, MAX_TIMEOUT_MS);
     if (connection > session) {
       // Curator would silently shorten it to the session timeout; say so instead.
       throw new ConfigException(
-          zk.key("connectionTimeoutMs"), "must not exceed sessionTimeoutMs (" + session + "), got " + connection);
+          zk.key("connectionTimeoutMs"),
+          "must not exceed sessionTimeoutMs (" + session + "), got " + connection);
     }
     YamlSection embedded = zk.section("embedded").allowOnly(Set.of("port", "dataDir"));
     int port = (int) embedded.integer("port", defaults.embeddedPort(), 0, 65_535);
-    Path dataDir = path(embedded.key("dataDir"), embedded.string("dataDir").orElse(null), defaults.embeddedDataDir());
+    Path dataDir =
+        path(
+            embedded.key("dataDir"),
+            embedded.string("dataDir").orElse(null),
+            defaults.embeddedDataDir());
     return new ZkConfig(
         connect, root, Duration.ofMillis(session), Duration.ofMillis(connection), port, dataDir);
   }
@@ -57,7 +67,8 @@ final class MonitorConfigReader {
     HttpConfig defaults = HttpConfig.defaults();
     String host = http.string("host", defaults.host()).strip();
     if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-      throw new ConfigException(http.key("host"), "must be a host name or IP address, got " + ConfigChecks.quote(host));
+      throw new ConfigException(
+          http.key("host"), "must be a host name or IP address, got " + ConfigChecks.quote(host));
     }
     int port = (int) http.integer("port", defaults.port(), 0, 65_535);
     return new HttpConfig(host, port);
@@ -67,7 +78,8 @@ final class MonitorConfigReader {
     classifier.allowOnly(Set.of("graceMs", "startTimeoutMs"));
     ClassifierConfig defaults = ClassifierConfig.defaults();
     long grace = classifier.integer("graceMs", defaults.grace().toMillis(), 0, MAX_WAIT_MS);
-    long start = classifier.integer("startTimeoutMs", defaults.startTimeout().toMillis(), 1, MAX_WAIT_MS);
+    long start =
+        classifier.integer("startTimeoutMs", defaults.startTimeout().toMillis(), 1, MAX_WAIT_MS);
     return new ClassifierConfig(Duration.ofMillis(grace), Duration.ofMillis(start));
   }
 
@@ -79,7 +91,8 @@ final class MonitorConfigReader {
       String earlier = keyByName.putIfAbsent(config.name(), receiver.key("name"));
       if (earlier != null) {
         throw new ConfigException(
-            receiver.key("name"), ConfigChecks.quote(config.name()) + " is already the name of " + earlier);
+            receiver.key("name"),
+            ConfigChecks.quote(config.name()) + " is already the name of " + earlier);
       }
       receivers.add(config);
     }
@@ -88,10 +101,19 @@ final class MonitorConfigReader {
 
   private static WebhookReceiverConfig receiver(YamlSection receiver) {
     receiver.allowOnly(
-        Set.of("name", "type", "urls", "connectTimeoutMs", "requestTimeoutMs", "maxBatch", "queueCapacity", "backoff"));
-    String name = receiver
-        .string("name")
-        .orElseThrow(() -> new ConfigException(receiver.key("name"), "is required"));
+        Set.of(
+            "name",
+            "type",
+            "urls",
+            "connectTimeoutMs",
+            "requestTimeoutMs",
+            "maxBatch",
+            "queueCapacity",
+            "backoff"));
+    String name =
+        receiver
+            .string("name")
+            .orElseThrow(() -> new ConfigException(receiver.key("name"), "is required"));
     if (!ConfigChecks.RECEIVER_NAME.matcher(name).matches()) {
       throw new ConfigException(
           receiver.key("name"),
@@ -100,7 +122,8 @@ final class MonitorConfigReader {
     String type = receiver.string("type", "webhook");
     if (!type.strip().toLowerCase(Locale.ROOT).equals("webhook")) {
       throw new ConfigException(
-          receiver.key("type"), "unknown receiver type " + ConfigChecks.quote(type) + "; supported: webhook");
+          receiver.key("type"),
+          "unknown receiver type " + ConfigChecks.quote(type) + "; supported: webhook");
     }
     List<String> urls = new ArrayList<>();
     List<String> given = receiver.strings("urls");
@@ -110,16 +133,28 @@ final class MonitorConfigReader {
     for (int i = 0; i < given.size(); i++) {
       urls.add(ConfigChecks.httpUrl(receiver.key("urls") + "[" + i + "]", given.get(i)));
     }
-    long connect = receiver.integer(
-        "connectTimeoutMs", WebhookReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(), 1, MAX_TIMEOUT_MS);
-    long request = receiver.integer(
-        "requestTimeoutMs", WebhookReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(), 1, MAX_TIMEOUT_MS);
-    int maxBatch = (int) receiver.integer("maxBatch", WebhookReceiverConfig.DEFAULT_MAX_BATCH, 1, 100_000);
-    int capacity = (int) receiver.integer(
-        "queueCapacity", WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY, 1, 10_000_000);
+    long connect =
+        receiver.integer(
+            "connectTimeoutMs",
+            WebhookReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
+            1,
+            MAX_TIMEOUT_MS);
+    long request =
+        receiver.integer(
+            "requestTimeoutMs",
+            WebhookReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(),
+            1,
+            MAX_TIMEOUT_MS);
+    int maxBatch =
+        (int) receiver.integer("maxBatch", WebhookReceiverConfig.DEFAULT_MAX_BATCH, 1, 100_000);
+    int capacity =
+        (int)
+            receiver.integer(
+                "queueCapacity", WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY, 1, 10_000_000);
     if (capacity < maxBatch) {
       throw new ConfigException(
-          receiver.key("queueCapacity"), "must be at least maxBatch (" + maxBatch + "), got " + capacity);
+          receiver.key("queueCapacity"),
+          "must be at least maxBatch (" + maxBatch + "), got " + capacity);
     }
     return new WebhookReceiverConfig(
         name,
@@ -135,20 +170,26 @@ final class MonitorConfigReader {
     backoff.allowOnly(Set.of("initialMs", "maxMs", "multiplier", "jitter"));
     BackoffConfig defaults = BackoffConfig.defaults();
     long initial = backoff.integer("initialMs", defaults.initial().toMillis(), 1, MAX_WAIT_MS);
-    // A large initialMs with maxMs omitted means "no growth", not an error about a key never written.
-    long max = backoff.integer("maxMs", Math.max(initial, defaults.max().toMillis()), 1, MAX_WAIT_MS);
+    // A large initialMs with maxMs omitted means "no growth", not an error about a key never
+    // written.
+    long max =
+        backoff.integer("maxMs", Math.max(initial, defaults.max().toMillis()), 1, MAX_WAIT_MS);
     if (max < initial) {
-      throw new ConfigException(backoff.key("maxMs"), "must be at least initialMs (" + initial + "), got " + max);
+      throw new ConfigException(
+          backoff.key("maxMs"), "must be at least initialMs (" + initial + "), got " + max);
     }
     double multiplier = backoff.decimal("multiplier", defaults.multiplier());
     if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
-      throw new ConfigException(backoff.key("multiplier"), "must be between 1.0 and 100.0, got " + multiplier);
+      throw new ConfigException(
+          backoff.key("multiplier"), "must be between 1.0 and 100.0, got " + multiplier);
     }
     double jitter = backoff.decimal("jitter", defaults.jitter());
     if (!(jitter >= 0.0 && jitter < 1.0)) {
-      throw new ConfigException(backoff.key("jitter"), "must be at least 0 and below 1, got " + jitter);
+      throw new ConfigException(
+          backoff.key("jitter"), "must be at least 0 and below 1, got " + jitter);
     }
-    return new BackoffConfig(Duration.ofMillis(initial), Duration.ofMillis(max), multiplier, jitter);
+    return new BackoffConfig(
+        Duration.ofMillis(initial), Duration.ofMillis(max), multiplier, jitter);
   }
 
   private static Path path(String key, String value, Path defaultValue) {
@@ -161,7 +202,8 @@ final class MonitorConfigReader {
     try {
       return Path.of(value.strip());
     } catch (InvalidPathException e) {
-      throw new ConfigException(key, ConfigChecks.quote(value) + " is not a valid path: " + e.getReason());
+      throw new ConfigException(
+          key, ConfigChecks.quote(value) + " is not a valid path: " + e.getReason());
     }
   }
 }

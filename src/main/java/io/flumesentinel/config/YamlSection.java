@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One mapping of the YAML tree together with its key path, so every accessor can report problems
- * as {@code receivers[1].backoff.multiplier: ...}.
+ * One mapping of the YAML tree together with its key path, so every accessor can report problems as
+ * {@code receivers[1].backoff.multiplier: ...}.
  *
  * <p>A key that is absent or has no value ({@code key:} or {@code key: null}) takes its default.
  */
@@ -31,7 +31,8 @@ final class YamlSection {
       return new YamlSection(MissingNode.getInstance(), "");
     }
     if (!document.isObject()) {
-      throw new ConfigException(origin, "the top level must be a mapping of keys, got " + describe(document));
+      throw new ConfigException(
+          origin, "the top level must be a mapping of keys, got " + describe(document));
     }
     return new YamlSection(document, "");
   }
@@ -46,7 +47,8 @@ final class YamlSection {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
-        String hint = Spelling.closest(name, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
+        String hint =
+            Spelling.closest(name, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
         throw new ConfigException(key(name), "unknown key" + hint);
       }
     }
@@ -86,7 +88,8 @@ final class YamlSection {
     for (int i = 0; i < list.size(); i++) {
       JsonNode item = list.get(i);
       if (item == null || !item.isValueNode() || item.isNull()) {
-        throw new ConfigException(key(name) + "[" + i + "]", "must be a plain value, got " + describe(item));
+        throw new ConfigException(
+            key(name) + "[" + i + "]", "must be a plain value, got " + describe(item));
       }
       strings.add(item.asText());
     }

@@ -22,7 +22,12 @@ public record ZkConfig(
 
   public static ZkConfig of(String connect) {
     return new ZkConfig(
-        connect, ZkLayout.DEFAULT_ROOT, DEFAULT_SESSION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, 2181, Path.of("data", "zookeeper"));
+        connect,
+        ZkLayout.DEFAULT_ROOT,
+        DEFAULT_SESSION_TIMEOUT,
+        DEFAULT_CONNECTION_TIMEOUT,
+        2181,
+        Path.of("data", "zookeeper"));
   }
 
   public boolean embedded() {
@@ -34,6 +39,7 @@ public record ZkConfig(
   }
 
   public ZkConfig withConnect(String newConnect) {
-    return new ZkConfig(newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir);
+    return new ZkConfig(
+        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir);
   }
 }

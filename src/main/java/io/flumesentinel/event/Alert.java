@@ -11,9 +11,10 @@ import java.util.TreeMap;
 /**
  * One alert transition, in Alertmanager's alert form, immutable.
  *
- * <p>The {@link #fingerprint()} is derived from the labels exactly as Alertmanager derives it (FNV-1a
- * 64 over the sorted label pairs), so the same agent keeps the same fingerprint across incidents; an
- * incident is told apart by its {@link #startsAt()}. Receivers that de-duplicate use the pair.
+ * <p>The {@link #fingerprint()} is derived from the labels exactly as Alertmanager derives it
+ * (FNV-1a 64 over the sorted label pairs), so the same agent keeps the same fingerprint across
+ * incidents; an incident is told apart by its {@link #startsAt()}. Receivers that de-duplicate use
+ * the pair.
  *
  * @param endsAt {@code null} while firing
  */
@@ -36,6 +37,7 @@ public record Alert(
 
   public static final String ALERTNAME = "alertname";
   public static final String AGENT = "agent";
+
   /** Alertmanager's "zero" time, sent as {@code endsAt} of firing alerts. */
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 

@@ -1,8 +1,8 @@
 package io.flumesentinel.event;
 
 /**
- * The monitor's own ZooKeeper connection changed. While it is not {@link State#CONNECTED}, whether a
- * node exists is unknown, never "absent".
+ * The monitor's own ZooKeeper connection changed. While it is not {@link State#CONNECTED}, whether
+ * a node exists is unknown, never "absent".
  */
 public record ConnectionChange(State state) {
 

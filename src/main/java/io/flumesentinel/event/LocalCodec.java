@@ -5,8 +5,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes an immutable record by reference on the local event bus. Internal addresses are local-only;
- * what leaves the JVM (the public addresses) is JSON.
+ * Passes an immutable record by reference on the local event bus. Internal addresses are
+ * local-only; what leaves the JVM (the public addresses) is JSON.
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 

@@ -6,13 +6,17 @@ public enum Reason {
   CRASHED("critical"),
   /** The live node went without a crash record: the host, the network or the supervisor is gone. */
   SESSION_LOST("critical"),
-  /** Registered but not running, with no history of this run (found at start-up or never started). */
+  /**
+   * Registered but not running, with no history of this run (found at start-up or never started).
+   */
   NOT_RUNNING("critical"),
   /** Both nodes went together: a deliberate stop. Never fires. */
   STOPPED("info"),
   /** The live node is back, or the agent's health is OK again. Resolves a firing alert. */
   RECOVERED("info"),
-  /** Running, but a channel stays full: nothing is delivered (the supervisor reads Flume's metrics). */
+  /**
+   * Running, but a channel stays full: nothing is delivered (the supervisor reads Flume's metrics).
+   */
   STUCK("warning"),
   /** Running, but Flume's metrics endpoint stopped answering. */
   HUNG("warning"),

@@ -17,10 +17,10 @@ import java.util.function.Supplier;
  * The HTTP endpoints for load balancers, orchestrators and operators:
  *
  * <ul>
- *   <li>{@code GET /health/live}: always 200 {@code {"status":"UP"}}; an answer proves the event loop
- *       is not stuck.
- *   <li>{@code GET /health/ready}: 200 {@code {"status":"READY"}} once {@link Readiness#ready()}, else
- *       503 {@code {"status":"NOT_READY","waitingFor":[...]}}.
+ *   <li>{@code GET /health/live}: always 200 {@code {"status":"UP"}}; an answer proves the event
+ *       loop is not stuck.
+ *   <li>{@code GET /health/ready}: 200 {@code {"status":"READY"}} once {@link Readiness#ready()},
+ *       else 503 {@code {"status":"NOT_READY","waitingFor":[...]}}.
  *   <li>{@code GET /status}: 200 with whatever the status supplier returns, which runs on the event
  *       loop and so must be cheap and non-blocking.
  * </ul>
@@ -43,7 +43,9 @@ public final class HealthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> respond(ctx, 200, new JsonObject().put("status", "UP")));
+    router
+        .get("/health/live")
+        .handler(ctx -> respond(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/status").handler(ctx -> respond(ctx, 200, status.get()));
     return vertx
@@ -68,7 +70,10 @@ public final class HealthVerticle extends VerticleBase {
     if (waitingFor.isEmpty()) {
       respond(ctx, 200, new JsonObject().put("status", "READY"));
     } else {
-      respond(ctx, 503, new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waitingFor)));
+      respond(
+          ctx,
+          503,
+          new JsonObject().put("status", "NOT_READY").put("waitingFor", new JsonArray(waitingFor)));
     }
   }
 

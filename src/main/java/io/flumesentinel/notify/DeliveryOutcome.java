@@ -5,17 +5,21 @@ import java.util.Objects;
 /**
  * What one delivery attempt came to, and whether trying again can help.
  *
- * <p>As Alertmanager's {@code Retrier.Check}: a 2xx is delivered; a 5xx, a 429, a timeout or a connection
- * error is retryable (the receiver is down, overloaded or unreachable); any other status (a 4xx, or a
- * redirect a POST must not follow) is permanent, because sending the same body again would be refused
- * again and would hold every later alert back.
+ * <p>As Alertmanager's {@code Retrier.Check}: a 2xx is delivered; a 5xx, a 429, a timeout or a
+ * connection error is retryable (the receiver is down, overloaded or unreachable); any other status
+ * (a 4xx, or a redirect a POST must not follow) is permanent, because sending the same body again
+ * would be refused again and would hold every later alert back.
  *
  * @param status the HTTP status, or 0 if no response came
- * @param detail for a failure, what went wrong (the start of the response body, or the error); else empty
+ * @param detail for a failure, what went wrong (the start of the response body, or the error); else
+ *     empty
  */
 public record DeliveryOutcome(Verdict verdict, int status, String detail) {
 
-  /** The most of a response body kept for the log: enough to see why, bounded whatever the receiver sends. */
+  /**
+   * The most of a response body kept for the log: enough to see why, bounded whatever the receiver
+   * sends.
+   */
   public static final int MAX_DETAIL_CHARS = 1024;
 
   public enum Verdict {
@@ -48,7 +52,8 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
 
   /**
    * The outcome of an attempt that got no response: a timeout, a refused or reset connection, a DNS
-   * failure. All of them are retryable; they say nothing about whether the receiver would accept the body.
+   * failure. All of them are retryable; they say nothing about whether the receiver would accept
+   * the body.
    */
   public static DeliveryOutcome ofError(Throwable error) {
     String message = error.getMessage();
@@ -60,7 +65,10 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
     return verdict == Verdict.DELIVERED;
   }
 
-  /** One line for logs and stats, such as {@code HTTP 503: overloaded} or {@code ConnectException: …}. */
+  /**
+   * One line for logs and stats, such as {@code HTTP 503: overloaded} or {@code ConnectException:
+   * …}.
+   */
   public String describe() {
     if (status == 0) {
       return detail;

@@ -17,28 +17,37 @@ import java.util.Set;
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Order is never changed: batches are taken from the head, and a failed batch goes back to the head.
- *   <li>At most {@code capacity} transitions are held, in flight included. When an offer goes past it,
- *       superseded transitions are collapsed first (for one incident, that is the same {@link Alert#key()}
- *       and the same {@code startsAt}, only the newest transition stays: a resolved one carries
- *       {@code startsAt} and {@code endsAt}, so the receiver still learns of the outage). Transitions of
- *       different incidents are never merged. Only if that is not enough the oldest waiting transition is
- *       dropped; the in-flight batch is never touched.
- *   <li>Nothing is lost silently: every dropped transition is returned by {@link #offer} and counted by
- *       {@link #dropped()}.
+ *   <li>Order is never changed: batches are taken from the head, and a failed batch goes back to
+ *       the head.
+ *   <li>At most {@code capacity} transitions are held, in flight included. When an offer goes past
+ *       it, superseded transitions are collapsed first (for one incident, that is the same {@link
+ *       Alert#key()} and the same {@code startsAt}, only the newest transition stays: a resolved
+ *       one carries {@code startsAt} and {@code endsAt}, so the receiver still learns of the
+ *       outage). Transitions of different incidents are never merged. Only if that is not enough
+ *       the oldest waiting transition is dropped; the in-flight batch is never touched.
+ *   <li>Nothing is lost silently: every dropped transition is returned by {@link #offer} and
+ *       counted by {@link #dropped()}.
  * </ul>
  *
- * <p>Pure logic, not thread-safe: one instance belongs to one notifier and is used from its context only.
+ * <p>Pure logic, not thread-safe: one instance belongs to one notifier and is used from its context
+ * only.
  */
 public final class DeliveryQueue {
 
   private final int capacity;
   private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+
   /** The newest waiting slot of each incident, for collapsing duplicates in O(1). */
   private final Map<Incident, Slot> newestWaiting = new HashMap<>();
+
   private List<Slot> inFlight = List.of();
-  /** Waiting slots with a newer waiting slot of the same incident: while zero, a full queue skips the scan. */
+
+  /**
+   * Waiting slots with a newer waiting slot of the same incident: while zero, a full queue skips
+   * the scan.
+   */
   private int superseded;
+
   private long dropped;
   private long collapsed;
 
@@ -55,11 +64,12 @@ public final class DeliveryQueue {
   /**
    * Queues a transition at the tail.
    *
-   * <p>If the newest waiting transition of the same incident has the same status, the new one replaces it
-   * where it stands instead of being appended. Keeping the old position keeps time order: a repeated
-   * "firing" is not a new transition, the incident began when the first one was queued, so it must still
-   * reach the receiver before incidents that began later. Only the newest transition of the incident is
-   * considered, so a firing, resolved, firing sequence keeps all three.
+   * <p>If the newest waiting transition of the same incident has the same status, the new one
+   * replaces it where it stands instead of being appended. Keeping the old position keeps time
+   * order: a repeated "firing" is not a new transition, the incident began when the first one was
+   * queued, so it must still reach the receiver before incidents that began later. Only the newest
+   * transition of the incident is considered, so a firing, resolved, firing sequence keeps all
+   * three.
    *
    * @return the transitions dropped to make room, oldest first; usually empty
    */
@@ -86,9 +96,11 @@ public final class DeliveryQueue {
   }
 
   /**
-   * Marks up to {@code max} of the oldest waiting transitions as in flight and returns them, oldest first.
+   * Marks up to {@code max} of the oldest waiting transitions as in flight and returns them, oldest
+   * first.
    *
-   * @throws IllegalStateException if a batch is already in flight: one request at a time keeps the order
+   * @throws IllegalStateException if a batch is already in flight: one request at a time keeps the
+   *     order
    */
   public List<Alert> takeBatch(int max) {
     if (!inFlight.isEmpty()) {
@@ -109,7 +121,9 @@ public final class DeliveryQueue {
     inFlight = List.of();
   }
 
-  /** The in-flight batch was not delivered: put it back at the head, in its order, to be sent again. */
+  /**
+   * The in-flight batch was not delivered: put it back at the head, in its order, to be sent again.
+   */
   public void nack() {
     for (int i = inFlight.size() - 1; i >= 0; i--) {
       Slot slot = inFlight.get(i);
@@ -136,12 +150,18 @@ public final class DeliveryQueue {
     return dropped;
   }
 
-  /** Transitions replaced by a newer transition of the same incident; nothing a receiver needs is lost. */
+  /**
+   * Transitions replaced by a newer transition of the same incident; nothing a receiver needs is
+   * lost.
+   */
   public long collapsed() {
     return collapsed;
   }
 
-  /** Removes every waiting transition that a newer waiting transition of the same incident supersedes. */
+  /**
+   * Removes every waiting transition that a newer waiting transition of the same incident
+   * supersedes.
+   */
   private void collapseSuperseded() {
     Set<Incident> newerSeen = new HashSet<>();
     for (Iterator<Slot> it = waiting.descendingIterator(); it.hasNext(); ) {

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of one notifier, for the health endpoint. Written from the notifier's context only, read from
- * any thread; each value is consistent on its own, not as a set.
+ * Counters of one notifier, for the health endpoint. Written from the notifier's context only, read
+ * from any thread; each value is consistent on its own, not as a set.
  */
 public final class NotifierStats {
 
@@ -43,7 +43,9 @@ public final class NotifierStats {
     return dropped.get();
   }
 
-  /** Alert transitions replaced by a newer transition of the same incident before they were sent. */
+  /**
+   * Alert transitions replaced by a newer transition of the same incident before they were sent.
+   */
   public long collapsed() {
     return collapsed.get();
   }

@@ -40,15 +40,17 @@ public final class AgentId {
       return "agent id is empty";
     }
     if (id.length() > MAX_LENGTH) {
-      return "agent id is " + id.length() + " characters long; at most " + MAX_LENGTH + " are allowed";
+      return "agent id is "
+          + id.length()
+          + " characters long; at most "
+          + MAX_LENGTH
+          + " are allowed";
     }
     if (id.equals(".") || id.equals("..")) {
       return "agent id '" + id + "' is reserved by ZooKeeper";
     }
     if (!ALLOWED.matcher(id).matches()) {
-      return "agent id '"
-          + printable(id)
-          + "' may only contain letters, digits, '.', '_' and '-'";
+      return "agent id '" + printable(id) + "' may only contain letters, digits, '.', '_' and '-'";
     }
     return null;
   }
@@ -57,7 +59,12 @@ public final class AgentId {
     StringBuilder out = new StringBuilder();
     id.codePoints()
         .limit(MAX_LENGTH + 8)
-        .forEach(cp -> out.append(Character.isISOControl(cp) ? "\\u" + Integer.toHexString(cp) : Character.toString(cp)));
+        .forEach(
+            cp ->
+                out.append(
+                    Character.isISOControl(cp)
+                        ? "\\u" + Integer.toHexString(cp)
+                        : Character.toString(cp)));
     return out.toString();
   }
 }

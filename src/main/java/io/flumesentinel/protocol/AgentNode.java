@@ -11,11 +11,12 @@ import org.slf4j.LoggerFactory;
  * The data of {@code <root>/agents/<id>}: the agent is registered.
  *
  * <p>A supervisor adds {@code crashCount} and {@code lastExit} each time the process it runs ends
- * unexpectedly, <em>before</em> it removes the live node, so that whoever sees the live node go can read
- * why. Unknown fields are ignored when reading, so newer writers do not break older monitors.
+ * unexpectedly, <em>before</em> it removes the live node, so that whoever sees the live node go can
+ * read why. Unknown fields are ignored when reading, so newer writers do not break older monitors.
  *
- * <p>{@code health} is optional (a supervisor that watches Flume's metrics writes it when the status
- * changes); a garbled health object is read as absent, and logged, so it never hides the rest of the node.
+ * <p>{@code health} is optional (a supervisor that watches Flume's metrics writes it when the
+ * status changes); a garbled health object is read as absent, and logged, so it never hides the
+ * rest of the node.
  */
 public record AgentNode(
     String host,
@@ -38,7 +39,12 @@ public record AgentNode(
 
   /** An agent node without health. */
   public AgentNode(
-      String host, String group, Map<String, String> labels, Instant registeredAt, long crashCount, ExitRecord lastExit) {
+      String host,
+      String group,
+      Map<String, String> labels,
+      Instant registeredAt,
+      long crashCount,
+      ExitRecord lastExit) {
     this(host, group, labels, registeredAt, crashCount, lastExit, null);
   }
 

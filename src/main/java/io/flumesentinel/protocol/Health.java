@@ -8,10 +8,11 @@ import java.util.TreeMap;
 
 /**
  * How a running agent is doing, as its supervisor judges it from Flume's own metrics: the optional
- * {@code health} object of the agent node. Absent means nobody judges (or nothing is known): treated as OK.
+ * {@code health} object of the agent node. Absent means nobody judges (or nothing is known):
+ * treated as OK.
  *
- * @param status OK, STUCK (a channel stays full: nothing is delivered) or HUNG (the metrics endpoint
- *     stopped answering while the process runs)
+ * @param status OK, STUCK (a channel stays full: nothing is delivered) or HUNG (the metrics
+ *     endpoint stopped answering while the process runs)
  * @param reason one line a person can read
  * @param since when the current status began (the start of the condition, not of its report)
  * @param details what was measured, e.g. {@code channel}, {@code fillPercent}

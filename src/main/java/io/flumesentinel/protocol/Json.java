@@ -21,7 +21,11 @@ final class Json {
       return new JsonObject(new String(data, StandardCharsets.UTF_8));
     } catch (DecodeException | ClassCastException e) {
       throw new NodeDataException(
-          what + " node data is not a JSON object (" + data.length + " bytes): " + firstLine(e.getMessage()));
+          what
+              + " node data is not a JSON object ("
+              + data.length
+              + " bytes): "
+              + firstLine(e.getMessage()));
     }
   }
 
@@ -66,7 +70,8 @@ final class Json {
     }
   }
 
-  static Map<String, String> labels(JsonObject json, String key, String what) throws NodeDataException {
+  static Map<String, String> labels(JsonObject json, String key, String what)
+      throws NodeDataException {
     Object value = json.getValue(key);
     Map<String, String> labels = new TreeMap<>();
     if (value == null) {

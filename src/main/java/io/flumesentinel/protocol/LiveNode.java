@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param pid the agent process id, or -1 when unknown
  * @param startedAt when this run started
  * @param version the agent's software version, free text
- * @param crashCount the agent node's {@code crashCount} when this run started: a higher count in the
- *     agent node after this live node is gone means the supervisor recorded a crash of this run
+ * @param crashCount the agent node's {@code crashCount} when this run started: a higher count in
+ *     the agent node after this live node is gone means the supervisor recorded a crash of this run
  */
 public record LiveNode(long pid, Instant startedAt, String version, long crashCount) {
 
@@ -19,7 +19,8 @@ public record LiveNode(long pid, Instant startedAt, String version, long crashCo
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("pid", pid).put("version", version).put("crashCount", crashCount);
+    JsonObject json =
+        new JsonObject().put("pid", pid).put("version", version).put("crashCount", crashCount);
     if (startedAt != null) {
       json.put("startedAt", startedAt.toString());
     }

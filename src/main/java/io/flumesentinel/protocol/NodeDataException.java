@@ -1,6 +1,8 @@
 package io.flumesentinel.protocol;
 
-/** A znode holds data that is not the JSON this protocol expects. The message says what is wrong. */
+/**
+ * A znode holds data that is not the JSON this protocol expects. The message says what is wrong.
+ */
 public final class NodeDataException extends Exception {
 
   public NodeDataException(String message) {

@@ -39,9 +39,9 @@ public final class Registration {
   }
 
   /**
-   * Replaces the data of an existing agent node, as its only writer does (e.g. a health change); fails
-   * with {@code NoNode} when the agent node is gone, so a deregistered agent is never registered again
-   * by accident.
+   * Replaces the data of an existing agent node, as its only writer does (e.g. a health change);
+   * fails with {@code NoNode} when the agent node is gone, so a deregistered agent is never
+   * registered again by accident.
    */
   public CompletionStage<Stat> update(String id, AgentNode agent) {
     return zk.setData().forPath(layout.agent(id), agent.toBytes());
@@ -97,17 +97,20 @@ public final class Registration {
               } catch (NodeDataException e) {
                 throw wrap(e);
               }
-              return zk.setData().withVersion(stat.getVersion()).forPath(path, updated.toBytes()).thenApply(s -> updated);
+              return zk.setData()
+                  .withVersion(stat.getVersion())
+                  .forPath(path, updated.toBytes())
+                  .thenApply(s -> updated);
             });
   }
 
   /**
-   * An abnormal exit, as the agent's supervisor reports it: the agent node replaced by {@code withCrash}
-   * (its crash count one higher, its last exit set) and the live node deleted, in one transaction (one
-   * round trip, one fsync), so a watcher never sees the live node gone without the record that says why.
-   * The supervisor owns its agent node and knows its content, so nothing is read first. When the live node
-   * is already gone (its session expired, or it was never created) the crash is recorded alone; fails
-   * with {@code NoNode} when the agent node is gone.
+   * An abnormal exit, as the agent's supervisor reports it: the agent node replaced by {@code
+   * withCrash} (its crash count one higher, its last exit set) and the live node deleted, in one
+   * transaction (one round trip, one fsync), so a watcher never sees the live node gone without the
+   * record that says why. The supervisor owns its agent node and knows its content, so nothing is
+   * read first. When the live node is already gone (its session expired, or it was never created)
+   * the crash is recorded alone; fails with {@code NoNode} when the agent node is gone.
    */
   public CompletionStage<Void> recordCrashAndDropLive(String id, AgentNode withCrash) {
     String agentPath = layout.agent(id);
@@ -117,9 +120,11 @@ public final class Registration {
     return zk.transaction()
         .forOperations(List.of(record, drop))
         .<Void>thenApply(results -> null)
-        .exceptionallyCompose(error -> rootCause(error) instanceof KeeperException.NoNodeException
-            ? zk.setData().forPath(agentPath, data).thenApply(stat -> (Void) null)
-            : java.util.concurrent.CompletableFuture.failedFuture(error));
+        .exceptionallyCompose(
+            error ->
+                rootCause(error) instanceof KeeperException.NoNodeException
+                    ? zk.setData().forPath(agentPath, data).thenApply(stat -> (Void) null)
+                    : java.util.concurrent.CompletableFuture.failedFuture(error));
   }
 
   /**

@@ -11,8 +11,8 @@ import org.apache.curator.utils.ZKPaths;
  * &lt;root&gt;/alerts/&lt;key&gt;  PERSISTENT  what is firing and what each receiver was sent
  * </pre>
  *
- * A live node without its agent node present is a stop in progress or a deliberate stop; an agent node
- * without its live node is an agent that is not running.
+ * A live node without its agent node present is a stop in progress or a deliberate stop; an agent
+ * node without its live node is an agent that is not running.
  */
 public record ZkLayout(String root) {
 
@@ -44,7 +44,8 @@ public record ZkLayout(String root) {
     try {
       org.apache.zookeeper.common.PathUtils.validatePath(trimmed);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("root path '" + root + "' is not a valid znode path: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "root path '" + root + "' is not a valid znode path: " + e.getMessage());
     }
     return trimmed;
   }

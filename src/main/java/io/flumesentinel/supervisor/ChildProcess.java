@@ -15,30 +15,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the supervised command: started directly (no shell), its stdout and stderr logged line by
- * line under the agent id, the end of stderr kept for the crash report.
+ * One run of the supervised command: started directly (no shell), its stdout and stderr logged line
+ * by line under the agent id, the end of stderr kept for the crash report.
  *
  * <p><b>No orphans.</b> Java cannot set Linux's {@code PR_SET_PDEATHSIG} without JNI, so when
- * {@code /usr/bin/setpriv} (util-linux) exists the command is started as
- * {@code setpriv --pdeathsig KILL -- COMMAND...}: setpriv sets the parent-death signal and then
- * <em>execs</em> the command, so the supervised process keeps the pid we started and still dies with
- * the supervisor, even when the supervisor is SIGKILLed. Caveat of the kernel feature: the signal fires
- * when the <em>thread</em> that started the process ends, so processes must be started from a thread
- * that lives as long as the supervisor (the supervisor's own executor thread). Without setpriv the
- * command is started plainly and a warning says that a SIGKILLed supervisor leaves it running.
+ * {@code /usr/bin/setpriv} (util-linux) exists the command is started as {@code setpriv --pdeathsig
+ * KILL -- COMMAND...}: setpriv sets the parent-death signal and then <em>execs</em> the command, so
+ * the supervised process keeps the pid we started and still dies with the supervisor, even when the
+ * supervisor is SIGKILLed. Caveat of the kernel feature: the signal fires when the <em>thread</em>
+ * that started the process ends, so processes must be started from a thread that lives as long as
+ * the supervisor (the supervisor's own executor thread). Without setpriv the command is started
+ * plainly and a warning says that a SIGKILLed supervisor leaves it running.
  *
  * <p><b>Only the supervisor hears the terminal.</b> Ctrl-C in a terminal sends SIGINT to the whole
  * foreground process group: the agent would die at the same moment as the supervisor begins its
- * deliberate stop, and its death could be recorded as a crash. So the command runs in a session of its
- * own, started through {@code /usr/bin/setsid} (util-linux), which also execs without forking (the process
- * Java starts is never a group leader): the pid stays the one we started. The supervisor alone decides
- * when its agent gets a signal.
+ * deliberate stop, and its death could be recorded as a crash. So the command runs in a session of
+ * its own, started through {@code /usr/bin/setsid} (util-linux), which also execs without forking
+ * (the process Java starts is never a group leader): the pid stays the one we started. The
+ * supervisor alone decides when its agent gets a signal.
  */
 final class ChildProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+
   /** Child output goes here, so operators can route it apart from the supervisor's own messages. */
-  private static final Logger output = LoggerFactory.getLogger("io.flumesentinel.supervisor.output");
+  private static final Logger output =
+      LoggerFactory.getLogger("io.flumesentinel.supervisor.output");
 
   static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   static final Path SETSID = Path.of("/usr/bin/setsid");
@@ -75,8 +77,11 @@ final class ChildProcess {
     return Files.isExecutable(SETPRIV);
   }
 
-  /** Starts {@code command}; call from a thread that outlives the process (see the class comment). */
-  static ChildProcess start(String agentId, List<String> command, boolean useSetpriv) throws IOException {
+  /**
+   * Starts {@code command}; call from a thread that outlives the process (see the class comment).
+   */
+  static ChildProcess start(String agentId, List<String> command, boolean useSetpriv)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(launchCommand(command, useSetpriv));
     // stdin stays a pipe nobody writes to: the supervisor's own stdin is not the agent's business.
     return new ChildProcess(agentId, builder.start());
@@ -106,7 +111,9 @@ final class ChildProcess {
     return stderrTail.text();
   }
 
-  /** SIGTERM, through the handle so our ends of the pipes stay open and the last lines are logged. */
+  /**
+   * SIGTERM, through the handle so our ends of the pipes stay open and the last lines are logged.
+   */
   void terminate() {
     process.toHandle().destroy();
   }
@@ -128,7 +135,8 @@ final class ChildProcess {
     Thread thread =
         new Thread(
             () -> {
-              try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                   output.info("{} {}: {}", agentId, name, line);

@@ -16,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks at Flume's HTTP metrics ({@code GET /metrics}, {@code -Dflume.monitoring.type=http}) of one run
- * of the process, every interval, and hands each change of the {@link HealthJudge}'s verdict on.
+ * Looks at Flume's HTTP metrics ({@code GET /metrics}, {@code -Dflume.monitoring.type=http}) of one
+ * run of the process, every interval, and hands each change of the {@link HealthJudge}'s verdict
+ * on.
  *
- * <p>Requests are asynchronous (the JDK client, with connect and request timeouts) and their answers
- * are handled on the supervisor's executor, which is never held up by the request. One request at a time:
- * the next is scheduled when the previous one has ended. After {@link #stop()} nothing more is reported.
+ * <p>Requests are asynchronous (the JDK client, with connect and request timeouts) and their
+ * answers are handled on the supervisor's executor, which is never held up by the request. One
+ * request at a time: the next is scheduled when the previous one has ended. After {@link #stop()}
+ * nothing more is reported.
  */
 final class FlumeMetricsPoller {
 
@@ -36,8 +38,13 @@ final class FlumeMetricsPoller {
   private boolean stopped;
   private ScheduledFuture<?> next;
 
-  FlumeMetricsPoller(String agentId, HealthWatch settings, HttpClient http, HealthJudge judge,
-      ScheduledExecutorService executor, Consumer<Health> changes) {
+  FlumeMetricsPoller(
+      String agentId,
+      HealthWatch settings,
+      HttpClient http,
+      HealthJudge judge,
+      ScheduledExecutorService executor,
+      Consumer<Health> changes) {
     this.agentId = agentId;
     this.settings = settings;
     this.http = http;
@@ -69,29 +76,35 @@ final class FlumeMetricsPoller {
     if (stopped) {
       return;
     }
-    HttpRequest request = HttpRequest.newBuilder(settings.metricsUrl()).timeout(settings.timeout()).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(settings.metricsUrl()).timeout(settings.timeout()).GET().build();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .whenCompleteAsync((response, error) -> {
-          if (stopped) {
-            return;
-          }
-          try {
-            Health changed;
-            if (error != null) {
-              changed = judge.unanswered(describe(error));
-            } else if (response.statusCode() != 200) {
-              changed = judge.unanswered("HTTP " + response.statusCode());
-            } else {
-              Map<String, Double> fill = channelFill(response.body());
-              changed = fill == null ? judge.unanswered("the answer is not Flume's metrics JSON") : judge.answered(fill);
-            }
-            if (changed != null) {
-              report(changed);
-            }
-          } finally {
-            schedule();
-          }
-        }, executor);
+        .whenCompleteAsync(
+            (response, error) -> {
+              if (stopped) {
+                return;
+              }
+              try {
+                Health changed;
+                if (error != null) {
+                  changed = judge.unanswered(describe(error));
+                } else if (response.statusCode() != 200) {
+                  changed = judge.unanswered("HTTP " + response.statusCode());
+                } else {
+                  Map<String, Double> fill = channelFill(response.body());
+                  changed =
+                      fill == null
+                          ? judge.unanswered("the answer is not Flume's metrics JSON")
+                          : judge.answered(fill);
+                }
+                if (changed != null) {
+                  report(changed);
+                }
+              } finally {
+                schedule();
+              }
+            },
+            executor);
   }
 
   private void report(Health health) {
@@ -104,9 +117,9 @@ final class FlumeMetricsPoller {
   }
 
   /**
-   * The fill percentage of each channel in Flume's metrics JSON ({@code "CHANNEL.c1": {"ChannelFillPercentage":
-   * "54.8", …}}, numbers as strings); {@code null} when the text is not a JSON object. A channel without a
-   * readable percentage is left out.
+   * The fill percentage of each channel in Flume's metrics JSON ({@code "CHANNEL.c1":
+   * {"ChannelFillPercentage": "54.8", …}}, numbers as strings); {@code null} when the text is not a
+   * JSON object. A channel without a readable percentage is left out.
    */
   static Map<String, Double> channelFill(String body) {
     JsonObject metrics;
@@ -117,11 +130,14 @@ final class FlumeMetricsPoller {
     }
     Map<String, Double> fill = new LinkedHashMap<>();
     for (Map.Entry<String, Object> component : metrics) {
-      if (component.getKey().startsWith("CHANNEL.") && component.getValue() instanceof JsonObject values) {
+      if (component.getKey().startsWith("CHANNEL.")
+          && component.getValue() instanceof JsonObject values) {
         Object percent = values.getValue("ChannelFillPercentage");
         try {
           if (percent != null) {
-            fill.put(component.getKey().substring("CHANNEL.".length()), Double.parseDouble(percent.toString()));
+            fill.put(
+                component.getKey().substring("CHANNEL.".length()),
+                Double.parseDouble(percent.toString()));
           }
         } catch (NumberFormatException unreadable) {
           // not a number: this channel says nothing
@@ -134,6 +150,7 @@ final class FlumeMetricsPoller {
   private static String describe(Throwable error) {
     Throwable cause = ZkRegistrar.rootCause(error);
     String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    return cause.getClass().getSimpleName()
+        + (message == null || message.isBlank() ? "" : ": " + message);
   }
 }

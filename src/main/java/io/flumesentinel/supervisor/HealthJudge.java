@@ -9,20 +9,22 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides from successive looks at Flume's metrics whether the agent is OK, STUCK (a channel stays at
- * or above the fill threshold for the stuck time) or HUNG (the metrics endpoint does not answer for the
- * stuck time). Pure: no I/O, time from the injected clock; one instance per run of the process.
+ * Decides from successive looks at Flume's metrics whether the agent is OK, STUCK (a channel stays
+ * at or above the fill threshold for the stuck time) or HUNG (the metrics endpoint does not answer
+ * for the stuck time). Pure: no I/O, time from the injected clock; one instance per run of the
+ * process.
  *
- * <p>A look that fails keeps the status it follows (a single slow answer is not a verdict either way);
- * an answer with every channel below the threshold is OK at once. Before the first answer of a run the
- * endpoint is given the start grace instead of the stuck time, since Flume answers only once its
- * components have started (seconds, longer under load).
+ * <p>A look that fails keeps the status it follows (a single slow answer is not a verdict either
+ * way); an answer with every channel below the threshold is OK at once. Before the first answer of
+ * a run the endpoint is given the start grace instead of the stuck time, since Flume answers only
+ * once its components have started (seconds, longer under load).
  */
 public final class HealthJudge {
 
   /**
    * @param fillPercent a channel at or above this fill percentage counts as full
-   * @param stuckFor how long a full channel, or an endpoint that does not answer, lasts before it is reported
+   * @param stuckFor how long a full channel, or an endpoint that does not answer, lasts before it
+   *     is reported
    * @param startGrace how long the endpoint may take to answer for the first time in a run
    */
   public record Settings(double fillPercent, Duration stuckFor, Duration startGrace) {
@@ -87,9 +89,18 @@ public final class HealthJudge {
     details.put("channel", fullest);
     details.put("fillPercent", format(fill));
     details.put("thresholdPercent", format(settings.fillPercent()));
-    return change(new Health(Health.Status.STUCK,
-        "channel " + fullest + " is " + format(fill) + "% full for " + elapsed(fullSince, now).toMillis() + " ms",
-        fullSince, details));
+    return change(
+        new Health(
+            Health.Status.STUCK,
+            "channel "
+                + fullest
+                + " is "
+                + format(fill)
+                + "% full for "
+                + elapsed(fullSince, now).toMillis()
+                + " ms",
+            fullSince,
+            details));
   }
 
   /**
@@ -102,16 +113,23 @@ public final class HealthJudge {
     if (silentSince == null) {
       silentSince = answered ? now : startedAt;
     }
-    Duration limit = answered ? settings.stuckFor() : max(settings.stuckFor(), settings.startGrace());
+    Duration limit =
+        answered ? settings.stuckFor() : max(settings.stuckFor(), settings.startGrace());
     if (status.status() == Health.Status.HUNG || elapsed(silentSince, now).compareTo(limit) < 0) {
       return null;
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("error", error == null ? "no answer" : error);
     details.put("silentForMs", Long.toString(elapsed(silentSince, now).toMillis()));
-    return change(new Health(Health.Status.HUNG,
-        (answered ? "the metrics endpoint stopped answering: " : "the metrics endpoint never answered: ") + error,
-        silentSince, details));
+    return change(
+        new Health(
+            Health.Status.HUNG,
+            (answered
+                    ? "the metrics endpoint stopped answering: "
+                    : "the metrics endpoint never answered: ")
+                + error,
+            silentSince,
+            details));
   }
 
   private Health change(Health next) {
@@ -131,6 +149,8 @@ public final class HealthJudge {
   }
 
   private static String format(double percent) {
-    return percent == Math.rint(percent) ? Long.toString((long) percent) : String.format(java.util.Locale.ROOT, "%.1f", percent);
+    return percent == Math.rint(percent)
+        ? Long.toString((long) percent)
+        : String.format(java.util.Locale.ROOT, "%.1f", percent);
   }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param interval time between the end of one look and the start of the next
  * @param timeout connect and request timeout of one look
  */
-public record HealthWatch(URI metricsUrl, Duration interval, Duration timeout, HealthJudge.Settings judge) {
+public record HealthWatch(
+    URI metricsUrl, Duration interval, Duration timeout, HealthJudge.Settings judge) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);

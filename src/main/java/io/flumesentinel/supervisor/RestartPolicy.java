@@ -8,23 +8,25 @@ import java.util.Deque;
 import java.util.Locale;
 
 /**
- * Decides what follows an exit of the supervised process, like systemd's {@code Restart=},
- * {@code RestartSec=} and {@code StartLimitBurst=}/{@code StartLimitIntervalSec=}, with an exponential
+ * Decides what follows an exit of the supervised process, like systemd's {@code Restart=}, {@code
+ * RestartSec=} and {@code StartLimitBurst=}/{@code StartLimitIntervalSec=}, with an exponential
  * delay. Pure: no threads, no I/O; time comes from the injected clock. Not thread-safe (one owner).
  *
  * <ul>
- *   <li>{@link Mode#ON_FAILURE} restarts after a non-zero exit code or a signal; {@link Mode#ALWAYS}
- *       after any exit; {@link Mode#NO} never.
- *   <li>The n-th consecutive restart waits {@code initialDelay * factor^(n-1)}, at most
- *       {@code maxDelay}. A run that lasted at least {@code resetAfter} resets the count.
- *   <li>When the next start would make more than {@code startLimit} starts within {@code startWindow},
- *       it gives up.
+ *   <li>{@link Mode#ON_FAILURE} restarts after a non-zero exit code or a signal; {@link
+ *       Mode#ALWAYS} after any exit; {@link Mode#NO} never.
+ *   <li>The n-th consecutive restart waits {@code initialDelay * factor^(n-1)}, at most {@code
+ *       maxDelay}. A run that lasted at least {@code resetAfter} resets the count.
+ *   <li>When the next start would make more than {@code startLimit} starts within {@code
+ *       startWindow}, it gives up.
  * </ul>
  */
 public final class RestartPolicy {
 
   public enum Mode {
-    ON_FAILURE, ALWAYS, NO;
+    ON_FAILURE,
+    ALWAYS,
+    NO;
 
     /** {@code on-failure}, {@code always}, {@code no} (as systemd spells them). */
     public static Mode parse(String value) {
@@ -52,7 +54,12 @@ public final class RestartPolicy {
 
     public static Settings defaults() {
       return new Settings(
-          Mode.ON_FAILURE, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofSeconds(60), 5,
+          Mode.ON_FAILURE,
+          Duration.ofSeconds(1),
+          2.0,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          5,
           Duration.ofMinutes(2));
     }
   }
@@ -92,7 +99,8 @@ public final class RestartPolicy {
   public Decision exited(ChildExit exit) {
     Instant now = clock.instant();
     Instant lastStart = starts.peekLast();
-    if (lastStart != null && !Duration.between(lastStart, now).minus(settings.resetAfter()).isNegative()) {
+    if (lastStart != null
+        && !Duration.between(lastStart, now).minus(settings.resetAfter()).isNegative()) {
       consecutiveRestarts = 0;
     }
     boolean restart =
@@ -102,19 +110,27 @@ public final class RestartPolicy {
           case NO -> false;
         };
     if (!restart) {
-      return new Stop("exited with " + exit.describe() + "; restart policy is " + settings.mode().spelling());
+      return new Stop(
+          "exited with " + exit.describe() + "; restart policy is " + settings.mode().spelling());
     }
     int next = consecutiveRestarts + 1;
     Duration delay = delay(next);
-    // The next start would happen at now + delay: count the starts within the window that ends there.
+    // The next start would happen at now + delay: count the starts within the window that ends
+    // there.
     Instant windowStart = now.plus(delay).minus(settings.startWindow());
     while (!starts.isEmpty() && !starts.peekFirst().isAfter(windowStart)) {
       starts.removeFirst();
     }
     if (starts.size() >= settings.startLimit()) {
       return new GiveUp(
-          "started " + starts.size() + " times within " + settings.startWindow().toMillis()
-              + " ms (start limit " + settings.startLimit() + "); last exit " + exit.describe());
+          "started "
+              + starts.size()
+              + " times within "
+              + settings.startWindow().toMillis()
+              + " ms (start limit "
+              + settings.startLimit()
+              + "); last exit "
+              + exit.describe());
     }
     consecutiveRestarts = next;
     return new Restart(delay);

@@ -21,23 +21,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one Flume agent (any command) and keeps its registration true: the agent node while it is
- * supervised, the live node exactly while the process runs, a crash record before the live node goes.
+ * supervised, the live node exactly while the process runs, a crash record before the live node
+ * goes.
  *
  * <p>One thread does everything that changes state (start, exit, restart timers, ZooKeeper
  * completions), so there are no locks; it is also the thread that starts processes, which the
- * parent-death signal requires (see {@link ChildProcess}). ZooKeeper never holds the process up: it is
- * started even when ZooKeeper is unreachable, and registration catches up when it is back.
+ * parent-death signal requires (see {@link ChildProcess}). ZooKeeper never holds the process up: it
+ * is started even when ZooKeeper is unreachable, and registration catches up when it is back.
  *
- * <p>Ends in one of three ways, reported by {@link #exitStatus()}: {@link #stop()} (0: the process is
- * stopped and the agent deregistered, no alert), a clean exit the restart policy does not restart (0,
- * deregistered), or a failure it does not or no longer restarts (1: the crash is recorded and the
- * agent node kept, so the monitor keeps alerting).
+ * <p>Ends in one of three ways, reported by {@link #exitStatus()}: {@link #stop()} (0: the process
+ * is stopped and the agent deregistered, no alert), a clean exit the restart policy does not
+ * restart (0, deregistered), or a failure it does not or no longer restarts (1: the crash is
+ * recorded and the agent node kept, so the monitor keeps alerting).
  */
 public final class Supervisor {
 
   private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
-  private enum State { RUNNING, WAITING, STOPPING, DONE }
+  private enum State {
+    RUNNING,
+    WAITING,
+    STOPPING,
+    DONE
+  }
 
   private final SupervisorConfig config;
   private final Clock clock;
@@ -49,19 +55,23 @@ public final class Supervisor {
   private State state = State.WAITING;
   private ChildProcess child;
   private ScheduledFuture<?> restartTimer;
+
   /** For Flume's metrics; {@code null} when health is not watched. */
   private final java.net.http.HttpClient http;
+
   private FlumeMetricsPoller poller;
 
   private Supervisor(SupervisorConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.policy = new RestartPolicy(config.restart(), clock);
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "supervisor-" + config.agentId());
-      thread.setDaemon(false);
-      return thread;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "supervisor-" + config.agentId());
+              thread.setDaemon(false);
+              return thread;
+            });
     this.client =
         CuratorFrameworkFactory.builder()
             .connectString(config.zkConnect())
@@ -69,12 +79,17 @@ public final class Supervisor {
             .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
             .build();
-    Registration registration = new Registration(AsyncCuratorFramework.wrap(client), config.layout());
+    Registration registration =
+        new Registration(AsyncCuratorFramework.wrap(client), config.layout());
     AgentNode wanted = AgentNode.of(config.host(), config.group(), config.labels());
-    this.registrar = new ZkRegistrar(client, registration, config.agentId(), wanted, config.version(), executor);
-    this.http = config.health() == null
-        ? null
-        : java.net.http.HttpClient.newBuilder().connectTimeout(config.health().timeout()).build();
+    this.registrar =
+        new ZkRegistrar(client, registration, config.agentId(), wanted, config.version(), executor);
+    this.http =
+        config.health() == null
+            ? null
+            : java.net.http.HttpClient.newBuilder()
+                .connectTimeout(config.health().timeout())
+                .build();
   }
 
   /**
@@ -84,17 +99,24 @@ public final class Supervisor {
   public static Supervisor start(SupervisorConfig config, Clock clock) {
     Supervisor supervisor = new Supervisor(config, clock);
     if (config.useSetpriv()) {
-      log.info("{}: the agent runs behind setpriv --pdeathsig KILL: it dies with this supervisor", config.agentId());
+      log.info(
+          "{}: the agent runs behind setpriv --pdeathsig KILL: it dies with this supervisor",
+          config.agentId());
     } else {
-      log.warn("{}: {} not found: if this supervisor is killed with SIGKILL, the agent keeps running unsupervised",
-          config.agentId(), ChildProcess.SETPRIV);
+      log.warn(
+          "{}: {} not found: if this supervisor is killed with SIGKILL, the agent keeps running unsupervised",
+          config.agentId(),
+          ChildProcess.SETPRIV);
     }
     supervisor.client.start();
     supervisor.executor.execute(supervisor::firstStart);
     return supervisor;
   }
 
-  /** Whether agents can be started so that they die with their supervisor (see {@link ChildProcess}). */
+  /**
+   * Whether agents can be started so that they die with their supervisor (see {@link
+   * ChildProcess}).
+   */
   public static boolean setprivAvailable() {
     return ChildProcess.setprivAvailable();
   }
@@ -105,8 +127,8 @@ public final class Supervisor {
   }
 
   /**
-   * A deliberate stop: SIGTERM to the process, SIGKILL after the stop timeout, then both nodes removed
-   * in one multi. Returns at once; wait on {@link #exitStatus()}.
+   * A deliberate stop: SIGTERM to the process, SIGKILL after the stop timeout, then both nodes
+   * removed in one multi. Returns at once; wait on {@link #exitStatus()}.
    */
   public void stop() {
     try {
@@ -124,9 +146,14 @@ public final class Supervisor {
 
   private void firstStart() {
     try {
-      if (!client.blockUntilConnected((int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: ZooKeeper {} unreachable after {} ms; starting the agent anyway, it registers when"
-            + " ZooKeeper is back", config.agentId(), config.zkConnect(), config.connectionTimeout().toMillis());
+      if (!client.blockUntilConnected(
+          (int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{}: ZooKeeper {} unreachable after {} ms; starting the agent anyway, it registers when"
+                + " ZooKeeper is back",
+            config.agentId(),
+            config.zkConnect(),
+            config.connectionTimeout().toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -152,18 +179,30 @@ public final class Supervisor {
     }
     child = started;
     state = State.RUNNING;
-    log.info("{}: started pid {}: {}", config.agentId(), started.pid(), String.join(" ", config.command()));
+    log.info(
+        "{}: started pid {}: {}",
+        config.agentId(),
+        started.pid(),
+        String.join(" ", config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
     watchHealth();
   }
 
-  /** Looks at Flume's metrics while this run lasts (a process that is gone is a crash, not a hang). */
+  /**
+   * Looks at Flume's metrics while this run lasts (a process that is gone is a crash, not a hang).
+   */
   private void watchHealth() {
     stopWatchingHealth();
     if (config.health() != null) {
-      poller = new FlumeMetricsPoller(config.agentId(), config.health(), http,
-          new HealthJudge(config.health().judge(), clock), executor, registrar::healthChanged);
+      poller =
+          new FlumeMetricsPoller(
+              config.agentId(),
+              config.health(),
+              http,
+              new HealthJudge(config.health().judge(), clock),
+              executor,
+              registrar::healthChanged);
       poller.start();
     }
   }
@@ -194,11 +233,17 @@ public final class Supervisor {
     ExitRecord record = exit.toRecord(clock.instant(), stderrTail);
     registrar.runCrashed(record);
     if (decision instanceof RestartPolicy.Restart restart) {
-      log.warn("{}: exited unexpectedly with {}; restarting in {} ms", config.agentId(), exit.describe(),
+      log.warn(
+          "{}: exited unexpectedly with {}; restarting in {} ms",
+          config.agentId(),
+          exit.describe(),
           restart.delay().toMillis());
-      restartTimer = executor.schedule(this::startChild, restart.delay().toMillis(), TimeUnit.MILLISECONDS);
+      restartTimer =
+          executor.schedule(this::startChild, restart.delay().toMillis(), TimeUnit.MILLISECONDS);
     } else if (decision instanceof RestartPolicy.GiveUp giveUp) {
-      log.error("{}: FAILED: {}; not restarting (the agent node stays, so the alert stays)", config.agentId(),
+      log.error(
+          "{}: FAILED: {}; not restarting (the agent node stays, so the alert stays)",
+          config.agentId(),
           giveUp.reason());
       finishAfterDrain(1);
     } else if (decision instanceof RestartPolicy.Stop stop) {
@@ -207,19 +252,28 @@ public final class Supervisor {
     }
   }
 
-  /** Leaves after the crash records are written, or after the connection timeout if ZooKeeper is away. */
+  /**
+   * Leaves after the crash records are written, or after the connection timeout if ZooKeeper is
+   * away.
+   */
   private void finishAfterDrain(int status) {
     state = State.STOPPING;
     long waitMs = config.connectionTimeout().plusSeconds(5).toMillis();
-    registrar.drained()
+    registrar
+        .drained()
         .orTimeout(waitMs, TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((v, error) -> {
-          if (error != null) {
-            log.error("{}: the crash record could not be written to ZooKeeper within {} ms", config.agentId(), waitMs);
-          }
-          registrar.releaseLiveNode();
-          finish(status);
-        }, executor);
+        .whenCompleteAsync(
+            (v, error) -> {
+              if (error != null) {
+                log.error(
+                    "{}: the crash record could not be written to ZooKeeper within {} ms",
+                    config.agentId(),
+                    waitMs);
+              }
+              registrar.releaseLiveNode();
+              finish(status);
+            },
+            executor);
   }
 
   private void stopNow() {
@@ -234,11 +288,19 @@ public final class Supervisor {
     ChildProcess running = child;
     if (running != null && running.isAlive()) {
       long timeoutMs = config.stopTimeout().toMillis();
-      log.info("{}: stopping pid {} (SIGTERM, SIGKILL after {} ms)", config.agentId(), running.pid(), timeoutMs);
+      log.info(
+          "{}: stopping pid {} (SIGTERM, SIGKILL after {} ms)",
+          config.agentId(),
+          running.pid(),
+          timeoutMs);
       running.terminate();
       try {
         if (!running.waitFor(timeoutMs)) {
-          log.warn("{}: pid {} still running after {} ms: SIGKILL", config.agentId(), running.pid(), timeoutMs);
+          log.warn(
+              "{}: pid {} still running after {} ms: SIGKILL",
+              config.agentId(),
+              running.pid(),
+              timeoutMs);
           running.kill();
           running.waitFor(5000);
         }
@@ -246,7 +308,10 @@ public final class Supervisor {
         Thread.currentThread().interrupt();
         running.kill();
       }
-      log.info("{}: pid {} stopped{}", config.agentId(), running.pid(),
+      log.info(
+          "{}: pid {} stopped{}",
+          config.agentId(),
+          running.pid(),
           running.isAlive() ? " (still running)" : " (exit " + running.exitValue() + ")");
     }
     deregisterAndFinish(0);
@@ -255,21 +320,26 @@ public final class Supervisor {
   private void deregisterAndFinish(int status) {
     state = State.STOPPING;
     long waitMs = config.connectionTimeout().plusSeconds(2).toMillis();
-    registrar.deregister()
+    registrar
+        .deregister()
         .toCompletableFuture()
         .orTimeout(waitMs, TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((removed, error) -> {
-          if (error != null) {
-            log.error("{}: could not deregister ({}); the live node expires with the session and the monitor"
-                + " alerts SESSION_LOST; run 'flume-sentinel deregister' when ZooKeeper is back",
-                config.agentId(), ZkRegistrar.rootCause(error).toString());
-          } else if (removed) {
-            log.info("{}: deregistered", config.agentId());
-          } else {
-            log.info("{}: was not registered", config.agentId());
-          }
-          finish(status);
-        }, executor);
+        .whenCompleteAsync(
+            (removed, error) -> {
+              if (error != null) {
+                log.error(
+                    "{}: could not deregister ({}); the live node expires with the session and the monitor"
+                        + " alerts SESSION_LOST; run 'flume-sentinel deregister' when ZooKeeper is back",
+                    config.agentId(),
+                    ZkRegistrar.rootCause(error).toString());
+              } else if (removed) {
+                log.info("{}: deregistered", config.agentId());
+              } else {
+                log.info("{}: was not registered", config.agentId());
+              }
+              finish(status);
+            },
+            executor);
   }
 
   private void finish(int status) {

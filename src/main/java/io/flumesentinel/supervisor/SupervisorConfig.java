@@ -9,7 +9,8 @@ import java.util.Map;
  * Everything a supervisor needs, validated by the command line before anything starts.
  *
  * @param command the agent's command line, executed directly (no shell)
- * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link ChildProcess})
+ * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link
+ *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
  */
 public record SupervisorConfig(
@@ -32,11 +33,34 @@ public record SupervisorConfig(
 
   /** A configuration that does not watch Flume's health. */
   public SupervisorConfig(
-      String zkConnect, ZkLayout layout, String agentId, String host, String group, Map<String, String> labels,
-      String version, List<String> command, RestartPolicy.Settings restart, Duration stopTimeout,
-      Duration sessionTimeout, Duration connectionTimeout, boolean useSetpriv) {
-    this(zkConnect, layout, agentId, host, group, labels, version, command, restart, stopTimeout, sessionTimeout,
-        connectionTimeout, useSetpriv, null);
+      String zkConnect,
+      ZkLayout layout,
+      String agentId,
+      String host,
+      String group,
+      Map<String, String> labels,
+      String version,
+      List<String> command,
+      RestartPolicy.Settings restart,
+      Duration stopTimeout,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      boolean useSetpriv) {
+    this(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        null);
   }
 
   public SupervisorConfig {

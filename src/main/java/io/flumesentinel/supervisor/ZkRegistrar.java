@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * completion: no locks.
  *
  * <p>Writes happen one at a time, in this order: the agent node (created, or refreshed keeping its
- * {@code crashCount}; again after every reconnect), then each queued crash (recorded in the agent node
- * and the live node removed in one transaction, so whoever sees the live node go can read why), and
- * only then the live node of the current run. A crash while ZooKeeper is unreachable waits in the queue and is
- * recorded once it is back; the process itself never waits for ZooKeeper. A change of the run's health
- * is written after those, into {@code current} (so the next crash record builds on it); a crash record
- * and a fresh registration drop the health, which belongs to one run.
+ * {@code crashCount}; again after every reconnect), then each queued crash (recorded in the agent
+ * node and the live node removed in one transaction, so whoever sees the live node go can read
+ * why), and only then the live node of the current run. A crash while ZooKeeper is unreachable
+ * waits in the queue and is recorded once it is back; the process itself never waits for ZooKeeper.
+ * A change of the run's health is written after those, into {@code current} (so the next crash
+ * record builds on it); a crash record and a fresh registration drop the health, which belongs to
+ * one run.
  */
 final class ZkRegistrar {
 
@@ -60,16 +60,24 @@ final class ZkRegistrar {
   private boolean retryScheduled;
   private boolean stopping;
   private long crashCount;
+
   /** The agent node as this supervisor last wrote or read it; the base of the next crash record. */
   private AgentNode current;
+
   private Run wantedLive;
+
   /** The health of the current run to be written, or {@code null}: nothing to say. */
   private Health wantedHealth;
+
   private LiveNodeKeeper liveNode;
   private String lastProblem;
 
   ZkRegistrar(
-      CuratorFramework client, Registration registration, String agentId, AgentNode wanted, String version,
+      CuratorFramework client,
+      Registration registration,
+      String agentId,
+      AgentNode wanted,
+      String version,
       ScheduledExecutorService executor) {
     this.client = client;
     this.registration = registration;
@@ -142,15 +150,20 @@ final class ZkRegistrar {
   private void onConnection(ConnectionState state) {
     switch (state) {
       case CONNECTED, RECONNECTED -> {
-        log.info("{}: ZooKeeper {}", agentId, state == ConnectionState.CONNECTED ? "connected" : "reconnected");
+        log.info(
+            "{}: ZooKeeper {}",
+            agentId,
+            state == ConnectionState.CONNECTED ? "connected" : "reconnected");
         connected = true;
         // Someone may have changed or removed the agent node meanwhile: look again.
         registered = false;
         sync();
       }
       case SUSPENDED, LOST -> {
-        log.warn("{}: ZooKeeper connection {}; the agent keeps running, registration resumes when it is back",
-            agentId, state.name().toLowerCase(java.util.Locale.ROOT));
+        log.warn(
+            "{}: ZooKeeper connection {}; the agent keeps running, registration resumes when it is back",
+            agentId,
+            state.name().toLowerCase(java.util.Locale.ROOT));
         connected = false;
       }
       default -> {}
@@ -164,20 +177,26 @@ final class ZkRegistrar {
     }
     if (!registered) {
       busy = true;
-      registerAgent().whenCompleteAsync((v, error) -> done(error, () -> registered = true), executor);
+      registerAgent()
+          .whenCompleteAsync((v, error) -> done(error, () -> registered = true), executor);
     } else if (!pendingCrashes.isEmpty()) {
       busy = true;
       ExitRecord exit = pendingCrashes.peekFirst();
       recordCrash(exit)
           .whenCompleteAsync(
               (updated, error) ->
-                  done(error, () -> {
-                    pendingCrashes.removeFirst();
-                    current = updated;
-                    crashCount = updated.crashCount();
-                    log.info("{}: recorded crash #{} ({}), live node removed", agentId, updated.crashCount(),
-                        describe(exit));
-                  }),
+                  done(
+                      error,
+                      () -> {
+                        pendingCrashes.removeFirst();
+                        current = updated;
+                        crashCount = updated.crashCount();
+                        log.info(
+                            "{}: recorded crash #{} ({}), live node removed",
+                            agentId,
+                            updated.crashCount(),
+                            describe(exit));
+                      }),
               executor);
     } else {
       if (wantedLive != null && liveNode == null) {
@@ -186,7 +205,9 @@ final class ZkRegistrar {
         liveNode.start();
         log.info("{}: live (pid {})", agentId, wantedLive.pid());
       }
-      if (wantedLive != null && wantedHealth != null && current != null
+      if (wantedLive != null
+          && wantedHealth != null
+          && current != null
           && !wantedHealth.equals(current.health())) {
         busy = true;
         writeHealth(current.withHealth(wantedHealth));
@@ -195,22 +216,34 @@ final class ZkRegistrar {
     notifyDrained();
   }
 
-  /** Writes a health change (the node's only writer: no read first); a vanished node is registered again. */
+  /**
+   * Writes a health change (the node's only writer: no read first); a vanished node is registered
+   * again.
+   */
   private void writeHealth(AgentNode updated) {
     registration
         .update(agentId, updated)
-        .whenCompleteAsync((stat, error) -> {
-          if (error != null && rootCause(error) instanceof KeeperException.NoNodeException && !stopping) {
-            busy = false;
-            registered = false;
-            sync();
-            return;
-          }
-          done(error, () -> {
-            current = updated;
-            log.info("{}: health {} written to the agent node", agentId, updated.health().status());
-          });
-        }, executor);
+        .whenCompleteAsync(
+            (stat, error) -> {
+              if (error != null
+                  && rootCause(error) instanceof KeeperException.NoNodeException
+                  && !stopping) {
+                busy = false;
+                registered = false;
+                sync();
+                return;
+              }
+              done(
+                  error,
+                  () -> {
+                    current = updated;
+                    log.info(
+                        "{}: health {} written to the agent node",
+                        agentId,
+                        updated.health().status());
+                  });
+            },
+            executor);
   }
 
   private void done(Throwable error, Runnable onSuccess) {
@@ -231,10 +264,13 @@ final class ZkRegistrar {
     }
     if (connected && !retryScheduled) {
       retryScheduled = true;
-      executor.schedule(() -> {
-        retryScheduled = false;
-        sync();
-      }, RETRY_MS, TimeUnit.MILLISECONDS);
+      executor.schedule(
+          () -> {
+            retryScheduled = false;
+            sync();
+          },
+          RETRY_MS,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -252,7 +288,10 @@ final class ZkRegistrar {
         .exceptionally(
             error -> {
               if (rootCause(error) instanceof NodeDataException bad) {
-                log.warn("{}: agent node is unreadable ({}); writing it anew", agentId, bad.getMessage());
+                log.warn(
+                    "{}: agent node is unreadable ({}); writing it anew",
+                    agentId,
+                    bad.getMessage());
                 return null;
               }
               throw error instanceof CompletionException ce ? ce : new CompletionException(error);
@@ -270,52 +309,70 @@ final class ZkRegistrar {
               }
               AgentNode node =
                   existing == null
-                      ? new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), 0, null)
-                      : new AgentNode(wanted.host(), wanted.group(), wanted.labels(), existing.registeredAt(),
-                          existing.crashCount(), existing.lastExit());
+                      ? new AgentNode(
+                          wanted.host(), wanted.group(), wanted.labels(), Instant.now(), 0, null)
+                      : new AgentNode(
+                          wanted.host(),
+                          wanted.group(),
+                          wanted.labels(),
+                          existing.registeredAt(),
+                          existing.crashCount(),
+                          existing.lastExit());
               return registration
                   .register(agentId, node)
-                  .thenAccept(path -> {
-                    crashCount = node.crashCount();
-                    current = node;
-                    log.info("{}: registered at {} (crash count {})", agentId, path, node.crashCount());
-                  });
+                  .thenAccept(
+                      path -> {
+                        crashCount = node.crashCount();
+                        current = node;
+                        log.info(
+                            "{}: registered at {} (crash count {})",
+                            agentId,
+                            path,
+                            node.crashCount());
+                      });
             });
   }
 
   /**
    * The crash recorded and the live node removed in one transaction, from the agent node as this
-   * supervisor last wrote it (it is the node's only writer); an agent node that vanished (deregistered
-   * from elsewhere) is written anew and the live node then removed.
+   * supervisor last wrote it (it is the node's only writer); an agent node that vanished
+   * (deregistered from elsewhere) is written anew and the live node then removed.
    */
   private CompletionStage<AgentNode> recordCrash(ExitRecord exit) {
-    AgentNode base = current != null
-        ? current
-        : new AgentNode(wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
+    AgentNode base =
+        current != null
+            ? current
+            : new AgentNode(
+                wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
     AgentNode updated = base.withCrash(exit).withHealth(null);
     return registration
         .recordCrashAndDropLive(agentId, updated)
-        .handle((done, error) -> {
-          if (error == null) {
-            return CompletableFuture.completedFuture(updated);
-          }
-          if (rootCause(error) instanceof KeeperException.NoNodeException) {
-            return registration.register(agentId, updated).thenCompose(path -> dropLive()).thenApply(v -> updated);
-          }
-          return CompletableFuture.<AgentNode>failedFuture(rootCause(error));
-        })
+        .handle(
+            (done, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(updated);
+              }
+              if (rootCause(error) instanceof KeeperException.NoNodeException) {
+                return registration
+                    .register(agentId, updated)
+                    .thenCompose(path -> dropLive())
+                    .thenApply(v -> updated);
+              }
+              return CompletableFuture.<AgentNode>failedFuture(rootCause(error));
+            })
         .thenCompose(stage -> stage);
   }
 
   private CompletionStage<Void> dropLive() {
     return registration
         .dropLive(agentId)
-        .exceptionally(error -> {
-          if (rootCause(error) instanceof KeeperException.NoNodeException) {
-            return null; // never created, or gone with an expired session
-          }
-          throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-        });
+        .exceptionally(
+            error -> {
+              if (rootCause(error) instanceof KeeperException.NoNodeException) {
+                return null; // never created, or gone with an expired session
+              }
+              throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            });
   }
 
   private static String describe(ExitRecord exit) {
@@ -324,7 +381,8 @@ final class ZkRegistrar {
 
   static Throwable rootCause(Throwable error) {
     Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+    while ((cause instanceof CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }

@@ -16,8 +16,8 @@ import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
  * <p>It listens on the loopback interface only, so agents on other hosts cannot reach it, and it is
  * not replicated: when this JVM stops, every session and ephemeral node is gone. Snapshots go to
  * {@code <dataDir>/data} and transaction logs to {@code <dataDir>/log}, so registrations survive a
- * restart with the same directory. Callers must log {@link #banner()} when they start it. Never use it
- * in production; configure {@code zookeeper.connect} instead.
+ * restart with the same directory. Callers must log {@link #banner()} when they start it. Never use
+ * it in production; configure {@code zookeeper.connect} instead.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
@@ -25,7 +25,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   private static final String LOOPBACK = "127.0.0.1";
 
-  /** Per client IP; every client of a loopback server shares one IP, so the default of 60 is too low. */
+  /**
+   * Per client IP; every client of a loopback server shares one IP, so the default of 60 is too
+   * low.
+   */
   private static final int MAX_CLIENT_CONNECTIONS = 10_000;
 
   private final ServerCnxnFactory connections;
@@ -45,27 +48,31 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    *
    * @throws IOException when the directories cannot be created or the port is taken
    */
-  public static EmbeddedZooKeeper start(int port, Path dataDir) throws IOException, InterruptedException {
+  public static EmbeddedZooKeeper start(int port, Path dataDir)
+      throws IOException, InterruptedException {
     return start(port, dataDir, TICK_TIME_MS);
   }
 
   /**
-   * As {@link #start(int, Path)} with another tick: sessions may be as short as two ticks, so tests and
-   * benchmarks that expire sessions on purpose use a short one.
+   * As {@link #start(int, Path)} with another tick: sessions may be as short as two ticks, so tests
+   * and benchmarks that expire sessions on purpose use a short one.
    */
-  public static EmbeddedZooKeeper start(int port, Path dataDir, int tickTimeMs) throws IOException, InterruptedException {
+  public static EmbeddedZooKeeper start(int port, Path dataDir, int tickTimeMs)
+      throws IOException, InterruptedException {
     Path snapshots = Files.createDirectories(dataDir.resolve("data"));
     Path transactionLogs = Files.createDirectories(dataDir.resolve("log"));
     FileTxnSnapLog storage = new FileTxnSnapLog(transactionLogs.toFile(), snapshots.toFile());
     ServerCnxnFactory connections = null;
     try {
       ZooKeeperServer server = new ZooKeeperServer(storage, tickTimeMs, "");
-      // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients reach less reliably.
+      // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients reach less
+      // reliably.
       InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
       try {
         connections = ServerCnxnFactory.createFactory(address, MAX_CLIENT_CONNECTIONS);
       } catch (IOException e) {
-        throw new IOException("cannot listen on " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
+        throw new IOException(
+            "cannot listen on " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
       }
       connections.startup(server);
       return new EmbeddedZooKeeper(connections, storage, dataDir);

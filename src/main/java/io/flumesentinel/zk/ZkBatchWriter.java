@@ -26,20 +26,22 @@ import org.slf4j.LoggerFactory;
  * stays, without blocking, and without one fsync per write.
  *
  * <p>One transaction is in flight at a time, and at most one starts per {@code minInterval};
- * everything asked for meanwhile goes in the next one (newer values of a path replace older ones, and
- * a value is serialized only when its transaction is built). That keeps the order per path, and turns
- * a storm of thousands of writes into a few transactions that leave the server's time to the reads
- * that classify the storm. An isolated write still goes at once. When the connection is down the
- * backlog is kept and written by {@link #retryFailed()}. The writer must be the only one writing
- * these paths: it remembers which exist to choose create, set-data or delete; a transaction refused
- * because that memory was wrong is replayed path by path. Use from one context only.
+ * everything asked for meanwhile goes in the next one (newer values of a path replace older ones,
+ * and a value is serialized only when its transaction is built). That keeps the order per path, and
+ * turns a storm of thousands of writes into a few transactions that leave the server's time to the
+ * reads that classify the storm. An isolated write still goes at once. When the connection is down
+ * the backlog is kept and written by {@link #retryFailed()}. The writer must be the only one
+ * writing these paths: it remembers which exist to choose create, set-data or delete; a transaction
+ * refused because that memory was wrong is replayed path by path. Use from one context only.
  */
 public final class ZkBatchWriter {
 
   private static final Logger log = LoggerFactory.getLogger(ZkBatchWriter.class);
   private static final Supplier<byte[]> DELETE = () -> new byte[0];
+
   /** Well under ZooKeeper's default 1 MB request limit (jute.maxbuffer). */
   private static final int MAX_BATCH_BYTES = 512 * 1024;
+
   private static final int MAX_BATCH_OPS = 1000;
 
   private final AsyncCuratorFramework zk;
@@ -57,7 +59,11 @@ public final class ZkBatchWriter {
    * @param existing the paths that exist now
    * @param minInterval the least time between the starts of two transactions
    */
-  public ZkBatchWriter(AsyncCuratorFramework zk, Context context, Set<String> existing, java.time.Duration minInterval) {
+  public ZkBatchWriter(
+      AsyncCuratorFramework zk,
+      Context context,
+      Set<String> existing,
+      java.time.Duration minInterval) {
     this.zk = zk;
     this.context = context;
     this.existing = new HashSet<>(existing);
@@ -97,51 +103,68 @@ public final class ZkBatchWriter {
     }
     long waitMs = minIntervalMs - (System.nanoTime() - lastStartNanos) / 1_000_000;
     if (waitMs > 0) {
-      timer = context.owner().setTimer(waitMs, id -> {
-        timer = -1;
-        flush();
-      });
+      timer =
+          context
+              .owner()
+              .setTimer(
+                  waitMs,
+                  id -> {
+                    timer = -1;
+                    flush();
+                  });
       return;
     }
     lastStartNanos = System.nanoTime();
     Map<String, byte[]> batch = takeBatch();
     List<CuratorOp> ops = new ArrayList<>(batch.size());
-    batch.forEach((path, data) -> {
-      if (data.length == 0) {
-        if (existing.contains(path)) {
-          ops.add(zk.transactionOp().delete().forPath(path));
-        }
-      } else if (existing.contains(path)) {
-        ops.add(zk.transactionOp().setData().forPath(path, data));
-      } else {
-        ops.add(zk.transactionOp().create().forPath(path, data));
-      }
-    });
+    batch.forEach(
+        (path, data) -> {
+          if (data.length == 0) {
+            if (existing.contains(path)) {
+              ops.add(zk.transactionOp().delete().forPath(path));
+            }
+          } else if (existing.contains(path)) {
+            ops.add(zk.transactionOp().setData().forPath(path, data));
+          } else {
+            ops.add(zk.transactionOp().create().forPath(path, data));
+          }
+        });
     if (ops.isEmpty()) {
       flush();
       return;
     }
     inFlight = true;
     transactions++;
-    Future.fromCompletionStage(zk.transaction().forOperations(ops), context).onComplete(done -> {
-      if (done.succeeded()) {
-        written(batch);
-        inFlight = false;
-        flush();
-      } else if (isConnectionProblem(done.cause())) {
-        requeue(batch);
-        inFlight = false;
-        waitingForConnection = true;
-        log.warn("Could not write {} node(s) ({}); will retry when ZooKeeper is back", batch.size(), done.cause().toString());
-      } else {
-        // Our memory of what exists was wrong (someone else wrote here): replay path by path.
-        log.warn("Batch write refused ({}); replaying {} node(s) one by one", done.cause().toString(), batch.size());
-        replayOneByOne(batch).onComplete(replayed -> {
-          inFlight = false;
-          flush();
-        });
-      }
-    });
+    Future.fromCompletionStage(zk.transaction().forOperations(ops), context)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                written(batch);
+                inFlight = false;
+                flush();
+              } else if (isConnectionProblem(done.cause())) {
+                requeue(batch);
+                inFlight = false;
+                waitingForConnection = true;
+                log.warn(
+                    "Could not write {} node(s) ({}); will retry when ZooKeeper is back",
+                    batch.size(),
+                    done.cause().toString());
+              } else {
+                // Our memory of what exists was wrong (someone else wrote here): replay path by
+                // path.
+                log.warn(
+                    "Batch write refused ({}); replaying {} node(s) one by one",
+                    done.cause().toString(),
+                    batch.size());
+                replayOneByOne(batch)
+                    .onComplete(
+                        replayed -> {
+                          inFlight = false;
+                          flush();
+                        });
+              }
+            });
   }
 
   private Map<String, byte[]> takeBatch() {
@@ -159,13 +182,14 @@ public final class ZkBatchWriter {
   }
 
   private void written(Map<String, byte[]> batch) {
-    batch.forEach((path, data) -> {
-      if (data.length == 0) {
-        existing.remove(path);
-      } else {
-        existing.add(path);
-      }
-    });
+    batch.forEach(
+        (path, data) -> {
+          if (data.length == 0) {
+            existing.remove(path);
+          } else {
+            existing.add(path);
+          }
+        });
   }
 
   /** Puts a failed batch back, unless a newer value of a path has been asked for meanwhile. */
@@ -179,28 +203,36 @@ public final class ZkBatchWriter {
   private Future<Void> replayOneByOne(Map<String, byte[]> batch) {
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, byte[]> entry : batch.entrySet()) {
-      chain = chain.compose(v -> writeOne(entry.getKey(), entry.getValue()))
-          .recover(error -> {
-            if (isConnectionProblem(error)) {
-              pending.putIfAbsent(entry.getKey(), entry::getValue);
-              waitingForConnection = true;
-            } else {
-              log.error("Could not write {}, giving up on this value: {}", entry.getKey(), error.toString());
-            }
-            return Future.succeededFuture();
-          });
+      chain =
+          chain
+              .compose(v -> writeOne(entry.getKey(), entry.getValue()))
+              .recover(
+                  error -> {
+                    if (isConnectionProblem(error)) {
+                      pending.putIfAbsent(entry.getKey(), entry::getValue);
+                      waitingForConnection = true;
+                    } else {
+                      log.error(
+                          "Could not write {}, giving up on this value: {}",
+                          entry.getKey(),
+                          error.toString());
+                    }
+                    return Future.succeededFuture();
+                  });
     }
     return chain;
   }
 
   private Future<Void> writeOne(String path, byte[] data) {
     if (data.length == 0) {
-      return Future.fromCompletionStage(zk.delete().withOptions(EnumSet.of(DeleteOption.quietly)).forPath(path), context)
+      return Future.fromCompletionStage(
+              zk.delete().withOptions(EnumSet.of(DeleteOption.quietly)).forPath(path), context)
           .onSuccess(v -> existing.remove(path));
     }
     return Future.fromCompletionStage(
             zk.create()
-                .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded, CreateOption.setDataIfExists))
+                .withOptions(
+                    EnumSet.of(CreateOption.createParentsIfNeeded, CreateOption.setDataIfExists))
                 .forPath(path, data),
             context)
         .<Void>mapEmpty()
@@ -208,7 +240,8 @@ public final class ZkBatchWriter {
   }
 
   private static boolean isConnectionProblem(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return cause instanceof KeeperException.ConnectionLossException
         || cause instanceof KeeperException.SessionExpiredException
         || cause instanceof KeeperException.SessionMovedException

@@ -20,8 +20,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -29,21 +29,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a copy of {@code <root>/agents} and {@code <root>/live} and turns what changes into event-bus
- * messages: one {@link WatchSnapshot} once the first load is done, then a {@link NodeChange} per change,
- * in ZooKeeper's order. Also reports the monitor's own connection state as {@link ConnectionChange}s.
+ * Keeps a copy of {@code <root>/agents} and {@code <root>/live} and turns what changes into
+ * event-bus messages: one {@link WatchSnapshot} once the first load is done, then a {@link
+ * NodeChange} per change, in ZooKeeper's order. Also reports the monitor's own connection state as
+ * {@link ConnectionChange}s.
  *
- * <p>Watching uses Curator's {@link PersistentWatcher} (ZooKeeper's persistent recursive watches, the
- * mechanism {@code CuratorCache} is built on). Loading does not follow {@code CuratorCache}, which asks
- * every node for its data and its children one request at a time (40,000 requests, about 2.5 s here for
- * 10,000 agents): each time the watch is set, after start-up and after every reconnection, both levels
- * are read with a {@link ChildrenReader} in about a tenth of a second, and compared with what was known,
- * so that what changed while the connection was down is reported too.
+ * <p>Watching uses Curator's {@link PersistentWatcher} (ZooKeeper's persistent recursive watches,
+ * the mechanism {@code CuratorCache} is built on). Loading does not follow {@code CuratorCache},
+ * which asks every node for its data and its children one request at a time (40,000 requests, about
+ * 2.5 s here for 10,000 agents): each time the watch is set, after start-up and after every
+ * reconnection, both levels are read with a {@link ChildrenReader} in about a tenth of a second,
+ * and compared with what was known, so that what changed while the connection was down is reported
+ * too.
  *
  * <p>Events that arrive while a load runs are held, then applied in order, each checked against the
- * load by transaction id (a creation or deletion the load already reflects is skipped; a data read is
- * applied only if it is newer), so nothing is lost or reported twice. Curator calls back on its own
- * threads; everything here runs on this verticle's context, and no event loop is ever blocked.
+ * load by transaction id (a creation or deletion the load already reflects is skipped; a data read
+ * is applied only if it is newer), so nothing is lost or reported twice. Curator calls back on its
+ * own threads; everything here runs on this verticle's context, and no event loop is ever blocked.
  */
 public final class ZkWatchVerticle extends VerticleBase {
 
@@ -55,6 +57,7 @@ public final class ZkWatchVerticle extends VerticleBase {
   private final Readiness readiness;
   private final RegistrationMirror mirror = new RegistrationMirror();
   private final ArrayDeque<PendingEvent> pending = new ArrayDeque<>();
+
   /** The read the head of {@link #pending} waits for, so its completion is listened to once. */
   private Future<NodeData> awaited;
 
@@ -67,7 +70,8 @@ public final class ZkWatchVerticle extends VerticleBase {
   private boolean loadAgain;
 
   /** A watch event and, for a creation or a data change, the read of the node it triggered. */
-  private record PendingEvent(NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {}
+  private record PendingEvent(
+      NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {}
 
   public ZkWatchVerticle(CuratorFramework client, ZkLayout layout, Readiness readiness) {
     this.client = client;
@@ -100,7 +104,8 @@ public final class ZkWatchVerticle extends VerticleBase {
   private PersistentWatcher watch(String parent, Executor onContext) {
     PersistentWatcher watcher = new PersistentWatcher(client, parent, true);
     watcher.getListenable().addListener(event -> onContext.execute(() -> watched(event)));
-    // Called each time ZooKeeper has (re)set the watch: from then on no change is missed, so load now.
+    // Called each time ZooKeeper has (re)set the watch: from then on no change is missed, so load
+    // now.
     watcher.getResetListenable().addListener(() -> onContext.execute(this::load));
     watcher.start();
     return watcher;
@@ -112,41 +117,61 @@ public final class ZkWatchVerticle extends VerticleBase {
       return;
     }
     loading = true;
-    reader.read(layout.agents()).compose(agents -> reader.read(layout.live()).map(live -> {
-      applyLoad(NodeChange.Kind.AGENT, agents);
-      applyLoad(NodeChange.Kind.LIVE, live);
-      return live;
-    })).onComplete(done -> {
-      loading = false;
-      if (done.failed()) {
-        log.warn("Could not load the registrations ({}); retrying when the connection is back", done.cause().toString());
-      } else if (!loaded) {
-        loaded = true;
-        WatchSnapshot snapshot = new WatchSnapshot(mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE));
-        log.info("Loaded {} registered agents, {} running, under {}", snapshot.agents().size(), snapshot.live().size(), layout.root());
-        readiness.watchLoaded();
-        vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot, LOCAL);
-      }
-      if (loadAgain) {
-        loadAgain = false;
-        load();
-      } else {
-        drain();
-      }
-    });
+    reader
+        .read(layout.agents())
+        .compose(
+            agents ->
+                reader
+                    .read(layout.live())
+                    .map(
+                        live -> {
+                          applyLoad(NodeChange.Kind.AGENT, agents);
+                          applyLoad(NodeChange.Kind.LIVE, live);
+                          return live;
+                        }))
+        .onComplete(
+            done -> {
+              loading = false;
+              if (done.failed()) {
+                log.warn(
+                    "Could not load the registrations ({}); retrying when the connection is back",
+                    done.cause().toString());
+              } else if (!loaded) {
+                loaded = true;
+                WatchSnapshot snapshot =
+                    new WatchSnapshot(
+                        mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE));
+                log.info(
+                    "Loaded {} registered agents, {} running, under {}",
+                    snapshot.agents().size(),
+                    snapshot.live().size(),
+                    layout.root());
+                readiness.watchLoaded();
+                vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot, LOCAL);
+              }
+              if (loadAgain) {
+                loadAgain = false;
+                load();
+              } else {
+                drain();
+              }
+            });
   }
 
   /** Takes a load into the mirror; once the snapshot is out, what changed meanwhile is reported. */
   private void applyLoad(NodeChange.Kind kind, ChildrenReader.Children children) {
     Map<String, NodeData> valid = new HashMap<>();
-    children.nodes().forEach((id, data) -> {
-      if (AgentId.isValid(id)) {
-        valid.put(id, data);
-      } else {
-        String parent = kind == NodeChange.Kind.AGENT ? layout.agents() : layout.live();
-        log.warn("Ignoring {}/{}: {}", parent, id, AgentId.problem(id));
-      }
-    });
+    children
+        .nodes()
+        .forEach(
+            (id, data) -> {
+              if (AgentId.isValid(id)) {
+                valid.put(id, data);
+              } else {
+                String parent = kind == NodeChange.Kind.AGENT ? layout.agents() : layout.live();
+                log.warn("Ignoring {}/{}: {}", parent, id, AgentId.problem(id));
+              }
+            });
     List<NodeChange> changes = mirror.load(kind, valid, children.pzxid());
     if (loaded) {
       changes.forEach(this::send);
@@ -156,13 +181,17 @@ public final class ZkWatchVerticle extends VerticleBase {
   private void watched(WatchedEvent event) {
     String path = event.getPath();
     Watcher.Event.EventType type = event.getType();
-    if (path == null || !(type == Watcher.Event.EventType.NodeCreated
-        || type == Watcher.Event.EventType.NodeDataChanged || type == Watcher.Event.EventType.NodeDeleted)) {
+    if (path == null
+        || !(type == Watcher.Event.EventType.NodeCreated
+            || type == Watcher.Event.EventType.NodeDataChanged
+            || type == Watcher.Event.EventType.NodeDeleted)) {
       return; // connection states are reported by Curator's connection listener
     }
     ZKPaths.PathAndNode split = ZKPaths.getPathAndNode(path);
-    NodeChange.Kind kind = split.getPath().equals(layout.agents()) ? NodeChange.Kind.AGENT
-        : split.getPath().equals(layout.live()) ? NodeChange.Kind.LIVE : null;
+    NodeChange.Kind kind =
+        split.getPath().equals(layout.agents())
+            ? NodeChange.Kind.AGENT
+            : split.getPath().equals(layout.live()) ? NodeChange.Kind.LIVE : null;
     if (kind == null || !AgentId.isValid(split.getNode())) {
       return; // the parent itself, a deeper node, or a name that is no agent id
     }
@@ -174,7 +203,10 @@ public final class ZkWatchVerticle extends VerticleBase {
   private Future<NodeData> readNode(String path) {
     Stat stat = new Stat();
     return Future.fromCompletionStage(
-        AsyncCuratorFramework.wrap(client).getData().storingStatIn(stat).forPath(path)
+        AsyncCuratorFramework.wrap(client)
+            .getData()
+            .storingStatIn(stat)
+            .forPath(path)
             .handle((data, error) -> error == null ? NodeData.of(data, stat) : null),
         context);
   }
@@ -197,10 +229,15 @@ public final class ZkWatchVerticle extends VerticleBase {
 
   private void apply(PendingEvent pending) {
     WatchedEvent event = pending.event();
-    NodeChange change = pending.read() == null
-        ? mirror.deleted(pending.kind(), pending.id(), event.getZxid())
-        : mirror.read(pending.kind(), pending.id(), event.getType() == Watcher.Event.EventType.NodeCreated,
-            event.getZxid(), pending.read().result());
+    NodeChange change =
+        pending.read() == null
+            ? mirror.deleted(pending.kind(), pending.id(), event.getZxid())
+            : mirror.read(
+                pending.kind(),
+                pending.id(),
+                event.getType() == Watcher.Event.EventType.NodeCreated,
+                event.getZxid(),
+                pending.read().result());
     if (change != null) {
       send(change);
     }

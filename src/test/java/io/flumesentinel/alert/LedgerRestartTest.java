@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A monitor restarted in the middle of an incident neither repeats a notification nor misses one. */
+/**
+ * A monitor restarted in the middle of an incident neither repeats a notification nor misses one.
+ */
 class LedgerRestartTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -45,7 +47,8 @@ class LedgerRestartTest {
   }
 
   private CoreHarness monitor() throws Exception {
-    CoreHarness monitor = new CoreHarness(server.getConnectString(), layout, ClassifierConfig.defaults());
+    CoreHarness monitor =
+        new CoreHarness(server.getConnectString(), layout, ClassifierConfig.defaults());
     await().atMost(WAIT).until(monitor.readiness::ready);
     return monitor;
   }
@@ -53,7 +56,10 @@ class LedgerRestartTest {
   private void crash(String id) throws Exception {
     agents.register(id, AgentNode.of("h", null, Map.of())).toCompletableFuture().get();
     agents.goLive(id, new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
-    agents.recordCrash(id, new ExitRecord(null, "KILL", Instant.now(), "")).toCompletableFuture().get();
+    agents
+        .recordCrash(id, new ExitRecord(null, "KILL", Instant.now(), ""))
+        .toCompletableFuture()
+        .get();
     agents.dropLive(id).toCompletableFuture().get();
   }
 
@@ -64,11 +70,14 @@ class LedgerRestartTest {
       crash("a1");
       await().atMost(WAIT).until(() -> first.received.size() == 1);
       sent = first.received.get(0);
-      await().atMost(WAIT).until(() -> recordedSent("FlumeAgentDown.a1").contains("\"test\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> recordedSent("FlumeAgentDown.a1").contains("\"test\":\"firing\""));
     }
 
     try (CoreHarness second = monitor()) {
-      // the reconciliation is done (ready); a crash after it proves the new monitor is live and delivering
+      // the reconciliation is done (ready); a crash after it proves the new monitor is live and
+      // delivering
       crash("a2");
       await().atMost(WAIT).until(() -> second.receivedFor("a2").size() == 1);
       assertThat(second.receivedFor("a1")).isEmpty();
@@ -88,7 +97,9 @@ class LedgerRestartTest {
       crash("b1");
       await().atMost(WAIT).until(() -> first.received.size() == 1);
       sent = first.received.get(0);
-      await().atMost(WAIT).until(() -> recordedSent("FlumeAgentDown.b1").contains("\"test\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> recordedSent("FlumeAgentDown.b1").contains("\"test\":\"firing\""));
     }
     agents.goLive("b1", new LiveNode(2, Instant.now(), "", 1)).toCompletableFuture().get();
 
@@ -98,16 +109,22 @@ class LedgerRestartTest {
       assertThat(resolved.status()).isEqualTo(Alert.Status.RESOLVED);
       assertThat(resolved.startsAt()).isEqualTo(sent.startsAt());
       assertThat(resolved.annotations()).containsEntry("resolution", "RECOVERED");
-      await().atMost(WAIT).until(() -> agentSide.checkExists().forPath(layout.alert("FlumeAgentDown.b1")) == null);
+      await()
+          .atMost(WAIT)
+          .until(() -> agentSide.checkExists().forPath(layout.alert("FlumeAgentDown.b1")) == null);
     }
   }
 
   @Test
   void firingAlertNeverAcknowledgedIsSentAfterRestart() throws Exception {
     // an alert on record as firing but acknowledged by nobody: the monitor died before delivery
-    Alert unsent = io.flumesentinel.testing.TestAlerts.firing("c1", Instant.parse("2026-01-01T00:00:00Z"));
+    Alert unsent =
+        io.flumesentinel.testing.TestAlerts.firing("c1", Instant.parse("2026-01-01T00:00:00Z"));
     agents.register("c1", AgentNode.of("h", null, Map.of())).toCompletableFuture().get();
-    agentSide.create().creatingParentsIfNeeded().forPath(layout.alert(unsent.key()), new LedgerEntry(unsent).toBytes());
+    agentSide
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(layout.alert(unsent.key()), new LedgerEntry(unsent).toBytes());
 
     try (CoreHarness monitor = monitor()) {
       await().atMost(WAIT).until(() -> monitor.received.size() == 1);

@@ -17,13 +17,16 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
- * Registers many agents under one root with pipelined asynchronous writes, as a fleet of supervisors
- * would: the agent nodes through one client, the live nodes through another whose session then owns
- * every one of them.
+ * Registers many agents under one root with pipelined asynchronous writes, as a fleet of
+ * supervisors would: the agent nodes through one client, the live nodes through another whose
+ * session then owns every one of them.
  */
 final class AgentFleet {
 
-  /** Writes in flight at once: enough to pipeline, few enough to stay under the server's outstanding limit. */
+  /**
+   * Writes in flight at once: enough to pipeline, few enough to stay under the server's outstanding
+   * limit.
+   */
   private static final int WINDOW = 1_000;
 
   private final ZkLayout layout;
@@ -36,7 +39,8 @@ final class AgentFleet {
 
   /** {@code count} agents named {@code <prefix>-00000} and so on under {@code root}. */
   static AgentFleet of(String root, String prefix, int count) {
-    List<String> ids = IntStream.range(0, count).mapToObj(i -> String.format("%s-%05d", prefix, i)).toList();
+    List<String> ids =
+        IntStream.range(0, count).mapToObj(i -> String.format("%s-%05d", prefix, i)).toList();
     return new AgentFleet(new ZkLayout(root), ids);
   }
 

@@ -12,12 +12,14 @@ import java.util.Locale;
 
 /**
  * Prints benchmark figures as lines starting with {@code BENCH}, to stdout (surefire keeps it in
- * {@code target/surefire-reports/*-output.txt}) and appended to {@code target/bench-results.txt}, where
- * they are easy to find. A goal is reported as PASS or MISS next to its figure, never as a failure.
+ * {@code target/surefire-reports/*-output.txt}) and appended to {@code target/bench-results.txt},
+ * where they are easy to find. A goal is reported as PASS or MISS next to its figure, never as a
+ * failure.
  */
 final class BenchReport {
 
-  private static final Path RESULTS = Path.of(System.getProperty("basedir", "."), "target", "bench-results.txt");
+  private static final Path RESULTS =
+      Path.of(System.getProperty("basedir", "."), "target", "bench-results.txt");
 
   private final String bench;
 
@@ -31,8 +33,12 @@ final class BenchReport {
     System.out.println(line);
     try {
       Files.createDirectories(RESULTS.getParent());
-      Files.writeString(RESULTS, line + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          RESULTS,
+          line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -46,9 +52,18 @@ final class BenchReport {
     return nanos / 1_000_000.0;
   }
 
-  /** {@code PASS} or {@code MISS}, with the goal spelled out, e.g. {@code goal p50 < 3 ms: PASS}. */
+  /**
+   * {@code PASS} or {@code MISS}, with the goal spelled out, e.g. {@code goal p50 < 3 ms: PASS}.
+   */
   static String goal(String figure, double value, double below, String unit) {
-    return "goal " + figure + " < " + String.format(Locale.ROOT, "%.0f", below) + " " + unit + ": " + (value < below ? "PASS" : "MISS");
+    return "goal "
+        + figure
+        + " < "
+        + String.format(Locale.ROOT, "%.0f", below)
+        + " "
+        + unit
+        + ": "
+        + (value < below ? "PASS" : "MISS");
   }
 
   /** Nearest-rank percentile of already sorted values. */

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One agent dies at a time: the time from a client deleting the agent's live node to the firing alert
- * reaching the webhook receiver. Goal: p50 under 3 ms, p99 under 15 ms.
+ * One agent dies at a time: the time from a client deleting the agent's live node to the firing
+ * alert reaching the webhook receiver. Goal: p50 under 3 ms, p99 under 15 ms.
  */
 @Tag("bench")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,15 +79,33 @@ class CrashLatencyBench {
     Arrays.sort(latencies);
     double p50 = BenchReport.percentile(latencies, 50);
     double p99 = BenchReport.percentile(latencies, 99);
-    report.line("agents=" + fleet.ids().size() + " warmUp=" + WARM_UP + " count=" + latencies.length
-        + " p50=" + BenchReport.ms(p50) + "ms"
-        + " p90=" + BenchReport.ms(BenchReport.percentile(latencies, 90)) + "ms"
-        + " p99=" + BenchReport.ms(p99) + "ms"
-        + " max=" + BenchReport.ms(latencies[latencies.length - 1]) + "ms");
-    report.line(BenchReport.goal("p50", p50, 3, "ms") + "; " + BenchReport.goal("p99", p99, 15, "ms"));
+    report.line(
+        "agents="
+            + fleet.ids().size()
+            + " warmUp="
+            + WARM_UP
+            + " count="
+            + latencies.length
+            + " p50="
+            + BenchReport.ms(p50)
+            + "ms"
+            + " p90="
+            + BenchReport.ms(BenchReport.percentile(latencies, 90))
+            + "ms"
+            + " p99="
+            + BenchReport.ms(p99)
+            + "ms"
+            + " max="
+            + BenchReport.ms(latencies[latencies.length - 1])
+            + "ms");
+    report.line(
+        BenchReport.goal("p50", p50, 3, "ms") + "; " + BenchReport.goal("p99", p99, 15, "ms"));
   }
 
-  /** Deletes the agent's live node as its client would, and returns nanoseconds until its firing alert arrived. */
+  /**
+   * Deletes the agent's live node as its client would, and returns nanoseconds until its firing
+   * alert arrived.
+   */
   private long crashAndWait(AgentFleet fleet, String id) throws Exception {
     var alert = receiver.firing(id);
     long t0 = System.nanoTime();

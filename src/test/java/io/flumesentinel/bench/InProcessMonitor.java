@@ -9,7 +9,10 @@ import io.flumesentinel.config.ZkConfig;
 import java.time.Clock;
 import java.util.List;
 
-/** Starts the whole monitor in this JVM, as {@code Monitor.start} does for the command line, and waits until it is ready. */
+/**
+ * Starts the whole monitor in this JVM, as {@code Monitor.start} does for the command line, and
+ * waits until it is ready.
+ */
 final class InProcessMonitor {
 
   private static final long READY_WITHIN_MS = 60_000;
@@ -19,21 +22,29 @@ final class InProcessMonitor {
   /** A monitor of {@code root} with default settings and one webhook receiver. */
   static Monitor startReady(String zkConnect, String root, String webhookUrl) throws Exception {
     ZkConfig defaults = ZkConfig.of(zkConnect);
-    ZkConfig zk = new ZkConfig(zkConnect, root, defaults.sessionTimeout(), defaults.connectionTimeout(),
-        defaults.embeddedPort(), defaults.embeddedDataDir());
-    MonitorConfig config = new MonitorConfig(
-        zk,
-        new HttpConfig("127.0.0.1", 0),
-        ClassifierConfig.defaults(),
-        List.of(WebhookReceiverConfig.of("bench", List.of(webhookUrl))),
-        "");
+    ZkConfig zk =
+        new ZkConfig(
+            zkConnect,
+            root,
+            defaults.sessionTimeout(),
+            defaults.connectionTimeout(),
+            defaults.embeddedPort(),
+            defaults.embeddedDataDir());
+    MonitorConfig config =
+        new MonitorConfig(
+            zk,
+            new HttpConfig("127.0.0.1", 0),
+            ClassifierConfig.defaults(),
+            List.of(WebhookReceiverConfig.of("bench", List.of(webhookUrl))),
+            "");
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
     long deadline = System.nanoTime() + READY_WITHIN_MS * 1_000_000;
     while (!monitor.readiness().ready()) {
       if (System.nanoTime() > deadline) {
         List<String> waiting = monitor.readiness().waitingFor();
         monitor.close();
-        throw new IllegalStateException("monitor not ready after " + READY_WITHIN_MS + " ms, waiting for " + waiting);
+        throw new IllegalStateException(
+            "monitor not ready after " + READY_WITHIN_MS + " ms, waiting for " + waiting);
       }
       Thread.sleep(10);
     }

@@ -16,22 +16,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The monitor as operators run it: {@code FlumeSentinel monitor ...} in a JVM of its own. Measures how
- * long the process takes to answer 200 on {@code /health/ready}, and the heap it holds after a full GC.
+ * The monitor as operators run it: {@code FlumeSentinel monitor ...} in a JVM of its own. Measures
+ * how long the process takes to answer 200 on {@code /health/ready}, and the heap it holds after a
+ * full GC.
  */
 final class MonitorProcess implements AutoCloseable {
 
-  /** The monitor's heap, the same in every run, so that the heap figure is comparable between runs. */
+  /**
+   * The monitor's heap, the same in every run, so that the heap figure is comparable between runs.
+   */
   private static final int MAX_HEAP_MB = 256;
+
   private static final long POLL_MS = 20;
   private static final long READY_WITHIN_MS = 60_000;
-  /** G1's {@code GC.heap_info}: "garbage-first heap   total 262144K, used 23456K [...". */
+
+  /** G1's {@code GC.heap_info}: "garbage-first heap total 262144K, used 23456K [...". */
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   private final ChildJvm jvm;
   private final long startedNanos;
   private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private MonitorProcess(ChildJvm jvm, long startedNanos, int httpPort) {
     this.jvm = jvm;
@@ -40,10 +46,22 @@ final class MonitorProcess implements AutoCloseable {
   }
 
   /** Starts the monitor of {@code root}; its output goes to {@code log}. */
-  static MonitorProcess start(String zkConnect, String root, String webhookUrl, Path log) throws IOException {
+  static MonitorProcess start(String zkConnect, String root, String webhookUrl, Path log)
+      throws IOException {
     int port = freePort();
-    List<String> command = ChildJvm.command(MAX_HEAP_MB, FlumeSentinel.class.getName(), "monitor",
-        "--zk", zkConnect, "--root", root, "--http-port", Integer.toString(port), "--webhook", webhookUrl);
+    List<String> command =
+        ChildJvm.command(
+            MAX_HEAP_MB,
+            FlumeSentinel.class.getName(),
+            "monitor",
+            "--zk",
+            zkConnect,
+            "--root",
+            root,
+            "--http-port",
+            Integer.toString(port),
+            "--webhook",
+            webhookUrl);
     long started = System.nanoTime();
     return new MonitorProcess(ChildJvm.start(command, log), started, port);
   }
@@ -55,15 +73,20 @@ final class MonitorProcess implements AutoCloseable {
     }
   }
 
-  /** Polls {@code /health/ready} until it answers 200; returns milliseconds since the process was started. */
+  /**
+   * Polls {@code /health/ready} until it answers 200; returns milliseconds since the process was
+   * started.
+   */
   double awaitReadyMillis() throws Exception {
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
-        .timeout(Duration.ofSeconds(1))
-        .build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+            .timeout(Duration.ofSeconds(1))
+            .build();
     long deadline = startedNanos + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
     while (System.nanoTime() < deadline) {
       if (!jvm.process().isAlive()) {
-        throw new IllegalStateException("monitor exited with " + jvm.process().exitValue() + " before it was ready");
+        throw new IllegalStateException(
+            "monitor exited with " + jvm.process().exitValue() + " before it was ready");
       }
       try {
         if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -77,7 +100,10 @@ final class MonitorProcess implements AutoCloseable {
     throw new IllegalStateException("monitor not ready within " + READY_WITHIN_MS + " ms");
   }
 
-  /** Forces a full GC in the monitor ({@code jcmd GC.run}) and returns the heap in use after it, in MB. */
+  /**
+   * Forces a full GC in the monitor ({@code jcmd GC.run}) and returns the heap in use after it, in
+   * MB.
+   */
   double heapAfterGcMegabytes() throws Exception {
     jcmd("GC.run");
     String heapInfo = jcmd("GC.heap_info");
@@ -89,7 +115,9 @@ final class MonitorProcess implements AutoCloseable {
   }
 
   private String jcmd(String command) throws Exception {
-    try (ChildJvm jcmd = ChildJvm.start(List.of(ChildJvm.tool("jcmd"), Long.toString(jvm.process().pid()), command))) {
+    try (ChildJvm jcmd =
+        ChildJvm.start(
+            List.of(ChildJvm.tool("jcmd"), Long.toString(jvm.process().pid()), command))) {
       int exit = jcmd.awaitExit(Duration.ofSeconds(30));
       String output = String.join("\n", jcmd.output());
       if (exit != 0) {
@@ -99,7 +127,10 @@ final class MonitorProcess implements AutoCloseable {
     }
   }
 
-  /** Asks the monitor to stop (SIGTERM, so shutdown hooks run), and kills it if it has not within a bound. */
+  /**
+   * Asks the monitor to stop (SIGTERM, so shutdown hooks run), and kills it if it has not within a
+   * bound.
+   */
   @Override
   public void close() {
     jvm.close();

@@ -10,12 +10,13 @@ import org.apache.curator.framework.recipes.cache.PathChildrenCacheEvent;
 import org.apache.curator.utils.ZKPaths;
 
 /**
- * The baseline the storm benchmark compares the monitor with: the obvious design, a
- * {@link PathChildrenCache} on the live path whose listener classifies each removal with a
- * synchronous {@code checkExists} of the agent node, one round trip after another on the cache's
- * single event thread. It only counts verdicts; it sends nothing.
+ * The baseline the storm benchmark compares the monitor with: the obvious design, a {@link
+ * PathChildrenCache} on the live path whose listener classifies each removal with a synchronous
+ * {@code checkExists} of the agent node, one round trip after another on the cache's single event
+ * thread. It only counts verdicts; it sends nothing.
  */
-@SuppressWarnings("deprecation") // PathChildrenCache is deprecated; being the naive design is the point
+@SuppressWarnings(
+    "deprecation") // PathChildrenCache is deprecated; being the naive design is the point
 final class NaiveClassifier implements AutoCloseable {
 
   private final CuratorFramework client;
@@ -32,13 +33,16 @@ final class NaiveClassifier implements AutoCloseable {
     this.layout = layout;
     this.expected = expected;
     this.cache = new PathChildrenCache(client, layout.live(), false);
-    cache.getListenable().addListener((c, event) -> {
-      if (event.getType() == PathChildrenCacheEvent.Type.INITIALIZED) {
-        initialized.countDown();
-      } else if (event.getType() == PathChildrenCacheEvent.Type.CHILD_REMOVED) {
-        classify(ZKPaths.getNodeFromPath(event.getData().getPath()));
-      }
-    });
+    cache
+        .getListenable()
+        .addListener(
+            (c, event) -> {
+              if (event.getType() == PathChildrenCacheEvent.Type.INITIALIZED) {
+                initialized.countDown();
+              } else if (event.getType() == PathChildrenCacheEvent.Type.CHILD_REMOVED) {
+                classify(ZKPaths.getNodeFromPath(event.getData().getPath()));
+              }
+            });
   }
 
   /** Starts the cache and returns once it holds every live node. */
@@ -60,7 +64,8 @@ final class NaiveClassifier implements AutoCloseable {
   }
 
   private void classify(String id) throws Exception {
-    // Synchronous on purpose: this is the round trip per removal that the monitor's pipelined reads avoid.
+    // Synchronous on purpose: this is the round trip per removal that the monitor's pipelined reads
+    // avoid.
     boolean registered = client.checkExists().forPath(layout.agent(id)) != null;
     if (registered) {
       crashed++;

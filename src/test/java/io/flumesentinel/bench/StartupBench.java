@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The monitor started from its command line, in a JVM of its own, against 10,000 running agents: the
- * time from process start to the first 200 on {@code /health/ready} (goal: under 3 s), and the heap in
- * use after a full GC once ready (goal: under 128 MB).
+ * The monitor started from its command line, in a JVM of its own, against 10,000 running agents:
+ * the time from process start to the first 200 on {@code /health/ready} (goal: under 3 s), and the
+ * heap in use after a full GC once ready (goal: under 128 MB).
  */
 @Tag("bench")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,17 +58,38 @@ class StartupBench {
     double[] readyMillis = new double[RUNS];
     double[] heapMegabytes = new double[RUNS];
     for (int run = 1; run <= RUNS; run++) {
-      Path log = Path.of(System.getProperty("basedir", "."), "target", "bench-startup-monitor-" + run + ".log");
-      try (MonitorProcess monitor = MonitorProcess.start(zooKeeper.connectString(), ROOT, receiver.url(), log)) {
+      Path log =
+          Path.of(
+              System.getProperty("basedir", "."),
+              "target",
+              "bench-startup-monitor-" + run + ".log");
+      try (MonitorProcess monitor =
+          MonitorProcess.start(zooKeeper.connectString(), ROOT, receiver.url(), log)) {
         readyMillis[run - 1] = monitor.awaitReadyMillis();
         heapMegabytes[run - 1] = monitor.heapAfterGcMegabytes();
       }
-      report.line("run=" + run + " agents=" + AGENTS + " timeToReady=" + BenchReport.ms(readyMillis[run - 1]) + "ms"
-          + " heapAfterGc=" + BenchReport.ms(heapMegabytes[run - 1]) + "MB");
+      report.line(
+          "run="
+              + run
+              + " agents="
+              + AGENTS
+              + " timeToReady="
+              + BenchReport.ms(readyMillis[run - 1])
+              + "ms"
+              + " heapAfterGc="
+              + BenchReport.ms(heapMegabytes[run - 1])
+              + "MB");
     }
     double readyMedian = BenchReport.median(readyMillis);
     double heapMedian = BenchReport.median(heapMegabytes);
-    report.line("median timeToReady=" + BenchReport.ms(readyMedian) + "ms heapAfterGc=" + BenchReport.ms(heapMedian) + "MB "
-        + BenchReport.goal("timeToReady", readyMedian, 3000, "ms") + "; " + BenchReport.goal("heapAfterGc", heapMedian, 128, "MB"));
+    report.line(
+        "median timeToReady="
+            + BenchReport.ms(readyMedian)
+            + "ms heapAfterGc="
+            + BenchReport.ms(heapMedian)
+            + "MB "
+            + BenchReport.goal("timeToReady", readyMedian, 3000, "ms")
+            + "; "
+            + BenchReport.goal("heapAfterGc", heapMedian, 128, "MB"));
   }
 }

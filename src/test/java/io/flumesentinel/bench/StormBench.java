@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * 5,000 agents lose their live nodes at once, as when the one session that owns them closes (a host or
- * a supervisor of many agents dies): the time until the receiver has a firing alert for every one of
- * them, against the naive design ({@link NaiveClassifier}) on the same server. Goal: under 500 ms.
+ * 5,000 agents lose their live nodes at once, as when the one session that owns them closes (a host
+ * or a supervisor of many agents dies): the time until the receiver has a firing alert for every
+ * one of them, against the naive design ({@link NaiveClassifier}) on the same server. Goal: under
+ * 500 ms.
  */
 @Tag("bench")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,29 +56,55 @@ class StormBench {
 
   @Test
   void sessionClosedToEveryAgentAlerted() throws Exception {
-    // One unmeasured storm of each design first, so that neither is measured with cold JIT and caches.
+    // One unmeasured storm of each design first, so that neither is measured with cold JIT and
+    // caches.
     Storm warmMonitor = monitorStorm(0);
     double warmNaive = naiveStorm(0);
-    report.line("warm-up agents=" + AGENTS + " monitor=" + BenchReport.ms(warmMonitor.millis) + "ms"
-        + " naive=" + BenchReport.ms(warmNaive) + "ms (not counted)");
+    report.line(
+        "warm-up agents="
+            + AGENTS
+            + " monitor="
+            + BenchReport.ms(warmMonitor.millis)
+            + "ms"
+            + " naive="
+            + BenchReport.ms(warmNaive)
+            + "ms (not counted)");
     double[] ours = new double[RUNS];
     double[] naive = new double[RUNS];
     for (int run = 1; run <= RUNS; run++) {
       Storm monitor = monitorStorm(run);
       ours[run - 1] = monitor.millis;
       naive[run - 1] = naiveStorm(run);
-      report.line("run=" + run + " agents=" + AGENTS
-          + " monitor=" + BenchReport.ms(monitor.millis) + "ms (first alert " + BenchReport.ms(monitor.firstMillis)
-          + "ms, " + monitor.requests + " webhook requests)"
-          + " naive=" + BenchReport.ms(naive[run - 1]) + "ms"
-          + " ratio=" + BenchReport.ms(naive[run - 1] / monitor.millis));
+      report.line(
+          "run="
+              + run
+              + " agents="
+              + AGENTS
+              + " monitor="
+              + BenchReport.ms(monitor.millis)
+              + "ms (first alert "
+              + BenchReport.ms(monitor.firstMillis)
+              + "ms, "
+              + monitor.requests
+              + " webhook requests)"
+              + " naive="
+              + BenchReport.ms(naive[run - 1])
+              + "ms"
+              + " ratio="
+              + BenchReport.ms(naive[run - 1] / monitor.millis));
     }
     assertThat(receiver.malformed()).isEmpty();
     double oursMedian = BenchReport.median(ours);
     double naiveMedian = BenchReport.median(naive);
-    report.line("median monitor=" + BenchReport.ms(oursMedian) + "ms naive=" + BenchReport.ms(naiveMedian)
-        + "ms ratio(naive/monitor)=" + BenchReport.ms(naiveMedian / oursMedian)
-        + " " + BenchReport.goal("monitor median", oursMedian, 500, "ms"));
+    report.line(
+        "median monitor="
+            + BenchReport.ms(oursMedian)
+            + "ms naive="
+            + BenchReport.ms(naiveMedian)
+            + "ms ratio(naive/monitor)="
+            + BenchReport.ms(naiveMedian / oursMedian)
+            + " "
+            + BenchReport.goal("monitor median", oursMedian, 500, "ms"));
   }
 
   /** Session closed → first and last firing alert received, and the requests that carried them. */
@@ -89,14 +116,17 @@ class StormBench {
     fleet.register(agentNodes);
     CuratorFramework liveSession = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
     fleet.goLive(liveSession);
-    try (Monitor monitor = InProcessMonitor.startReady(zooKeeper.connectString(), fleet.root(), receiver.url())) {
+    try (Monitor monitor =
+        InProcessMonitor.startReady(zooKeeper.connectString(), fleet.root(), receiver.url())) {
       var everyAlert = receiver.allFiring(fleet.ids());
       long requestsBefore = receiver.requests();
       long t0 = System.nanoTime();
       liveSession.close();
       var arrivals = everyAlert.get(STORM_WITHIN_MS, TimeUnit.MILLISECONDS);
       return new Storm(
-          BenchReport.ms(arrivals.first() - t0), BenchReport.ms(arrivals.last() - t0), receiver.requests() - requestsBefore);
+          BenchReport.ms(arrivals.first() - t0),
+          BenchReport.ms(arrivals.last() - t0),
+          receiver.requests() - requestsBefore);
     }
   }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * SIGKILL of a supervised process → the firing webhook, over many crashes of one agent: the
  * supervisor (its own JVM) records the crash and removes the live node, the monitor classifies it
- * CRASHED. Each crash waits for the restart and the resolved notice before the next. Goal: p50 under
- * 10 ms, p99 under 50 ms.
+ * CRASHED. Each crash waits for the restart and the resolved notice before the next. Goal: p50
+ * under 10 ms, p99 under 50 ms.
  */
 @Tag("bench")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,10 +47,27 @@ class SupervisedCrashBench {
     receiver = WebhookReceiver.start();
     reader = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
     monitor = InProcessMonitor.startReady(zooKeeper.connectString(), LAYOUT.root(), receiver.url());
-    supervisor = ChildJvm.start(ChildJvm.command(256, "io.flumesentinel.FlumeSentinel",
-        "supervise", "--zk", zooKeeper.connectString(), "--root", LAYOUT.root(), "--agent", AGENT,
-        "--restart-delay-ms", "10", "--restart-delay-factor", "1", "--start-limit", "100000",
-        "--", "sleep", "600"));
+    supervisor =
+        ChildJvm.start(
+            ChildJvm.command(
+                256,
+                "io.flumesentinel.FlumeSentinel",
+                "supervise",
+                "--zk",
+                zooKeeper.connectString(),
+                "--root",
+                LAYOUT.root(),
+                "--agent",
+                AGENT,
+                "--restart-delay-ms",
+                "10",
+                "--restart-delay-factor",
+                "1",
+                "--start-limit",
+                "100000",
+                "--",
+                "sleep",
+                "600"));
   }
 
   @AfterAll
@@ -88,17 +105,31 @@ class SupervisedCrashBench {
     Arrays.sort(latencies);
     double p50 = BenchReport.percentile(latencies, 50);
     double p99 = BenchReport.percentile(latencies, 99);
-    report.line("warmUp=" + WARM_UP + " count=" + MEASURED
-        + " p50=" + BenchReport.ms(p50) + "ms"
-        + " p90=" + BenchReport.ms(BenchReport.percentile(latencies, 90)) + "ms"
-        + " p99=" + BenchReport.ms(p99) + "ms"
-        + " max=" + BenchReport.ms(latencies[latencies.length - 1]) + "ms");
-    report.line(BenchReport.goal("p50", p50, 10, "ms") + "; " + BenchReport.goal("p99", p99, 50, "ms"));
+    report.line(
+        "warmUp="
+            + WARM_UP
+            + " count="
+            + MEASURED
+            + " p50="
+            + BenchReport.ms(p50)
+            + "ms"
+            + " p90="
+            + BenchReport.ms(BenchReport.percentile(latencies, 90))
+            + "ms"
+            + " p99="
+            + BenchReport.ms(p99)
+            + "ms"
+            + " max="
+            + BenchReport.ms(latencies[latencies.length - 1])
+            + "ms");
+    report.line(
+        BenchReport.goal("p50", p50, 10, "ms") + "; " + BenchReport.goal("p99", p99, 50, "ms"));
   }
 
   /**
-   * Kills the current run (once its live node is up and any earlier incident resolved) and waits for
-   * the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook, pid killed}.
+   * Kills the current run (once its live node is up and any earlier incident resolved) and waits
+   * for the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook,
+   * pid killed}.
    */
   private long[] crash(int n, long previousPid) throws Exception {
     LiveNode live = awaitNewRun(previousPid);
@@ -129,16 +160,30 @@ class SupervisedCrashBench {
     throw new IllegalStateException("no new run of " + AGENT + " within " + WAIT_MS + " ms");
   }
 
-  /** Waits until the receiver has {@code count} alerts of {@code status} for the agent; returns the last. */
-  private WebhookReceiver.Received awaitCount(String status, int count) throws InterruptedException {
+  /**
+   * Waits until the receiver has {@code count} alerts of {@code status} for the agent; returns the
+   * last.
+   */
+  private WebhookReceiver.Received awaitCount(String status, int count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
     while (System.nanoTime() < deadline) {
-      var matching = receiver.alertsFor(AGENT).stream().filter(a -> a.status().equals(status)).toList();
+      var matching =
+          receiver.alertsFor(AGENT).stream().filter(a -> a.status().equals(status)).toList();
       if (matching.size() >= count) {
         return count == 0 ? null : matching.get(count - 1);
       }
       Thread.sleep(1);
     }
-    throw new IllegalStateException("fewer than " + count + " " + status + " alerts for " + AGENT + " within " + WAIT_MS + " ms");
+    throw new IllegalStateException(
+        "fewer than "
+            + count
+            + " "
+            + status
+            + " alerts for "
+            + AGENT
+            + " within "
+            + WAIT_MS
+            + " ms");
   }
 }

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Each verdict of the classifier, from real znode changes on a real ZooKeeper server to the receiver. */
+/**
+ * Each verdict of the classifier, from real znode changes on a real ZooKeeper server to the
+ * receiver.
+ */
 class ClassificationTest {
 
   private static final AtomicInteger ROOTS = new AtomicInteger();
@@ -71,8 +74,14 @@ class ClassificationTest {
   }
 
   private void registerRunning(String id) throws Exception {
-    agents.register(id, AgentNode.of("host-a", "ingest", Map.of("dc", "east"))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    agents.goLive(id, new LiveNode(4242, Instant.now(), "1.11.0", 0)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    agents
+        .register(id, AgentNode.of("host-a", "ingest", Map.of("dc", "east")))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    agents
+        .goLive(id, new LiveNode(4242, Instant.now(), "1.11.0", 0))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -81,7 +90,11 @@ class ClassificationTest {
     registerRunning("s1");
     await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "s1"));
 
-    agents.recordCrash("s1", new ExitRecord(null, "KILL", Instant.now(), "java.lang.OutOfMemoryError\n")).toCompletableFuture().get();
+    agents
+        .recordCrash(
+            "s1", new ExitRecord(null, "KILL", Instant.now(), "java.lang.OutOfMemoryError\n"))
+        .toCompletableFuture()
+        .get();
     agents.dropLive("s1").toCompletableFuture().get();
 
     await().atMost(WAIT).until(() -> monitor.receivedFor("s1").size() == 1);
@@ -112,7 +125,8 @@ class ClassificationTest {
     agentSide.close(); // the session that owns the live node ends; the agent node stays
 
     await().atMost(WAIT).until(() -> monitor.receivedFor("s2").size() == 1);
-    assertThat(monitor.receivedFor("s2").get(0).annotations()).containsEntry("reason", "SESSION_LOST");
+    assertThat(monitor.receivedFor("s2").get(0).annotations())
+        .containsEntry("reason", "SESSION_LOST");
     agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
   }
 
@@ -124,7 +138,9 @@ class ClassificationTest {
 
     assertThat(agents.deregister("s3").toCompletableFuture().get()).isTrue();
 
-    await().atMost(WAIT).until(() -> monitor.sawEvent("STOPPED", "s3") && monitor.sawEvent("DEREGISTERED", "s3"));
+    await()
+        .atMost(WAIT)
+        .until(() -> monitor.sawEvent("STOPPED", "s3") && monitor.sawEvent("DEREGISTERED", "s3"));
     assertThat(monitor.received).isEmpty();
     assertThat(monitor.published).isEmpty();
     assertThat(agentSide.checkExists().forPath(layout.agent("s3"))).isNull();
@@ -135,7 +151,10 @@ class ClassificationTest {
     startMonitor();
     registerRunning("s4");
     await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "s4"));
-    agents.recordCrash("s4", new ExitRecord(1, null, Instant.now(), "boom")).toCompletableFuture().get();
+    agents
+        .recordCrash("s4", new ExitRecord(1, null, Instant.now(), "boom"))
+        .toCompletableFuture()
+        .get();
     agents.dropLive("s4").toCompletableFuture().get();
     await().atMost(WAIT).until(() -> monitor.receivedFor("s4").size() == 1);
 
@@ -145,25 +164,39 @@ class ClassificationTest {
     Alert firing = monitor.receivedFor("s4").get(0);
     Alert resolved = monitor.receivedFor("s4").get(1);
     assertThat(resolved.status()).isEqualTo(Alert.Status.RESOLVED);
-    assertThat(resolved.annotations()).containsEntry("resolution", "RECOVERED").containsEntry("exitCode", "1");
+    assertThat(resolved.annotations())
+        .containsEntry("resolution", "RECOVERED")
+        .containsEntry("exitCode", "1");
     assertThat(resolved.startsAt()).isEqualTo(firing.startsAt());
     assertThat(resolved.fingerprint()).isEqualTo(firing.fingerprint());
     assertThat(resolved.endsAt()).isAfterOrEqualTo(firing.startsAt());
     // the ledger forgets an incident once every receiver has its resolved notice
-    await().atMost(WAIT).until(() -> agentSide.checkExists().forPath(layout.alert(firing.key())) == null);
+    await()
+        .atMost(WAIT)
+        .until(() -> agentSide.checkExists().forPath(layout.alert(firing.key())) == null);
   }
 
   @Test
   void agentsDownWhileNoMonitorWatchedFireAtStartUp() throws Exception {
-    agents.register("never-started", AgentNode.of("host-b", null, Map.of())).toCompletableFuture().get();
-    agents.register("crashed-earlier", AgentNode.of("host-b", null, Map.of())).toCompletableFuture().get();
-    agents.recordCrash("crashed-earlier", new ExitRecord(137, "KILL", Instant.now(), "")).toCompletableFuture().get();
+    agents
+        .register("never-started", AgentNode.of("host-b", null, Map.of()))
+        .toCompletableFuture()
+        .get();
+    agents
+        .register("crashed-earlier", AgentNode.of("host-b", null, Map.of()))
+        .toCompletableFuture()
+        .get();
+    agents
+        .recordCrash("crashed-earlier", new ExitRecord(137, "KILL", Instant.now(), ""))
+        .toCompletableFuture()
+        .get();
     registerRunning("healthy");
 
     startMonitor();
 
     await().atMost(WAIT).until(() -> monitor.received.size() == 2);
-    assertThat(monitor.receivedFor("never-started").get(0).annotations()).containsEntry("reason", "NOT_RUNNING");
+    assertThat(monitor.receivedFor("never-started").get(0).annotations())
+        .containsEntry("reason", "NOT_RUNNING");
     assertThat(monitor.receivedFor("crashed-earlier").get(0).annotations())
         .containsEntry("reason", "CRASHED")
         .containsEntry("exitCode", "137");
@@ -173,17 +206,31 @@ class ClassificationTest {
   @Test
   void garbledAndOversizedNodeDataDoNotStopTheMonitor() throws Exception {
     startMonitor();
-    agentSide.create().creatingParentsIfNeeded().forPath(layout.agent("garbled"), "{not json".getBytes(StandardCharsets.UTF_8));
+    agentSide
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(layout.agent("garbled"), "{not json".getBytes(StandardCharsets.UTF_8));
     agents.goLive("garbled", new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
     byte[] big = new byte[1_000_000];
     java.util.Arrays.fill(big, (byte) 'x');
     agentSide.create().forPath(layout.agent("big"), big);
     agentSide.create().forPath(layout.live("big"), big);
     String unknownFields = "{\"host\":\"h\",\"future\":{\"x\":[1,2]},\"crashCount\":0}";
-    agentSide.create().forPath(layout.agent("newer"), unknownFields.getBytes(StandardCharsets.UTF_8));
-    agentSide.create().forPath(layout.live("newer"), "{\"pid\":\"not a number\"}".getBytes(StandardCharsets.UTF_8));
+    agentSide
+        .create()
+        .forPath(layout.agent("newer"), unknownFields.getBytes(StandardCharsets.UTF_8));
+    agentSide
+        .create()
+        .forPath(
+            layout.live("newer"), "{\"pid\":\"not a number\"}".getBytes(StandardCharsets.UTF_8));
     agentSide.create().forPath(layout.live() + "/bad id!", new byte[0]);
-    await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "garbled") && monitor.sawEvent("STARTED", "big") && monitor.sawEvent("STARTED", "newer"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                monitor.sawEvent("STARTED", "garbled")
+                    && monitor.sawEvent("STARTED", "big")
+                    && monitor.sawEvent("STARTED", "newer"));
 
     agents.dropLive("garbled").toCompletableFuture().get();
     agents.dropLive("big").toCompletableFuture().get();
@@ -206,17 +253,27 @@ class ClassificationTest {
   @Test
   void liveNodeGoneBeforeTheMonitorCouldReadItStillAlerts() throws Exception {
     startMonitor();
-    agents.register("blink", AgentNode.of("host-a", "ingest", Map.of())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    agents
+        .register("blink", AgentNode.of("host-a", "ingest", Map.of()))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> monitor.sawEvent("REGISTERED", "blink"));
 
     agentSide.create().creatingParentsIfNeeded().forPath(layout.live());
-    // created and removed in one transaction: the monitor's read of the new node can only find it gone
-    agentSide.transaction().forOperations(
-        agentSide.transactionOp().create().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
-            .forPath(layout.live("blink"), new LiveNode(1, Instant.now(), "", 0).toBytes()),
-        agentSide.transactionOp().delete().forPath(layout.live("blink")));
+    // created and removed in one transaction: the monitor's read of the new node can only find it
+    // gone
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide
+                .transactionOp()
+                .create()
+                .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                .forPath(layout.live("blink"), new LiveNode(1, Instant.now(), "", 0).toBytes()),
+            agentSide.transactionOp().delete().forPath(layout.live("blink")));
 
     await().atMost(WAIT).until(() -> monitor.receivedFor("blink").size() == 1);
-    assertThat(monitor.receivedFor("blink").get(0).annotations()).containsEntry("reason", "SESSION_LOST");
+    assertThat(monitor.receivedFor("blink").get(0).annotations())
+        .containsEntry("reason", "SESSION_LOST");
   }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Orders of events a real watch produces only under rare timing (a restart faster than the watch, a
- * read while the connection is down), fed to the classifier directly, with ZooKeeper's answers stubbed.
+ * read while the connection is down), fed to the classifier directly, with ZooKeeper's answers
+ * stubbed.
  */
 class ClassifierEdgeCaseTest {
 
@@ -48,13 +49,17 @@ class ClassifierEdgeCaseTest {
   @BeforeEach
   void setUp() throws Exception {
     LocalCodec.registerAll(vertx);
-    vertx.eventBus().consumer(Addresses.TRANSITIONS, m -> {
-      if (m.body() instanceof Alert alert) {
-        transitions.add(alert);
-      } else if (m.body() instanceof Reconciliation reconciliation) {
-        reconciliations.add(reconciliation);
-      }
-    });
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.TRANSITIONS,
+            m -> {
+              if (m.body() instanceof Alert alert) {
+                transitions.add(alert);
+              } else if (m.body() instanceof Reconciliation reconciliation) {
+                reconciliations.add(reconciliation);
+              }
+            });
   }
 
   @AfterEach
@@ -63,22 +68,35 @@ class ClassifierEdgeCaseTest {
   }
 
   private void deploy(ClassifierConfig config) throws Exception {
-    AgentNodeReader reader = id -> zooKeeperDown.get()
-        ? Future.failedFuture(new org.apache.zookeeper.KeeperException.ConnectionLossException())
-        : Future.succeededFuture(agentNodes.get(id));
-    vertx.deployVerticle(new ClassifierVerticle(config, context -> reader, new AgentAlerts(""), Clock.systemUTC()))
+    AgentNodeReader reader =
+        id ->
+            zooKeeperDown.get()
+                ? Future.failedFuture(
+                    new org.apache.zookeeper.KeeperException.ConnectionLossException())
+                : Future.succeededFuture(agentNodes.get(id));
+    vertx
+        .deployVerticle(
+            new ClassifierVerticle(
+                config, context -> reader, new AgentAlerts(""), Clock.systemUTC()))
         .await(5, TimeUnit.SECONDS);
   }
 
   private NodeData agent(long crashCount) {
-    AgentNode node = new AgentNode("h", "g", Map.of(), Instant.now(), crashCount,
-        crashCount == 0 ? null : new ExitRecord(1, null, Instant.now(), "stack"));
+    AgentNode node =
+        new AgentNode(
+            "h",
+            "g",
+            Map.of(),
+            Instant.now(),
+            crashCount,
+            crashCount == 0 ? null : new ExitRecord(1, null, Instant.now(), "stack"));
     return new NodeData(node.toBytes(), 1, zxid.incrementAndGet(), 0);
   }
 
   private NodeData live(long crashCount) {
     long created = zxid.incrementAndGet();
-    return new NodeData(new LiveNode(1, Instant.now(), "", crashCount).toBytes(), created, created, 0);
+    return new NodeData(
+        new LiveNode(1, Instant.now(), "", crashCount).toBytes(), created, created, 0);
   }
 
   private void send(Object message) throws Exception {
@@ -104,7 +122,9 @@ class ClassifierEdgeCaseTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 2);
     assertThat(transitions.get(0).firing()).isTrue();
-    assertThat(transitions.get(0).annotations()).containsEntry("reason", "CRASHED").containsEntry("exitCode", "1");
+    assertThat(transitions.get(0).annotations())
+        .containsEntry("reason", "CRASHED")
+        .containsEntry("exitCode", "1");
     assertThat(transitions.get(1).firing()).isFalse();
     assertThat(transitions.get(1).annotations()).containsEntry("resolution", "RECOVERED");
   }
@@ -123,7 +143,9 @@ class ClassifierEdgeCaseTest {
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.CREATED, "f2", null, restarted));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 2);
-    assertThat(transitions).extracting(Alert::status).containsExactly(Alert.Status.FIRING, Alert.Status.RESOLVED);
+    assertThat(transitions)
+        .extracting(Alert::status)
+        .containsExactly(Alert.Status.FIRING, Alert.Status.RESOLVED);
   }
 
   @Test
@@ -134,27 +156,48 @@ class ClassifierEdgeCaseTest {
     snapshot("u1", agentNodes.get("u1"), running);
     zooKeeperDown.set(true);
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "u1", running, null));
-    // a deliberate stop happened meanwhile: unknown must not have been taken for "absent" (no alert)
+    // a deliberate stop happened meanwhile: unknown must not have been taken for "absent" (no
+    // alert)
     // nor for "present" (no alert either) until ZooKeeper answers
     agentNodes.remove("u1");
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(transitions::isEmpty);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(transitions::isEmpty);
 
     zooKeeperDown.set(false);
-    vertx.eventBus().publish(Addresses.ZK_CONNECTION, new ConnectionChange(ConnectionChange.State.RECONNECTED),
-        new DeliveryOptions().setLocalOnly(true));
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(transitions::isEmpty);
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.ZK_CONNECTION,
+            new ConnectionChange(ConnectionChange.State.RECONNECTED),
+            new DeliveryOptions().setLocalOnly(true));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(transitions::isEmpty);
 
-    // the same situation where the agent node is still there is an abnormal exit, decided on reconnect
+    // the same situation where the agent node is still there is an abnormal exit, decided on
+    // reconnect
     NodeData second = live(0);
     agentNodes.put("u2", agent(0));
-    send(new NodeChange(NodeChange.Kind.AGENT, NodeChange.Type.CREATED, "u2", null, agentNodes.get("u2")));
+    send(
+        new NodeChange(
+            NodeChange.Kind.AGENT, NodeChange.Type.CREATED, "u2", null, agentNodes.get("u2")));
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.CREATED, "u2", null, second));
     zooKeeperDown.set(true);
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "u2", second, null));
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(transitions::isEmpty);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(transitions::isEmpty);
     zooKeeperDown.set(false);
-    vertx.eventBus().publish(Addresses.ZK_CONNECTION, new ConnectionChange(ConnectionChange.State.RECONNECTED),
-        new DeliveryOptions().setLocalOnly(true));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.ZK_CONNECTION,
+            new ConnectionChange(ConnectionChange.State.RECONNECTED),
+            new DeliveryOptions().setLocalOnly(true));
     await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 1);
     assertThat(transitions.get(0).annotations()).containsEntry("reason", "SESSION_LOST");
     assertThat(transitions.get(0).agent()).isEqualTo("u2");
@@ -168,7 +211,10 @@ class ClassifierEdgeCaseTest {
     snapshot("g1", agentNodes.get("g1"), running);
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "g1", running, null));
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.CREATED, "g1", null, live(0)));
-    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(transitions::isEmpty);
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(2))
+        .until(transitions::isEmpty);
 
     send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "g1", live(0), null));
     await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() == 1);

@@ -29,14 +29,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The FlumeAgentStuck alert, from the health in real agent nodes on a real ZooKeeper server to the receiver. */
+/**
+ * The FlumeAgentStuck alert, from the health in real agent nodes on a real ZooKeeper server to the
+ * receiver.
+ */
 class HealthClassificationTest {
 
   private static final AtomicInteger ROOTS = new AtomicInteger();
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Instant SINCE = Instant.parse("2026-03-01T10:00:00Z");
-  private static final Health STUCK = new Health(Health.Status.STUCK, "channel c1 is 100% full for 1000 ms", SINCE,
-      Map.of("channel", "c1", "fillPercent", "100"));
+  private static final Health STUCK =
+      new Health(
+          Health.Status.STUCK,
+          "channel c1 is 100% full for 1000 ms",
+          SINCE,
+          Map.of("channel", "c1", "fillPercent", "100"));
   private static TestingServer server;
 
   private ZkLayout layout;
@@ -77,7 +84,10 @@ class HealthClassificationTest {
   private AgentNode registerRunning(String id) throws Exception {
     AgentNode node = AgentNode.of("host-a", "ingest", Map.of("dc", "east"));
     agents.register(id, node).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    agents.goLive(id, new LiveNode(4242, Instant.now(), "1.11.0", 0)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    agents
+        .goLive(id, new LiveNode(4242, Instant.now(), "1.11.0", 0))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
     return node;
   }
 
@@ -86,7 +96,9 @@ class HealthClassificationTest {
   }
 
   private List<Alert> stuckAlerts(String id) {
-    return monitor.receivedFor(id).stream().filter(a -> a.alertname().equals(AgentAlerts.AGENT_STUCK)).toList();
+    return monitor.receivedFor(id).stream()
+        .filter(a -> a.alertname().equals(AgentAlerts.AGENT_STUCK))
+        .toList();
   }
 
   @Test
@@ -123,7 +135,9 @@ class HealthClassificationTest {
     assertThat(resolved.annotations()).containsEntry("resolution", "RECOVERED");
     assertThat(resolved.fingerprint()).isEqualTo(firing.fingerprint());
     assertThat(monitor.receivedFor("h1")).hasSize(2); // no down alert
-    await().atMost(WAIT).until(() -> agentSide.checkExists().forPath(layout.alert(firing.key())) == null);
+    await()
+        .atMost(WAIT)
+        .until(() -> agentSide.checkExists().forPath(layout.alert(firing.key())) == null);
   }
 
   @Test
@@ -134,23 +148,40 @@ class HealthClassificationTest {
     write("h2", node.withHealth(STUCK));
     await().atMost(WAIT).until(() -> stuckAlerts("h2").size() == 1);
 
-    Health hung = new Health(Health.Status.HUNG, "the metrics endpoint stopped answering", SINCE.plusSeconds(60),
-        Map.of("error", "HttpTimeoutException"));
+    Health hung =
+        new Health(
+            Health.Status.HUNG,
+            "the metrics endpoint stopped answering",
+            SINCE.plusSeconds(60),
+            Map.of("error", "HttpTimeoutException"));
     write("h2", node.withHealth(hung));
     await().atMost(WAIT).until(() -> stuckAlerts("h2").size() == 2);
     Alert updated = stuckAlerts("h2").get(1);
     assertThat(updated.firing()).isTrue();
-    assertThat(updated.annotations()).containsEntry("reason", "HUNG").containsEntry("error", "HttpTimeoutException");
+    assertThat(updated.annotations())
+        .containsEntry("reason", "HUNG")
+        .containsEntry("error", "HttpTimeoutException");
     assertThat(updated.startsAt()).isEqualTo(SINCE); // the same incident
 
-    // what the supervisor does on a crash: the record (without health) and the live node's removal in one multi
-    agents.recordCrashAndDropLive("h2", node.withHealth(hung).withCrash(new ExitRecord(null, "KILL", Instant.now(), ""))
-        .withHealth(null)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    // what the supervisor does on a crash: the record (without health) and the live node's removal
+    // in one multi
+    agents
+        .recordCrashAndDropLive(
+            "h2",
+            node.withHealth(hung)
+                .withCrash(new ExitRecord(null, "KILL", Instant.now(), ""))
+                .withHealth(null))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
 
     await().atMost(WAIT).until(() -> monitor.receivedFor("h2").size() == 4);
     assertThat(stuckAlerts("h2").get(2).status()).isEqualTo(Alert.Status.RESOLVED);
     assertThat(stuckAlerts("h2").get(2).annotations()).containsEntry("resolution", "DOWN");
-    Alert down = monitor.receivedFor("h2").stream().filter(a -> a.alertname().equals("FlumeAgentDown")).findFirst().orElseThrow();
+    Alert down =
+        monitor.receivedFor("h2").stream()
+            .filter(a -> a.alertname().equals("FlumeAgentDown"))
+            .findFirst()
+            .orElseThrow();
     assertThat(down.firing()).isTrue();
     assertThat(down.annotations()).containsEntry("reason", "CRASHED");
   }
@@ -178,7 +209,10 @@ class HealthClassificationTest {
     AgentNode ok = registerRunning("ok-before");
     write("ok-before", ok.withHealth(Health.ok(Instant.now())));
     // stuck but not running: only the down alert
-    agents.register("down-before", AgentNode.of("host-b", null, Map.of()).withHealth(STUCK)).toCompletableFuture().get();
+    agents
+        .register("down-before", AgentNode.of("host-b", null, Map.of()).withHealth(STUCK))
+        .toCompletableFuture()
+        .get();
 
     startMonitor();
 
@@ -186,7 +220,9 @@ class HealthClassificationTest {
     assertThat(stuckAlerts("stuck-before")).hasSize(1);
     assertThat(stuckAlerts("stuck-before").get(0).annotations()).containsEntry("reason", "STUCK");
     assertThat(monitor.receivedFor("ok-before")).isEmpty();
-    assertThat(monitor.receivedFor("down-before")).extracting(Alert::alertname).containsExactly("FlumeAgentDown");
+    assertThat(monitor.receivedFor("down-before"))
+        .extracting(Alert::alertname)
+        .containsExactly("FlumeAgentDown");
 
     write("stuck-before", stuck.withHealth(Health.ok(Instant.now())));
     await().atMost(WAIT).until(() -> stuckAlerts("stuck-before").size() == 2);
@@ -198,8 +234,14 @@ class HealthClassificationTest {
     startMonitor();
     registerRunning("garbled");
     await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "garbled"));
-    for (String health : List.of("\"STUCK\"", "{\"status\":\"WEDGED\"}", "{\"status\":42}", "{\"reason\":\"x\"}",
-        "{\"status\":\"STUCK\",\"since\":\"yesterday\"}", "[1,2]")) {
+    for (String health :
+        List.of(
+            "\"STUCK\"",
+            "{\"status\":\"WEDGED\"}",
+            "{\"status\":42}",
+            "{\"reason\":\"x\"}",
+            "{\"status\":\"STUCK\",\"since\":\"yesterday\"}",
+            "[1,2]")) {
       String json = "{\"host\":\"h\",\"group\":\"g\",\"crashCount\":0,\"health\":" + health + "}";
       agentSide.setData().forPath(layout.agent("garbled"), json.getBytes(StandardCharsets.UTF_8));
     }
@@ -212,6 +254,7 @@ class HealthClassificationTest {
     await().atMost(WAIT).until(() -> monitor.receivedFor("garbled").size() == 1);
     assertThat(monitor.receivedFor("garbled").get(0).alertname()).isEqualTo("FlumeAgentDown");
     assertThat(monitor.receivedFor("garbled").get(0).labels()).containsEntry("host", "h");
-    assertThat(monitor.receivedFor("garbled").get(0).annotations()).doesNotContainKey("nodeDataError");
+    assertThat(monitor.receivedFor("garbled").get(0).annotations())
+        .doesNotContainKey("nodeDataError");
   }
 }

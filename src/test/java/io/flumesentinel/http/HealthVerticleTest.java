@@ -31,10 +31,11 @@ class HealthVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext context) {
-    verticle = new HealthVerticle(
-        new HttpConfig("127.0.0.1", 0),
-        readiness,
-        () -> new JsonObject().put("agents", 3).put("calls", statusCalls.incrementAndGet()));
+    verticle =
+        new HealthVerticle(
+            new HttpConfig("127.0.0.1", 0),
+            readiness,
+            () -> new JsonObject().put("agents", 3).put("calls", statusCalls.incrementAndGet()));
     client = vertx.createHttpClient();
     vertx.deployVerticle(verticle).onComplete(context.succeedingThenComplete());
   }
@@ -43,18 +44,36 @@ class HealthVerticleTest {
     return client
         .request(HttpMethod.GET, verticle.actualPort(), "127.0.0.1", path)
         .compose(request -> request.send())
-        .compose(response -> response.body()
-            .map(body -> new Answer(response.statusCode(), response.getHeader("content-type"), body.toJsonObject())));
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        body ->
+                            new Answer(
+                                response.statusCode(),
+                                response.getHeader("content-type"),
+                                body.toJsonObject())));
   }
 
   @Test
   void liveAlwaysAnswersUp(VertxTestContext context) {
     assertThat(verticle.actualPort()).isPositive();
 
-    get("/health/live").onComplete(context.succeeding(answer -> context.verify(() -> {
-      assertThat(answer).isEqualTo(new Answer(200, "application/json", new JsonObject().put("status", "UP")));
-      context.completeNow();
-    })));
+    get("/health/live")
+        .onComplete(
+            context.succeeding(
+                answer ->
+                    context.verify(
+                        () -> {
+                          assertThat(answer)
+                              .isEqualTo(
+                                  new Answer(
+                                      200,
+                                      "application/json",
+                                      new JsonObject().put("status", "UP")));
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -63,23 +82,38 @@ class HealthVerticleTest {
     readiness.ledgerLoaded();
 
     get("/health/ready")
-        .compose(notReady -> {
-          context.verify(() -> {
-            assertThat(notReady.status()).isEqualTo(503);
-            assertThat(notReady.body()).isEqualTo(new JsonObject()
-                .put("status", "NOT_READY")
-                .put("waitingFor", new JsonArray()
-                    .add("initial load of agent and live nodes")
-                    .add("reconciliation")));
-          });
-          readiness.watchLoaded();
-          readiness.reconciled();
-          return get("/health/ready");
-        })
-        .onComplete(context.succeeding(ready -> context.verify(() -> {
-          assertThat(ready).isEqualTo(new Answer(200, "application/json", new JsonObject().put("status", "READY")));
-          context.completeNow();
-        })));
+        .compose(
+            notReady -> {
+              context.verify(
+                  () -> {
+                    assertThat(notReady.status()).isEqualTo(503);
+                    assertThat(notReady.body())
+                        .isEqualTo(
+                            new JsonObject()
+                                .put("status", "NOT_READY")
+                                .put(
+                                    "waitingFor",
+                                    new JsonArray()
+                                        .add("initial load of agent and live nodes")
+                                        .add("reconciliation")));
+                  });
+              readiness.watchLoaded();
+              readiness.reconciled();
+              return get("/health/ready");
+            })
+        .onComplete(
+            context.succeeding(
+                ready ->
+                    context.verify(
+                        () -> {
+                          assertThat(ready)
+                              .isEqualTo(
+                                  new Answer(
+                                      200,
+                                      "application/json",
+                                      new JsonObject().put("status", "READY")));
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -90,22 +124,34 @@ class HealthVerticleTest {
     readiness.reconciled();
     readiness.zkConnected(false);
 
-    get("/health/ready").onComplete(context.succeeding(answer -> context.verify(() -> {
-      assertThat(answer.status()).isEqualTo(503);
-      assertThat(answer.body().getJsonArray("waitingFor")).isEqualTo(new JsonArray().add("ZooKeeper connection"));
-      context.completeNow();
-    })));
+    get("/health/ready")
+        .onComplete(
+            context.succeeding(
+                answer ->
+                    context.verify(
+                        () -> {
+                          assertThat(answer.status()).isEqualTo(503);
+                          assertThat(answer.body().getJsonArray("waitingFor"))
+                              .isEqualTo(new JsonArray().add("ZooKeeper connection"));
+                          context.completeNow();
+                        })));
   }
 
   @Test
   void statusReturnsTheSuppliersJsonFreshOnEachRequest(VertxTestContext context) {
     get("/status")
         .compose(first -> get("/status").map(second -> List.of(first, second)))
-        .onComplete(context.succeeding(answers -> context.verify(() -> {
-          JsonObject firstStatus = new JsonObject().put("agents", 3).put("calls", 1);
-          assertThat(answers.get(0)).isEqualTo(new Answer(200, "application/json", firstStatus));
-          assertThat(answers.get(1).body().getInteger("calls")).isEqualTo(2);
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                answers ->
+                    context.verify(
+                        () -> {
+                          JsonObject firstStatus =
+                              new JsonObject().put("agents", 3).put("calls", 1);
+                          assertThat(answers.get(0))
+                              .isEqualTo(new Answer(200, "application/json", firstStatus));
+                          assertThat(answers.get(1).body().getInteger("calls")).isEqualTo(2);
+                          context.completeNow();
+                        })));
   }
 }

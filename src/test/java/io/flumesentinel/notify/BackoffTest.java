@@ -20,7 +20,8 @@ class BackoffTest {
   void growsExponentiallyUpToTheCap() {
     Backoff backoff = new Backoff(NO_JITTER, new Random(1));
 
-    assertThat(delaysMillis(backoff, 7)).containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L, 1000L);
+    assertThat(delaysMillis(backoff, 7))
+        .containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L, 1000L);
   }
 
   @Test
@@ -35,7 +36,8 @@ class BackoffTest {
 
   @Test
   void jitterSpreadsEachDelayWithinItsFraction() {
-    BackoffConfig config = new BackoffConfig(Duration.ofMillis(100), Duration.ofSeconds(10), 2.0, 0.2);
+    BackoffConfig config =
+        new BackoffConfig(Duration.ofMillis(100), Duration.ofSeconds(10), 2.0, 0.2);
     Backoff backoff = new Backoff(config, new Random(7));
 
     List<Long> delays = delaysMillis(backoff, 5);
@@ -47,11 +49,14 @@ class BackoffTest {
 
   @Test
   void jitterNeverGoesAboveTheCapNorBelowZero() {
-    BackoffConfig wide = new BackoffConfig(Duration.ofMillis(100), Duration.ofMillis(300), 3.0, 1.0);
+    BackoffConfig wide =
+        new BackoffConfig(Duration.ofMillis(100), Duration.ofMillis(300), 3.0, 1.0);
     Backoff highest = new Backoff(wide, constant(0.999_999));
     Backoff lowest = new Backoff(wide, constant(0.0));
 
-    assertThat(delaysMillis(highest, 5)).allSatisfy(delay -> assertThat(delay).isBetween(0L, 300L)).last()
+    assertThat(delaysMillis(highest, 5))
+        .allSatisfy(delay -> assertThat(delay).isBetween(0L, 300L))
+        .last()
         .isEqualTo(300L);
     assertThat(delaysMillis(lowest, 5)).containsOnly(0L);
   }
@@ -61,7 +66,8 @@ class BackoffTest {
     BackoffConfig config = new BackoffConfig(Duration.ofMillis(1), Duration.ofMinutes(5), 10.0, 0);
     Backoff backoff = new Backoff(config, new Random(1));
 
-    assertThat(delaysMillis(backoff, 10_000).get(9_999)).isEqualTo(Duration.ofMinutes(5).toMillis());
+    assertThat(delaysMillis(backoff, 10_000).get(9_999))
+        .isEqualTo(Duration.ofMinutes(5).toMillis());
   }
 
   @Test

@@ -65,7 +65,9 @@ class DeliveryOutcomeTest {
 
     assertThat(outcome.verdict()).isEqualTo(Verdict.RETRYABLE);
     assertThat(outcome.status()).isZero();
-    assertThat(outcome.describe()).startsWith(error.getClass().getSimpleName()).contains(error.getMessage());
+    assertThat(outcome.describe())
+        .startsWith(error.getClass().getSimpleName())
+        .contains(error.getMessage());
   }
 
   @Test

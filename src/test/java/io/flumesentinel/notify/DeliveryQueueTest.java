@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.flumesentinel.event.Alert;
-import io.flumesentinel.testing.TestAlerts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -180,7 +179,9 @@ class DeliveryQueueTest {
 
   @Test
   void capacityMustBePositive() {
-    assertThatIllegalArgumentException().isThrownBy(() -> new DeliveryQueue(0)).withMessageContaining("queueCapacity");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new DeliveryQueue(0))
+        .withMessageContaining("queueCapacity");
   }
 
   private static DeliveryQueue queueOf(int capacity, Alert... alerts) {

@@ -28,13 +28,16 @@ class AgentIdTest {
         "ägent|agent id 'ägent' may only contain letters, digits, '.', '_' and '-'"
       })
   void refusesWithAMessageNamingTheRule(String id, String message) {
-    assertThatThrownBy(() -> AgentId.require(id)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    assertThatThrownBy(() -> AgentId.require(id))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 
   @org.junit.jupiter.api.Test
   void refusesMoreThan128CharactersAndNamesTheLength() {
     assertThat(AgentId.isValid("x".repeat(128))).isTrue();
-    assertThat(AgentId.problem("x".repeat(129))).isEqualTo("agent id is 129 characters long; at most 128 are allowed");
+    assertThat(AgentId.problem("x".repeat(129)))
+        .isEqualTo("agent id is 129 characters long; at most 128 are allowed");
   }
 
   @org.junit.jupiter.api.Test

@@ -20,8 +20,9 @@ class NodeJsonTest {
   @Test
   void agentNodeSurvivesARoundTripWithItsCrashRecord() throws Exception {
     Instant at = Instant.parse("2026-11-22T10:00:00.123Z");
-    AgentNode written = AgentNode.of("flume-07", "ingest", Map.of("dc", "east"))
-        .withCrash(new ExitRecord(null, "KILL", at, "OutOfMemoryError"));
+    AgentNode written =
+        AgentNode.of("flume-07", "ingest", Map.of("dc", "east"))
+            .withCrash(new ExitRecord(null, "KILL", at, "OutOfMemoryError"));
     AgentNode read = AgentNode.parse(written.toBytes());
     assertThat(read).isEqualTo(written);
     assertThat(read.crashCount()).isEqualTo(1);
@@ -30,7 +31,8 @@ class NodeJsonTest {
 
   @Test
   void unknownFieldsAreIgnoredAndMissingOnesDefaulted() throws Exception {
-    AgentNode read = AgentNode.parse(bytes("{\"host\":\"h\",\"next\":{\"a\":[1]},\"labels\":{\"n\":3}}"));
+    AgentNode read =
+        AgentNode.parse(bytes("{\"host\":\"h\",\"next\":{\"a\":[1]},\"labels\":{\"n\":3}}"));
     assertThat(read.group()).isEqualTo("default");
     assertThat(read.crashCount()).isZero();
     assertThat(read.labels()).containsEntry("n", "3");
@@ -53,7 +55,9 @@ class NodeJsonTest {
         "{\"registeredAt\":\"yesterday\"}|agent.registeredAt is not an ISO-8601 instant: yesterday"
       })
   void garbledAgentDataIsRefusedWithTheReason(String json, String message) {
-    assertThatThrownBy(() -> AgentNode.parse(bytes(json))).isInstanceOf(NodeDataException.class).hasMessageStartingWith(message);
+    assertThatThrownBy(() -> AgentNode.parse(bytes(json)))
+        .isInstanceOf(NodeDataException.class)
+        .hasMessageStartingWith(message);
   }
 
   @Test

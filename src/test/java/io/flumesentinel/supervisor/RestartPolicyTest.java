@@ -46,7 +46,13 @@ class RestartPolicyTest {
   }
 
   private static Settings settings(Mode mode) {
-    return new Settings(mode, Duration.ofMillis(100), 2.0, Duration.ofMillis(1000), Duration.ofSeconds(10), 100,
+    return new Settings(
+        mode,
+        Duration.ofMillis(100),
+        2.0,
+        Duration.ofMillis(1000),
+        Duration.ofSeconds(10),
+        100,
         Duration.ofMinutes(1));
   }
 
@@ -77,7 +83,8 @@ class RestartPolicyTest {
   static Stream<Arguments> delays() {
     return Stream.of(
         // run length before each crash (ms), expected delays (ms)
-        Arguments.of(List.of(50L, 50L, 50L, 50L, 50L, 50L), List.of(100L, 200L, 400L, 800L, 1000L, 1000L)),
+        Arguments.of(
+            List.of(50L, 50L, 50L, 50L, 50L, 50L), List.of(100L, 200L, 400L, 800L, 1000L, 1000L)),
         // a run of 10 s (resetAfter) starts the sequence again
         Arguments.of(List.of(50L, 50L, 10_000L, 50L), List.of(100L, 200L, 100L, 200L)),
         Arguments.of(List.of(50L, 9_999L, 50L), List.of(100L, 200L, 400L)));
@@ -85,14 +92,17 @@ class RestartPolicyTest {
 
   @ParameterizedTest(name = "runs {0}: delays {1}")
   @MethodSource("delays")
-  void delaysGrowExponentiallyUpToTheCapAndResetAfterALongRun(List<Long> runs, List<Long> expected) {
+  void delaysGrowExponentiallyUpToTheCapAndResetAfterALongRun(
+      List<Long> runs, List<Long> expected) {
     ManualClock clock = new ManualClock();
     RestartPolicy policy = new RestartPolicy(settings(Mode.ON_FAILURE), clock);
     for (int i = 0; i < runs.size(); i++) {
       policy.started();
       clock.advance(runs.get(i));
       Decision decision = policy.exited(new ChildExit(137));
-      assertThat(decision).as("crash %d", i + 1).isEqualTo(new Restart(Duration.ofMillis(expected.get(i))));
+      assertThat(decision)
+          .as("crash %d", i + 1)
+          .isEqualTo(new Restart(Duration.ofMillis(expected.get(i))));
       clock.advance(expected.get(i));
     }
   }
@@ -111,8 +121,15 @@ class RestartPolicyTest {
   @MethodSource("startLimits")
   void startLimitGivesUp(int limit, long windowMs, long everyMs, int giveUpAt) {
     ManualClock clock = new ManualClock();
-    Settings s = new Settings(Mode.ON_FAILURE, Duration.ZERO, 1.0, Duration.ZERO, Duration.ofHours(1), limit,
-        Duration.ofMillis(windowMs));
+    Settings s =
+        new Settings(
+            Mode.ON_FAILURE,
+            Duration.ZERO,
+            1.0,
+            Duration.ZERO,
+            Duration.ofHours(1),
+            limit,
+            Duration.ofMillis(windowMs));
     RestartPolicy policy = new RestartPolicy(s, clock);
     int gaveUpAt = 0;
     for (int crash = 1; crash <= 10 && gaveUpAt == 0; crash++) {
@@ -140,9 +157,15 @@ class RestartPolicyTest {
 
   static Stream<Arguments> exits() {
     return Stream.of(
-        Arguments.of(0, 0, null), Arguments.of(1, 1, null), Arguments.of(128, 128, null),
-        Arguments.of(137, null, "KILL"), Arguments.of(143, null, "TERM"), Arguments.of(134, null, "ABRT"),
-        Arguments.of(139, null, "SEGV"), Arguments.of(130, null, "INT"), Arguments.of(160, 160, null),
+        Arguments.of(0, 0, null),
+        Arguments.of(1, 1, null),
+        Arguments.of(128, 128, null),
+        Arguments.of(137, null, "KILL"),
+        Arguments.of(143, null, "TERM"),
+        Arguments.of(134, null, "ABRT"),
+        Arguments.of(139, null, "SEGV"),
+        Arguments.of(130, null, "INT"),
+        Arguments.of(160, 160, null),
         Arguments.of(255, 255, null));
   }
 

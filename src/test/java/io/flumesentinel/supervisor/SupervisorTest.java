@@ -58,15 +58,33 @@ class SupervisorTest {
     }
   }
 
-  private SupervisorConfig config(String id, RestartPolicy.Settings restart, Duration stopTimeout, String... command) {
-    return new SupervisorConfig(server.getConnectString(), LAYOUT, id, "host-t", "tests", Map.of("dc", "east"), "1.0",
-        List.of(command), restart, stopTimeout, Duration.ofSeconds(10), Duration.ofSeconds(3),
+  private SupervisorConfig config(
+      String id, RestartPolicy.Settings restart, Duration stopTimeout, String... command) {
+    return new SupervisorConfig(
+        server.getConnectString(),
+        LAYOUT,
+        id,
+        "host-t",
+        "tests",
+        Map.of("dc", "east"),
+        "1.0",
+        List.of(command),
+        restart,
+        stopTimeout,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(3),
         Supervisor.setprivAvailable());
   }
 
   private static RestartPolicy.Settings quickRestarts(int startLimit) {
-    return new RestartPolicy.Settings(RestartPolicy.Mode.ON_FAILURE, Duration.ofMillis(100), 2.0,
-        Duration.ofSeconds(1), Duration.ofSeconds(30), startLimit, Duration.ofMinutes(1));
+    return new RestartPolicy.Settings(
+        RestartPolicy.Mode.ON_FAILURE,
+        Duration.ofMillis(100),
+        2.0,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        startLimit,
+        Duration.ofMinutes(1));
   }
 
   private Supervisor start(SupervisorConfig config) {
@@ -91,7 +109,10 @@ class SupervisorTest {
 
   private LiveNode awaitLive(String id) {
     LiveNode[] found = new LiveNode[1];
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> (found[0] = live(id)) != null);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> (found[0] = live(id)) != null);
     pids.add(found[0].pid());
     return found[0];
   }
@@ -106,16 +127,23 @@ class SupervisorTest {
 
     // What a monitor does: when the live node is gone, read the agent node.
     List<AgentNode> seenAtRemoval = new CopyOnWriteArrayList<>();
-    client.checkExists().usingWatcher((Watcher) event -> {
-      if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
-        try {
-          client.getData().inBackground((c, e) -> seenAtRemoval.add(AgentNode.parse(e.getData())))
-              .forPath(LAYOUT.agent("s-kill"));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }).forPath(LAYOUT.live("s-kill"));
+    client
+        .checkExists()
+        .usingWatcher(
+            (Watcher)
+                event -> {
+                  if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
+                    try {
+                      client
+                          .getData()
+                          .inBackground((c, e) -> seenAtRemoval.add(AgentNode.parse(e.getData())))
+                          .forPath(LAYOUT.agent("s-kill"));
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }
+                })
+        .forPath(LAYOUT.live("s-kill"));
 
     ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
 
@@ -126,7 +154,9 @@ class SupervisorTest {
     assertThat(crashed.lastExit().code()).isNull();
     assertThat(crashed.lastExit().at()).isNotNull();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> live("s-kill") != null && live("s-kill").pid() != first.pid());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> live("s-kill") != null && live("s-kill").pid() != first.pid());
     LiveNode second = live("s-kill");
     pids.add(second.pid());
     assertThat(second.crashCount()).isEqualTo(1);
@@ -135,10 +165,12 @@ class SupervisorTest {
 
   @Test
   void agentRunsInASessionOfItsOwnSoATerminalCtrlCReachesOnlyTheSupervisor() throws Exception {
-    Supervisor supervisor = start(config("s-session", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
+    Supervisor supervisor =
+        start(config("s-session", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
     LiveNode live = awaitLive("s-session");
     // the live node's pid is the agent itself (setsid and setpriv exec without forking)
-    assertThat(ProcessHandle.of(live.pid()).flatMap(h -> h.info().command()).orElse("")).endsWith("sleep");
+    assertThat(ProcessHandle.of(live.pid()).flatMap(h -> h.info().command()).orElse(""))
+        .endsWith("sleep");
     assertThat(processGroup(live.pid())).isNotEqualTo(processGroup(ProcessHandle.current().pid()));
     supervisor.stop();
     assertThat(supervisor.exitStatus().get(10, TimeUnit.SECONDS)).isZero();
@@ -146,14 +178,16 @@ class SupervisorTest {
 
   /** Field 5 of /proc/PID/stat (after the parenthesised command name). */
   private static long processGroup(long pid) throws java.io.IOException {
-    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+    String stat =
+        java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[2]);
   }
 
   @Test
   void deliberateStopEndsTheProcessAndRemovesBothNodesInOneGo() throws Exception {
-    Supervisor supervisor = start(config("s-stop", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
+    Supervisor supervisor =
+        start(config("s-stop", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
     LiveNode live = awaitLive("s-stop");
 
     long before = System.nanoTime();
@@ -169,8 +203,15 @@ class SupervisorTest {
 
   @Test
   void processIgnoringSigtermIsKilledAfterTheStopTimeout() throws Exception {
-    Supervisor supervisor = start(config("s-stubborn", quickRestarts(5), Duration.ofMillis(500),
-        "sh", "-c", "trap '' TERM; exec sleep 600"));
+    Supervisor supervisor =
+        start(
+            config(
+                "s-stubborn",
+                quickRestarts(5),
+                Duration.ofMillis(500),
+                "sh",
+                "-c",
+                "trap '' TERM; exec sleep 600"));
     LiveNode live = awaitLive("s-stubborn");
 
     long before = System.nanoTime();
@@ -185,8 +226,15 @@ class SupervisorTest {
 
   @Test
   void startLimitGivesUpKeepingTheAgentNodeWithTheLastExit() throws Exception {
-    Supervisor supervisor = start(config("s-limit", quickRestarts(3), Duration.ofSeconds(5),
-        "sh", "-c", "echo starting; echo 'config broken' >&2; exit 3"));
+    Supervisor supervisor =
+        start(
+            config(
+                "s-limit",
+                quickRestarts(3),
+                Duration.ofSeconds(5),
+                "sh",
+                "-c",
+                "echo starting; echo 'config broken' >&2; exit 3"));
 
     assertThat(supervisor.exitStatus().get(30, TimeUnit.SECONDS)).isEqualTo(1);
 
@@ -201,7 +249,8 @@ class SupervisorTest {
 
   @Test
   void cleanExitWithoutRestartIsADeliberateStop() throws Exception {
-    Supervisor supervisor = start(config("s-done", quickRestarts(3), Duration.ofSeconds(5), "sleep", "0.5"));
+    Supervisor supervisor =
+        start(config("s-done", quickRestarts(3), Duration.ofSeconds(5), "sleep", "0.5"));
     awaitLive("s-done");
 
     assertThat(supervisor.exitStatus().get(30, TimeUnit.SECONDS)).isZero();
@@ -221,15 +270,21 @@ class SupervisorTest {
     try {
       ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
       // the process is restarted without ZooKeeper
-      await().atMost(Duration.ofSeconds(10)).until(() -> supervisors.get(0).pid() > 0 && supervisors.get(0).pid() != first.pid());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> supervisors.get(0).pid() > 0 && supervisors.get(0).pid() != first.pid());
       pids.add(supervisors.get(0).pid());
     } finally {
       server.restart();
     }
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> agent("s-zk") != null && agent("s-zk").crashCount() == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> agent("s-zk") != null && agent("s-zk").crashCount() == 1);
     assertThat(agent("s-zk").lastExit().signal()).isEqualTo("KILL");
-    await().atMost(Duration.ofSeconds(20)).until(() -> live("s-zk") != null && live("s-zk").pid() == supervisors.get(0).pid());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> live("s-zk") != null && live("s-zk").pid() == supervisors.get(0).pid());
     assertThat(live("s-zk").crashCount()).isEqualTo(1);
     assertThat(agent("s-zk").registeredAt()).isEqualTo(existing.registeredAt());
   }

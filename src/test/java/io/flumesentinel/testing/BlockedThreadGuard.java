@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class during which Vert.x's blocked-thread checker complained: an event loop blocked
- * in a test is an event loop blocked in production. Registered for every test class through
- * {@code META-INF/services} (JUnit extension auto-detection); the appender is wired in
- * {@code logback-test.xml}.
+ * in a test is an event loop blocked in production. Registered for every test class through {@code
+ * META-INF/services} (JUnit extension auto-detection); the appender is wired in {@code
+ * logback-test.xml}.
  */
 public final class BlockedThreadGuard implements BeforeAllCallback, AfterAllCallback {
 
@@ -36,7 +36,8 @@ public final class BlockedThreadGuard implements BeforeAllCallback, AfterAllCall
     if (!WARNINGS.isEmpty()) {
       String first = WARNINGS.get(0);
       WARNINGS.clear();
-      throw new AssertionError("Vert.x reported a blocked thread during " + context.getDisplayName() + ": " + first);
+      throw new AssertionError(
+          "Vert.x reported a blocked thread during " + context.getDisplayName() + ": " + first);
     }
   }
 }

@@ -40,16 +40,21 @@ public final class ChildJvm implements AutoCloseable {
       reader = null;
       return;
     }
-    reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    }, "child-output");
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            },
+            "child-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -70,10 +75,19 @@ public final class ChildJvm implements AutoCloseable {
     return tool("java");
   }
 
-  /** The command line that runs {@code mainClass} on this JVM's class path, in a JVM with this much heap at most. */
+  /**
+   * The command line that runs {@code mainClass} on this JVM's class path, in a JVM with this much
+   * heap at most.
+   */
   public static List<String> command(int maxHeapMb, String mainClass, String... args) {
-    List<String> command = new ArrayList<>(
-        List.of(java(), "-Xmx" + maxHeapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-Xmx" + maxHeapMb + "m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
     command.addAll(List.of(args));
     return command;
   }
@@ -88,29 +102,42 @@ public final class ChildJvm implements AutoCloseable {
     return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start(), null);
   }
 
-  /** Starts {@code command} with its output going to {@code log}, which {@link #output()} then reads. */
+  /**
+   * Starts {@code command} with its output going to {@code log}, which {@link #output()} then
+   * reads.
+   */
   public static ChildJvm start(List<String> command, Path log) throws IOException {
-    return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+    return new ChildJvm(
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
+        log);
   }
 
   /** Waits for a line matching {@code regex} and returns its first group (or the whole line). */
   public String await(String regex, Duration atMost) {
     Pattern pattern = Pattern.compile(regex);
     String[] found = new String[1];
-    Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
-      List<String> output = output();
-      for (String line : output) {
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          found[0] = m.groupCount() > 0 ? m.group(1) : line;
-          return true;
-        }
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("child exited with " + process.exitValue() + ": " + String.join("\n", output()));
-      }
-      return false;
-    });
+    Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              List<String> output = output();
+              for (String line : output) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                  found[0] = m.groupCount() > 0 ? m.group(1) : line;
+                  return true;
+                }
+              }
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "child exited with "
+                        + process.exitValue()
+                        + ": "
+                        + String.join("\n", output()));
+              }
+              return false;
+            });
     return found[0];
   }
 
@@ -130,10 +157,13 @@ public final class ChildJvm implements AutoCloseable {
     return process;
   }
 
-  /** Waits for the process to end by itself and returns its exit code, once all its output is in. */
+  /**
+   * Waits for the process to end by itself and returns its exit code, once all its output is in.
+   */
   public int awaitExit(Duration atMost) throws InterruptedException {
     if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("child still running after " + atMost.toMillis() + " ms: " + String.join("\n", output()));
+      throw new IllegalStateException(
+          "child still running after " + atMost.toMillis() + " ms: " + String.join("\n", output()));
     }
     drainOutput();
     return process.exitValue();
@@ -158,7 +188,10 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Stops the process if it still runs ({@link #stop} with a grace of 10 s); if interrupted, kills it. */
+  /**
+   * Stops the process if it still runs ({@link #stop} with a grace of 10 s); if interrupted, kills
+   * it.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {

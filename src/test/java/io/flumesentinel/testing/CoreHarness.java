@@ -35,29 +35,51 @@ public final class CoreHarness implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final CuratorFramework client;
   public final Readiness readiness = new Readiness();
+
   /** What the receiver was handed, in order. */
   public final List<Alert> received = new CopyOnWriteArrayList<>();
+
   /** What was published on the public alerts address. */
   public final List<JsonObject> published = new CopyOnWriteArrayList<>();
+
   /** Lifecycle events. */
   public final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
-  public CoreHarness(String connect, ZkLayout layout, ClassifierConfig classifier) throws Exception {
+  public CoreHarness(String connect, ZkLayout layout, ClassifierConfig classifier)
+      throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
     LocalCodec.registerAll(vertx);
-    vertx.eventBus().<Alert>consumer(Addresses.notify(RECEIVER), m -> {
-      received.add(m.body());
-      vertx.eventBus().send(Addresses.DELIVERED, new Delivered(RECEIVER, List.of(m.body())), new DeliveryOptions().setLocalOnly(true));
-    });
+    vertx
+        .eventBus()
+        .<Alert>consumer(
+            Addresses.notify(RECEIVER),
+            m -> {
+              received.add(m.body());
+              vertx
+                  .eventBus()
+                  .send(
+                      Addresses.DELIVERED,
+                      new Delivered(RECEIVER, List.of(m.body())),
+                      new DeliveryOptions().setLocalOnly(true));
+            });
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> published.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
-    vertx.deployVerticle(new AlertLedgerVerticle(async, layout, List.of(RECEIVER), readiness))
-        .compose(id -> vertx.deployVerticle(new ClassifierVerticle(
-            classifier,
-            context -> new ZkAgentNodeReader(new ZkBatchReader(client, context), layout, context, Duration.ofSeconds(5)),
-            new AgentAlerts("http://monitor.test"),
-            Clock.systemUTC())))
+    vertx
+        .deployVerticle(new AlertLedgerVerticle(async, layout, List.of(RECEIVER), readiness))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new ClassifierVerticle(
+                        classifier,
+                        context ->
+                            new ZkAgentNodeReader(
+                                new ZkBatchReader(client, context),
+                                layout,
+                                context,
+                                Duration.ofSeconds(5)),
+                        new AgentAlerts("http://monitor.test"),
+                        Clock.systemUTC())))
         .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
         .await(20, TimeUnit.SECONDS);
   }
@@ -67,7 +89,8 @@ public final class CoreHarness implements AutoCloseable {
   }
 
   public boolean sawEvent(String type, String agent) {
-    return events.stream().anyMatch(e -> e.getString("type").equals(type) && e.getString("agent").equals(agent));
+    return events.stream()
+        .anyMatch(e -> e.getString("type").equals(type) && e.getString("agent").equals(agent));
   }
 
   @Override

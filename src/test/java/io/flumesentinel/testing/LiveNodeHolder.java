@@ -13,7 +13,8 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
  * A process that registers an agent and holds its live node until it is killed: what a Flume host
- * looks like to the monitor. Args: connect root agentId sessionTimeoutMs. Prints "LIVE" when registered.
+ * looks like to the monitor. Args: connect root agentId sessionTimeoutMs. Prints "LIVE" when
+ * registered.
  */
 public final class LiveNodeHolder {
 
@@ -21,10 +22,16 @@ public final class LiveNodeHolder {
 
   public static void main(String[] args) throws Exception {
     CuratorFramework client = Zk.client(args[0], Duration.ofMillis(Long.parseLong(args[3])));
-    Registration registration = new Registration(AsyncCuratorFramework.wrap(client), new ZkLayout(args[1]));
-    registration.register(args[2], AgentNode.of("holder-host", "e2e", Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    registration.goLive(args[2], new LiveNode(ProcessHandle.current().pid(), Instant.now(), "test", 0))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Registration registration =
+        new Registration(AsyncCuratorFramework.wrap(client), new ZkLayout(args[1]));
+    registration
+        .register(args[2], AgentNode.of("holder-host", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    registration
+        .goLive(args[2], new LiveNode(ProcessHandle.current().pid(), Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     System.out.println("LIVE");
     System.out.flush();
     Thread.currentThread().join();

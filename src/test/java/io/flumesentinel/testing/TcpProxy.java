@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A loopback TCP proxy that can cut every connection and refuse new ones, like a network partition. */
+/**
+ * A loopback TCP proxy that can cut every connection and refuse new ones, like a network partition.
+ */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
@@ -17,22 +19,32 @@ public final class TcpProxy implements AutoCloseable {
 
   public TcpProxy(String targetHost, int targetPort) throws Exception {
     var client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(in -> {
-      if (cut) {
-        in.close();
-        return;
-      }
-      in.pause();
-      client.connect(targetPort, targetHost).onSuccess(out -> {
-        sockets.add(in);
-        sockets.add(out);
-        in.handler(out::write);
-        out.handler(in::write);
-        in.closeHandler(v -> out.close());
-        out.closeHandler(v -> in.close());
-        in.resume();
-      }).onFailure(e -> in.close());
-    }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                in -> {
+                  if (cut) {
+                    in.close();
+                    return;
+                  }
+                  in.pause();
+                  client
+                      .connect(targetPort, targetHost)
+                      .onSuccess(
+                          out -> {
+                            sockets.add(in);
+                            sockets.add(out);
+                            in.handler(out::write);
+                            out.handler(in::write);
+                            in.closeHandler(v -> out.close());
+                            out.closeHandler(v -> in.close());
+                            in.resume();
+                          })
+                      .onFailure(e -> in.close());
+                })
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
   }
 
   public String connectString() {

@@ -17,7 +17,10 @@ public final class TestAlerts {
     return firing(agent, 0);
   }
 
-  /** A firing alert of {@code agent} whose incident started {@code startSecond} seconds after {@link #T0}. */
+  /**
+   * A firing alert of {@code agent} whose incident started {@code startSecond} seconds after {@link
+   * #T0}.
+   */
   public static Alert firing(String agent, int startSecond) {
     return firing(agent, T0.plusSeconds(startSecond));
   }
@@ -31,7 +34,12 @@ public final class TestAlerts {
     TreeMap<String, String> annotations = new TreeMap<>();
     annotations.put("summary", "Flume agent " + agent + " died");
     return new Alert(
-        Alert.Status.FIRING, labels, annotations, startsAt, null, "http://sentinel/agents/" + agent);
+        Alert.Status.FIRING,
+        labels,
+        annotations,
+        startsAt,
+        null,
+        "http://sentinel/agents/" + agent);
   }
 
   /** The same transition again, with another summary (as when the classifier repeats itself). */
@@ -39,7 +47,12 @@ public final class TestAlerts {
     TreeMap<String, String> annotations = new TreeMap<>(alert.annotations());
     annotations.put("summary", summary);
     return new Alert(
-        alert.status(), alert.labels(), annotations, alert.startsAt(), alert.endsAt(), alert.generatorUrl());
+        alert.status(),
+        alert.labels(),
+        annotations,
+        alert.startsAt(),
+        alert.endsAt(),
+        alert.generatorUrl());
   }
 
   public static Alert resolved(Alert firing) {

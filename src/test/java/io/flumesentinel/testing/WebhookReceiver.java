@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A real receiver of Alertmanager v4 webhooks on a free loopback port, with a Vert.x instance of its
- * own so that it never shares event loops with the monitor. It notes {@link System#nanoTime()} as each
- * request arrives, before its body is read. While it answers 200 (the default; see {@link #answer}) it
- * records every alert of a request, and completes, per agent, a future with the arrival time of the
- * first request that carried a firing alert for it; while it answers anything else it records nothing.
+ * A real receiver of Alertmanager v4 webhooks on a free loopback port, with a Vert.x instance of
+ * its own so that it never shares event loops with the monitor. It notes {@link System#nanoTime()}
+ * as each request arrives, before its body is read. While it answers 200 (the default; see {@link
+ * #answer}) it records every alert of a request, and completes, per agent, a future with the
+ * arrival time of the first request that carried a firing alert for it; while it answers anything
+ * else it records nothing.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -36,7 +37,8 @@ public final class WebhookReceiver implements AutoCloseable {
   public record Arrivals(long first, long last) {}
 
   private final Vertx vertx = Vertx.vertx();
-  // queues, not copy-on-write lists: a storm of thousands of alerts must not slow the event loop down
+  // queues, not copy-on-write lists: a storm of thousands of alerts must not slow the event loop
+  // down
   private final Queue<Received> alerts = new ConcurrentLinkedQueue<>();
   private final Queue<JsonObject> bodies = new ConcurrentLinkedQueue<>();
   private final Map<String, CompletableFuture<Long>> firstFiring = new ConcurrentHashMap<>();
@@ -50,7 +52,12 @@ public final class WebhookReceiver implements AutoCloseable {
   public static WebhookReceiver start() throws Exception {
     WebhookReceiver receiver = new WebhookReceiver();
     receiver.server =
-        receiver.vertx.createHttpServer().requestHandler(receiver::handle).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        receiver
+            .vertx
+            .createHttpServer()
+            .requestHandler(receiver::handle)
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
     return receiver;
   }
 
@@ -77,7 +84,10 @@ public final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(bodies);
   }
 
-  /** Completes with the arrival time (nanoTime) of the first request carrying a firing alert for {@code agent}. */
+  /**
+   * Completes with the arrival time (nanoTime) of the first request carrying a firing alert for
+   * {@code agent}.
+   */
   public CompletableFuture<Long> firing(String agent) {
     return firstFiring.computeIfAbsent(agent, a -> new CompletableFuture<>());
   }
@@ -85,10 +95,12 @@ public final class WebhookReceiver implements AutoCloseable {
   /** Completes once every one of these agents' firing alerts has arrived. */
   public CompletableFuture<Arrivals> allFiring(Collection<String> agents) {
     List<CompletableFuture<Long>> each = agents.stream().map(this::firing).toList();
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      var arrivals = each.stream().mapToLong(CompletableFuture::join).summaryStatistics();
-      return new Arrivals(arrivals.getMin(), arrivals.getMax());
-    });
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              var arrivals = each.stream().mapToLong(CompletableFuture::join).summaryStatistics();
+              return new Arrivals(arrivals.getMin(), arrivals.getMax());
+            });
   }
 
   /** Requests received so far, whatever they carried and however they were answered. */
@@ -104,35 +116,38 @@ public final class WebhookReceiver implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     long arrived = System.nanoTime();
     requests.incrementAndGet();
-    request.body().onComplete(read -> {
-      if (read.failed()) {
-        malformed.add("body not read: " + read.cause());
-        request.response().setStatusCode(400).end();
-        return;
-      }
-      int status = answer;
-      if (status != 200) {
-        request.response().setStatusCode(status).end();
-        return;
-      }
-      try {
-        JsonObject body = read.result().toJsonObject();
-        bodies.add(body); // before its alerts: whoever sees an alert sees its body
-        for (Object each : body.getJsonArray("alerts")) {
-          JsonObject alert = (JsonObject) each;
-          String agent = alert.getJsonObject("labels").getString("agent");
-          String alertStatus = alert.getString("status");
-          alerts.add(new Received(agent, alertStatus, alert, arrived));
-          if ("firing".equals(alertStatus)) {
-            firing(agent).complete(arrived);
-          }
-        }
-        request.response().setStatusCode(200).end();
-      } catch (RuntimeException e) {
-        malformed.add(e.toString());
-        request.response().setStatusCode(400).end(e.toString());
-      }
-    });
+    request
+        .body()
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                malformed.add("body not read: " + read.cause());
+                request.response().setStatusCode(400).end();
+                return;
+              }
+              int status = answer;
+              if (status != 200) {
+                request.response().setStatusCode(status).end();
+                return;
+              }
+              try {
+                JsonObject body = read.result().toJsonObject();
+                bodies.add(body); // before its alerts: whoever sees an alert sees its body
+                for (Object each : body.getJsonArray("alerts")) {
+                  JsonObject alert = (JsonObject) each;
+                  String agent = alert.getJsonObject("labels").getString("agent");
+                  String alertStatus = alert.getString("status");
+                  alerts.add(new Received(agent, alertStatus, alert, arrived));
+                  if ("firing".equals(alertStatus)) {
+                    firing(agent).complete(arrived);
+                  }
+                }
+                request.response().setStatusCode(200).end();
+              } catch (RuntimeException e) {
+                malformed.add(e.toString());
+                request.response().setStatusCode(400).end(e.toString());
+              }
+            });
   }
 
   @Override

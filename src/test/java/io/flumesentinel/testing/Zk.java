@@ -12,7 +12,10 @@ public final class Zk {
 
   private Zk() {}
 
-  /** A real ZooKeeper server on a free port with a short tick, so sessions can expire in about a second. */
+  /**
+   * A real ZooKeeper server on a free port with a short tick, so sessions can expire in about a
+   * second.
+   */
   public static TestingServer server() throws Exception {
     InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 100, 1000);
     return new TestingServer(spec, true);

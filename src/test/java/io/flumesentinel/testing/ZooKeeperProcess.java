@@ -11,15 +11,17 @@ import java.util.stream.Stream;
 
 /**
  * A real ZooKeeper server in a JVM of its own ({@link StandaloneZooKeeper}), on a free port with a
- * temporary data directory: a server the process under test can lose, and whose threads, heap and GC
- * do not share a benchmark's JVM. Closing it kills the server and deletes the directory.
+ * temporary data directory: a server the process under test can lose, and whose threads, heap and
+ * GC do not share a benchmark's JVM. Closing it kills the server and deletes the directory.
  */
 public final class ZooKeeperProcess implements AutoCloseable {
 
   /** The server's heap; the same in every run, so that benchmark figures are comparable. */
   private static final int MAX_HEAP_MB = 256;
+
   /** Short ticks let the server accept short sessions (two ticks at the least). */
   private static final String TICK_TIME_MS = "200";
+
   private static final Duration START_WITHIN = Duration.ofSeconds(30);
 
   private final ChildJvm jvm;
@@ -37,7 +39,14 @@ public final class ZooKeeperProcess implements AutoCloseable {
     Path dataDir = Files.createTempDirectory("zookeeper");
     ChildJvm jvm = null;
     try {
-      jvm = ChildJvm.start(ChildJvm.command(MAX_HEAP_MB, StandaloneZooKeeper.class.getName(), "0", dataDir.toString(), TICK_TIME_MS));
+      jvm =
+          ChildJvm.start(
+              ChildJvm.command(
+                  MAX_HEAP_MB,
+                  StandaloneZooKeeper.class.getName(),
+                  "0",
+                  dataDir.toString(),
+                  TICK_TIME_MS));
       String connect = jvm.await("ZooKeeper listening on (\\S+:\\d+)", START_WITHIN);
       return new ZooKeeperProcess(jvm, dataDir, connect);
     } catch (IOException | RuntimeException e) {

@@ -25,7 +25,10 @@ class EmbeddedZooKeeperTest {
   void aCuratorClientCanCreateAndReadAZnode() throws Exception {
     try (EmbeddedZooKeeper server = EmbeddedZooKeeper.start(0, dataDir);
         CuratorFramework client = connect(server)) {
-      client.create().creatingParentsIfNeeded().forPath("/flume-sentinel/agents/a1", bytes("hello"));
+      client
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath("/flume-sentinel/agents/a1", bytes("hello"));
 
       assertThat(client.getData().forPath("/flume-sentinel/agents/a1")).isEqualTo(bytes("hello"));
       assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
@@ -68,7 +71,8 @@ class EmbeddedZooKeeperTest {
   void theBannerWarnsThatItIsForTryingOutOnly() throws Exception {
     try (EmbeddedZooKeeper server = EmbeddedZooKeeper.start(0, dataDir)) {
       assertThat(server.banner())
-          .contains("EMBEDDED ZooKeeper", server.connectString(), "trying out only", "zookeeper.connect")
+          .contains(
+              "EMBEDDED ZooKeeper", server.connectString(), "trying out only", "zookeeper.connect")
           .hasLineCount(6);
     }
   }
@@ -76,17 +80,24 @@ class EmbeddedZooKeeperTest {
   @Test
   void theStandaloneMainAnnouncesItsAddressInItsOwnJvm() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), StandaloneZooKeeper.class.getName(),
-            "0", dataDir.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                StandaloneZooKeeper.class.getName(),
+                "0",
+                dataDir.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String announcement = out.lines()
-          .filter(l -> l.startsWith("ZooKeeper listening on "))
-          .findFirst()
-          .orElseThrow();
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String announcement =
+          out.lines()
+              .filter(l -> l.startsWith("ZooKeeper listening on "))
+              .findFirst()
+              .orElseThrow();
       String connect = announcement.substring("ZooKeeper listening on ".length());
       assertThat(connect).matches("127\\.0\\.0\\.1:[0-9]+");
 
@@ -105,9 +116,12 @@ class EmbeddedZooKeeperTest {
   }
 
   private static CuratorFramework connect(String connectString) throws InterruptedException {
-    CuratorFramework client = CuratorFrameworkFactory.newClient(connectString, 10_000, 5_000, new RetryOneTime(200));
+    CuratorFramework client =
+        CuratorFrameworkFactory.newClient(connectString, 10_000, 5_000, new RetryOneTime(200));
     client.start();
-    assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).as("connected to " + connectString).isTrue();
+    assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS))
+        .as("connected to " + connectString)
+        .isTrue();
     return client;
   }
 

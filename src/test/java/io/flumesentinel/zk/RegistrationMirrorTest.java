@@ -65,9 +65,17 @@ class RegistrationMirrorTest {
 
   @Test
   void reloadReportsWhatChangedWhileNobodyWatched() {
-    mirror.load(Kind.LIVE, Map.of("gone", node("g", 1, 1), "same", node("s", 2, 2), "changed", node("c1", 3, 3)), 3);
-    var changes = mirror.load(Kind.LIVE, Map.of("same", node("s", 2, 2), "changed", node("c2", 3, 9), "new", node("n", 8, 8)), 9);
-    assertThat(changes).extracting(NodeChange::agentId, NodeChange::type)
+    mirror.load(
+        Kind.LIVE,
+        Map.of("gone", node("g", 1, 1), "same", node("s", 2, 2), "changed", node("c1", 3, 3)),
+        3);
+    var changes =
+        mirror.load(
+            Kind.LIVE,
+            Map.of("same", node("s", 2, 2), "changed", node("c2", 3, 9), "new", node("n", 8, 8)),
+            9);
+    assertThat(changes)
+        .extracting(NodeChange::agentId, NodeChange::type)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("gone", Type.DELETED),
             org.assertj.core.groups.Tuple.tuple("changed", Type.CHANGED),

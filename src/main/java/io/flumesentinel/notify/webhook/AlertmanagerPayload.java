@@ -11,12 +11,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The body of one webhook request, in Alertmanager's webhook format version 4, so that anything that
- * receives Alertmanager webhooks (chat bridges, incident tools, custom handlers) accepts it unchanged.
+ * The body of one webhook request, in Alertmanager's webhook format version 4, so that anything
+ * that receives Alertmanager webhooks (chat bridges, incident tools, custom handlers) accepts it
+ * unchanged.
  *
- * <p>The group is the batch: {@code groupLabels} holds {@code alertname} when every alert of the batch
- * shares it, {@code commonLabels} and {@code commonAnnotations} hold the pairs equal across the whole batch,
- * and {@code groupKey} is derived from the group labels as Alertmanager derives it for its root route.
+ * <p>The group is the batch: {@code groupLabels} holds {@code alertname} when every alert of the
+ * batch shares it, {@code commonLabels} and {@code commonAnnotations} hold the pairs equal across
+ * the whole batch, and {@code groupKey} is derived from the group labels as Alertmanager derives it
+ * for its root route.
  */
 public final class AlertmanagerPayload {
 
@@ -26,7 +28,8 @@ public final class AlertmanagerPayload {
 
   /**
    * @param alerts at least one, in the order the receiver should read them
-   * @throws IllegalArgumentException if {@code alerts} is empty: Alertmanager never sends an empty group
+   * @throws IllegalArgumentException if {@code alerts} is empty: Alertmanager never sends an empty
+   *     group
    */
   public static JsonObject of(String receiver, String externalUrl, List<Alert> alerts) {
     if (alerts.isEmpty()) {
@@ -59,7 +62,8 @@ public final class AlertmanagerPayload {
   }
 
   /** The pairs present with the same value in every alert. */
-  private static SortedMap<String, String> common(List<Alert> alerts, Function<Alert, Map<String, String>> pairs) {
+  private static SortedMap<String, String> common(
+      List<Alert> alerts, Function<Alert, Map<String, String>> pairs) {
     TreeMap<String, String> common = new TreeMap<>(pairs.apply(alerts.get(0)));
     for (Alert alert : alerts.subList(1, alerts.size())) {
       Map<String, String> other = pairs.apply(alert);
@@ -71,7 +75,12 @@ public final class AlertmanagerPayload {
   /** Prometheus' {@code LabelSet.String()}: {@code {a="1", b="2"}}, sorted by name. */
   private static String labelSetString(SortedMap<String, String> labels) {
     return labels.entrySet().stream()
-        .map(pair -> pair.getKey() + "=\"" + pair.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        .map(
+            pair ->
+                pair.getKey()
+                    + "=\""
+                    + pair.getValue().replace("\\", "\\\\").replace("\"", "\\\"")
+                    + "\"")
         .collect(Collectors.joining(", ", "{", "}"));
   }
 

@@ -15,13 +15,17 @@ import io.vertx.core.http.RequestOptions;
 /**
  * Posts webhook bodies for one receiver over a small pool of keep-alive connections.
  *
- * <p>Guarantee: every {@link #post} completes, with a {@link DeliveryOutcome} and never with a failure, within
- * the connect timeout plus the request timeout; its callbacks run on the caller's context.
+ * <p>Guarantee: every {@link #post} completes, with a {@link DeliveryOutcome} and never with a
+ * failure, within the connect timeout plus the request timeout; its callbacks run on the caller's
+ * context.
  */
 final class WebhookClient {
 
   static final String USER_AGENT = "flume-sentinel";
-  /** One request at a time is sent per receiver; a few connections cover failover and a slow close. */
+
+  /**
+   * One request at a time is sent per receiver; a few connections cover failover and a slow close.
+   */
   private static final int POOL_SIZE = 4;
 
   private final HttpClientAgent client;
@@ -51,8 +55,11 @@ final class WebhookClient {
             response ->
                 response
                     .body()
-                    .map(content -> DeliveryOutcome.ofResponse(response.statusCode(), start(content)))
-                    // The status has arrived: a body lost afterwards must not turn a 2xx into a resend.
+                    .map(
+                        content ->
+                            DeliveryOutcome.ofResponse(response.statusCode(), start(content)))
+                    // The status has arrived: a body lost afterwards must not turn a 2xx into a
+                    // resend.
                     .otherwise(error -> DeliveryOutcome.ofResponse(response.statusCode(), "")))
         .otherwise(DeliveryOutcome::ofError);
   }

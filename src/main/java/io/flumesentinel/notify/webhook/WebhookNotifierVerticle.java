@@ -20,30 +20,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the {@link Alert} transitions sent to {@link Addresses#notify(String)} to one webhook receiver,
- * in Alertmanager's format.
+ * Delivers the {@link Alert} transitions sent to {@link Addresses#notify(String)} to one webhook
+ * receiver, in Alertmanager's format.
  *
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Never blocks the sender nor an event loop: alerts are queued, requests and back-off are asynchronous.
- *   <li>Order: exactly one request is in flight, and a failed batch is sent again before anything newer.
- *   <li>Latency: an alert arriving while the notifier is idle is sent at once, with no timer in between;
- *       alerts arriving while a request is in flight or backing off go together in the next request, up to
- *       {@code maxBatch}.
- *   <li>Failover: a retryable failure (5xx, 429, timeout, connection error) on one URL tries the next URL
- *       with the same batch at once; when every URL failed, the batch waits {@link Backoff#nextDelay()} and
- *       the round starts again from the first URL. Each batch starts from the first URL, and a success
- *       resets the back-off.
- *   <li>A permanent refusal (another 4xx) is logged with the status and the start of the body, counted as
- *       rejected, and not retried, so it cannot hold later alerts back.
- *   <li>A full queue collapses superseded transitions, then drops the oldest; each drop is counted and
- *       logged with the alert key.
- *   <li>After each accepted request, {@link Delivered} goes to {@link Addresses#DELIVERED} (local only).
+ *   <li>Never blocks the sender nor an event loop: alerts are queued, requests and back-off are
+ *       asynchronous.
+ *   <li>Order: exactly one request is in flight, and a failed batch is sent again before anything
+ *       newer.
+ *   <li>Latency: an alert arriving while the notifier is idle is sent at once, with no timer in
+ *       between; alerts arriving while a request is in flight or backing off go together in the
+ *       next request, up to {@code maxBatch}.
+ *   <li>Failover: a retryable failure (5xx, 429, timeout, connection error) on one URL tries the
+ *       next URL with the same batch at once; when every URL failed, the batch waits {@link
+ *       Backoff#nextDelay()} and the round starts again from the first URL. Each batch starts from
+ *       the first URL, and a success resets the back-off.
+ *   <li>A permanent refusal (another 4xx) is logged with the status and the start of the body,
+ *       counted as rejected, and not retried, so it cannot hold later alerts back.
+ *   <li>A full queue collapses superseded transitions, then drops the oldest; each drop is counted
+ *       and logged with the alert key.
+ *   <li>After each accepted request, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
+ *       only).
  * </ul>
  *
- * <p>Caveat: transitions still queued when the verticle is undeployed are not sent; they are logged, and the
- * alert ledger, which never got their {@link Delivered}, is the place to resend them from.
+ * <p>Caveat: transitions still queued when the verticle is undeployed are not sent; they are
+ * logged, and the alert ledger, which never got their {@link Delivered}, is the place to resend
+ * them from.
  */
 public final class WebhookNotifierVerticle extends VerticleBase {
 
@@ -60,6 +64,7 @@ public final class WebhookNotifierVerticle extends VerticleBase {
 
   /** A request is in flight or a back-off timer is pending: new alerts wait for it. */
   private boolean busy;
+
   private boolean stopped;
   private List<Alert> batch = List.of();
   private Buffer body;
@@ -85,7 +90,8 @@ public final class WebhookNotifierVerticle extends VerticleBase {
       backoff = new Backoff(config.backoff());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(
-          new IllegalArgumentException("webhook receiver '" + config.name() + "': " + e.getMessage(), e));
+          new IllegalArgumentException(
+              "webhook receiver '" + config.name() + "': " + e.getMessage(), e));
     }
     client = new WebhookClient(vertx, config);
     return vertx
@@ -102,7 +108,10 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     }
     vertx.cancelTimer(backoffTimer);
     if (queue.size() > 0) {
-      LOG.warn("Receiver {}: stopping with {} alert transition(s) not delivered", config.name(), queue.size());
+      LOG.warn(
+          "Receiver {}: stopping with {} alert transition(s) not delivered",
+          config.name(),
+          queue.size());
     }
     return client.close();
   }
@@ -112,7 +121,11 @@ public final class WebhookNotifierVerticle extends VerticleBase {
       stats.recordDropped(1);
       LOG.warn(
           "Receiver {}: queue full ({} transitions), dropped the {} transition of {} started at {}",
-          config.name(), config.queueCapacity(), dropped.status().wire(), dropped.key(), dropped.startsAt());
+          config.name(),
+          config.queueCapacity(),
+          dropped.status().wire(),
+          dropped.key(),
+          dropped.startsAt());
     }
     stats.recordQueue(queue);
     if (!busy) {
@@ -138,7 +151,12 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     client
         .post(url, body)
         .onComplete(
-            result -> onOutcome(url, result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause())));
+            result ->
+                onOutcome(
+                    url,
+                    result.succeeded()
+                        ? result.result()
+                        : DeliveryOutcome.ofError(result.cause())));
   }
 
   private void onOutcome(String url, DeliveryOutcome outcome) {
@@ -155,7 +173,11 @@ public final class WebhookNotifierVerticle extends VerticleBase {
   private void delivered(String url) {
     String previousError = errors.recovered(url);
     if (previousError != null) {
-      LOG.info("Receiver {}: {} accepts alerts again (it had failed with: {})", config.name(), url, previousError);
+      LOG.info(
+          "Receiver {}: {} accepts alerts again (it had failed with: {})",
+          config.name(),
+          url,
+          previousError);
     }
     queue.ack();
     stats.recordDelivered(batch.size());
@@ -166,7 +188,8 @@ public final class WebhookNotifierVerticle extends VerticleBase {
   }
 
   private void rejected(String url, DeliveryOutcome outcome) {
-    // The receiver answered, so it is up: a later failure of this URL is news again, and the back-off restarts.
+    // The receiver answered, so it is up: a later failure of this URL is news again, and the
+    // back-off restarts.
     errors.recovered(url);
     backoff.reset();
     queue.ack();
@@ -174,7 +197,11 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     stats.recordQueue(queue);
     LOG.error(
         "Receiver {}: {} refused {} alert transition(s) with {}; not retried: {}",
-        config.name(), url, batch.size(), outcome.describe(), keys(batch));
+        config.name(),
+        url,
+        batch.size(),
+        outcome.describe(),
+        keys(batch));
     sendNextBatch();
   }
 
@@ -184,14 +211,18 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     if (errors.failed(url, outcome.describe())) {
       LOG.warn(
           "Receiver {}: {} failed: {}; {}",
-          config.name(), url, outcome.describe(), lastUrl ? "backing off" : "trying the next URL");
+          config.name(),
+          url,
+          outcome.describe(),
+          lastUrl ? "backing off" : "trying the next URL");
     }
     if (!lastUrl) {
       urlIndex++;
       attempt();
       return;
     }
-    // Back to the queue, so that the next round also takes what arrived meanwhile, and a full queue can
+    // Back to the queue, so that the next round also takes what arrived meanwhile, and a full queue
+    // can
     // collapse a transition of this batch into a newer one.
     queue.nack();
     batch = List.of();
@@ -212,7 +243,8 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     }
     for (String url : config.urls()) {
       URI uri = URI.create(url);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
         throw new IllegalArgumentException("url must be an absolute http(s) URL: " + url);
       }
     }
@@ -222,6 +254,8 @@ public final class WebhookNotifierVerticle extends VerticleBase {
   }
 
   private static String keys(List<Alert> alerts) {
-    return alerts.stream().map(alert -> alert.key() + "@" + alert.startsAt()).collect(Collectors.joining(", "));
+    return alerts.stream()
+        .map(alert -> alert.key() + "@" + alert.startsAt())
+        .collect(Collectors.joining(", "));
   }
 }

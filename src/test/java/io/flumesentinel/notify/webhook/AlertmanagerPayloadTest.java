@@ -23,14 +23,23 @@ class AlertmanagerPayloadTest {
 
     assertThat(body.fieldNames())
         .containsExactlyInAnyOrder(
-            "version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
-            "commonAnnotations", "externalURL", "alerts");
+            "version",
+            "groupKey",
+            "truncatedAlerts",
+            "status",
+            "receiver",
+            "groupLabels",
+            "commonLabels",
+            "commonAnnotations",
+            "externalURL",
+            "alerts");
     assertThat(body.getString("version")).isEqualTo("4");
     assertThat(body.getInteger("truncatedAlerts")).isZero();
     assertThat(body.getString("receiver")).isEqualTo("ops");
     assertThat(body.getString("externalURL")).isEqualTo("http://sentinel:8080");
     assertThat(body.getString("status")).isEqualTo("firing");
-    assertThat(body.getJsonObject("groupLabels")).isEqualTo(new JsonObject().put("alertname", "FlumeAgentDown"));
+    assertThat(body.getJsonObject("groupLabels"))
+        .isEqualTo(new JsonObject().put("alertname", "FlumeAgentDown"));
     assertThat(body.getString("groupKey")).isEqualTo("{}:{alertname=\"FlumeAgentDown\"}");
     assertThat(body.getJsonObject("commonLabels"))
         .isEqualTo(new JsonObject().put("alertname", "FlumeAgentDown").put("severity", "critical"));
@@ -40,7 +49,10 @@ class AlertmanagerPayloadTest {
 
   @Test
   void theAlertsKeepAlertmanagersAlertShape() {
-    JsonObject alert = AlertmanagerPayload.of("ops", "", List.of(firing("a"))).getJsonArray("alerts").getJsonObject(0);
+    JsonObject alert =
+        AlertmanagerPayload.of("ops", "", List.of(firing("a")))
+            .getJsonArray("alerts")
+            .getJsonObject(0);
 
     assertThat(alert.fieldNames())
         .containsExactlyInAnyOrder(
@@ -51,7 +63,8 @@ class AlertmanagerPayloadTest {
 
   @Test
   void isResolvedOnlyWhenEveryAlertIsResolved() {
-    JsonObject body = AlertmanagerPayload.of("ops", "", List.of(resolved(firing("a")), resolved(firing("b"))));
+    JsonObject body =
+        AlertmanagerPayload.of("ops", "", List.of(resolved(firing("a")), resolved(firing("b"))));
 
     assertThat(body.getString("status")).isEqualTo("resolved");
   }
@@ -62,7 +75,8 @@ class AlertmanagerPayloadTest {
 
     JsonObject body = AlertmanagerPayload.of("ops", "", List.of(a));
 
-    assertThat(body.getJsonObject("commonLabels").getMap()).isEqualTo(new TreeMap<String, Object>(a.labels()));
+    assertThat(body.getJsonObject("commonLabels").getMap())
+        .isEqualTo(new TreeMap<String, Object>(a.labels()));
     assertThat(body.getJsonObject("commonAnnotations").getMap())
         .isEqualTo(new TreeMap<String, Object>(a.annotations()));
   }
@@ -77,11 +91,13 @@ class AlertmanagerPayloadTest {
 
     assertThat(body.getJsonObject("groupLabels")).isEqualTo(new JsonObject());
     assertThat(body.getString("groupKey")).isEqualTo("{}:{}");
-    assertThat(body.getJsonObject("commonLabels")).isEqualTo(new JsonObject().put("severity", "critical"));
+    assertThat(body.getJsonObject("commonLabels"))
+        .isEqualTo(new JsonObject().put("severity", "critical"));
   }
 
   @Test
   void anEmptyBatchIsRefused() {
-    assertThatIllegalArgumentException().isThrownBy(() -> AlertmanagerPayload.of("ops", "", List.of()));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> AlertmanagerPayload.of("ops", "", List.of()));
   }
 }

@@ -16,20 +16,28 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real webhook receiver on a free local port: records every request it gets and answers each as told
- * (a status, after an optional delay, or never).
+ * A real webhook receiver on a free local port: records every request it gets and answers each as
+ * told (a status, after an optional delay, or never).
  */
 final class TestReceiver {
 
   /** As a status: keep the request open and never answer. */
   static final int HANG = -1;
+
   static final String REFUSAL = "invalid alert payload: unknown field";
 
   /** One request as the receiver saw it. */
-  record Request(long arrivedNanos, JsonObject body, String contentType, String userAgent, int answeredStatus) {
+  record Request(
+      long arrivedNanos,
+      JsonObject body,
+      String contentType,
+      String userAgent,
+      int answeredStatus) {
 
     List<Alert> alerts() {
-      return body.getJsonArray("alerts").stream().map(alert -> Alert.fromJson((JsonObject) alert)).toList();
+      return body.getJsonArray("alerts").stream()
+          .map(alert -> Alert.fromJson((JsonObject) alert))
+          .toList();
     }
 
     boolean accepted() {
@@ -73,7 +81,9 @@ final class TestReceiver {
     return this;
   }
 
-  /** Answers the next requests with these statuses, in order, before going back to {@link #answer}. */
+  /**
+   * Answers the next requests with these statuses, in order, before going back to {@link #answer}.
+   */
   TestReceiver script(Integer... statuses) {
     script.addAll(Arrays.asList(statuses));
     return this;
@@ -95,7 +105,10 @@ final class TestReceiver {
 
   /** The agents of every alert in the requests answered with a 2xx, in the order they arrived. */
   List<String> acceptedAgents() {
-    return accepted().stream().flatMap(request -> request.alerts().stream()).map(Alert::agent).toList();
+    return accepted().stream()
+        .flatMap(request -> request.alerts().stream())
+        .map(Alert::agent)
+        .toList();
   }
 
   private void handle(HttpServerRequest request) {

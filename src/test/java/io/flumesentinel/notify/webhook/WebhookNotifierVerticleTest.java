@@ -10,7 +10,6 @@ import io.flumesentinel.config.BackoffConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
-import io.flumesentinel.testing.TestAlerts;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierStats;
@@ -48,9 +47,12 @@ class WebhookNotifierVerticleTest {
   void startReceivers(Vertx vertx, VertxTestContext test) {
     this.vertx = vertx;
     LocalCodec.registerAll(vertx);
-    // One context for every publish, so that alerts reach the notifier in the order the test sends them.
+    // One context for every publish, so that alerts reach the notifier in the order the test sends
+    // them.
     sender = vertx.getOrCreateContext();
-    vertx.eventBus().<Delivered>localConsumer(Addresses.DELIVERED, message -> delivered.add(message.body()));
+    vertx
+        .eventBus()
+        .<Delivered>localConsumer(Addresses.DELIVERED, message -> delivered.add(message.body()));
     logs = CapturedLogs.of(WebhookNotifierVerticle.class);
     Future.all(TestReceiver.start(vertx), TestReceiver.start(vertx))
         .onComplete(
@@ -117,11 +119,13 @@ class WebhookNotifierVerticleTest {
 
     await().atMost(WAIT).until(() -> primary.acceptedAgents().size() == burst.size());
     assertThat(primary.acceptedAgents()).isEqualTo(agents(burst));
-    assertThat(primary.requests()).allSatisfy(request -> assertThat(request.alerts()).hasSizeLessThanOrEqualTo(10));
+    assertThat(primary.requests())
+        .allSatisfy(request -> assertThat(request.alerts()).hasSizeLessThanOrEqualTo(10));
   }
 
   @Test
-  void aReceiverFailingThenRecoveringGetsEverythingInOrderAndTheFailureIsLoggedOnce() throws Exception {
+  void aReceiverFailingThenRecoveringGetsEverythingInOrderAndTheFailureIsLoggedOnce()
+      throws Exception {
     primary.script(503, 503);
     WebhookNotifierVerticle notifier = deploy(config(List.of(primary.url())));
     List<Alert> alerts = alerts(5);
@@ -141,7 +145,8 @@ class WebhookNotifierVerticleTest {
   }
 
   @Test
-  void theBackOffGrowsWhileFailingAndStartsAgainFromTheInitialDelayAfterASuccess() throws Exception {
+  void theBackOffGrowsWhileFailingAndStartsAgainFromTheInitialDelayAfterASuccess()
+      throws Exception {
     BackoffConfig steep = new BackoffConfig(Duration.ofMillis(20), Duration.ofSeconds(10), 10.0, 0);
     WebhookNotifierVerticle notifier = deploy(withBackoff(config(List.of(primary.url())), steep));
     primary.script(503, 503);
@@ -153,7 +158,8 @@ class WebhookNotifierVerticleTest {
     await().atMost(WAIT).until(() -> notifier.stats().delivered() == 2);
 
     List<Long> gaps = gapsMillis(primary.requests());
-    // Requests: a fails, +20 ms a fails, +200 ms a succeeds, b fails, then b again after the reset delay.
+    // Requests: a fails, +20 ms a fails, +200 ms a succeeds, b fails, then b again after the reset
+    // delay.
     assertThat(gaps.get(0)).isGreaterThanOrEqualTo(20);
     assertThat(gaps.get(1)).isGreaterThanOrEqualTo(200);
     // Without the reset this delay would be 2 s; anything near 20 ms proves it.
@@ -163,7 +169,8 @@ class WebhookNotifierVerticleTest {
 
   @Test
   void whenTheFirstUrlRefusesConnectionsTheSecondGetsEveryAlertInOrder() throws Exception {
-    WebhookNotifierVerticle notifier = deploy(config(List.of(TestReceiver.refusingUrl(), secondary.url())));
+    WebhookNotifierVerticle notifier =
+        deploy(config(List.of(TestReceiver.refusingUrl(), secondary.url())));
     List<Alert> alerts = alerts(10);
 
     publish(alerts.subList(0, 3).toArray(Alert[]::new));
@@ -172,7 +179,8 @@ class WebhookNotifierVerticleTest {
 
     await().atMost(WAIT).until(() -> secondary.acceptedAgents().size() == 10);
     assertThat(secondary.acceptedAgents()).isEqualTo(agents(alerts));
-    // Each batch tried the first URL again before failing over: one refused attempt per delivered request.
+    // Each batch tried the first URL again before failing over: one refused attempt per delivered
+    // request.
     assertThat(notifier.stats().retries()).isEqualTo(secondary.accepted().size());
     assertThat(notifier.stats().lastError()).contains("Connection refused");
     assertThat(logs.at(Level.WARN, "Connection refused")).hasSize(1);
@@ -196,14 +204,19 @@ class WebhookNotifierVerticleTest {
         .singleElement()
         .asString()
         .contains("FlumeAgentDown.refused");
-    assertThat(delivered).flatMap(Delivered::alerts).extracting(Alert::agent).containsExactly("next");
+    assertThat(delivered)
+        .flatMap(Delivered::alerts)
+        .extracting(Alert::agent)
+        .containsExactly("next");
   }
 
   @Test
   void aHangingReceiverTimesOutAndTheNextUrlGetsTheAlert() throws Exception {
     primary.answer(TestReceiver.HANG);
     WebhookNotifierVerticle notifier =
-        deploy(withRequestTimeout(config(List.of(primary.url(), secondary.url())), Duration.ofMillis(300)));
+        deploy(
+            withRequestTimeout(
+                config(List.of(primary.url(), secondary.url())), Duration.ofMillis(300)));
 
     publish(firing("a"));
 
@@ -235,11 +248,14 @@ class WebhookNotifierVerticleTest {
   void aReceiverWithoutUsableUrlsFailsToStartNamingIt() {
     WebhookReceiverConfig broken = config(List.of("ftp://alerts.example/hook"));
 
-    Future<String> deployment = vertx.deployVerticle(new WebhookNotifierVerticle(broken, EXTERNAL_URL));
+    Future<String> deployment =
+        vertx.deployVerticle(new WebhookNotifierVerticle(broken, EXTERNAL_URL));
 
     await().atMost(WAIT).until(deployment::isComplete);
     assertThat(deployment.failed()).isTrue();
-    assertThat(deployment.cause()).hasMessageContaining("'" + RECEIVER + "'").hasMessageContaining("ftp://");
+    assertThat(deployment.cause())
+        .hasMessageContaining("'" + RECEIVER + "'")
+        .hasMessageContaining("ftp://");
   }
 
   private WebhookNotifierVerticle deploy(WebhookReceiverConfig config) throws Exception {
@@ -267,7 +283,8 @@ class WebhookNotifierVerticleTest {
 
   private static List<Long> gapsMillis(List<Request> requests) {
     return IntStream.range(1, requests.size())
-        .mapToObj(i -> (requests.get(i).arrivedNanos() - requests.get(i - 1).arrivedNanos()) / 1_000_000)
+        .mapToObj(
+            i -> (requests.get(i).arrivedNanos() - requests.get(i - 1).arrivedNanos()) / 1_000_000)
         .toList();
   }
 
@@ -284,21 +301,46 @@ class WebhookNotifierVerticleTest {
 
   private static WebhookReceiverConfig withMaxBatch(WebhookReceiverConfig c, int maxBatch) {
     return new WebhookReceiverConfig(
-        c.name(), c.urls(), c.connectTimeout(), c.requestTimeout(), maxBatch, c.queueCapacity(), c.backoff());
+        c.name(),
+        c.urls(),
+        c.connectTimeout(),
+        c.requestTimeout(),
+        maxBatch,
+        c.queueCapacity(),
+        c.backoff());
   }
 
   private static WebhookReceiverConfig withCapacity(WebhookReceiverConfig c, int capacity) {
     return new WebhookReceiverConfig(
-        c.name(), c.urls(), c.connectTimeout(), c.requestTimeout(), c.maxBatch(), capacity, c.backoff());
+        c.name(),
+        c.urls(),
+        c.connectTimeout(),
+        c.requestTimeout(),
+        c.maxBatch(),
+        capacity,
+        c.backoff());
   }
 
-  private static WebhookReceiverConfig withRequestTimeout(WebhookReceiverConfig c, Duration timeout) {
+  private static WebhookReceiverConfig withRequestTimeout(
+      WebhookReceiverConfig c, Duration timeout) {
     return new WebhookReceiverConfig(
-        c.name(), c.urls(), c.connectTimeout(), timeout, c.maxBatch(), c.queueCapacity(), c.backoff());
+        c.name(),
+        c.urls(),
+        c.connectTimeout(),
+        timeout,
+        c.maxBatch(),
+        c.queueCapacity(),
+        c.backoff());
   }
 
   private static WebhookReceiverConfig withBackoff(WebhookReceiverConfig c, BackoffConfig backoff) {
     return new WebhookReceiverConfig(
-        c.name(), c.urls(), c.connectTimeout(), c.requestTimeout(), c.maxBatch(), c.queueCapacity(), backoff);
+        c.name(),
+        c.urls(),
+        c.connectTimeout(),
+        c.requestTimeout(),
+        c.maxBatch(),
+        c.queueCapacity(),
+        backoff);
   }
 }

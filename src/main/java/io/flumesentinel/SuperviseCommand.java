@@ -10,11 +10,13 @@ import io.flumesentinel.supervisor.Supervisor;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,17 +42,23 @@ import picocli.CommandLine.Parameters;
 public final class SuperviseCommand implements Callable<Integer> {
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML file listing the agents of this host (see conf/supervisor.yaml); instead of --agent and a"
+              + " command.")
+  private Path configFile;
+
+  @Option(
       names = "--zk",
       paramLabel = "CONNECT",
-      required = true,
-      description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181.")
+      description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181. Required without --config.")
   private String zkConnect;
 
   @Option(
       names = "--agent",
       paramLabel = "ID",
-      required = true,
-      description = "Agent id: 1-128 of [A-Za-z0-9._-].")
+      description = "Agent id: 1-128 of [A-Za-z0-9._-]. Required without --config.")
   private String agentId;
 
   @Option(
@@ -185,11 +193,13 @@ public final class SuperviseCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "COMMAND",
-      arity = "1..*",
+      arity = "0..*",
       description = "The agent's command and arguments, after '--'.")
   private List<String> command;
 
   private final SupervisorLauncher launcher;
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   public SuperviseCommand(SupervisorLauncher launcher) {
     this.launcher = launcher;
@@ -197,10 +207,27 @@ public final class SuperviseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return launcher.run(config());
+    if (configFile == null) {
+      return launcher.run(config());
+    }
+    if (agentId != null || (command != null && !command.isEmpty())) {
+      fail("--config", "lists the agents itself: do not give --agent or a command with it");
+    }
+    return launcher.runAll(SupervisorYaml.load(configFile));
   }
 
   SupervisorConfig config() {
+    if (zkConnect == null) {
+      missing(spec.findOption("--zk"), "Missing required option: '--zk=CONNECT' (or --config)");
+    }
+    if (agentId == null) {
+      missing(spec.findOption("--agent"), "Missing required option: '--agent=ID' (or --config)");
+    }
+    if (command == null || command.isEmpty()) {
+      missing(
+          spec.positionalParameters().get(0),
+          "Missing required parameter: 'COMMAND': the agent's command and arguments, after '--'");
+    }
     String id =
         AgentId.problem(agentId) == null ? agentId : fail("--agent", AgentId.problem(agentId));
     ZkLayout layout;
@@ -306,6 +333,11 @@ public final class SuperviseCommand implements Callable<Integer> {
     } catch (Exception e) {
       return "unknown";
     }
+  }
+
+  /** A usage error, like picocli's own for a required argument (which --config makes optional). */
+  private void missing(CommandLine.Model.ArgSpec arg, String message) {
+    throw new CommandLine.ParameterException(spec.commandLine(), message, arg, null);
   }
 
   private static <T> T fail(String option, String problem) {

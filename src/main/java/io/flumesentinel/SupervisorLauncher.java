@@ -10,4 +10,12 @@ import io.flumesentinel.supervisor.SupervisorConfig;
 public interface SupervisorLauncher {
 
   int run(SupervisorConfig config) throws Exception;
+
+  /** Supervises several agents in one process; returns the first non-zero status, or 0. */
+  default int runAll(java.util.List<SupervisorConfig> configs) throws Exception {
+    if (configs.size() != 1) {
+      throw new UnsupportedOperationException("this launcher runs one agent at a time");
+    }
+    return run(configs.get(0));
+  }
 }

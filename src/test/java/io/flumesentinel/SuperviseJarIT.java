@@ -179,6 +179,67 @@ class SuperviseJarIT {
     return System.getProperty("flumesentinel.jar");
   }
 
+  @Test
+  void oneYamlFileSupervisesSeveralAgentsAndStopsThemAllWithoutAlert() throws Exception {
+    java.nio.file.Path config = dir.resolve("supervisor.yaml");
+    java.nio.file.Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "zookeeper: { connect: \""
+                + zooKeeper.getConnectString()
+                + "\", sessionTimeoutMs: 4000 }",
+            "defaults: { group: e2e, restartDelayMs: 200, stopTimeoutMs: "
+                + STOP_TIMEOUT.toMillis()
+                + " }",
+            "agents:",
+            "  - { id: yaml-1, command: [ sleep, \"600\" ] }",
+            "  - { id: yaml-2, labels: { dc: west }, command: [ sleep, \"600\" ] }",
+            ""));
+    ChildJvm supervisor =
+        ChildJvm.start(
+            List.of(
+                ChildJvm.java(),
+                "-Xmx96m",
+                "-jar",
+                jar(),
+                "supervise",
+                "--config",
+                config.toString()));
+    supervisors.add(supervisor);
+    LiveNode first = awaitLive("yaml-1", -1, Duration.ofSeconds(30));
+    LiveNode second = awaitLive("yaml-2", -1, Duration.ofSeconds(30));
+
+    // each agent is supervised on its own: a crash of one restarts it alone, with its own alert
+    ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.alertsFor("yaml-1").isEmpty());
+    assertThat(
+            receiver
+                .alertsFor("yaml-1")
+                .get(0)
+                .alert()
+                .getJsonObject("annotations")
+                .getString("signal"))
+        .isEqualTo("KILL");
+    LiveNode restarted = awaitLive("yaml-1", first.pid(), Duration.ofSeconds(10));
+    assertThat(alive(second.pid())).isTrue();
+
+    int exit = supervisor.stop(STOP_TIMEOUT.plusSeconds(5));
+    assertThat(exit).isIn(0, 143);
+    assertThat(alive(restarted.pid())).isFalse();
+    assertThat(alive(second.pid())).isFalse();
+    for (String id : List.of("yaml-1", "yaml-2")) {
+      assertThat(client.checkExists().forPath(LAYOUT.agent(id))).isNull();
+      assertThat(client.checkExists().forPath(LAYOUT.live(id))).isNull();
+    }
+    crashMarker(client, "marker-yaml");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !receiver.alertsFor("marker-yaml").isEmpty());
+    assertThat(receiver.alertsFor("yaml-2")).isEmpty();
+    assertThat(receiver.alertsFor("yaml-1")).extracting(r -> r.status()).doesNotHaveDuplicates();
+  }
+
   static ChildJvm supervise(String agent, String... command) throws Exception {
     List<String> line =
         new ArrayList<>(

@@ -72,15 +72,24 @@ public final class MailChannel implements Channel {
         .otherwise(MailChannel::outcome);
   }
 
+  /**
+   * Never fails: QUIT on a connection the server already closed is no reason to fail an undeploy.
+   */
   @Override
   public Future<Void> close() {
-    return client.close();
+    return client.close().recover(error -> Future.succeededFuture());
   }
 
   /** A reply code decides for SMTP errors; anything else (no reply came) is retryable. */
   static DeliveryOutcome outcome(Throwable error) {
     if (error instanceof SMTPException smtp && smtp.getReplyCode() > 0) {
-      return DeliveryOutcome.ofSmtpReply(smtp.getReplyCode(), smtp.getReplyMessage());
+      String reply = smtp.getReplyMessage() == null ? "" : smtp.getReplyMessage().strip();
+      String code = Integer.toString(smtp.getReplyCode());
+      // The reply line repeats its code ("550 5.1.1 no such user"); describe() puts it first.
+      if (reply.startsWith(code)) {
+        reply = reply.substring(code.length()).replaceFirst("^[ -]", "");
+      }
+      return DeliveryOutcome.ofSmtpReply(smtp.getReplyCode(), reply);
     }
     return DeliveryOutcome.ofError(error);
   }

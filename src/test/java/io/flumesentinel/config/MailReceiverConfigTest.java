@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flumesentinel.config.MailReceiverConfig.StartTls;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,23 @@ class MailReceiverConfigTest {
     assertThat(config.receivers())
         .extracting(ReceiverConfig::type)
         .containsExactly("mail", "webhook");
+  }
+
+  @Test
+  void theCommentedMailExampleOfTheShippedConfigIsValid() throws Exception {
+    String shipped = Files.readString(Path.of("conf", "monitor.yaml"));
+    String example = shipped.substring(shipped.indexOf("  # - name: oncall-mail"));
+    String uncommented = shipped.replace(example, example.replaceAll("(?m)^  # ?", "  "));
+
+    MonitorConfig config = ConfigLoader.parse(uncommented, "monitor.yaml", ENVIRONMENT::get);
+
+    assertThat(config.receivers())
+        .extracting(ReceiverConfig::type)
+        .containsExactly("webhook", "mail");
+    MailReceiverConfig mail = (MailReceiverConfig) config.receivers().get(1);
+    assertThat(mail.password()).isEqualTo("s3cret");
+    assertThat(mail.starttls()).isEqualTo(StartTls.REQUIRED);
+    assertThat(mail.cc()).containsExactly("flume-team@example.com");
   }
 
   static Stream<Arguments> invalidFiles() {

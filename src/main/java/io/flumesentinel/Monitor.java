@@ -4,12 +4,16 @@ import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
+import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.http.HealthVerticle;
-import io.flumesentinel.notify.webhook.WebhookNotifierVerticle;
+import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.notify.mail.MailChannel;
+import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkBatchReader;
@@ -83,9 +87,9 @@ public final class Monitor implements AutoCloseable {
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
     AsyncCuratorFramework ledgerZk = AsyncCuratorFramework.wrap(ledgerClient);
 
-    Map<String, WebhookNotifierVerticle> notifiers = new LinkedHashMap<>();
-    for (WebhookReceiverConfig receiver : config.receivers()) {
-      notifiers.put(receiver.name(), new WebhookNotifierVerticle(receiver, config.externalUrl()));
+    Map<String, NotifierVerticle> notifiers = new LinkedHashMap<>();
+    for (ReceiverConfig receiver : config.receivers()) {
+      notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
     }
     HealthVerticle health =
         new HealthVerticle(config.http(), readiness, () -> status(readiness, notifiers));
@@ -93,7 +97,7 @@ public final class Monitor implements AutoCloseable {
     Duration readTimeout = zk.sessionTimeout().plus(zk.connectionTimeout());
 
     Future<?> deployed = vertx.deployVerticle(health);
-    for (WebhookNotifierVerticle notifier : notifiers.values()) {
+    for (NotifierVerticle notifier : notifiers.values()) {
       deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
     }
     Monitor monitor =
@@ -141,8 +145,18 @@ public final class Monitor implements AutoCloseable {
     return client;
   }
 
-  private static JsonObject status(
-      Readiness readiness, Map<String, WebhookNotifierVerticle> notifiers) {
+  /** One notifier per receiver, with the channel of its type. */
+  private static NotifierVerticle notifier(ReceiverConfig receiver, String externalUrl) {
+    if (receiver instanceof WebhookReceiverConfig webhook) {
+      return WebhookChannel.notifier(webhook, externalUrl);
+    }
+    if (receiver instanceof MailReceiverConfig mail) {
+      return MailChannel.notifier(mail);
+    }
+    throw new IllegalArgumentException("no channel for receivers of type " + receiver.type());
+  }
+
+  private static JsonObject status(Readiness readiness, Map<String, NotifierVerticle> notifiers) {
     JsonObject receivers = new JsonObject();
     notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
     return new JsonObject()

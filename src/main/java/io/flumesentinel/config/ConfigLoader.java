@@ -13,6 +13,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -36,13 +37,30 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * classifier: { graceMs: 0, startTimeoutMs: 60000 }
  * receivers:
  *   - name: ops                     # [A-Za-z0-9_-]+, unique
- *     type: webhook                 # the only type for now (the default)
+ *     type: webhook                 # webhook (the default) or mail
  *     urls: [ "http://alertmanager:9093/api/v1/alerts-webhook", "http://backup:9093/hook" ]   # failover, in order
  *     connectTimeoutMs: 2000
  *     requestTimeoutMs: 5000
  *     maxBatch: 500                 # at least 1
  *     queueCapacity: 10000          # at least maxBatch
  *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
+ *   - name: oncall-mail
+ *     type: mail
+ *     host: smtp.example.com        # required
+ *     port: 587                     # default 25
+ *     starttls: REQUIRED            # DISABLED, OPTIONAL (the default) or REQUIRED
+ *     ssl: false                    # TLS from the start (SMTPS, port 465)
+ *     username: sentinel            # omit for a relay without login
+ *     passwordEnv: SMTP_PASSWORD    # the NAME of the environment variable holding the password
+ *     from: sentinel@example.com    # required
+ *     to: [ oncall@example.com ]    # at least one
+ *     cc: [ team@example.com ]
+ *     sendResolved: true
+ *     connectTimeoutMs: 5000
+ *     sendTimeoutMs: 30000          # one whole mail, connection included
+ *     maxBatch: 100                 # alerts in one mail
+ *     queueCapacity: 10000
+ *     backoff: { initialMs: 200, maxMs: 30000 }
  * </pre>
  */
 public final class ConfigLoader {
@@ -71,13 +89,24 @@ public final class ConfigLoader {
    * @param origin names the text in syntax errors, usually the file name
    */
   public static MonitorConfig parse(String yaml, String origin) {
+    return parse(yaml, origin, System::getenv);
+  }
+
+  /**
+   * Validates YAML text, reading the secrets it names (such as a mail receiver's {@code
+   * passwordEnv}) from {@code environment}.
+   *
+   * @param environment the value of an environment variable by name, {@code null} if unset
+   */
+  public static MonitorConfig parse(
+      String yaml, String origin, Function<String, String> environment) {
     JsonNode document;
     try {
       document = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       throw new ConfigException(origin, syntaxError(e));
     }
-    return MonitorConfigReader.read(YamlSection.root(document, origin));
+    return MonitorConfigReader.read(YamlSection.root(document, origin), environment);
   }
 
   private static String read(Path file) {

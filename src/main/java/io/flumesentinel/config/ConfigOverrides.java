@@ -45,8 +45,8 @@ public record ConfigOverrides(
       long grace = ConfigChecks.inRange("--grace-ms", graceMs, 0, 86_400_000);
       classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
     }
-    List<WebhookReceiverConfig> receivers =
-        webhooks.isEmpty() ? config.receivers() : webhookReceivers();
+    List<ReceiverConfig> receivers =
+        webhooks.isEmpty() ? config.receivers() : List.copyOf(webhookReceivers());
     return new MonitorConfig(zk, http, classifier, receivers, config.externalUrl());
   }
 

@@ -11,7 +11,7 @@ public record MonitorConfig(
     ZkConfig zookeeper,
     HttpConfig http,
     ClassifierConfig classifier,
-    List<WebhookReceiverConfig> receivers,
+    List<ReceiverConfig> receivers,
     String externalUrl) {
 
   public MonitorConfig {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Turns the YAML tree into a validated {@link MonitorConfig}; the schema is in {@link
@@ -18,10 +20,12 @@ final class MonitorConfigReader {
 
   private static final long MAX_TIMEOUT_MS = 600_000;
   private static final long MAX_WAIT_MS = 86_400_000;
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern MAIL_ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
   private MonitorConfigReader() {}
 
-  static MonitorConfig read(YamlSection top) {
+  static MonitorConfig read(YamlSection top, Function<String, String> environment) {
     top.allowOnly(Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers"));
     MonitorConfig defaults = MonitorConfig.defaults();
     ZkConfig zookeeper = zookeeper(top.section("zookeeper"));
@@ -31,7 +35,7 @@ final class MonitorConfigReader {
       externalUrl = ConfigChecks.httpUrl(top.key("externalUrl"), externalUrl);
     }
     ClassifierConfig classifier = classifier(top.section("classifier"));
-    List<WebhookReceiverConfig> receivers = receivers(top, "receivers");
+    List<ReceiverConfig> receivers = receivers(top, "receivers", environment);
     return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl);
   }
 
@@ -83,11 +87,23 @@ final class MonitorConfigReader {
     return new ClassifierConfig(Duration.ofMillis(grace), Duration.ofMillis(start));
   }
 
-  private static List<WebhookReceiverConfig> receivers(YamlSection top, String name) {
-    List<WebhookReceiverConfig> receivers = new ArrayList<>();
+  private static List<ReceiverConfig> receivers(
+      YamlSection top, String name, Function<String, String> environment) {
+    List<ReceiverConfig> receivers = new ArrayList<>();
     Map<String, String> keyByName = new HashMap<>();
     for (YamlSection receiver : top.sections(name)) {
-      WebhookReceiverConfig config = receiver(receiver);
+      String type = receiver.string("type", WebhookReceiverConfig.TYPE).strip();
+      ReceiverConfig config =
+          switch (type.toLowerCase(Locale.ROOT)) {
+            case WebhookReceiverConfig.TYPE -> webhook(receiver);
+            case MailReceiverConfig.TYPE -> mail(receiver, environment);
+            default ->
+                throw new ConfigException(
+                    receiver.key("type"),
+                    "unknown receiver type "
+                        + ConfigChecks.quote(type)
+                        + "; supported: webhook, mail");
+          };
       String earlier = keyByName.putIfAbsent(config.name(), receiver.key("name"));
       if (earlier != null) {
         throw new ConfigException(
@@ -99,7 +115,7 @@ final class MonitorConfigReader {
     return receivers;
   }
 
-  private static WebhookReceiverConfig receiver(YamlSection receiver) {
+  private static WebhookReceiverConfig webhook(YamlSection receiver) {
     receiver.allowOnly(
         Set.of(
             "name",
@@ -110,21 +126,7 @@ final class MonitorConfigReader {
             "maxBatch",
             "queueCapacity",
             "backoff"));
-    String name =
-        receiver
-            .string("name")
-            .orElseThrow(() -> new ConfigException(receiver.key("name"), "is required"));
-    if (!ConfigChecks.RECEIVER_NAME.matcher(name).matches()) {
-      throw new ConfigException(
-          receiver.key("name"),
-          ConfigChecks.quote(name) + " must be 1-64 characters of letters, digits, '_' and '-'");
-    }
-    String type = receiver.string("type", "webhook");
-    if (!type.strip().toLowerCase(Locale.ROOT).equals("webhook")) {
-      throw new ConfigException(
-          receiver.key("type"),
-          "unknown receiver type " + ConfigChecks.quote(type) + "; supported: webhook");
-    }
+    String name = receiverName(receiver);
     List<String> urls = new ArrayList<>();
     List<String> given = receiver.strings("urls");
     if (given.isEmpty()) {
@@ -145,17 +147,8 @@ final class MonitorConfigReader {
             WebhookReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(),
             1,
             MAX_TIMEOUT_MS);
-    int maxBatch =
-        (int) receiver.integer("maxBatch", WebhookReceiverConfig.DEFAULT_MAX_BATCH, 1, 100_000);
-    int capacity =
-        (int)
-            receiver.integer(
-                "queueCapacity", WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY, 1, 10_000_000);
-    if (capacity < maxBatch) {
-      throw new ConfigException(
-          receiver.key("queueCapacity"),
-          "must be at least maxBatch (" + maxBatch + "), got " + capacity);
-    }
+    int maxBatch = maxBatch(receiver, WebhookReceiverConfig.DEFAULT_MAX_BATCH);
+    int capacity = queueCapacity(receiver, WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
     return new WebhookReceiverConfig(
         name,
         urls,
@@ -164,6 +157,149 @@ final class MonitorConfigReader {
         maxBatch,
         capacity,
         backoff(receiver.section("backoff")));
+  }
+
+  private static MailReceiverConfig mail(
+      YamlSection receiver, Function<String, String> environment) {
+    receiver.allowOnly(
+        Set.of(
+            "name",
+            "type",
+            "host",
+            "port",
+            "starttls",
+            "ssl",
+            "username",
+            "passwordEnv",
+            "from",
+            "to",
+            "cc",
+            "sendResolved",
+            "connectTimeoutMs",
+            "sendTimeoutMs",
+            "maxBatch",
+            "queueCapacity",
+            "backoff"));
+    String name = receiverName(receiver);
+    String host = receiver.string("host", "").strip();
+    if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException(
+          receiver.key("host"), "the SMTP server's host name or IP address is required");
+    }
+    int port = (int) receiver.integer("port", MailReceiverConfig.DEFAULT_PORT, 1, 65_535);
+    String starttlsText = receiver.string("starttls", "OPTIONAL").strip();
+    MailReceiverConfig.StartTls starttls;
+    try {
+      starttls = MailReceiverConfig.StartTls.valueOf(starttlsText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          receiver.key("starttls"),
+          "must be DISABLED, OPTIONAL or REQUIRED, got " + ConfigChecks.quote(starttlsText));
+    }
+    boolean ssl = receiver.bool("ssl", false);
+    String username = receiver.string("username", "").strip();
+    String passwordEnv = receiver.string("passwordEnv", "").strip();
+    String password = null;
+    if (!passwordEnv.isEmpty()) {
+      if (!ENV_NAME.matcher(passwordEnv).matches()) {
+        throw new ConfigException(
+            receiver.key("passwordEnv"),
+            "must be the name of an environment variable, not the password itself");
+      }
+      password = environment.apply(passwordEnv);
+      if (password == null) {
+        throw new ConfigException(
+            receiver.key("passwordEnv"), "the environment variable " + passwordEnv + " is not set");
+      }
+      if (username.isEmpty()) {
+        throw new ConfigException(receiver.key("username"), "is required with passwordEnv");
+      }
+    }
+    String from = mailAddress(receiver.key("from"), receiver.string("from", ""));
+    List<String> to = mailAddresses(receiver, "to");
+    if (to.isEmpty()) {
+      throw new ConfigException(receiver.key("to"), "at least one address is required");
+    }
+    List<String> cc = mailAddresses(receiver, "cc");
+    boolean sendResolved = receiver.bool("sendResolved", true);
+    long connect =
+        receiver.integer(
+            "connectTimeoutMs",
+            MailReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
+            1,
+            MAX_TIMEOUT_MS);
+    long send =
+        receiver.integer(
+            "sendTimeoutMs", MailReceiverConfig.DEFAULT_SEND_TIMEOUT.toMillis(), 1, MAX_TIMEOUT_MS);
+    int maxBatch = maxBatch(receiver, MailReceiverConfig.DEFAULT_MAX_BATCH);
+    int capacity = queueCapacity(receiver, MailReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
+    return new MailReceiverConfig(
+        name,
+        host,
+        port,
+        starttls,
+        ssl,
+        username,
+        passwordEnv,
+        password,
+        from,
+        to,
+        cc,
+        sendResolved,
+        Duration.ofMillis(connect),
+        Duration.ofMillis(send),
+        maxBatch,
+        capacity,
+        backoff(receiver.section("backoff")));
+  }
+
+  private static List<String> mailAddresses(YamlSection receiver, String name) {
+    List<String> given = receiver.strings(name);
+    List<String> addresses = new ArrayList<>(given.size());
+    for (int i = 0; i < given.size(); i++) {
+      addresses.add(mailAddress(receiver.key(name) + "[" + i + "]", given.get(i)));
+    }
+    return addresses;
+  }
+
+  /** A bare address ({@code a@b}); enough to catch a typo, the server judges the rest. */
+  private static String mailAddress(String key, String value) {
+    String address = value.strip();
+    if (address.isEmpty()) {
+      throw new ConfigException(key, "a mail address is required");
+    }
+    if (!MAIL_ADDRESS.matcher(address).matches()) {
+      throw new ConfigException(
+          key, ConfigChecks.quote(address) + " is not a mail address (like ops@example.com)");
+    }
+    return address;
+  }
+
+  private static String receiverName(YamlSection receiver) {
+    String name =
+        receiver
+            .string("name")
+            .orElseThrow(() -> new ConfigException(receiver.key("name"), "is required"));
+    if (!ConfigChecks.RECEIVER_NAME.matcher(name).matches()) {
+      throw new ConfigException(
+          receiver.key("name"),
+          ConfigChecks.quote(name) + " must be 1-64 characters of letters, digits, '_' and '-'");
+    }
+    return name;
+  }
+
+  private static int maxBatch(YamlSection receiver, int defaultValue) {
+    return (int) receiver.integer("maxBatch", defaultValue, 1, 100_000);
+  }
+
+  private static int queueCapacity(YamlSection receiver, int defaultValue, int maxBatch) {
+    int capacity = (int) receiver.integer("queueCapacity", defaultValue, 1, 10_000_000);
+    if (capacity < maxBatch) {
+      throw new ConfigException(
+          receiver.key("queueCapacity"),
+          "must be at least maxBatch (" + maxBatch + "), got " + capacity);
+    }
+    return capacity;
   }
 
   private static BackoffConfig backoff(YamlSection backoff) {

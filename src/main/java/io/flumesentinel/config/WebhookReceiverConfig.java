@@ -18,15 +18,23 @@ public record WebhookReceiverConfig(
     Duration requestTimeout,
     int maxBatch,
     int queueCapacity,
-    BackoffConfig backoff) {
+    BackoffConfig backoff)
+    implements ReceiverConfig {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_BATCH = 500;
   public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
+  public static final String TYPE = "webhook";
+
   public WebhookReceiverConfig {
     urls = List.copyOf(urls);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
   }
 
   public static WebhookReceiverConfig of(String name, List<String> urls) {

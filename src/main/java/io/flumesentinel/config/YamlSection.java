@@ -128,6 +128,22 @@ final class YamlSection {
     return ConfigChecks.inRange(key(name), number, min, max);
   }
 
+  /** {@code true} or {@code false}; quoted too. */
+  boolean bool(String name, boolean defaultValue) {
+    JsonNode value = node.get(name);
+    if (isAbsent(value)) {
+      return defaultValue;
+    }
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    String text = value.isTextual() ? value.asText().strip() : "";
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new ConfigException(key(name), "must be true or false, got " + describe(value));
+  }
+
   /** A number; quoted numbers are accepted too. Range checks are the caller's. */
   double decimal(String name, double defaultValue) {
     JsonNode value = node.get(name);

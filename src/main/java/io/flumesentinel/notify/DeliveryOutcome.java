@@ -10,17 +10,25 @@ import java.util.Objects;
  * (a 4xx, or a redirect a POST must not follow) is permanent, because sending the same body again
  * would be refused again and would hold every later alert back.
  *
- * @param status the HTTP status, or 0 if no response came
+ * <p>A mail server's reply is judged the same way by its class: 2xx delivered, 4xx (the server is
+ * busy, a mailbox is temporarily unavailable) retryable, 5xx permanent.
+ *
+ * @param protocol what {@code status} is a code of: {@code HTTP} or {@code SMTP}
+ * @param status the HTTP status or SMTP reply code, or 0 if no response came
  * @param detail for a failure, what went wrong (the start of the response body, or the error); else
  *     empty
  */
-public record DeliveryOutcome(Verdict verdict, int status, String detail) {
+public record DeliveryOutcome(Verdict verdict, String protocol, int status, String detail) {
 
   /**
    * The most of a response body kept for the log: enough to see why, bounded whatever the receiver
    * sends.
    */
   public static final int MAX_DETAIL_CHARS = 1024;
+
+  public static final String HTTP = "HTTP";
+  public static final String SMTP = "SMTP";
+  private static final String NONE = "";
 
   public enum Verdict {
     DELIVERED,
@@ -30,6 +38,7 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
 
   public DeliveryOutcome {
     Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(protocol, "protocol");
     detail = truncate(detail == null ? "" : detail);
   }
 
@@ -47,7 +56,21 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
   /** The outcome of a response; {@code body} is only kept for failures. */
   public static DeliveryOutcome ofResponse(int status, String body) {
     Verdict verdict = classify(status);
-    return new DeliveryOutcome(verdict, status, verdict == Verdict.DELIVERED ? "" : body);
+    return new DeliveryOutcome(verdict, HTTP, status, verdict == Verdict.DELIVERED ? "" : body);
+  }
+
+  /** The outcome of an SMTP reply: 2xx delivered, 4xx retryable, anything else permanent. */
+  public static DeliveryOutcome ofSmtpReply(int code, String message) {
+    Verdict verdict =
+        code >= 200 && code < 300
+            ? Verdict.DELIVERED
+            : code >= 400 && code < 500 ? Verdict.RETRYABLE : Verdict.PERMANENT;
+    return new DeliveryOutcome(verdict, SMTP, code, verdict == Verdict.DELIVERED ? "" : message);
+  }
+
+  /** Delivered without a request, such as a batch a receiver asked not to be told about. */
+  public static DeliveryOutcome skipped() {
+    return new DeliveryOutcome(Verdict.DELIVERED, NONE, 0, "");
   }
 
   /**
@@ -58,7 +81,7 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
   public static DeliveryOutcome ofError(Throwable error) {
     String message = error.getMessage();
     String what = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return new DeliveryOutcome(Verdict.RETRYABLE, 0, what);
+    return new DeliveryOutcome(Verdict.RETRYABLE, NONE, 0, what);
   }
 
   public boolean delivered() {
@@ -66,14 +89,15 @@ public record DeliveryOutcome(Verdict verdict, int status, String detail) {
   }
 
   /**
-   * One line for logs and stats, such as {@code HTTP 503: overloaded} or {@code ConnectException:
-   * …}.
+   * One line for logs and stats, such as {@code HTTP 503: overloaded}, {@code SMTP 550: no such
+   * user} or {@code ConnectException: …}.
    */
   public String describe() {
     if (status == 0) {
       return detail;
     }
-    return detail.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + detail;
+    String code = protocol + " " + status;
+    return detail.isEmpty() ? code : code + ": " + detail;
   }
 
   private static String truncate(String text) {

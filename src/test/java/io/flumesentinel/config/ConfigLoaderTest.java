@@ -166,7 +166,7 @@ class ConfigLoaderTest {
             "receivers[1].name: 'ops' is already the name of receivers[0].name"),
         Arguments.of(
             receiver + "    type: slack\n",
-            "receivers[0].type: unknown receiver type 'slack'; supported: webhook"),
+            "receivers[0].type: unknown receiver type 'slack'; supported: webhook, mail"),
         Arguments.of(
             "receivers: [ { name: ops } ]", "receivers[0].urls: at least one URL is required"),
         Arguments.of(

@@ -13,6 +13,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierStats;
+import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.webhook.TestReceiver.Request;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ class WebhookNotifierVerticleTest {
     vertx
         .eventBus()
         .<Delivered>localConsumer(Addresses.DELIVERED, message -> delivered.add(message.body()));
-    logs = CapturedLogs.of(WebhookNotifierVerticle.class);
+    logs = CapturedLogs.of(NotifierVerticle.class);
     Future.all(TestReceiver.start(vertx), TestReceiver.start(vertx))
         .onComplete(
             test.succeeding(
@@ -71,7 +72,7 @@ class WebhookNotifierVerticleTest {
 
   @Test
   void anAlertArrivingWhenIdleIsSentAtOnceAsAnAlertmanagerWebhook() throws Exception {
-    WebhookNotifierVerticle notifier = deploy(config(List.of(primary.url())));
+    NotifierVerticle notifier = deploy(config(List.of(primary.url())));
     Alert alert = firing("a1");
 
     publish(alert);
@@ -127,7 +128,7 @@ class WebhookNotifierVerticleTest {
   void aReceiverFailingThenRecoveringGetsEverythingInOrderAndTheFailureIsLoggedOnce()
       throws Exception {
     primary.script(503, 503);
-    WebhookNotifierVerticle notifier = deploy(config(List.of(primary.url())));
+    NotifierVerticle notifier = deploy(config(List.of(primary.url())));
     List<Alert> alerts = alerts(5);
 
     publish(alerts.get(0), alerts.get(1));
@@ -148,7 +149,7 @@ class WebhookNotifierVerticleTest {
   void theBackOffGrowsWhileFailingAndStartsAgainFromTheInitialDelayAfterASuccess()
       throws Exception {
     BackoffConfig steep = new BackoffConfig(Duration.ofMillis(20), Duration.ofSeconds(10), 10.0, 0);
-    WebhookNotifierVerticle notifier = deploy(withBackoff(config(List.of(primary.url())), steep));
+    NotifierVerticle notifier = deploy(withBackoff(config(List.of(primary.url())), steep));
     primary.script(503, 503);
 
     publish(firing("a"));
@@ -169,7 +170,7 @@ class WebhookNotifierVerticleTest {
 
   @Test
   void whenTheFirstUrlRefusesConnectionsTheSecondGetsEveryAlertInOrder() throws Exception {
-    WebhookNotifierVerticle notifier =
+    NotifierVerticle notifier =
         deploy(config(List.of(TestReceiver.refusingUrl(), secondary.url())));
     List<Alert> alerts = alerts(10);
 
@@ -189,7 +190,7 @@ class WebhookNotifierVerticleTest {
   @Test
   void aPermanentRefusalIsLoggedCountedAndDoesNotHoldLaterAlertsBack() throws Exception {
     primary.script(400);
-    WebhookNotifierVerticle notifier = deploy(config(List.of(primary.url(), secondary.url())));
+    NotifierVerticle notifier = deploy(config(List.of(primary.url(), secondary.url())));
 
     publish(firing("refused"));
     await().atMost(WAIT).until(() -> notifier.stats().rejected() == 1);
@@ -213,7 +214,7 @@ class WebhookNotifierVerticleTest {
   @Test
   void aHangingReceiverTimesOutAndTheNextUrlGetsTheAlert() throws Exception {
     primary.answer(TestReceiver.HANG);
-    WebhookNotifierVerticle notifier =
+    NotifierVerticle notifier =
         deploy(
             withRequestTimeout(
                 config(List.of(primary.url(), secondary.url())), Duration.ofMillis(300)));
@@ -231,7 +232,7 @@ class WebhookNotifierVerticleTest {
     primary.script(TestReceiver.HANG);
     WebhookReceiverConfig small =
         withRequestTimeout(withCapacity(config(List.of(primary.url())), 3), Duration.ofMillis(500));
-    WebhookNotifierVerticle notifier = deploy(small);
+    NotifierVerticle notifier = deploy(small);
 
     // "a" goes out at once and hangs; b and c wait; d and e push out the oldest waiting ones.
     publish(firing("a"), firing("b"), firing("c"), firing("d"), firing("e"));
@@ -248,8 +249,7 @@ class WebhookNotifierVerticleTest {
   void aReceiverWithoutUsableUrlsFailsToStartNamingIt() {
     WebhookReceiverConfig broken = config(List.of("ftp://alerts.example/hook"));
 
-    Future<String> deployment =
-        vertx.deployVerticle(new WebhookNotifierVerticle(broken, EXTERNAL_URL));
+    Future<String> deployment = vertx.deployVerticle(WebhookChannel.notifier(broken, EXTERNAL_URL));
 
     await().atMost(WAIT).until(deployment::isComplete);
     assertThat(deployment.failed()).isTrue();
@@ -258,8 +258,8 @@ class WebhookNotifierVerticleTest {
         .hasMessageContaining("ftp://");
   }
 
-  private WebhookNotifierVerticle deploy(WebhookReceiverConfig config) throws Exception {
-    WebhookNotifierVerticle notifier = new WebhookNotifierVerticle(config, EXTERNAL_URL);
+  private NotifierVerticle deploy(WebhookReceiverConfig config) throws Exception {
+    NotifierVerticle notifier = WebhookChannel.notifier(config, EXTERNAL_URL);
     vertx.deployVerticle(notifier).await(5, SECONDS);
     return notifier;
   }

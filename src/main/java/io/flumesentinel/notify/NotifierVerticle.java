@@ -1,47 +1,44 @@
-package io.flumesentinel.notify.webhook;
+package io.flumesentinel.notify;
 
-import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
-import io.flumesentinel.notify.Backoff;
-import io.flumesentinel.notify.DeliveryOutcome;
-import io.flumesentinel.notify.DeliveryQueue;
-import io.flumesentinel.notify.ErrorChanges;
-import io.flumesentinel.notify.NotifierStats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.net.URI;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the {@link Alert} transitions sent to {@link Addresses#notify(String)} to one webhook
- * receiver, in Alertmanager's format.
+ * Delivers the {@link Alert} transitions sent to {@link Addresses#notify(String)} to one receiver
+ * through its {@link Channel}.
  *
- * <p>Guarantees:
+ * <p>Guarantees, whatever the channel:
  *
  * <ul>
- *   <li>Never blocks the sender nor an event loop: alerts are queued, requests and back-off are
+ *   <li>Never blocks the sender nor an event loop: alerts are queued, sends and back-off are
  *       asynchronous.
- *   <li>Order: exactly one request is in flight, and a failed batch is sent again before anything
+ *   <li>Order: exactly one send is in flight, and a failed batch is sent again before anything
  *       newer.
  *   <li>Latency: an alert arriving while the notifier is idle is sent at once, with no timer in
- *       between; alerts arriving while a request is in flight or backing off go together in the
- *       next request, up to {@code maxBatch}.
- *   <li>Failover: a retryable failure (5xx, 429, timeout, connection error) on one URL tries the
- *       next URL with the same batch at once; when every URL failed, the batch waits {@link
- *       Backoff#nextDelay()} and the round starts again from the first URL. Each batch starts from
- *       the first URL, and a success resets the back-off.
- *   <li>A permanent refusal (another 4xx) is logged with the status and the start of the body,
- *       counted as rejected, and not retried, so it cannot hold later alerts back.
+ *       between; alerts arriving while a send is in flight or backing off go together in the next
+ *       send, up to {@code maxBatch}.
+ *   <li>Failover: a retryable failure (a 5xx or 429 over HTTP, a 4xx over SMTP, a timeout, a
+ *       connection error) on one target tries the next target with the same batch at once; when
+ *       every target failed, the batch waits {@link Backoff#nextDelay()} and the round starts again
+ *       from the first target. Each batch starts from the first target, and a success resets the
+ *       back-off.
+ *   <li>A permanent refusal is logged with the receiver's answer, counted as rejected, and not
+ *       retried, so it cannot hold later alerts back.
+ *   <li>A failure is logged when it starts or changes, not on every retry; a recovery once.
  *   <li>A full queue collapses superseded transitions, then drops the oldest; each drop is counted
  *       and logged with the alert key.
- *   <li>After each accepted request, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
+ *   <li>After each accepted batch, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
  *       only).
  * </ul>
  *
@@ -49,31 +46,35 @@ import org.slf4j.LoggerFactory;
  * logged, and the alert ledger, which never got their {@link Delivered}, is the place to resend
  * them from.
  */
-public final class WebhookNotifierVerticle extends VerticleBase {
+public final class NotifierVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifierVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  private final WebhookReceiverConfig config;
-  private final String externalUrl;
+  private final ReceiverConfig config;
+  private final Function<Vertx, Channel> channelFactory;
   private final NotifierStats stats;
   private final ErrorChanges errors = new ErrorChanges();
   private DeliveryQueue queue;
   private Backoff backoff;
-  private WebhookClient client;
+  private Channel channel;
+  private List<String> targets;
 
-  /** A request is in flight or a back-off timer is pending: new alerts wait for it. */
+  /** A send is in flight or a back-off timer is pending: new alerts wait for it. */
   private boolean busy;
 
   private boolean stopped;
   private List<Alert> batch = List.of();
-  private Buffer body;
-  private int urlIndex;
+  private int targetIndex;
   private long backoffTimer = -1;
 
-  public WebhookNotifierVerticle(WebhookReceiverConfig config, String externalUrl) {
+  /**
+   * @param channelFactory opens the channel at deployment; an {@link IllegalArgumentException} it
+   *     throws fails the deployment with a message naming the receiver
+   */
+  public NotifierVerticle(ReceiverConfig config, Function<Vertx, Channel> channelFactory) {
     this.config = config;
-    this.externalUrl = externalUrl == null ? "" : externalUrl;
+    this.channelFactory = channelFactory;
     this.stats = new NotifierStats(config.name());
   }
 
@@ -85,15 +86,23 @@ public final class WebhookNotifierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
-      validate();
+      if (config.maxBatch() < 1) {
+        throw new IllegalArgumentException("maxBatch must be at least 1, was " + config.maxBatch());
+      }
       queue = new DeliveryQueue(config.queueCapacity());
       backoff = new Backoff(config.backoff());
+      channel = channelFactory.apply(vertx);
+      targets = List.copyOf(channel.targets());
+      if (targets.isEmpty()) {
+        channel.close();
+        throw new IllegalArgumentException("the channel has no target");
+      }
     } catch (IllegalArgumentException e) {
+      channel = null;
       return Future.failedFuture(
           new IllegalArgumentException(
-              "webhook receiver '" + config.name() + "': " + e.getMessage(), e));
+              config.type() + " receiver '" + config.name() + "': " + e.getMessage(), e));
     }
-    client = new WebhookClient(vertx, config);
     return vertx
         .eventBus()
         .<Alert>localConsumer(Addresses.notify(config.name()), message -> enqueue(message.body()))
@@ -103,7 +112,7 @@ public final class WebhookNotifierVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    if (client == null) {
+    if (channel == null) {
       return Future.succeededFuture();
     }
     vertx.cancelTimer(backoffTimer);
@@ -113,7 +122,7 @@ public final class WebhookNotifierVerticle extends VerticleBase {
           config.name(),
           queue.size());
     }
-    return client.close();
+    return channel.close();
   }
 
   private void enqueue(Alert alert) {
@@ -140,43 +149,45 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     }
     busy = true;
     batch = queue.takeBatch(config.maxBatch());
-    body = AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer();
-    urlIndex = 0;
+    targetIndex = 0;
     attempt();
   }
 
   private void attempt() {
-    String url = config.urls().get(urlIndex);
+    String target = targets.get(targetIndex);
     stats.recordRequest();
-    client
-        .post(url, body)
-        .onComplete(
-            result ->
-                onOutcome(
-                    url,
-                    result.succeeded()
-                        ? result.result()
-                        : DeliveryOutcome.ofError(result.cause())));
+    Future<DeliveryOutcome> sent;
+    try {
+      sent = channel.send(target, batch);
+    } catch (RuntimeException e) {
+      // A channel bug must not leave the notifier busy for ever: treat it as a failed attempt.
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(
+        result ->
+            onOutcome(
+                target,
+                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause())));
   }
 
-  private void onOutcome(String url, DeliveryOutcome outcome) {
+  private void onOutcome(String target, DeliveryOutcome outcome) {
     if (stopped) {
       return;
     }
     switch (outcome.verdict()) {
-      case DELIVERED -> delivered(url);
-      case PERMANENT -> rejected(url, outcome);
-      case RETRYABLE -> failed(url, outcome);
+      case DELIVERED -> delivered(target);
+      case PERMANENT -> rejected(target, outcome);
+      case RETRYABLE -> failed(target, outcome);
     }
   }
 
-  private void delivered(String url) {
-    String previousError = errors.recovered(url);
+  private void delivered(String target) {
+    String previousError = errors.recovered(target);
     if (previousError != null) {
       LOG.info(
           "Receiver {}: {} accepts alerts again (it had failed with: {})",
           config.name(),
-          url,
+          target,
           previousError);
     }
     queue.ack();
@@ -187,47 +198,46 @@ public final class WebhookNotifierVerticle extends VerticleBase {
     sendNextBatch();
   }
 
-  private void rejected(String url, DeliveryOutcome outcome) {
-    // The receiver answered, so it is up: a later failure of this URL is news again, and the
+  private void rejected(String target, DeliveryOutcome outcome) {
+    // The receiver answered, so it is up: a later failure of this target is news again, and the
     // back-off restarts.
-    errors.recovered(url);
+    errors.recovered(target);
     backoff.reset();
     queue.ack();
-    stats.recordRejected(batch.size(), url + ": " + outcome.describe());
+    stats.recordRejected(batch.size(), target + ": " + outcome.describe());
     stats.recordQueue(queue);
     LOG.error(
         "Receiver {}: {} refused {} alert transition(s) with {}; not retried: {}",
         config.name(),
-        url,
+        target,
         batch.size(),
         outcome.describe(),
         keys(batch));
     sendNextBatch();
   }
 
-  private void failed(String url, DeliveryOutcome outcome) {
-    stats.recordRetry(url + ": " + outcome.describe());
-    boolean lastUrl = urlIndex == config.urls().size() - 1;
-    if (errors.failed(url, outcome.describe())) {
+  private void failed(String target, DeliveryOutcome outcome) {
+    stats.recordRetry(target + ": " + outcome.describe());
+    boolean lastTarget = targetIndex == targets.size() - 1;
+    if (errors.failed(target, outcome.describe())) {
       LOG.warn(
           "Receiver {}: {} failed: {}; {}",
           config.name(),
-          url,
+          target,
           outcome.describe(),
-          lastUrl ? "backing off" : "trying the next URL");
+          lastTarget ? "backing off" : "trying the next target");
     }
-    if (!lastUrl) {
-      urlIndex++;
+    if (!lastTarget) {
+      targetIndex++;
       attempt();
       return;
     }
     // Back to the queue, so that the next round also takes what arrived meanwhile, and a full queue
-    // can
-    // collapse a transition of this batch into a newer one.
+    // can collapse a transition of this batch into a newer one.
     queue.nack();
     batch = List.of();
     long delayMillis = Math.max(1, backoff.nextDelay().toMillis());
-    LOG.debug("Receiver {}: every URL failed, next round in {} ms", config.name(), delayMillis);
+    LOG.debug("Receiver {}: every target failed, next round in {} ms", config.name(), delayMillis);
     backoffTimer =
         vertx.setTimer(
             delayMillis,
@@ -235,22 +245,6 @@ public final class WebhookNotifierVerticle extends VerticleBase {
               backoffTimer = -1;
               sendNextBatch();
             });
-  }
-
-  private void validate() {
-    if (config.urls().isEmpty()) {
-      throw new IllegalArgumentException("urls must hold at least one URL");
-    }
-    for (String url : config.urls()) {
-      URI uri = URI.create(url);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        throw new IllegalArgumentException("url must be an absolute http(s) URL: " + url);
-      }
-    }
-    if (config.maxBatch() < 1) {
-      throw new IllegalArgumentException("maxBatch must be at least 1, was " + config.maxBatch());
-    }
   }
 
   private static String keys(List<Alert> alerts) {

@@ -1,0 +1,22 @@
+package io.flumesentinel.config;
+
+/**
+ * One receiver of alerts, whatever its channel: what every notifier needs to queue, batch and
+ * retry. Each channel adds its own settings.
+ */
+public sealed interface ReceiverConfig permits WebhookReceiverConfig, MailReceiverConfig {
+
+  /** Unique among receivers; alerts for it go to {@code Addresses.notify(name)}. */
+  String name();
+
+  /** The {@code type} key of the receiver: {@code webhook} or {@code mail}. */
+  String type();
+
+  /** Most alerts in one delivery (one request, one mail). */
+  int maxBatch();
+
+  /** Most alert transitions waiting for this receiver. */
+  int queueCapacity();
+
+  BackoffConfig backoff();
+}

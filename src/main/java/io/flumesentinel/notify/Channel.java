@@ -1,0 +1,34 @@
+package io.flumesentinel.notify;
+
+import io.flumesentinel.event.Alert;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * How one kind of receiver (webhook, mail, …) is reached: one attempt to hand one batch to one
+ * target. Everything around it — queueing, batching, order, failover across {@link #targets()},
+ * back-off, stats, logs and acknowledgements — is {@link NotifierVerticle}'s, the same for every
+ * channel.
+ *
+ * <p>Used from one notifier's context only.
+ */
+public interface Channel {
+
+  /**
+   * Where a batch can be delivered, tried in this order for each batch (failover); at least one.
+   * Each is named as it appears in logs and stats, without secrets.
+   */
+  List<String> targets();
+
+  /**
+   * One attempt to deliver {@code batch} (oldest first, never empty) to {@code target}.
+   *
+   * <p>Guarantee: the future always succeeds, with the outcome, and completes within the channel's
+   * configured timeouts, on the caller's context. A channel that has nothing to send for a batch
+   * (it filters some alerts out) answers {@link DeliveryOutcome#skipped()}.
+   */
+  Future<DeliveryOutcome> send(String target, List<Alert> batch);
+
+  /** Releases connections; nothing is sent afterwards. */
+  Future<Void> close();
+}

@@ -1,0 +1,69 @@
+package io.flumesentinel.notify.webhook;
+
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.notify.Channel;
+import io.flumesentinel.notify.DeliveryOutcome;
+import io.flumesentinel.notify.NotifierVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Posts batches to a webhook receiver in Alertmanager's format ({@link AlertmanagerPayload}).
+ *
+ * <p>Each URL is a target: {@link NotifierVerticle} fails over across them in order. Outcomes are
+ * judged as Alertmanager does: 2xx delivered; 5xx, 429, timeouts and connection errors retryable;
+ * any other status permanent.
+ */
+public final class WebhookChannel implements Channel {
+
+  private final WebhookReceiverConfig config;
+  private final String externalUrl;
+  private final WebhookClient client;
+
+  /**
+   * @throws IllegalArgumentException if a URL is not an absolute http(s) URL
+   */
+  public WebhookChannel(Vertx vertx, WebhookReceiverConfig config, String externalUrl) {
+    validate(config);
+    this.config = config;
+    this.externalUrl = externalUrl == null ? "" : externalUrl;
+    this.client = new WebhookClient(vertx, config);
+  }
+
+  /** A notifier delivering to this webhook receiver. */
+  public static NotifierVerticle notifier(WebhookReceiverConfig config, String externalUrl) {
+    return new NotifierVerticle(config, vertx -> new WebhookChannel(vertx, config, externalUrl));
+  }
+
+  @Override
+  public List<String> targets() {
+    return config.urls();
+  }
+
+  @Override
+  public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
+    return client.post(
+        target, AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer());
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private static void validate(WebhookReceiverConfig config) {
+    if (config.urls().isEmpty()) {
+      throw new IllegalArgumentException("urls must hold at least one URL");
+    }
+    for (String url : config.urls()) {
+      URI uri = URI.create(url);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException("url must be an absolute http(s) URL: " + url);
+      }
+    }
+  }
+}

@@ -8,14 +8,10 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
 import io.flumesentinel.testing.ZooKeeperProcess;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,14 +42,11 @@ class MonitorJarIT {
 
   @TempDir static Path dir;
   private static ZooKeeperProcess zooKeeper;
-  private static ChildJvm monitor;
+  private static MonitorJar monitor;
   private static String connect;
   private static WebhookReceiver receiver;
   private static CuratorFramework client;
   private static Registration agents;
-  private static int httpPort;
-  private static final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,36 +61,7 @@ class MonitorJarIT {
         .get(10, TimeUnit.SECONDS);
 
     receiver = WebhookReceiver.start();
-    try (ServerSocket socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    Path config = dir.resolve("monitor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zookeeper:",
-            "  connect: \"" + connect + "\"",
-            "http: { host: 127.0.0.1, port: " + httpPort + " }",
-            "receivers:",
-            "  - name: ops",
-            "    urls: [ \"" + receiver.url() + "\" ]",
-            "    backoff: { initialMs: 100, maxMs: 2000 }",
-            ""));
-    monitor =
-        ChildJvm.start(
-            List.of(
-                ChildJvm.java(),
-                "-Xmx256m",
-                "-jar",
-                System.getProperty("flumesentinel.jar"),
-                "monitor",
-                "--config",
-                config.toString()));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> get("/health/ready") == 200);
+    monitor = MonitorJar.start(dir, connect, receiver);
   }
 
   @AfterAll
@@ -230,7 +194,7 @@ class MonitorJarIT {
     long slowestHealthMs = 0;
     while (System.nanoTime() < downUntil) {
       long before = System.nanoTime();
-      assertThat(get("/health/live")).isEqualTo(200);
+      assertThat(monitor.get("/health/live")).isEqualTo(200);
       slowestHealthMs =
           Math.max(slowestHealthMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before));
       Thread.sleep(200);
@@ -265,29 +229,12 @@ class MonitorJarIT {
     Files.writeString(broken, "zookeeper:\n  sessionTimeoutMs: -5\n");
     Process process =
         new ProcessBuilder(
-                ChildJvm.java(),
-                "-jar",
-                System.getProperty("flumesentinel.jar"),
-                "monitor",
-                "--config",
-                broken.toString())
+                ChildJvm.java(), "-jar", MonitorJar.jar(), "monitor", "--config", broken.toString())
             .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String stderr = new String(process.getErrorStream().readAllBytes()).strip();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(stderr.lines()).hasSize(1);
     assertThat(stderr).contains("zookeeper.sessionTimeoutMs");
-  }
-
-  private static int get(String path) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
   }
 }

@@ -3,32 +3,21 @@ package io.flumesentinel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.testing.Agents;
 import io.flumesentinel.testing.ChildJvm;
-import io.flumesentinel.testing.Zk;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.MonitoredZooKeeper;
+import io.flumesentinel.testing.WebhookReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,106 +37,17 @@ class SuperviseJarIT {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
 
   @TempDir static Path dir;
-  private static TestingServer zooKeeper;
+  private static MonitoredZooKeeper setting;
   private static CuratorFramework client;
-  private static Receiver receiver;
-  private static ChildJvm monitor;
-  private static int httpPort;
+  private static WebhookReceiver receiver;
   private static final List<ChildJvm> supervisors = new ArrayList<>();
   private static final List<Long> agentPids = new CopyOnWriteArrayList<>();
-  private static final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  /** A real HTTP receiver of Alertmanager webhooks, recording every alert with its arrival time. */
-  static final class Receiver implements AutoCloseable {
-    record Received(String agent, String status, JsonObject alert, long arrivedNanos) {
-      String annotation(String name) {
-        return alert.getJsonObject("annotations").getString(name);
-      }
-    }
-
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
-    private final List<Received> alerts = new CopyOnWriteArrayList<>();
-
-    Receiver() throws Exception {
-      server =
-          vertx
-              .createHttpServer()
-              .requestHandler(
-                  request ->
-                      request
-                          .body()
-                          .onSuccess(
-                              body -> {
-                                long now = System.nanoTime();
-                                body.toJsonObject()
-                                    .getJsonArray("alerts")
-                                    .forEach(
-                                        o -> {
-                                          JsonObject alert = (JsonObject) o;
-                                          alerts.add(
-                                              new Received(
-                                                  alert.getJsonObject("labels").getString("agent"),
-                                                  alert.getString("status"),
-                                                  alert,
-                                                  now));
-                                        });
-                                request.response().end();
-                              }))
-              .listen(0, "127.0.0.1")
-              .await(10, TimeUnit.SECONDS);
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.actualPort() + "/hook";
-    }
-
-    List<Received> alertsFor(String agent) {
-      return alerts.stream().filter(a -> a.agent().equals(agent)).toList();
-    }
-
-    @Override
-    public void close() throws Exception {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = Zk.server();
-    client = Zk.client(zooKeeper.getConnectString(), Duration.ofSeconds(10));
-    receiver = new Receiver();
-    try (ServerSocket socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    Path config = dir.resolve("monitor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zookeeper:",
-            "  connect: \"" + zooKeeper.getConnectString() + "\"",
-            "http: { host: 127.0.0.1, port: " + httpPort + " }",
-            "receivers:",
-            "  - name: ops",
-            "    urls: [ \"" + receiver.url() + "\" ]",
-            "    backoff: { initialMs: 100, maxMs: 2000 }",
-            ""));
-    monitor =
-        ChildJvm.start(
-            List.of(
-                ChildJvm.java(),
-                "-Xmx256m",
-                "-jar",
-                jar(),
-                "monitor",
-                "--config",
-                config.toString()));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> get("/health/ready") == 200);
+    setting = MonitoredZooKeeper.start(dir);
+    client = setting.client();
+    receiver = setting.receiver();
   }
 
   @AfterAll
@@ -156,39 +56,27 @@ class SuperviseJarIT {
       for (ChildJvm supervisor : supervisors) {
         supervisor.close();
       }
-      if (monitor != null) {
-        monitor.stop(Duration.ofSeconds(15));
+      if (setting != null) {
+        setting.monitor().stop(Duration.ofSeconds(15));
       }
     } finally {
       for (long pid : agentPids) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
-      if (client != null) {
-        client.close();
-      }
-      if (receiver != null) {
-        receiver.close();
-      }
-      if (zooKeeper != null) {
-        zooKeeper.close();
+      if (setting != null) {
+        setting.close();
       }
     }
   }
 
-  static String jar() {
-    return System.getProperty("flumesentinel.jar");
-  }
-
   @Test
   void oneYamlFileSupervisesSeveralAgentsAndStopsThemAllWithoutAlert() throws Exception {
-    java.nio.file.Path config = dir.resolve("supervisor.yaml");
-    java.nio.file.Files.writeString(
+    Path config = dir.resolve("supervisor.yaml");
+    Files.writeString(
         config,
         String.join(
             "\n",
-            "zookeeper: { connect: \""
-                + zooKeeper.getConnectString()
-                + "\", sessionTimeoutMs: 4000 }",
+            "zookeeper: { connect: \"" + setting.connect() + "\", sessionTimeoutMs: 4000 }",
             "defaults: { group: e2e, restartDelayMs: 200, stopTimeoutMs: "
                 + STOP_TIMEOUT.toMillis()
                 + " }",
@@ -197,15 +85,7 @@ class SuperviseJarIT {
             "  - { id: yaml-2, labels: { dc: west }, command: [ sleep, \"600\" ] }",
             ""));
     ChildJvm supervisor =
-        ChildJvm.start(
-            List.of(
-                ChildJvm.java(),
-                "-Xmx96m",
-                "-jar",
-                jar(),
-                "supervise",
-                "--config",
-                config.toString()));
+        ChildJvm.start(MonitorJar.command(96, "supervise", "--config", config.toString()));
     supervisors.add(supervisor);
     LiveNode first = awaitLive("yaml-1", -1, Duration.ofSeconds(30));
     LiveNode second = awaitLive("yaml-2", -1, Duration.ofSeconds(30));
@@ -232,7 +112,7 @@ class SuperviseJarIT {
       assertThat(client.checkExists().forPath(LAYOUT.agent(id))).isNull();
       assertThat(client.checkExists().forPath(LAYOUT.live(id))).isNull();
     }
-    crashMarker(client, "marker-yaml");
+    Agents.crashMarker(client, "marker-yaml");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> !receiver.alertsFor("marker-yaml").isEmpty());
@@ -241,16 +121,11 @@ class SuperviseJarIT {
   }
 
   static ChildJvm supervise(String agent, String... command) throws Exception {
-    List<String> line =
+    List<String> args =
         new ArrayList<>(
             List.of(
-                ChildJvm.java(),
-                "-Xmx96m",
-                "-jar",
-                jar(),
-                "supervise",
                 "--zk",
-                zooKeeper.getConnectString(),
+                setting.connect(),
                 "--agent",
                 agent,
                 "--group",
@@ -264,28 +139,16 @@ class SuperviseJarIT {
                 "--zk-session-timeout-ms",
                 "4000",
                 "--"));
-    line.addAll(List.of(command));
-    ChildJvm supervisor = ChildJvm.start(line);
+    args.addAll(List.of(command));
+    ChildJvm supervisor = ChildJvm.start(MonitorJar.supervise(args));
     supervisors.add(supervisor);
     return supervisor;
   }
 
-  static LiveNode live(String id) throws Exception {
-    try {
-      return LiveNode.parse(client.getData().forPath(LAYOUT.live(id)));
-    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
-      return null;
-    }
-  }
-
   static LiveNode awaitLive(String id, long notPid, Duration atMost) {
-    LiveNode[] found = new LiveNode[1];
-    await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> (found[0] = live(id)) != null && found[0].pid() != notPid);
-    agentPids.add(found[0].pid());
-    return found[0];
+    LiveNode found = Agents.awaitLive(client, id, notPid, atMost);
+    agentPids.add(found.pid());
+    return found;
   }
 
   static boolean alive(long pid) {
@@ -309,7 +172,7 @@ class SuperviseJarIT {
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(5))
         .until(() -> !receiver.alertsFor("sv-kill").isEmpty());
-    Receiver.Received alert = receiver.alertsFor("sv-kill").get(0);
+    WebhookReceiver.Received alert = receiver.alertsFor("sv-kill").get(0);
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(alert.arrivedNanos() - killedAt);
     System.out.println("SIGKILL of the supervised process to firing webhook: " + elapsedMs + " ms");
     assertThat(alert.status()).isEqualTo("firing");
@@ -320,7 +183,7 @@ class SuperviseJarIT {
 
     LiveNode second = awaitLive("sv-kill", first.pid(), Duration.ofSeconds(10));
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.alertsFor("sv-kill").size() >= 2);
-    Receiver.Received resolved = receiver.alertsFor("sv-kill").get(1);
+    WebhookReceiver.Received resolved = receiver.alertsFor("sv-kill").get(1);
     long resolvedMs = TimeUnit.NANOSECONDS.toMillis(resolved.arrivedNanos() - killedAt);
     System.out.println("SIGKILL to resolved webhook after the restart: " + resolvedMs + " ms");
     assertThat(resolved.status()).isEqualTo("resolved");
@@ -348,7 +211,7 @@ class SuperviseJarIT {
     assertThat(supervisor.output()).anyMatch(line -> line.contains("sv-term: deregistered"));
 
     // an abnormal exit after the stop: once its alert is in, the stop would have been alerted too
-    crashMarker(client, "marker");
+    Agents.crashMarker(client, "marker");
     await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.alertsFor("marker").isEmpty());
     assertThat(receiver.alertsFor("sv-term")).isEmpty();
   }
@@ -372,36 +235,5 @@ class SuperviseJarIT {
         "SIGKILL of the supervisor to its agent gone: "
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)
             + " ms");
-  }
-
-  /**
-   * Registers {@code id}, makes it live and drops the live node alone: an alert the monitor must
-   * send.
-   */
-  static void crashMarker(CuratorFramework zk, String id) throws Exception {
-    Registration registration = new Registration(AsyncCuratorFramework.wrap(zk), LAYOUT);
-    registration
-        .register(id, AgentNode.of("host-m", "e2e", Map.of()))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    registration
-        .goLive(id, new LiveNode(1, Instant.now(), "test", 0))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    // let the monitor see the run before it ends, as with a real agent
-    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
-    registration.dropLive(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static int get(String path) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
   }
 }

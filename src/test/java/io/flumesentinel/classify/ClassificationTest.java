@@ -3,75 +3,24 @@ package io.flumesentinel.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
-import io.flumesentinel.protocol.ZkLayout;
-import io.flumesentinel.testing.CoreHarness;
+import io.flumesentinel.testing.CoreTestBase;
 import io.flumesentinel.testing.Zk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each verdict of the classifier, from real znode changes on a real ZooKeeper server to the
  * receiver.
  */
-class ClassificationTest {
-
-  private static final AtomicInteger ROOTS = new AtomicInteger();
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static TestingServer server;
-
-  private ZkLayout layout;
-  private CuratorFramework agentSide;
-  private Registration agents;
-  private CoreHarness monitor;
-
-  @BeforeAll
-  static void startZooKeeper() throws Exception {
-    server = Zk.server();
-  }
-
-  @AfterAll
-  static void stopZooKeeper() throws Exception {
-    server.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    layout = new ZkLayout("/classify-" + ROOTS.incrementAndGet());
-    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
-    agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (monitor != null) {
-      monitor.close();
-    }
-    agentSide.close();
-  }
-
-  private CoreHarness startMonitor() throws Exception {
-    monitor = new CoreHarness(server.getConnectString(), layout, ClassifierConfig.defaults());
-    await().atMost(WAIT).until(monitor.readiness::ready);
-    return monitor;
-  }
+class ClassificationTest extends CoreTestBase {
 
   private void registerRunning(String id) throws Exception {
     agents

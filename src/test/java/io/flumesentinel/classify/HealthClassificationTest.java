@@ -3,40 +3,25 @@ package io.flumesentinel.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
-import io.flumesentinel.protocol.ZkLayout;
-import io.flumesentinel.testing.CoreHarness;
-import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.CoreTestBase;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The FlumeAgentStuck alert, from the health in real agent nodes on a real ZooKeeper server to the
  * receiver.
  */
-class HealthClassificationTest {
+class HealthClassificationTest extends CoreTestBase {
 
-  private static final AtomicInteger ROOTS = new AtomicInteger();
-  private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Instant SINCE = Instant.parse("2026-03-01T10:00:00Z");
   private static final Health STUCK =
       new Health(
@@ -44,42 +29,6 @@ class HealthClassificationTest {
           "channel c1 is 100% full for 1000 ms",
           SINCE,
           Map.of("channel", "c1", "fillPercent", "100"));
-  private static TestingServer server;
-
-  private ZkLayout layout;
-  private CuratorFramework agentSide;
-  private Registration agents;
-  private CoreHarness monitor;
-
-  @BeforeAll
-  static void startZooKeeper() throws Exception {
-    server = Zk.server();
-  }
-
-  @AfterAll
-  static void stopZooKeeper() throws Exception {
-    server.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    layout = new ZkLayout("/health-" + ROOTS.incrementAndGet());
-    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
-    agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (monitor != null) {
-      monitor.close();
-    }
-    agentSide.close();
-  }
-
-  private void startMonitor() throws Exception {
-    monitor = new CoreHarness(server.getConnectString(), layout, ClassifierConfig.defaults());
-    await().atMost(WAIT).until(monitor.readiness::ready);
-  }
 
   private AgentNode registerRunning(String id) throws Exception {
     AgentNode node = AgentNode.of("host-a", "ingest", Map.of("dc", "east"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flumesentinel.config.RobotReceiverConfig.Vendor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -74,6 +76,24 @@ class RobotReceiverConfigTest {
     assertThat(config.receivers().get(2).type()).isEqualTo("slack");
     assertThat(config.receivers().get(2).queueCapacity())
         .isEqualTo(RobotReceiverConfig.DEFAULT_QUEUE_CAPACITY);
+  }
+
+  @Test
+  void theCommentedDingTalkExampleOfTheShippedConfigIsValid() throws Exception {
+    String shipped = Files.readString(Path.of("conf", "monitor.yaml"));
+    int start = shipped.indexOf("  # - name: ops-dingtalk");
+    String example = shipped.substring(start);
+    String uncommented = shipped.replace(example, example.replaceAll("(?m)^  # ?", "  "));
+    Map<String, String> environment = Map.of("DINGTALK_URL", URL, "DINGTALK_SECRET", SECRET);
+
+    MonitorConfig config = ConfigLoader.parse(uncommented, "monitor.yaml", environment::get);
+
+    assertThat(config.receivers())
+        .extracting(ReceiverConfig::type)
+        .containsExactly("webhook", "dingtalk");
+    RobotReceiverConfig robot = (RobotReceiverConfig) config.receivers().get(1);
+    assertThat(robot.url()).isEqualTo(URL);
+    assertThat(robot.secret()).isEqualTo(SECRET);
   }
 
   static Stream<Arguments> problems() {

@@ -7,12 +7,14 @@ import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
+import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
+import io.flumesentinel.notify.robot.RobotChannel;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
@@ -152,6 +154,9 @@ public final class Monitor implements AutoCloseable {
     }
     if (receiver instanceof MailReceiverConfig mail) {
       return MailChannel.notifier(mail);
+    }
+    if (receiver instanceof RobotReceiverConfig robot) {
+      return RobotChannel.notifier(robot);
     }
     throw new IllegalArgumentException("no channel for receivers of type " + receiver.type());
   }

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * classifier: { graceMs: 0, startTimeoutMs: 60000 }
  * receivers:
  *   - name: ops                     # [A-Za-z0-9_-]+, unique
- *     type: webhook                 # webhook (the default) or mail
+ *     type: webhook                 # webhook (the default), mail, dingtalk, wecom, feishu, slack
  *     urls: [ "http://alertmanager:9093/api/v1/alerts-webhook", "http://backup:9093/hook" ]   # failover, in order
  *     connectTimeoutMs: 2000
  *     requestTimeoutMs: 5000
@@ -61,6 +61,13 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     maxBatch: 100                 # alerts in one mail
  *     queueCapacity: 10000
  *     backoff: { initialMs: 200, maxMs: 30000 }
+ *   - name: ops-dingtalk
+ *     type: dingtalk                # dingtalk, wecom, feishu or slack
+ *     url: "https://oapi.dingtalk.com/robot/send?access_token=..."   # or urlEnv: the NAME of a variable
+ *     secretEnv: DINGTALK_SECRET    # dingtalk and feishu only: the NAME of the variable with the secret
+ *     connectTimeoutMs: 2000
+ *     requestTimeoutMs: 5000
+ *     maxBatch: 50                  # wecom 20, slack 40
  * </pre>
  */
 public final class ConfigLoader {

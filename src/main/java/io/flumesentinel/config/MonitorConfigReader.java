@@ -21,6 +21,15 @@ final class MonitorConfigReader {
   private static final long MAX_TIMEOUT_MS = 600_000;
   private static final long MAX_WAIT_MS = 86_400_000;
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * Names no one gives a variable: a DingTalk secret ({@code SEC} and hex), or 20 or more letters
+   * and digits mixing cases and digits with no {@code _}, as tokens are.
+   */
+  private static final Pattern LOOKS_LIKE_SECRET =
+      Pattern.compile(
+          "SEC[0-9a-fA-F]{16,}|(?=[A-Za-z0-9]{20,}$)(?=.*[a-z])(?=.*[A-Z0-9])[A-Za-z0-9]+");
+
   private static final Pattern MAIL_ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
   private MonitorConfigReader() {}
@@ -97,12 +106,18 @@ final class MonitorConfigReader {
           switch (type.toLowerCase(Locale.ROOT)) {
             case WebhookReceiverConfig.TYPE -> webhook(receiver);
             case MailReceiverConfig.TYPE -> mail(receiver, environment);
-            default ->
+            default -> {
+              RobotReceiverConfig.Vendor vendor =
+                  RobotReceiverConfig.Vendor.of(type.toLowerCase(Locale.ROOT));
+              if (vendor == null) {
                 throw new ConfigException(
                     receiver.key("type"),
                     "unknown receiver type "
                         + ConfigChecks.quote(type)
-                        + "; supported: webhook, mail");
+                        + "; supported: webhook, mail, dingtalk, wecom, feishu, slack");
+              }
+              yield robot(receiver, vendor, environment);
+            }
           };
       String earlier = keyByName.putIfAbsent(config.name(), receiver.key("name"));
       if (earlier != null) {
@@ -251,6 +266,100 @@ final class MonitorConfigReader {
         maxBatch,
         capacity,
         backoff(receiver.section("backoff")));
+  }
+
+  private static RobotReceiverConfig robot(
+      YamlSection receiver,
+      RobotReceiverConfig.Vendor vendor,
+      Function<String, String> environment) {
+    receiver.allowOnly(
+        Set.of(
+            "name",
+            "type",
+            "url",
+            "urlEnv",
+            "secretEnv",
+            "connectTimeoutMs",
+            "requestTimeoutMs",
+            "maxBatch",
+            "queueCapacity",
+            "backoff"));
+    String name = receiverName(receiver);
+    String urlInFile = receiver.string("url", "").strip();
+    String urlEnv = receiver.string("urlEnv", "").strip();
+    String url;
+    if (!urlEnv.isEmpty()) {
+      if (!urlInFile.isEmpty()) {
+        throw new ConfigException(receiver.key("urlEnv"), "give either url or urlEnv, not both");
+      }
+      url =
+          ConfigChecks.httpUrl(
+              receiver.key("urlEnv"), environmentValue(receiver, "urlEnv", urlEnv, environment));
+    } else if (urlInFile.isEmpty()) {
+      throw new ConfigException(
+          receiver.key("url"), "the robot's webhook URL is required (or urlEnv naming a variable)");
+    } else {
+      url = ConfigChecks.httpUrl(receiver.key("url"), urlInFile);
+    }
+    String secretEnv = receiver.string("secretEnv", "").strip();
+    String secret = null;
+    if (!secretEnv.isEmpty()) {
+      if (!vendor.signs()) {
+        throw new ConfigException(
+            receiver.key("secretEnv"), vendor.wire() + " robots do not sign their messages");
+      }
+      secret = environmentValue(receiver, "secretEnv", secretEnv, environment);
+      if (secret.isBlank()) {
+        throw new ConfigException(
+            receiver.key("secretEnv"), "the environment variable " + secretEnv + " is empty");
+      }
+      secret = secret.strip();
+    }
+    long connect =
+        receiver.integer(
+            "connectTimeoutMs",
+            RobotReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
+            1,
+            MAX_TIMEOUT_MS);
+    long request =
+        receiver.integer(
+            "requestTimeoutMs",
+            RobotReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(),
+            1,
+            MAX_TIMEOUT_MS);
+    int maxBatch = maxBatch(receiver, vendor.defaultMaxBatch());
+    int capacity = queueCapacity(receiver, RobotReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
+    return new RobotReceiverConfig(
+        name,
+        vendor,
+        url,
+        urlEnv,
+        secretEnv,
+        secret,
+        Duration.ofMillis(connect),
+        Duration.ofMillis(request),
+        maxBatch,
+        capacity,
+        backoff(receiver.section("backoff")));
+  }
+
+  /**
+   * The value of the environment variable named by {@code key}. A value that looks like the secret
+   * itself rather than a variable's name is refused, so that it is not kept in the file.
+   */
+  private static String environmentValue(
+      YamlSection receiver, String key, String variable, Function<String, String> environment) {
+    if (!ENV_NAME.matcher(variable).matches() || LOOKS_LIKE_SECRET.matcher(variable).matches()) {
+      throw new ConfigException(
+          receiver.key(key),
+          "must be the name of an environment variable (like ROBOT_SECRET), not the secret itself");
+    }
+    String value = environment.apply(variable);
+    if (value == null) {
+      throw new ConfigException(
+          receiver.key(key), "the environment variable " + variable + " is not set");
+    }
+    return value;
   }
 
   private static List<String> mailAddresses(YamlSection receiver, String name) {

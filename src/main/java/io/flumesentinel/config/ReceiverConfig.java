@@ -4,12 +4,16 @@ package io.flumesentinel.config;
  * One receiver of alerts, whatever its channel: what every notifier needs to queue, batch and
  * retry. Each channel adds its own settings.
  */
-public sealed interface ReceiverConfig permits WebhookReceiverConfig, MailReceiverConfig {
+public sealed interface ReceiverConfig
+    permits WebhookReceiverConfig, MailReceiverConfig, RobotReceiverConfig {
 
   /** Unique among receivers; alerts for it go to {@code Addresses.notify(name)}. */
   String name();
 
-  /** The {@code type} key of the receiver: {@code webhook} or {@code mail}. */
+  /**
+   * The {@code type} key of the receiver: {@code webhook}, {@code mail}, or a chat robot's ({@link
+   * RobotReceiverConfig.Vendor}).
+   */
   String type();
 
   /** Most alerts in one delivery (one request, one mail). */

@@ -2,6 +2,7 @@ package io.flumesentinel.notify;
 
 import io.flumesentinel.event.Alert;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,6 +29,17 @@ public interface Channel {
    * (it filters some alerts out) answers {@link DeliveryOutcome#skipped()}.
    */
   Future<DeliveryOutcome> send(String target, List<Alert> batch);
+
+  /**
+   * The least time between the starts of two delivery rounds of this receiver, so that a receiver
+   * with a rate limit (a chat robot's messages per minute) is never sent more than it accepts.
+   * {@link NotifierVerticle} waits out the rest of it before taking the next batch, so alerts
+   * arriving meanwhile go together in that batch instead of being refused or dropped. Zero (the
+   * default): no limit.
+   */
+  default Duration minInterval() {
+    return Duration.ZERO;
+  }
 
   /** Releases connections; nothing is sent afterwards. */
   Future<Void> close();

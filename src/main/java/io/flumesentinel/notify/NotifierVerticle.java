@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A failure is logged when it starts or changes, not on every retry; a recovery once.
  *   <li>A full queue collapses superseded transitions, then drops the oldest; each drop is counted
  *       and logged with the alert key.
+ *   <li>Pacing: rounds start at least {@link Channel#minInterval()} apart; until then alerts stay
+ *       queued and go together in the next batch, so a rate-limited receiver gets fewer, bigger
+ *       messages and nothing is dropped for it.
  *   <li>After each accepted batch, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
  *       only).
  * </ul>
@@ -66,7 +70,16 @@ public final class NotifierVerticle extends VerticleBase {
   private boolean stopped;
   private List<Alert> batch = List.of();
   private int targetIndex;
-  private long backoffTimer = -1;
+
+  /** The back-off or pacing timer pending, or -1. */
+  private long timer = -1;
+
+  private long minIntervalNanos;
+
+  /** When the last round started ({@link System#nanoTime()}), if one did. */
+  private long lastRoundNanos;
+
+  private boolean roundStarted;
 
   /**
    * @param channelFactory opens the channel at deployment; an {@link IllegalArgumentException} it
@@ -93,6 +106,7 @@ public final class NotifierVerticle extends VerticleBase {
       backoff = new Backoff(config.backoff());
       channel = channelFactory.apply(vertx);
       targets = List.copyOf(channel.targets());
+      minIntervalNanos = channel.minInterval().toNanos();
       if (targets.isEmpty()) {
         channel.close();
         throw new IllegalArgumentException("the channel has no target");
@@ -115,7 +129,7 @@ public final class NotifierVerticle extends VerticleBase {
     if (channel == null) {
       return Future.succeededFuture();
     }
-    vertx.cancelTimer(backoffTimer);
+    vertx.cancelTimer(timer);
     if (queue.size() > 0) {
       LOG.warn(
           "Receiver {}: stopping with {} alert transition(s) not delivered",
@@ -148,6 +162,24 @@ public final class NotifierVerticle extends VerticleBase {
       return;
     }
     busy = true;
+    long now = System.nanoTime();
+    long waitNanos = roundStarted ? lastRoundNanos + minIntervalNanos - now : 0;
+    if (waitNanos > 0) {
+      long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1);
+      timer = vertx.setTimer(waitMillis, id -> startRound());
+      return;
+    }
+    startRound();
+  }
+
+  private void startRound() {
+    timer = -1;
+    if (stopped || !queue.hasWaiting()) {
+      busy = false;
+      return;
+    }
+    roundStarted = true;
+    lastRoundNanos = System.nanoTime();
     batch = queue.takeBatch(config.maxBatch());
     targetIndex = 0;
     attempt();
@@ -238,11 +270,11 @@ public final class NotifierVerticle extends VerticleBase {
     batch = List.of();
     long delayMillis = Math.max(1, backoff.nextDelay().toMillis());
     LOG.debug("Receiver {}: every target failed, next round in {} ms", config.name(), delayMillis);
-    backoffTimer =
+    timer =
         vertx.setTimer(
             delayMillis,
             id -> {
-              backoffTimer = -1;
+              timer = -1;
               sendNextBatch();
             });
   }

@@ -165,8 +165,9 @@ class ConfigLoaderTest {
             receiver + "  - name: ops\n    urls: [ 'http://b/' ]\n",
             "receivers[1].name: 'ops' is already the name of receivers[0].name"),
         Arguments.of(
-            receiver + "    type: slack\n",
-            "receivers[0].type: unknown receiver type 'slack'; supported: webhook, mail"),
+            receiver + "    type: teams\n",
+            "receivers[0].type: unknown receiver type 'teams'; supported: webhook, mail, dingtalk,"
+                + " wecom, feishu, slack"),
         Arguments.of(
             "receivers: [ { name: ops } ]", "receivers[0].urls: at least one URL is required"),
         Arguments.of(

@@ -102,7 +102,8 @@ class MailReceiverConfigTest {
   @Test
   void theCommentedMailExampleOfTheShippedConfigIsValid() throws Exception {
     String shipped = Files.readString(Path.of("conf", "monitor.yaml"));
-    String example = shipped.substring(shipped.indexOf("  # - name: oncall-mail"));
+    int start = shipped.indexOf("  # - name: oncall-mail");
+    String example = shipped.substring(start, shipped.indexOf("\n\n", start));
     String uncommented = shipped.replace(example, example.replaceAll("(?m)^  # ?", "  "));
 
     MonitorConfig config = ConfigLoader.parse(uncommented, "monitor.yaml", ENVIRONMENT::get);

@@ -5,6 +5,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.notify.http.HttpPoster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -21,7 +22,7 @@ public final class WebhookChannel implements Channel {
 
   private final WebhookReceiverConfig config;
   private final String externalUrl;
-  private final WebhookClient client;
+  private final HttpPoster client;
 
   /**
    * @throws IllegalArgumentException if a URL is not an absolute http(s) URL
@@ -30,7 +31,7 @@ public final class WebhookChannel implements Channel {
     validate(config);
     this.config = config;
     this.externalUrl = externalUrl == null ? "" : externalUrl;
-    this.client = new WebhookClient(vertx, config);
+    this.client = new HttpPoster(vertx, config.connectTimeout(), config.requestTimeout());
   }
 
   /** A notifier delivering to this webhook receiver. */

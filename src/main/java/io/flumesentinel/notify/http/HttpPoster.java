@@ -1,6 +1,5 @@
-package io.flumesentinel.notify.webhook;
+package io.flumesentinel.notify.http;
 
-import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,17 +10,27 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 
 /**
- * Posts webhook bodies for one receiver over a small pool of keep-alive connections.
+ * Posts JSON bodies for one receiver (a webhook, a chat robot) over a small pool of keep-alive
+ * connections.
  *
  * <p>Guarantee: every {@link #post} completes, with a {@link DeliveryOutcome} and never with a
  * failure, within the connect timeout plus the request timeout; its callbacks run on the caller's
  * context.
  */
-final class WebhookClient {
+public final class HttpPoster {
 
-  static final String USER_AGENT = "flume-sentinel";
+  public static final String USER_AGENT = "flume-sentinel";
+
+  /**
+   * How a response (its status and body) is judged, for receivers that answer more than a status.
+   */
+  @FunctionalInterface
+  public interface Judge {
+    DeliveryOutcome judge(int status, Buffer body);
+  }
 
   /**
    * One request at a time is sent per receiver; a few connections cover failover and a slow close.
@@ -31,16 +40,29 @@ final class WebhookClient {
   private final HttpClientAgent client;
   private final long requestTimeoutMillis;
 
-  WebhookClient(Vertx vertx, WebhookReceiverConfig config) {
+  public HttpPoster(Vertx vertx, Duration connectTimeout, Duration requestTimeout) {
     HttpClientOptions options =
         new HttpClientOptions()
-            .setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()))
+            .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
             .setKeepAlive(true);
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
-    this.requestTimeoutMillis = config.requestTimeout().toMillis();
+    this.requestTimeoutMillis = requestTimeout.toMillis();
   }
 
-  Future<DeliveryOutcome> post(String url, Buffer body) {
+  /**
+   * Posts {@code body}; the outcome is judged by the status alone ({@link
+   * DeliveryOutcome#ofResponse}).
+   */
+  public Future<DeliveryOutcome> post(String url, Buffer body) {
+    return post(url, body, (status, content) -> DeliveryOutcome.ofResponse(status, start(content)));
+  }
+
+  /**
+   * Posts {@code body} and lets {@code judge} decide from the status and the whole body. A body
+   * lost after the status arrived is judged as empty; no response at all is {@link
+   * DeliveryOutcome#ofError}.
+   */
+  public Future<DeliveryOutcome> post(String url, Buffer body, Judge judge) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -55,20 +77,19 @@ final class WebhookClient {
             response ->
                 response
                     .body()
-                    .map(
-                        content ->
-                            DeliveryOutcome.ofResponse(response.statusCode(), start(content)))
+                    .map(content -> judge.judge(response.statusCode(), content))
                     // The status has arrived: a body lost afterwards must not turn a 2xx into a
                     // resend.
-                    .otherwise(error -> DeliveryOutcome.ofResponse(response.statusCode(), "")))
+                    .otherwise(error -> judge.judge(response.statusCode(), Buffer.buffer())))
         .otherwise(DeliveryOutcome::ofError);
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return client.close();
   }
 
-  private static String start(Buffer content) {
+  /** The start of a response body, as much as a log keeps. */
+  public static String start(Buffer content) {
     int length = Math.min(content.length(), DeliveryOutcome.MAX_DETAIL_CHARS);
     return content.getString(0, length);
   }

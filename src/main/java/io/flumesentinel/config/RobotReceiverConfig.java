@@ -1,0 +1,132 @@
+package io.flumesentinel.config;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One chat-robot receiver: a DingTalk, WeCom or Feishu group robot, or a Slack incoming webhook.
+ * Each batch of alerts becomes one chat message posted to {@code url}.
+ *
+ * @param url the robot's webhook URL, with its access token; read from {@code urlEnv} when that is
+ *     set. Left out of {@link #toString()}.
+ * @param urlEnv the name of the environment variable the URL was read from; empty if the URL is in
+ *     the file
+ * @param secretEnv the name of the environment variable holding the signing secret (DingTalk and
+ *     Feishu robots with signature verification on); empty if none
+ * @param secret the signing secret read from {@code secretEnv} at start-up, never from the file;
+ *     {@code null} if none. Left out of {@link #toString()}.
+ */
+public record RobotReceiverConfig(
+    String name,
+    Vendor vendor,
+    String url,
+    String urlEnv,
+    String secretEnv,
+    String secret,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    int maxBatch,
+    int queueCapacity,
+    BackoffConfig backoff)
+    implements ReceiverConfig {
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+  /** The robots, by the {@code type} key that selects them. */
+  public enum Vendor {
+    DINGTALK(true, 50),
+    WECOM(false, 20),
+    FEISHU(true, 50),
+    SLACK(false, 40);
+
+    private final boolean signs;
+    private final int defaultMaxBatch;
+
+    Vendor(boolean signs, int defaultMaxBatch) {
+      this.signs = signs;
+      this.defaultMaxBatch = defaultMaxBatch;
+    }
+
+    /** The {@code type} value: {@code dingtalk}, {@code wecom}, {@code feishu}, {@code slack}. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the vendor signs requests with a secret ({@code secretEnv} is allowed). */
+    public boolean signs() {
+      return signs;
+    }
+
+    /**
+     * Alerts in one message: as many as a person reads in a chat, and a message that stays short.
+     */
+    public int defaultMaxBatch() {
+      return defaultMaxBatch;
+    }
+
+    /** The vendor of a {@code type} value, or {@code null}. */
+    public static Vendor of(String type) {
+      for (Vendor vendor : values()) {
+        if (vendor.wire().equals(type)) {
+          return vendor;
+        }
+      }
+      return null;
+    }
+  }
+
+  public RobotReceiverConfig {
+    urlEnv = urlEnv == null ? "" : urlEnv;
+    secretEnv = secretEnv == null ? "" : secretEnv;
+  }
+
+  @Override
+  public String type() {
+    return vendor.wire();
+  }
+
+  /**
+   * A receiver with the defaults, posting to {@code url}, signing with {@code secret} if not null.
+   */
+  public static RobotReceiverConfig of(String name, Vendor vendor, String url, String secret) {
+    return new RobotReceiverConfig(
+        name,
+        vendor,
+        url,
+        "",
+        secret == null ? "" : "ROBOT_SECRET",
+        secret,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_REQUEST_TIMEOUT,
+        vendor.defaultMaxBatch(),
+        DEFAULT_QUEUE_CAPACITY,
+        BackoffConfig.defaults());
+  }
+
+  @Override
+  public String toString() {
+    return "RobotReceiverConfig[name="
+        + name
+        + ", type="
+        + type()
+        + ", url="
+        + (urlEnv.isEmpty() ? "(in the file)" : "(from " + urlEnv + ")")
+        + ", secretEnv="
+        + secretEnv
+        + ", secret="
+        + (secret == null ? "none" : "(set)")
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + ", maxBatch="
+        + maxBatch
+        + ", queueCapacity="
+        + queueCapacity
+        + ", backoff="
+        + backoff
+        + "]";
+  }
+}

@@ -1,0 +1,100 @@
+package io.flumesentinel.notify;
+
+import io.flumesentinel.event.Alert;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a person reads of a batch, whatever carries it (a mail, a chat message): a one-line title
+ * and, per alert, its fields by name.
+ *
+ * <p>The title follows Alertmanager's default mail subject: {@code [FIRING:3] FlumeAgentDown
+ * (host-a, ingest)} — the status with the number of firing alerts (or of resolved ones when none
+ * fires), the alert name when the batch shares it, and in brackets the agent, host and group values
+ * the whole batch shares (or, when it shares none, the first agents).
+ *
+ * <p>Pure functions of the batch.
+ */
+public final class AlertFields {
+
+  /** Agents named in a title whose alerts share no label value; more are counted. */
+  public static final int SUBJECT_AGENTS = 3;
+
+  /** Labels whose shared values go into the title, in this order. */
+  private static final List<String> SUBJECT_LABELS = List.of(Alert.AGENT, "host", "group");
+
+  private AlertFields() {}
+
+  /**
+   * @param alerts at least one
+   */
+  public static String title(List<Alert> alerts) {
+    long firing = alerts.stream().filter(Alert::firing).count();
+    String status = firing > 0 ? "FIRING:" + firing : "RESOLVED:" + alerts.size();
+    Set<String> names = new LinkedHashSet<>();
+    alerts.forEach(alert -> names.add(alert.alertname()));
+    List<String> shared = new ArrayList<>();
+    for (String label : SUBJECT_LABELS) {
+      String value = alerts.get(0).labels().get(label);
+      if (value != null && alerts.stream().allMatch(a -> value.equals(a.labels().get(label)))) {
+        shared.add(value);
+      }
+    }
+    if (shared.isEmpty()) {
+      Set<String> agents = new LinkedHashSet<>();
+      alerts.forEach(alert -> agents.add(alert.agent()));
+      agents.stream().limit(SUBJECT_AGENTS).forEach(shared::add);
+      if (agents.size() > SUBJECT_AGENTS) {
+        shared.add("+" + (agents.size() - SUBJECT_AGENTS) + " more");
+      }
+    }
+    return "[" + status + "] " + String.join(", ", names) + " (" + String.join(", ", shared) + ")";
+  }
+
+  /** What a person needs to know of one alert, by field name, absent ones left out. */
+  public static Map<String, String> fields(Alert alert) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("Agent", alert.agent());
+    put(fields, "Host", alert.labels().get("host"));
+    put(fields, "Group", alert.labels().get("group"));
+    put(fields, "Severity", alert.labels().get("severity"));
+    put(fields, "Reason", alert.annotation("reason"));
+    put(fields, "Exit", exit(alert));
+    fields.put("Since", time(alert.startsAt()));
+    if (!alert.firing() && alert.endsAt() != null) {
+      fields.put("Ended", time(alert.endsAt()));
+    }
+    put(fields, "Resolution", alert.annotation("resolution"));
+    put(fields, "Summary", alert.annotation("summary"));
+    put(fields, "Details", alert.annotation("description"));
+    put(fields, "Link", alert.generatorUrl());
+    return fields;
+  }
+
+  private static String exit(Alert alert) {
+    TreeMap<String, String> parts = new TreeMap<>();
+    if (alert.annotation("exitCode") != null) {
+      parts.put("code", "code " + alert.annotation("exitCode"));
+    }
+    if (alert.annotation("signal") != null) {
+      parts.put("signal", "signal " + alert.annotation("signal"));
+    }
+    return parts.isEmpty() ? null : String.join(", ", parts.values());
+  }
+
+  private static String time(Instant instant) {
+    return instant.toString();
+  }
+
+  private static void put(Map<String, String> fields, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      fields.put(name, value);
+    }
+  }
+}

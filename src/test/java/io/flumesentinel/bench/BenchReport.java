@@ -55,6 +55,31 @@ final class BenchReport {
   /**
    * {@code PASS} or {@code MISS}, with the goal spelled out, e.g. {@code goal p50 < 3 ms: PASS}.
    */
+  /**
+   * Reports latencies in milliseconds (any order): count, p50, p90, p99 and max after {@code
+   * prefix}, then the p50 and p99 goals.
+   */
+  void latencies(String prefix, double[] millis, double p50Goal, double p99Goal) {
+    double[] sorted = millis.clone();
+    java.util.Arrays.sort(sorted);
+    double p50 = percentile(sorted, 50);
+    double p99 = percentile(sorted, 99);
+    line(
+        prefix
+            + " count="
+            + sorted.length
+            + " p50="
+            + ms(p50)
+            + "ms p90="
+            + ms(percentile(sorted, 90))
+            + "ms p99="
+            + ms(p99)
+            + "ms max="
+            + ms(sorted[sorted.length - 1])
+            + "ms");
+    line(goal("p50", p50, p50Goal, "ms") + "; " + goal("p99", p99, p99Goal, "ms"));
+  }
+
   static String goal(String figure, double value, double below, String unit) {
     return "goal "
         + figure

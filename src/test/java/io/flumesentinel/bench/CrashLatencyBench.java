@@ -7,7 +7,6 @@ import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
 import io.flumesentinel.testing.ZooKeeperProcess;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -76,30 +75,7 @@ class CrashLatencyBench {
     }
     assertThat(receiver.malformed()).isEmpty();
 
-    Arrays.sort(latencies);
-    double p50 = BenchReport.percentile(latencies, 50);
-    double p99 = BenchReport.percentile(latencies, 99);
-    report.line(
-        "agents="
-            + fleet.ids().size()
-            + " warmUp="
-            + WARM_UP
-            + " count="
-            + latencies.length
-            + " p50="
-            + BenchReport.ms(p50)
-            + "ms"
-            + " p90="
-            + BenchReport.ms(BenchReport.percentile(latencies, 90))
-            + "ms"
-            + " p99="
-            + BenchReport.ms(p99)
-            + "ms"
-            + " max="
-            + BenchReport.ms(latencies[latencies.length - 1])
-            + "ms");
-    report.line(
-        BenchReport.goal("p50", p50, 3, "ms") + "; " + BenchReport.goal("p99", p99, 15, "ms"));
+    report.latencies("agents=" + fleet.ids().size() + " warmUp=" + WARM_UP, latencies, 3, 15);
   }
 
   /**

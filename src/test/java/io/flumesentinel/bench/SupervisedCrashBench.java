@@ -10,7 +10,6 @@ import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
 import io.flumesentinel.testing.ZooKeeperProcess;
 import java.time.Duration;
-import java.util.Arrays;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,28 +101,7 @@ class SupervisedCrashBench {
       pid = crash[1];
     }
     assertThat(receiver.malformed()).isEmpty();
-    Arrays.sort(latencies);
-    double p50 = BenchReport.percentile(latencies, 50);
-    double p99 = BenchReport.percentile(latencies, 99);
-    report.line(
-        "warmUp="
-            + WARM_UP
-            + " count="
-            + MEASURED
-            + " p50="
-            + BenchReport.ms(p50)
-            + "ms"
-            + " p90="
-            + BenchReport.ms(BenchReport.percentile(latencies, 90))
-            + "ms"
-            + " p99="
-            + BenchReport.ms(p99)
-            + "ms"
-            + " max="
-            + BenchReport.ms(latencies[latencies.length - 1])
-            + "ms");
-    report.line(
-        BenchReport.goal("p50", p50, 10, "ms") + "; " + BenchReport.goal("p99", p99, 50, "ms"));
+    report.latencies("warmUp=" + WARM_UP, latencies, 10, 50);
   }
 
   /**

@@ -20,6 +20,14 @@ final class RouteReader {
    * continue}, and it needs receivers for the alerts no child takes.
    */
   static RouteConfig root(YamlSection route, List<ReceiverConfig> receivers) {
+    for (String childOnly : List.of("match", "matchRe", "continue")) {
+      if (route.has(childOnly)) {
+        throw new ConfigException(
+            route.key(childOnly),
+            "the default route matches every alert; match, matchRe and continue belong on its"
+                + " child routes");
+      }
+    }
     route.allowOnly(Set.of("receivers", "routes"));
     Set<String> names = new HashSet<>();
     receivers.forEach(r -> names.add(r.name()));

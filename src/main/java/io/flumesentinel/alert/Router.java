@@ -29,10 +29,25 @@ public final class Router {
   /**
    * The router of {@code route}, or, when it is {@code null}, one that sends every alert to every
    * receiver in {@code receivers}.
+   *
+   * @throws IllegalArgumentException if {@code route} names a receiver not in {@code receivers}:
+   *     its alerts would go nowhere
    */
   public static Router of(RouteConfig route, List<String> receivers) {
-    return new Router(
-        route == null ? new Node(Map.of(), Map.of(), receivers, false, List.of()) : node(route));
+    if (route == null) {
+      return new Router(new Node(Map.of(), Map.of(), receivers, false, List.of()));
+    }
+    requireKnown(route, Set.copyOf(receivers));
+    return new Router(node(route));
+  }
+
+  private static void requireKnown(RouteConfig route, Set<String> known) {
+    for (String receiver : route.receivers()) {
+      if (!known.contains(receiver)) {
+        throw new IllegalArgumentException("a route names no receiver: " + receiver);
+      }
+    }
+    route.routes().forEach(child -> requireKnown(child, known));
   }
 
   /** The receivers an alert with {@code labels} goes to, in order, without repeats. */

@@ -1,11 +1,13 @@
 package io.flumesentinel.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flumesentinel.config.RouteConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -125,6 +127,18 @@ class RouterTest {
   @MethodSource("cases")
   void routes(String name, RouteConfig route, Map<String, String> labels, List<String> expected) {
     assertThat(Router.of(route, ALL).receivers(labels)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aRouteToAReceiverThatDoesNotExistIsRefused() {
+    RouteConfig route =
+        RouteConfig.root(
+            List.of("ops"),
+            List.of(new RouteConfig(Map.of(), Map.of(), List.of("gone"), false, List.of())));
+
+    assertThatThrownBy(() -> Router.of(route, ALL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gone");
   }
 
   private static Map<String, String> labels(String group, String host) {

@@ -1,6 +1,7 @@
 package io.flumesentinel;
 
 import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.alert.Router;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
@@ -109,7 +110,12 @@ public final class Monitor implements AutoCloseable {
           .compose(
               id ->
                   vertx.deployVerticle(
-                      new AlertLedgerVerticle(ledgerZk, layout, receivers, readiness)))
+                      new AlertLedgerVerticle(
+                          ledgerZk,
+                          layout,
+                          receivers,
+                          Router.of(config.route(), receivers),
+                          readiness)))
           .compose(
               id ->
                   vertx.deployVerticle(

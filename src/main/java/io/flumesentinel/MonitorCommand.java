@@ -64,7 +64,7 @@ public final class MonitorCommand implements Callable<Integer> {
       description =
           "Send alerts to this webhook. Repeat for more receivers (named webhook-1, webhook-2, ...);"
               + " several comma-separated URLs in one value are tried in order (failover)."
-              + " Replaces the receivers of the config file.")
+              + " Replaces the receivers of the config file and drops its route.")
   private List<String> webhooks;
 
   @Option(

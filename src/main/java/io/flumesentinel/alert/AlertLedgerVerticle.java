@@ -29,12 +29,14 @@ import org.slf4j.LoggerFactory;
  * The memory of what is firing and what each receiver was sent, kept in ZooKeeper under {@code
  * <root>/alerts}, so a restarted monitor neither repeats a notification nor misses one.
  *
- * <p>It is the one place that decides who is notified: a firing alert goes to every receiver that
- * has not acknowledged it for this incident; a resolved one only to receivers that may have its
- * firing notice. Every accepted transition is also published as JSON on {@link Addresses#ALERTS}.
- * Delivery is at-least-once: a receiver's acknowledgement is recorded after its 2xx, so a monitor
- * killed in between sends that notice again (same fingerprint and {@code startsAt}) after its
- * restart.
+ * <p>It is the one place that decides who is notified: a firing alert goes to every receiver its
+ * {@link Router route} names that has not acknowledged it for this incident; a resolved one only to
+ * receivers that may have its firing notice, whatever the route says now (so a receiver is never
+ * left with an incident that does not end). Routes are computed, not recorded: the ledger in
+ * ZooKeeper holds only what each receiver acknowledged. Every accepted transition is also published
+ * as JSON on {@link Addresses#ALERTS}. Delivery is at-least-once: a receiver's acknowledgement is
+ * recorded after its 2xx, so a monitor killed in between sends that notice again (same fingerprint
+ * and {@code startsAt}) after its restart.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
@@ -51,15 +53,33 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final AsyncCuratorFramework zk;
   private final ZkLayout layout;
   private final List<String> receivers;
+  private final Router router;
   private final Readiness readiness;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
+  /** A ledger that sends every firing alert to every one of {@code receivers}. */
   public AlertLedgerVerticle(
       AsyncCuratorFramework zk, ZkLayout layout, List<String> receivers, Readiness readiness) {
+    this(zk, layout, receivers, Router.of(null, receivers), readiness);
+  }
+
+  /**
+   * A ledger that sends each firing alert to the receivers {@code router} names for it.
+   *
+   * @param receivers every receiver, including those no route names now: one may still be owed the
+   *     resolved notice of an incident it was told about before a change of routes
+   */
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk,
+      ZkLayout layout,
+      List<String> receivers,
+      Router router,
+      Readiness readiness) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
+    this.router = router;
     this.readiness = readiness;
   }
 
@@ -189,7 +209,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       if (continued.equals(entry.alert)) {
         // Same incident, nothing new (a restart's reconciliation): only receivers never handed it
         // get it.
-        for (String receiver : receivers) {
+        for (String receiver : router.receivers(continued.labels())) {
           if (!entry.sentFiring(receiver) && !entry.dispatched.contains(receiver)) {
             dispatch(entry, receiver);
           }
@@ -201,7 +221,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       entry = new LedgerEntry(alert);
       entries.put(alert.key(), entry);
     }
-    for (String receiver : receivers) {
+    for (String receiver : router.receivers(entry.alert.labels())) {
       dispatch(entry, receiver);
     }
     publish(entry.alert);

@@ -68,6 +68,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeoutMs: 2000
  *     requestTimeoutMs: 5000
  *     maxBatch: 50                  # wecom 20, slack 40
+ * route:                            # optional; without it every alert goes to every receiver
+ *   receivers: [ ops ]              # the default route: what no child takes; at least one
+ *   routes:
+ *     - match: { group: ingest }    # exact label values
+ *       matchRe: { host: "flume-0[1-4]" }   # regexes matching the whole label value
+ *       receivers: [ oncall-mail ]  # existing receivers; omitted: the parent's
+ *       continue: false             # true: later siblings are tried too
+ *       routes: [ ]                 # nested, same shape
  * </pre>
  */
 public final class ConfigLoader {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param zkConnect ZooKeeper connect string; blank selects the embedded server
  * @param webhooks one entry per receiver, each a comma-separated list of failover URLs; when any is
  *     given they replace the receivers of the file and are named {@code webhook-1}, {@code
- *     webhook-2}, …
+ *     webhook-2}, …; the file's {@code route} is dropped with them, so every alert goes to every
+ *     one of them
  */
 public record ConfigOverrides(
     String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
@@ -45,9 +46,13 @@ public record ConfigOverrides(
       long grace = ConfigChecks.inRange("--grace-ms", graceMs, 0, 86_400_000);
       classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
     }
-    List<ReceiverConfig> receivers =
-        webhooks.isEmpty() ? config.receivers() : List.copyOf(webhookReceivers());
-    return new MonitorConfig(zk, http, classifier, receivers, config.externalUrl());
+    if (webhooks.isEmpty()) {
+      return new MonitorConfig(
+          zk, http, classifier, config.receivers(), config.externalUrl(), config.route());
+    }
+    // The file's routes name the file's receivers, which are gone.
+    return new MonitorConfig(
+        zk, http, classifier, List.copyOf(webhookReceivers()), config.externalUrl(), null);
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

@@ -6,16 +6,29 @@ import java.util.List;
  * Everything the {@code monitor} command needs, validated.
  *
  * @param externalUrl the URL operators use to reach this monitor, sent as {@code externalURL}
+ * @param route the route tree; {@code null} when none is configured: every alert goes to every
+ *     receiver
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
     HttpConfig http,
     ClassifierConfig classifier,
     List<ReceiverConfig> receivers,
-    String externalUrl) {
+    String externalUrl,
+    RouteConfig route) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
+  }
+
+  /** A config without a route tree: every alert goes to every receiver. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl) {
+    this(zookeeper, http, classifier, receivers, externalUrl, null);
   }
 
   public static MonitorConfig defaults() {

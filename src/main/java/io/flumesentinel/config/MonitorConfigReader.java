@@ -35,7 +35,7 @@ final class MonitorConfigReader {
   private MonitorConfigReader() {}
 
   static MonitorConfig read(YamlSection top, Function<String, String> environment) {
-    top.allowOnly(Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers"));
+    top.allowOnly(Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers", "route"));
     MonitorConfig defaults = MonitorConfig.defaults();
     ZkConfig zookeeper = zookeeper(top.section("zookeeper"));
     HttpConfig http = http(top.section("http"));
@@ -45,7 +45,8 @@ final class MonitorConfigReader {
     }
     ClassifierConfig classifier = classifier(top.section("classifier"));
     List<ReceiverConfig> receivers = receivers(top, "receivers", environment);
-    return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl);
+    RouteConfig route = top.has("route") ? RouteReader.root(top.section("route"), receivers) : null;
+    return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl, route);
   }
 
   private static ZkConfig zookeeper(YamlSection zk) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,6 +57,11 @@ final class YamlSection {
     return this;
   }
 
+  /** Whether {@code name} is given with a value. */
+  boolean has(String name) {
+    return !isAbsent(node.get(name));
+  }
+
   YamlSection section(String name) {
     JsonNode value = node.get(name);
     if (isAbsent(value)) {
@@ -94,6 +101,17 @@ final class YamlSection {
       strings.add(item.asText());
     }
     return strings;
+  }
+
+  /** A mapping of plain values such as {@code match: { group: ingest }}, in file order. */
+  Map<String, String> stringMap(String name) {
+    YamlSection map = section(name);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Iterator<String> names = map.node.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      values.put(field, map.string(field).orElse(""));
+    }
+    return values;
   }
 
   Optional<String> string(String name) {

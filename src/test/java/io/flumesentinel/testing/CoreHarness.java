@@ -2,10 +2,12 @@ package io.flumesentinel.testing;
 
 import io.flumesentinel.Readiness;
 import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.alert.Router;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.RouteConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
@@ -19,6 +21,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -26,7 +30,8 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
  * The watch, the classifier and the ledger against a real ZooKeeper, with one receiver named "test"
- * that acknowledges everything it is handed (as a webhook answering 200 would).
+ * (or the receivers given, with a route tree) that acknowledges everything it is handed (as a
+ * webhook answering 200 would).
  */
 public final class CoreHarness implements AutoCloseable {
 
@@ -36,8 +41,11 @@ public final class CoreHarness implements AutoCloseable {
   public final CuratorFramework client;
   public final Readiness readiness = new Readiness();
 
-  /** What the receiver was handed, in order. */
+  /** What the receivers were handed, in order. */
   public final List<Alert> received = new CopyOnWriteArrayList<>();
+
+  /** What each receiver was handed, in order. */
+  public final Map<String, List<Alert>> receivedBy = new ConcurrentHashMap<>();
 
   /** What was published on the public alerts address. */
   public final List<JsonObject> published = new CopyOnWriteArrayList<>();
@@ -47,26 +55,45 @@ public final class CoreHarness implements AutoCloseable {
 
   public CoreHarness(String connect, ZkLayout layout, ClassifierConfig classifier)
       throws Exception {
+    this(connect, layout, classifier, List.of(RECEIVER), null);
+  }
+
+  /**
+   * @param route {@code null}: every alert to every receiver
+   */
+  public CoreHarness(
+      String connect,
+      ZkLayout layout,
+      ClassifierConfig classifier,
+      List<String> receivers,
+      RouteConfig route)
+      throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
     LocalCodec.registerAll(vertx);
-    vertx
-        .eventBus()
-        .<Alert>consumer(
-            Addresses.notify(RECEIVER),
-            m -> {
-              received.add(m.body());
-              vertx
-                  .eventBus()
-                  .send(
-                      Addresses.DELIVERED,
-                      new Delivered(RECEIVER, List.of(m.body())),
-                      new DeliveryOptions().setLocalOnly(true));
-            });
+    for (String receiver : receivers) {
+      List<Alert> mine = receivedBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
+      vertx
+          .eventBus()
+          .<Alert>consumer(
+              Addresses.notify(receiver),
+              m -> {
+                mine.add(m.body());
+                received.add(m.body());
+                vertx
+                    .eventBus()
+                    .send(
+                        Addresses.DELIVERED,
+                        new Delivered(receiver, List.of(m.body())),
+                        new DeliveryOptions().setLocalOnly(true));
+              });
+    }
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> published.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
     vertx
-        .deployVerticle(new AlertLedgerVerticle(async, layout, List.of(RECEIVER), readiness))
+        .deployVerticle(
+            new AlertLedgerVerticle(
+                async, layout, receivers, Router.of(route, receivers), readiness))
         .compose(
             id ->
                 vertx.deployVerticle(
@@ -86,6 +113,13 @@ public final class CoreHarness implements AutoCloseable {
 
   public List<Alert> receivedFor(String agent) {
     return received.stream().filter(a -> a.agent().equals(agent)).toList();
+  }
+
+  /** What {@code receiver} was handed about {@code agent}, in order. */
+  public List<Alert> receivedBy(String receiver, String agent) {
+    return receivedBy.getOrDefault(receiver, List.of()).stream()
+        .filter(a -> a.agent().equals(agent))
+        .toList();
   }
 
   public boolean sawEvent(String type, String agent) {

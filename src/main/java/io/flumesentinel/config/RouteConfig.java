@@ -1,0 +1,41 @@
+package io.flumesentinel.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One node of the route tree, validated: every receiver it names exists and every regex compiles.
+ *
+ * @param match label name → the exact value it must have (an absent label counts as empty)
+ * @param matchRe label name → a regex ({@link java.util.regex}) the whole value must match
+ * @param receivers where the alerts this node takes go, in order; never empty (a child written
+ *     without receivers inherits its parent's)
+ * @param continueMatching after this node matched, whether later siblings are tried too
+ * @param routes the children, tried in order
+ */
+public record RouteConfig(
+    Map<String, String> match,
+    Map<String, String> matchRe,
+    List<String> receivers,
+    boolean continueMatching,
+    List<RouteConfig> routes) {
+
+  public RouteConfig {
+    match = Collections.unmodifiableMap(new LinkedHashMap<>(match));
+    matchRe = Collections.unmodifiableMap(new LinkedHashMap<>(matchRe));
+    receivers = List.copyOf(receivers);
+    routes = List.copyOf(routes);
+    if (receivers.isEmpty()) {
+      throw new IllegalArgumentException("a route needs at least one receiver");
+    }
+    routes.forEach(Objects::requireNonNull);
+  }
+
+  /** A root route: matches everything, sends to {@code receivers} what no child takes. */
+  public static RouteConfig root(List<String> receivers, List<RouteConfig> routes) {
+    return new RouteConfig(Map.of(), Map.of(), receivers, false, routes);
+  }
+}

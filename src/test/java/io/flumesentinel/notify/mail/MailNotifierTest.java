@@ -145,7 +145,9 @@ class MailNotifierTest {
       mailed.addAll(agents(parts(mail).get("text/plain")));
     }
     assertThat(mailed).containsExactly("a1", "a2");
-    assertThat(delivered).flatMap(Delivered::alerts).isEqualTo(alerts);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(delivered).flatMap(Delivered::alerts).isEqualTo(alerts));
     assertThat(notifier.stats().rejected()).isZero();
   }
 

@@ -136,7 +136,9 @@ class WebhookNotifierVerticleTest {
 
     await().atMost(WAIT).until(() -> notifier.stats().delivered() == 5);
     assertThat(primary.acceptedAgents()).isEqualTo(agents(alerts));
-    assertThat(delivered).flatMap(Delivered::alerts).isEqualTo(alerts);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(delivered).flatMap(Delivered::alerts).isEqualTo(alerts));
     NotifierStats stats = notifier.stats();
     assertThat(stats.retries()).isEqualTo(2);
     assertThat(stats.dropped()).isZero();
@@ -205,10 +207,14 @@ class WebhookNotifierVerticleTest {
         .singleElement()
         .asString()
         .contains("FlumeAgentDown.refused");
-    assertThat(delivered)
-        .flatMap(Delivered::alerts)
-        .extracting(Alert::agent)
-        .containsExactly("next");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(delivered)
+                    .flatMap(Delivered::alerts)
+                    .extracting(Alert::agent)
+                    .containsExactly("next"));
   }
 
   @Test

@@ -263,6 +263,11 @@ public final class ClassifierVerticle extends VerticleBase {
                   && (view.firing != null || running)) {
                 return; // this crash was already reported when its record arrived
               }
+              if (!crashed && view.firing != null && !running) {
+                // Already reported down (a crash record, or no live node at start-up): a removal
+                // that adds nothing must not turn that verdict into a vaguer one.
+                return;
+              }
               if (crashed) {
                 view.alertedCrashCount = view.crashCount();
                 fire(view, Reason.CRASHED);

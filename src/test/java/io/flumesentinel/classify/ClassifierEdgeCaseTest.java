@@ -242,4 +242,26 @@ class ClassifierEdgeCaseTest {
     assertThat(transitions.get(0).agent()).isEqualTo("slow");
     assertThat(transitions.get(0).annotations()).containsEntry("reason", "NOT_RUNNING");
   }
+
+  @Test
+  void removalOfALiveNodeNeverSeenDoesNotDowngradeACrashAlreadyReported() throws Exception {
+    deploy(ClassifierConfig.defaults());
+    agentNodes.put("q1", agent(0));
+    snapshot("q1", agentNodes.get("q1"), null);
+    // the run came and went before the watch could read its live node: the crash record arrives
+    // first, then the removal of a live node whose data was never seen
+    NodeData crashed = agent(1);
+    agentNodes.put("q1", crashed);
+    send(new NodeChange(NodeChange.Kind.AGENT, NodeChange.Type.CHANGED, "q1", null, crashed));
+    send(new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "q1", null, null));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> transitions.size() >= 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> transitions.size() == 1);
+    // (NOT_RUNNING at start-up came with the reconciliation) CRASHED with the exit details, and
+    // nothing after it
+    assertThat(transitions.get(0).annotations()).containsEntry("reason", "CRASHED");
+  }
 }

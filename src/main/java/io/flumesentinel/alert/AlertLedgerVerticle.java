@@ -59,11 +59,6 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private ZkBatchWriter writer;
 
   /** A ledger that sends every firing alert to every one of {@code receivers}. */
-  public AlertLedgerVerticle(
-      AsyncCuratorFramework zk, ZkLayout layout, List<String> receivers, Readiness readiness) {
-    this(zk, layout, receivers, Router.of(null, receivers), readiness);
-  }
-
   /**
    * A ledger that sends each firing alert to the receivers {@code router} names for it.
    *
@@ -120,11 +115,6 @@ public final class AlertLedgerVerticle extends VerticleBase {
               return Future.all(
                   transitions.completion(), delivered.completion(), connection.completion());
             });
-  }
-
-  /** Number of alerts on record, firing or awaiting their resolved notices. */
-  public int size() {
-    return entries.size();
   }
 
   /** Reads every alert on record; completes with the paths that exist. */

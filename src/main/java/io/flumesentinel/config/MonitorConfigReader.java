@@ -152,17 +152,9 @@ final class MonitorConfigReader {
       urls.add(ConfigChecks.httpUrl(receiver.key("urls") + "[" + i + "]", given.get(i)));
     }
     long connect =
-        receiver.integer(
-            "connectTimeoutMs",
-            WebhookReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
-            1,
-            MAX_TIMEOUT_MS);
+        timeoutMs(receiver, "connectTimeoutMs", WebhookReceiverConfig.DEFAULT_CONNECT_TIMEOUT);
     long request =
-        receiver.integer(
-            "requestTimeoutMs",
-            WebhookReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(),
-            1,
-            MAX_TIMEOUT_MS);
+        timeoutMs(receiver, "requestTimeoutMs", WebhookReceiverConfig.DEFAULT_REQUEST_TIMEOUT);
     int maxBatch = maxBatch(receiver, WebhookReceiverConfig.DEFAULT_MAX_BATCH);
     int capacity = queueCapacity(receiver, WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
     return new WebhookReceiverConfig(
@@ -239,14 +231,8 @@ final class MonitorConfigReader {
     List<String> cc = mailAddresses(receiver, "cc");
     boolean sendResolved = receiver.bool("sendResolved", true);
     long connect =
-        receiver.integer(
-            "connectTimeoutMs",
-            MailReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
-            1,
-            MAX_TIMEOUT_MS);
-    long send =
-        receiver.integer(
-            "sendTimeoutMs", MailReceiverConfig.DEFAULT_SEND_TIMEOUT.toMillis(), 1, MAX_TIMEOUT_MS);
+        timeoutMs(receiver, "connectTimeoutMs", MailReceiverConfig.DEFAULT_CONNECT_TIMEOUT);
+    long send = timeoutMs(receiver, "sendTimeoutMs", MailReceiverConfig.DEFAULT_SEND_TIMEOUT);
     int maxBatch = maxBatch(receiver, MailReceiverConfig.DEFAULT_MAX_BATCH);
     int capacity = queueCapacity(receiver, MailReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
     return new MailReceiverConfig(
@@ -317,17 +303,9 @@ final class MonitorConfigReader {
       secret = secret.strip();
     }
     long connect =
-        receiver.integer(
-            "connectTimeoutMs",
-            RobotReceiverConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(),
-            1,
-            MAX_TIMEOUT_MS);
+        timeoutMs(receiver, "connectTimeoutMs", RobotReceiverConfig.DEFAULT_CONNECT_TIMEOUT);
     long request =
-        receiver.integer(
-            "requestTimeoutMs",
-            RobotReceiverConfig.DEFAULT_REQUEST_TIMEOUT.toMillis(),
-            1,
-            MAX_TIMEOUT_MS);
+        timeoutMs(receiver, "requestTimeoutMs", RobotReceiverConfig.DEFAULT_REQUEST_TIMEOUT);
     int maxBatch = maxBatch(receiver, vendor.defaultMaxBatch());
     int capacity = queueCapacity(receiver, RobotReceiverConfig.DEFAULT_QUEUE_CAPACITY, maxBatch);
     return new RobotReceiverConfig(
@@ -451,5 +429,10 @@ final class MonitorConfigReader {
       throw new ConfigException(
           key, ConfigChecks.quote(value) + " is not a valid path: " + e.getReason());
     }
+  }
+
+  /** A timeout in milliseconds, 1 to {@value #MAX_TIMEOUT_MS}, defaulting to {@code fallback}. */
+  private static long timeoutMs(YamlSection receiver, String key, java.time.Duration fallback) {
+    return receiver.integer(key, fallback.toMillis(), 1, MAX_TIMEOUT_MS);
   }
 }

@@ -31,38 +31,6 @@ public record SupervisorConfig(
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
-  /** A configuration that does not watch Flume's health. */
-  public SupervisorConfig(
-      String zkConnect,
-      ZkLayout layout,
-      String agentId,
-      String host,
-      String group,
-      Map<String, String> labels,
-      String version,
-      List<String> command,
-      RestartPolicy.Settings restart,
-      Duration stopTimeout,
-      Duration sessionTimeout,
-      Duration connectionTimeout,
-      boolean useSetpriv) {
-    this(
-        zkConnect,
-        layout,
-        agentId,
-        host,
-        group,
-        labels,
-        version,
-        command,
-        restart,
-        stopTimeout,
-        sessionTimeout,
-        connectionTimeout,
-        useSetpriv,
-        null);
-  }
-
   public SupervisorConfig {
     labels = Map.copyOf(labels);
     command = List.copyOf(command);

@@ -53,7 +53,6 @@ public final class ZkBatchWriter {
   private long timer = -1;
   private boolean inFlight;
   private boolean waitingForConnection;
-  private long transactions;
 
   /**
    * @param existing the paths that exist now
@@ -85,16 +84,6 @@ public final class ZkBatchWriter {
   public void retryFailed() {
     waitingForConnection = false;
     flush();
-  }
-
-  /** Paths not yet written as last asked. */
-  public int backlog() {
-    return pending.size();
-  }
-
-  /** Transactions sent so far. */
-  public long transactions() {
-    return transactions;
   }
 
   private void flush() {
@@ -134,7 +123,6 @@ public final class ZkBatchWriter {
       return;
     }
     inFlight = true;
-    transactions++;
     Future.fromCompletionStage(zk.transaction().forOperations(ops), context)
         .onComplete(
             done -> {

@@ -73,7 +73,8 @@ class SupervisorTest {
         stopTimeout,
         Duration.ofSeconds(10),
         Duration.ofSeconds(3),
-        Supervisor.setprivAvailable());
+        Supervisor.setprivAvailable(),
+        null);
   }
 
   private static RestartPolicy.Settings quickRestarts(int startLimit) {

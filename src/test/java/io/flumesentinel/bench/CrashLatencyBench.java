@@ -3,57 +3,28 @@ package io.flumesentinel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.Monitor;
-import io.flumesentinel.testing.WebhookReceiver;
-import io.flumesentinel.testing.Zk;
-import io.flumesentinel.testing.ZooKeeperProcess;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * One agent dies at a time: the time from a client deleting the agent's live node to the firing
  * alert reaching the webhook receiver. Goal: p50 under 3 ms, p99 under 15 ms.
  */
-@Tag("bench")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrashLatencyBench {
+class CrashLatencyBench extends ZooKeeperBench {
 
   private static final int WARM_UP = 200;
   private static final int MEASURED = 1_000;
   private static final long ALERT_WITHIN_MS = 10_000;
 
   private final BenchReport report = new BenchReport("crash-latency");
-  private ZooKeeperProcess zooKeeper;
-  private WebhookReceiver receiver;
-  private CuratorFramework agentSide;
   private Monitor monitor;
 
-  @BeforeAll
-  void start() throws Exception {
-    zooKeeper = ZooKeeperProcess.start();
-    receiver = WebhookReceiver.start();
-    agentSide = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
-  }
-
   @AfterAll
-  void stop() throws Exception {
+  void stopOwn() throws Exception {
     if (monitor != null) {
       monitor.close();
-    }
-    if (agentSide != null) {
-      agentSide.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (zooKeeper != null) {
-      zooKeeper.close();
     }
   }
 

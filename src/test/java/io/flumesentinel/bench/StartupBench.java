@@ -1,54 +1,20 @@
 package io.flumesentinel.bench;
 
-import io.flumesentinel.testing.WebhookReceiver;
-import io.flumesentinel.testing.Zk;
-import io.flumesentinel.testing.ZooKeeperProcess;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The monitor started from its command line, in a JVM of its own, against 10,000 running agents:
  * the time from process start to the first 200 on {@code /health/ready} (goal: under 3 s), and the
  * heap in use after a full GC once ready (goal: under 128 MB).
  */
-@Tag("bench")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StartupBench {
+class StartupBench extends ZooKeeperBench {
 
   private static final int AGENTS = 10_000;
   private static final int RUNS = 3;
   private static final String ROOT = "/bench-startup";
 
   private final BenchReport report = new BenchReport("startup");
-  private ZooKeeperProcess zooKeeper;
-  private WebhookReceiver receiver;
-  private CuratorFramework agentSide;
-
-  @BeforeAll
-  void start() throws Exception {
-    zooKeeper = ZooKeeperProcess.start();
-    receiver = WebhookReceiver.start();
-    agentSide = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (agentSide != null) {
-      agentSide.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (zooKeeper != null) {
-      zooKeeper.close();
-    }
-  }
 
   @Test
   void processStartToReadyAndHeap() throws Exception {

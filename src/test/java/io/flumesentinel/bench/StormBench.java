@@ -3,17 +3,11 @@ package io.flumesentinel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.Monitor;
-import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
-import io.flumesentinel.testing.ZooKeeperProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * 5,000 agents lose their live nodes at once, as when the one session that owns them closes (a host
@@ -21,38 +15,13 @@ import org.junit.jupiter.api.TestInstance;
  * one of them, against the naive design ({@link NaiveClassifier}) on the same server. Goal: under
  * 500 ms.
  */
-@Tag("bench")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StormBench {
+class StormBench extends ZooKeeperBench {
 
   private static final int AGENTS = 5_000;
   private static final int RUNS = 3;
   private static final long STORM_WITHIN_MS = 120_000;
 
   private final BenchReport report = new BenchReport("storm");
-  private ZooKeeperProcess zooKeeper;
-  private WebhookReceiver receiver;
-  private CuratorFramework agentNodes;
-
-  @BeforeAll
-  void start() throws Exception {
-    zooKeeper = ZooKeeperProcess.start();
-    receiver = WebhookReceiver.start();
-    agentNodes = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (agentNodes != null) {
-      agentNodes.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (zooKeeper != null) {
-      zooKeeper.close();
-    }
-  }
 
   @Test
   void sessionClosedToEveryAgentAlerted() throws Exception {
@@ -113,7 +82,7 @@ class StormBench {
   /** The monitor: session closed → firing alerts for all agents received. */
   private Storm monitorStorm(int run) throws Exception {
     AgentFleet fleet = AgentFleet.of("/bench-storm-" + run + "-monitor", "m" + run, AGENTS);
-    fleet.register(agentNodes);
+    fleet.register(agentSide);
     CuratorFramework liveSession = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
     fleet.goLive(liveSession);
     try (Monitor monitor =
@@ -133,7 +102,7 @@ class StormBench {
   /** The baseline: session closed → every removal classified by synchronous reads. */
   private double naiveStorm(int run) throws Exception {
     AgentFleet fleet = AgentFleet.of("/bench-storm-" + run + "-naive", "n" + run, AGENTS);
-    fleet.register(agentNodes);
+    fleet.register(agentSide);
     CuratorFramework liveSession = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
     fleet.goLive(liveSession);
     try (CuratorFramework watcher = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));

@@ -7,15 +7,10 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.WebhookReceiver;
-import io.flumesentinel.testing.Zk;
-import io.flumesentinel.testing.ZooKeeperProcess;
 import java.time.Duration;
-import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * SIGKILL of a supervised process → the firing webhook, over many crashes of one agent: the
@@ -23,9 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  * CRASHED. Each crash waits for the restart and the resolved notice before the next. Goal: p50
  * under 10 ms, p99 under 50 ms.
  */
-@Tag("bench")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SupervisedCrashBench {
+class SupervisedCrashBench extends ZooKeeperBench {
 
   private static final int WARM_UP = 30;
   private static final int MEASURED = 120;
@@ -34,17 +27,11 @@ class SupervisedCrashBench {
   private static final long WAIT_MS = 10_000;
 
   private final BenchReport report = new BenchReport("supervised-crash");
-  private ZooKeeperProcess zooKeeper;
-  private WebhookReceiver receiver;
-  private CuratorFramework reader;
   private Monitor monitor;
   private ChildJvm supervisor;
 
   @BeforeAll
-  void start() throws Exception {
-    zooKeeper = ZooKeeperProcess.start();
-    receiver = WebhookReceiver.start();
-    reader = Zk.client(zooKeeper.connectString(), Duration.ofSeconds(30));
+  void startMonitorAndSupervisor() throws Exception {
     monitor = InProcessMonitor.startReady(zooKeeper.connectString(), LAYOUT.root(), receiver.url());
     supervisor =
         ChildJvm.start(
@@ -70,21 +57,12 @@ class SupervisedCrashBench {
   }
 
   @AfterAll
-  void stop() throws Exception {
+  void stopOwn() throws Exception {
     if (supervisor != null) {
       supervisor.stop(Duration.ofSeconds(15));
     }
     if (monitor != null) {
       monitor.close();
-    }
-    if (reader != null) {
-      reader.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (zooKeeper != null) {
-      zooKeeper.close();
     }
   }
 
@@ -123,9 +101,9 @@ class SupervisedCrashBench {
   private LiveNode awaitNewRun(long previousPid) throws Exception {
     long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
     while (System.nanoTime() < deadline) {
-      if (reader.checkExists().forPath(LAYOUT.live(AGENT)) != null) {
+      if (agentSide.checkExists().forPath(LAYOUT.live(AGENT)) != null) {
         try {
-          LiveNode live = LiveNode.parse(reader.getData().forPath(LAYOUT.live(AGENT)));
+          LiveNode live = LiveNode.parse(agentSide.getData().forPath(LAYOUT.live(AGENT)));
           if (live.pid() != previousPid) {
             return live;
           }

@@ -2,6 +2,7 @@ package io.flumesentinel;
 
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
+import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
@@ -24,6 +25,8 @@ import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
  * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
- * listens: health, notifiers, ledger, classifier, and last the watch that starts the flow.
+ * listens: health, notifiers, ledger, the ZooKeeper-loss alert, classifier, and last the watch that
+ * starts the flow.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -103,6 +107,9 @@ public final class Monitor implements AutoCloseable {
     for (NotifierVerticle notifier : notifiers.values()) {
       deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
     }
+    Router router = Router.of(config.route(), receivers);
+    String monitorName = hostName();
+    String connected = connect;
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);
     try {
@@ -110,12 +117,12 @@ public final class Monitor implements AutoCloseable {
           .compose(
               id ->
                   vertx.deployVerticle(
-                      new AlertLedgerVerticle(
-                          ledgerZk,
-                          layout,
-                          receivers,
-                          Router.of(config.route(), receivers),
-                          readiness)))
+                      new AlertLedgerVerticle(ledgerZk, layout, receivers, router, readiness)))
+          .compose(
+              id ->
+                  vertx.deployVerticle(
+                      new ZooKeeperLossVerticle(
+                          monitorName, connected, zk.sessionTimeout(), router, clock)))
           .compose(
               id ->
                   vertx.deployVerticle(
@@ -139,6 +146,16 @@ public final class Monitor implements AutoCloseable {
         receivers.size(),
         health.actualPort());
     return monitor;
+  }
+
+  /** This host's name, as operators know it; resolved once, at start-up, off any event loop. */
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String fromEnv = System.getenv("HOSTNAME");
+      return fromEnv == null || fromEnv.isBlank() ? "unknown-host" : fromEnv;
+    }
   }
 
   private static CuratorFramework curator(String connect, ZkConfig zk) {

@@ -38,6 +38,9 @@ public record Alert(
   public static final String ALERTNAME = "alertname";
   public static final String AGENT = "agent";
 
+  /** The label naming the monitor instance on alerts about the monitor itself, not an agent. */
+  public static final String MONITOR = "monitor";
+
   /** Alertmanager's "zero" time, sent as {@code endsAt} of firing alerts. */
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -47,7 +50,9 @@ public record Alert(
     labels = unmodifiable(labels);
     annotations = unmodifiable(annotations);
     Objects.requireNonNull(labels.get(ALERTNAME), "labels.alertname");
-    Objects.requireNonNull(labels.get(AGENT), "labels.agent");
+    if (labels.get(AGENT) == null && labels.get(MONITOR) == null) {
+      throw new NullPointerException("labels.agent (or labels.monitor)");
+    }
     generatorUrl = generatorUrl == null ? "" : generatorUrl;
   }
 
@@ -55,17 +60,27 @@ public record Alert(
     return labels.get(ALERTNAME);
   }
 
+  /** The agent the alert is about; {@code null} for an alert about the monitor itself. */
   public String agent() {
     return labels.get(AGENT);
+  }
+
+  /** What the alert is about, as a person names it: the agent, or else the monitor instance. */
+  public String subject() {
+    String agent = labels.get(AGENT);
+    return agent != null ? agent : labels.get(MONITOR);
   }
 
   public boolean firing() {
     return status == Status.FIRING;
   }
 
-  /** The identity of the alert in the ledger and in queues: one per alert name and agent. */
+  /**
+   * The identity of the alert in the ledger and in queues: one per alert name and agent (or monitor
+   * instance).
+   */
   public String key() {
-    return alertname() + "." + agent();
+    return alertname() + "." + subject();
   }
 
   public String annotation(String name) {

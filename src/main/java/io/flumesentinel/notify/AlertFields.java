@@ -48,7 +48,7 @@ public final class AlertFields {
     }
     if (shared.isEmpty()) {
       Set<String> agents = new LinkedHashSet<>();
-      alerts.forEach(alert -> agents.add(alert.agent()));
+      alerts.forEach(alert -> agents.add(alert.subject()));
       agents.stream().limit(SUBJECT_AGENTS).forEach(shared::add);
       if (agents.size() > SUBJECT_AGENTS) {
         shared.add("+" + (agents.size() - SUBJECT_AGENTS) + " more");
@@ -60,7 +60,11 @@ public final class AlertFields {
   /** What a person needs to know of one alert, by field name, absent ones left out. */
   public static Map<String, String> fields(Alert alert) {
     Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("Agent", alert.agent());
+    if (alert.agent() != null) {
+      fields.put("Agent", alert.agent());
+    } else {
+      fields.put("Monitor", alert.subject());
+    }
     put(fields, "Host", alert.labels().get("host"));
     put(fields, "Group", alert.labels().get("group"));
     put(fields, "Severity", alert.labels().get("severity"));

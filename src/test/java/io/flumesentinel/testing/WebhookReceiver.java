@@ -135,7 +135,9 @@ public final class WebhookReceiver implements AutoCloseable {
                 bodies.add(body); // before its alerts: whoever sees an alert sees its body
                 for (Object each : body.getJsonArray("alerts")) {
                   JsonObject alert = (JsonObject) each;
-                  String agent = alert.getJsonObject("labels").getString("agent");
+                  JsonObject labels = alert.getJsonObject("labels");
+                  // alerts about the monitor itself name no agent: keyed by the monitor
+                  String agent = labels.getString("agent", labels.getString("monitor"));
                   String alertStatus = alert.getString("status");
                   alerts.add(new Received(agent, alertStatus, alert, arrived));
                   if ("firing".equals(alertStatus)) {

@@ -32,7 +32,7 @@ final class RobotText {
 
   /** {@code [FIRING] FlumeAgentDown: agent-1}. */
   static String heading(Alert alert) {
-    return "[" + alert.status().name() + "] " + alert.alertname() + ": " + alert.agent();
+    return "[" + alert.status().name() + "] " + alert.alertname() + ": " + alert.subject();
   }
 
   /** The fields shown of {@code alert}, in order, absent ones left out. */

@@ -50,7 +50,7 @@ final class WeComRobot implements Robot {
               .append("]</font> ")
               .append(alert.alertname())
               .append(": ")
-              .append(alert.agent())
+              .append(alert.subject())
               .append("**");
       RobotText.fields(alert)
           .forEach((name, value) -> entry.append("\n> ").append(name).append(": ").append(value));

@@ -1,0 +1,141 @@
+package io.flumesentinel.alert;
+
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.ConnectionChange;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the receivers when the monitor itself has lost ZooKeeper, and when it has it back.
+ *
+ * <p>While the monitor's connection is down, every agent's state is unknown: the classifier holds
+ * its decisions until the connection is back and then decides from what ZooKeeper holds, so a cut
+ * does not turn into a flood of agent alerts. What operators must learn instead is that nobody is
+ * watching. So once the connection has been unusable for {@code after} (the session timeout: past
+ * it, ZooKeeper has expired the monitor's session), or as soon as Curator reports the session lost,
+ * one {@value #ALERTNAME} alert fires; it resolves when the connection is usable again.
+ *
+ * <p>It goes straight to the receivers its route names, not through the {@link
+ * AlertLedgerVerticle}: the ledger is kept in ZooKeeper, which is exactly what is missing. The
+ * price: a monitor restarted during the outage does not remember having sent it (it sends it again
+ * if the outage lasts). It is also published on {@link Addresses#ALERTS} and logged, like every
+ * alert.
+ */
+public final class ZooKeeperLossVerticle extends VerticleBase {
+
+  public static final String ALERTNAME = "FlumeSentinelZooKeeperLost";
+
+  private static final Logger log = LoggerFactory.getLogger(ZooKeeperLossVerticle.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final String monitorName;
+  private final String zkConnect;
+  private final Duration after;
+  private final Router router;
+  private final Clock clock;
+
+  /** When the connection became unusable, or {@code null} while it is usable. */
+  private Instant unusableSince;
+
+  private long timer = -1;
+
+  /** The firing alert, and the receivers it went to, while it fires. */
+  private Alert firing;
+
+  private List<String> notified = List.of();
+
+  /**
+   * @param monitorName this monitor instance, as operators know it (its host name)
+   * @param zkConnect the connect string, for the alert's text
+   * @param after how long the connection may be unusable before the alert fires
+   */
+  public ZooKeeperLossVerticle(
+      String monitorName, String zkConnect, Duration after, Router router, Clock clock) {
+    this.monitorName = monitorName;
+    this.zkConnect = zkConnect;
+    this.after = after;
+    this.router = router;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx
+        .eventBus()
+        .<ConnectionChange>localConsumer(Addresses.ZK_CONNECTION, m -> changed(m.body().state()))
+        .completion();
+  }
+
+  private void changed(ConnectionChange.State state) {
+    if (state.usable()) {
+      unusableSince = null;
+      vertx.cancelTimer(timer);
+      timer = -1;
+      if (firing != null) {
+        resolve();
+      }
+      return;
+    }
+    if (unusableSince == null) {
+      unusableSince = clock.instant();
+      timer = vertx.setTimer(Math.max(1, after.toMillis()), id -> fire());
+    }
+    if (state == ConnectionChange.State.LOST) {
+      fire();
+    }
+  }
+
+  private void fire() {
+    vertx.cancelTimer(timer);
+    timer = -1;
+    if (firing != null || unusableSince == null) {
+      return;
+    }
+    TreeMap<String, String> labels = new TreeMap<>();
+    labels.put(Alert.ALERTNAME, ALERTNAME);
+    labels.put(Alert.MONITOR, monitorName);
+    labels.put("severity", "critical");
+    TreeMap<String, String> annotations = new TreeMap<>();
+    annotations.put("reason", "ZOOKEEPER_LOST");
+    annotations.put(
+        "summary",
+        "Flume Sentinel on " + monitorName + " lost its ZooKeeper connection (" + zkConnect + ")");
+    annotations.put(
+        "description",
+        "Agent state is unknown while the connection is down: agent alerts are held, and decided"
+            + " from what ZooKeeper holds once it is back.");
+    firing = new Alert(Alert.Status.FIRING, labels, annotations, unusableSince, null, "");
+    notified = router.receivers(labels);
+    send(firing);
+  }
+
+  private void resolve() {
+    Alert resolved = firing.resolve(clock.instant(), Map.of("resolution", "RECONNECTED"));
+    firing = null;
+    send(resolved);
+    notified = List.of();
+  }
+
+  private void send(Alert alert) {
+    log.info(
+        "Alert {}: {} monitor={}: {}",
+        alert.status().wire(),
+        alert.alertname(),
+        monitorName,
+        alert.firing()
+            ? alert.annotation("summary")
+            : "resolved (" + alert.annotation("resolution") + ")");
+    vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
+    notified.forEach(receiver -> vertx.eventBus().send(Addresses.notify(receiver), alert, LOCAL));
+  }
+}

@@ -143,8 +143,8 @@ public final class SilenceCommand implements Runnable {
     @Option(
         names = {"-a", "--author"},
         paramLabel = "NAME",
-        description = "Who adds it (default: $USER).")
-    private String author = System.getenv("USER");
+        description = "Who adds it (default: $USER, else the login name).")
+    private String author = defaultAuthor();
 
     @Option(
         names = {"-c", "--comment"},
@@ -174,7 +174,8 @@ public final class SilenceCommand implements Runnable {
               ? instant("--end", end)
               : startsAt.plus(duration == null ? Duration.ofHours(1) : duration(duration));
       if (author == null || author.isBlank()) {
-        throw new ParameterException(spec.commandLine(), "--author is required: $USER is not set");
+        throw new ParameterException(
+            spec.commandLine(), "--author is required: no user name is known here");
       }
       Silence silence;
       try {
@@ -190,6 +191,11 @@ public final class SilenceCommand implements Runnable {
       out.println(silence.id());
       out.flush();
       return 0;
+    }
+
+    private static String defaultAuthor() {
+      String user = System.getenv("USER");
+      return user == null || user.isBlank() ? System.getProperty("user.name") : user;
     }
 
     private Instant instant(String option, String text) {

@@ -61,6 +61,7 @@ public final class FlumeSentinel implements Runnable {
     commandLine.addSubcommand(new MonitorCommand(launcher));
     commandLine.addSubcommand(new SuperviseCommand(supervisor));
     commandLine.addSubcommand(new DeregisterCommand());
+    commandLine.addSubcommand(new SilenceCommand());
     // Set after the subcommands are added: picocli copies these settings to the commands present
     // now.
     CommandLineErrors errors = new CommandLineErrors();

@@ -14,11 +14,14 @@ import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.http.HealthVerticle;
+import io.flumesentinel.http.ReadApi;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
 import io.flumesentinel.notify.robot.RobotChannel;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
@@ -43,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
  * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
- * listens: health, notifiers, ledger, the ZooKeeper-loss alert, classifier, and last the watch that
- * starts the flow.
+ * listens: health, notifiers, silences (loaded before the ledger, which consults them), ledger, the
+ * ZooKeeper-loss alert, classifier, and last the watch that starts the flow.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -98,8 +101,13 @@ public final class Monitor implements AutoCloseable {
     for (ReceiverConfig receiver : config.receivers()) {
       notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
     }
+    SilenceIndex silences = new SilenceIndex(clock);
     HealthVerticle health =
-        new HealthVerticle(config.http(), readiness, () -> status(readiness, notifiers));
+        new HealthVerticle(
+            config.http(),
+            readiness,
+            () -> status(readiness, notifiers),
+            new ReadApi(client, layout, silences));
     List<String> receivers = List.copyOf(notifiers.keySet());
     Duration readTimeout = zk.sessionTimeout().plus(zk.connectionTimeout());
 
@@ -117,7 +125,12 @@ public final class Monitor implements AutoCloseable {
           .compose(
               id ->
                   vertx.deployVerticle(
-                      new AlertLedgerVerticle(ledgerZk, layout, receivers, router, readiness)))
+                      new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION)))
+          .compose(
+              id ->
+                  vertx.deployVerticle(
+                      new AlertLedgerVerticle(
+                          ledgerZk, layout, receivers, router, readiness, silences)))
           .compose(
               id ->
                   vertx.deployVerticle(

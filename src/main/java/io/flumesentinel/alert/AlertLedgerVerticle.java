@@ -7,10 +7,12 @@ import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * as JSON on {@link Addresses#ALERTS}. Delivery is at-least-once: a receiver's acknowledgement is
  * recorded after its 2xx, so a monitor killed in between sends that notice again (same fingerprint
  * and {@code startsAt}) after its restart.
+ *
+ * <p>A firing alert that an active silence mutes is recorded and published (with the ids of those
+ * silences in {@code silencedBy}) but sent to nobody; when the silences change, or one ends, what
+ * they no longer mute goes to its receivers then. A resolved notice is never muted: it goes to
+ * whoever was told the incident started, so an incident wholly inside a silence is never sent.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
@@ -55,27 +62,30 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final List<String> receivers;
   private final Router router;
   private final Readiness readiness;
+  private final SilenceIndex silences;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
-  /** A ledger that sends every firing alert to every one of {@code receivers}. */
   /**
    * A ledger that sends each firing alert to the receivers {@code router} names for it.
    *
    * @param receivers every receiver, including those no route names now: one may still be owed the
    *     resolved notice of an incident it was told about before a change of routes
+   * @param silences what is muted now, kept current by a {@code SilenceVerticle}
    */
   public AlertLedgerVerticle(
       AsyncCuratorFramework zk,
       ZkLayout layout,
       List<String> receivers,
       Router router,
-      Readiness readiness) {
+      Readiness readiness,
+      SilenceIndex silences) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
     this.router = router;
     this.readiness = readiness;
+    this.silences = silences;
   }
 
   @Override
@@ -112,8 +122,13 @@ public final class AlertLedgerVerticle extends VerticleBase {
                               writer.retryFailed();
                             }
                           });
+              var silenceChanges =
+                  vertx.eventBus().consumer(Addresses.SILENCES, m -> silencesChanged());
               return Future.all(
-                  transitions.completion(), delivered.completion(), connection.completion());
+                  transitions.completion(),
+                  delivered.completion(),
+                  connection.completion(),
+                  silenceChanges.completion());
             });
   }
 
@@ -197,8 +212,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
     if (entry != null && entry.alert.firing()) {
       Alert continued = alert.withStartsAt(entry.alert.startsAt());
       if (continued.equals(entry.alert)) {
-        // Same incident, nothing new (a restart's reconciliation): only receivers never handed it
-        // get it.
+        // Same incident, nothing new (a restart's reconciliation, a change of silences): only
+        // receivers never handed it get it, unless it is muted.
+        entry.silencedBy = silences.silencedBy(continued.labels());
+        if (!entry.silencedBy.isEmpty()) {
+          return;
+        }
         for (String receiver : router.receivers(continued.labels())) {
           if (!entry.sentFiring(receiver) && !entry.dispatched.contains(receiver)) {
             dispatch(entry, receiver);
@@ -211,11 +230,30 @@ public final class AlertLedgerVerticle extends VerticleBase {
       entry = new LedgerEntry(alert);
       entries.put(alert.key(), entry);
     }
-    for (String receiver : router.receivers(entry.alert.labels())) {
-      dispatch(entry, receiver);
+    entry.silencedBy = silences.silencedBy(entry.alert.labels());
+    if (entry.silencedBy.isEmpty()) {
+      for (String receiver : router.receivers(entry.alert.labels())) {
+        dispatch(entry, receiver);
+      }
     }
-    publish(entry.alert);
+    publish(entry.alert, entry.silencedBy);
     persist(entry);
+  }
+
+  /**
+   * The silences changed, or one started or ended: each firing alert they no longer mute goes to
+   * the receivers never handed it; one whose silences changed is published again.
+   */
+  private void silencesChanged() {
+    for (LedgerEntry entry : new ArrayList<>(entries.values())) {
+      if (entry.alert.firing()) {
+        List<String> before = entry.silencedBy;
+        transition(entry.alert);
+        if (!entry.silencedBy.equals(before)) {
+          publish(entry.alert, entry.silencedBy);
+        }
+      }
+    }
   }
 
   /**
@@ -232,7 +270,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
     entry.alert = resolved;
     entry.dispatched.clear();
     if (wasFiring) {
-      publish(resolved);
+      publish(resolved, silences.silencedBy(resolved.labels()));
     }
     if (owed.isEmpty()) {
       forget(entry);
@@ -268,19 +306,23 @@ public final class AlertLedgerVerticle extends VerticleBase {
   }
 
   /**
-   * Every accepted transition: on the public address, and in the log (a receiver of last resort).
+   * Every accepted transition: on the public address, and in the log (a receiver of last resort),
+   * with the silences that mute it.
    */
-  private void publish(Alert alert) {
+  private void publish(Alert alert, List<String> silencedBy) {
     log.info(
-        "Alert {}: {} agent={} reason={}: {}",
+        "Alert {}: {} agent={} reason={}: {}{}",
         alert.status().wire(),
         alert.alertname(),
         alert.agent(),
         alert.annotation("reason"),
         alert.firing()
             ? alert.annotation("summary")
-            : "resolved (" + alert.annotation("resolution") + ")");
-    vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
+            : "resolved (" + alert.annotation("resolution") + ")",
+        silencedBy.isEmpty() ? "" : " (silenced by " + String.join(", ", silencedBy) + ")");
+    vertx
+        .eventBus()
+        .publish(Addresses.ALERTS, alert.toJson().put("silencedBy", new JsonArray(silencedBy)));
   }
 
   private void persist(LedgerEntry entry) {

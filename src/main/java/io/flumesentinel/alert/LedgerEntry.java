@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +25,9 @@ final class LedgerEntry {
 
   /** Receivers that were handed this incident since this monitor started; not persisted. */
   final Set<String> dispatched = new HashSet<>();
+
+  /** The silences that muted it when last looked at (empty: not muted); not persisted. */
+  List<String> silencedBy = List.of();
 
   LedgerEntry(Alert alert) {
     this.alert = alert;

@@ -21,6 +21,12 @@ public final class Addresses {
   /** Internal: {@link Delivered} acknowledgements from notifiers back to the alert ledger. */
   public static final String DELIVERED = "flume.sentinel.internal.delivered";
 
+  /**
+   * Internal: published (without a body) when what the silences mute may have changed: a silence
+   * was added, expired or removed, or one started or ended.
+   */
+  public static final String SILENCES = "flume.sentinel.internal.silences";
+
   private static final String NOTIFY_PREFIX = "flume.sentinel.internal.notify.";
 
   private Addresses() {}

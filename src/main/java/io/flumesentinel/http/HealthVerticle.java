@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  *       else 503 {@code {"status":"NOT_READY","waitingFor":[...]}}.
  *   <li>{@code GET /status}: 200 with whatever the status supplier returns, which runs on the event
  *       loop and so must be cheap and non-blocking.
+ *   <li>whatever the {@link Routes} given add (the read-only API, {@link ReadApi}).
  * </ul>
  *
  * Responses are never cached. {@link #start()} completes once the server listens.
@@ -32,12 +33,15 @@ public final class HealthVerticle extends VerticleBase {
   private final HttpConfig http;
   private final Readiness readiness;
   private final Supplier<JsonObject> status;
+  private final Routes more;
   private volatile HttpServer server;
 
-  public HealthVerticle(HttpConfig http, Readiness readiness, Supplier<JsonObject> status) {
+  public HealthVerticle(
+      HttpConfig http, Readiness readiness, Supplier<JsonObject> status, Routes more) {
     this.http = http;
     this.readiness = readiness;
     this.status = status;
+    this.more = more;
   }
 
   @Override
@@ -48,6 +52,7 @@ public final class HealthVerticle extends VerticleBase {
         .handler(ctx -> respond(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/status").handler(ctx -> respond(ctx, 200, status.get()));
+    more.mount(router, context);
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(http.host()).setPort(http.port()))
         .requestHandler(router)

@@ -1,5 +1,6 @@
 package io.flumesentinel.protocol;
 
+import io.flumesentinel.silence.Silence;
 import org.apache.curator.utils.ZKPaths;
 
 /**
@@ -9,6 +10,7 @@ import org.apache.curator.utils.ZKPaths;
  * &lt;root&gt;/agents/&lt;id&gt;   PERSISTENT  the agent is registered ({@link AgentNode} JSON)
  * &lt;root&gt;/live/&lt;id&gt;     EPHEMERAL   the agent is running ({@link LiveNode} JSON)
  * &lt;root&gt;/alerts/&lt;key&gt;  PERSISTENT  what is firing and what each receiver was sent
+ * &lt;root&gt;/silences/&lt;id&gt; PERSISTENT  a silence (its JSON); removed some days after it ends
  * </pre>
  *
  * A live node without its agent node present is a stop in progress or a deliberate stop; an agent
@@ -62,6 +64,10 @@ public record ZkLayout(String root) {
     return root + "/alerts";
   }
 
+  public String silences() {
+    return root + "/silences";
+  }
+
   public String agent(String id) {
     return ZKPaths.makePath(agents(), AgentId.require(id));
   }
@@ -72,5 +78,16 @@ public record ZkLayout(String root) {
 
   public String alert(String key) {
     return ZKPaths.makePath(alerts(), key);
+  }
+
+  /**
+   * @throws IllegalArgumentException when {@code id} cannot name a silence
+   */
+  public String silence(String id) {
+    String problem = Silence.idProblem(id);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return ZKPaths.makePath(silences(), id);
   }
 }

@@ -35,7 +35,8 @@ class HealthVerticleTest {
         new HealthVerticle(
             new HttpConfig("127.0.0.1", 0),
             readiness,
-            () -> new JsonObject().put("agents", 3).put("calls", statusCalls.incrementAndGet()));
+            () -> new JsonObject().put("agents", 3).put("calls", statusCalls.incrementAndGet()),
+            (router, onContext) -> {});
     client = vertx.createHttpClient();
     vertx.deployVerticle(verticle).onComplete(context.succeedingThenComplete());
   }

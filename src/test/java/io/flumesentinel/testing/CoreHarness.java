@@ -13,6 +13,8 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Vertx;
@@ -40,6 +42,7 @@ public final class CoreHarness implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final CuratorFramework client;
   public final Readiness readiness = new Readiness();
+  public final SilenceIndex silences = new SilenceIndex(Clock.systemUTC());
 
   /** What the receivers were handed, in order. */
   public final List<Alert> received = new CopyOnWriteArrayList<>();
@@ -91,9 +94,17 @@ public final class CoreHarness implements AutoCloseable {
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
     vertx
-        .deployVerticle(
-            new AlertLedgerVerticle(
-                async, layout, receivers, Router.of(route, receivers), readiness))
+        .deployVerticle(new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new AlertLedgerVerticle(
+                        async,
+                        layout,
+                        receivers,
+                        Router.of(route, receivers),
+                        readiness,
+                        silences)))
         .compose(
             id ->
                 vertx.deployVerticle(

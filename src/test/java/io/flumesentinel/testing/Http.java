@@ -38,4 +38,19 @@ public final class Http {
       return -1;
     }
   }
+
+  /**
+   * The body of a GET of {@code http://127.0.0.1:<port><path>}, which must answer 200 within 2 s.
+   */
+  public static String get(int port, String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + path + ": " + response.statusCode() + " " + response.body());
+    }
+    return response.body();
+  }
 }

@@ -1,0 +1,235 @@
+package io.flumesentinel.silence;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A silence, as in Alertmanager: while it is active (from {@code startsAt}, inclusive, to {@code
+ * endsAt}, exclusive), alerts whose labels satisfy every one of its matchers are recorded and shown
+ * but not sent. Stored as JSON in {@code <root>/silences/<id>}; immutable.
+ *
+ * <p>The canonical constructor checks only what makes a silence meaningful (an id, at least one
+ * matcher, an end not before its start), so that a stored silence is read whatever tool wrote it;
+ * {@link #create} adds the rules for a new one (a comment and an author, an end in the future, a
+ * matcher that needs a value).
+ *
+ * @param createdBy who created it; empty when a stored silence does not say
+ * @param comment why; empty when a stored silence does not say
+ */
+public record Silence(
+    String id,
+    List<Matcher> matchers,
+    Instant startsAt,
+    Instant endsAt,
+    String createdBy,
+    String comment) {
+
+  /** Where a silence is in its life at a given instant. */
+  public enum State {
+    PENDING,
+    ACTIVE,
+    EXPIRED;
+
+    /** The lower-case name, as Alertmanager's API writes it. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  public Silence {
+    String problem = idProblem(id);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    matchers = List.copyOf(matchers);
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException("a silence needs at least one matcher");
+    }
+    Objects.requireNonNull(startsAt, "startsAt");
+    Objects.requireNonNull(endsAt, "endsAt");
+    if (endsAt.isBefore(startsAt)) {
+      throw new IllegalArgumentException("the end " + endsAt + " is before the start " + startsAt);
+    }
+    createdBy = createdBy == null ? "" : createdBy;
+    comment = comment == null ? "" : comment;
+  }
+
+  /**
+   * A new silence with a random id, checked as amtool and Alertmanager check one.
+   *
+   * @throws IllegalArgumentException with one line naming what is wrong
+   */
+  public static Silence create(
+      List<Matcher> matchers,
+      Instant startsAt,
+      Instant endsAt,
+      String createdBy,
+      String comment,
+      Instant now) {
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException("a silence needs at least one matcher");
+    }
+    if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
+      throw new IllegalArgumentException(
+          "every matcher also matches alerts without the label ("
+              + text(matchers)
+              + "), so the silence would mute nearly everything; add a matcher that needs a value,"
+              + " such as group=ingest");
+    }
+    if (createdBy == null || createdBy.isBlank()) {
+      throw new IllegalArgumentException("the author is empty");
+    }
+    if (comment == null || comment.isBlank()) {
+      throw new IllegalArgumentException("the comment is empty: say why the alerts are silenced");
+    }
+    if (!endsAt.isAfter(startsAt)) {
+      throw new IllegalArgumentException(
+          "the end " + endsAt + " is not after the start " + startsAt);
+    }
+    if (!endsAt.isAfter(now)) {
+      throw new IllegalArgumentException("the end " + endsAt + " is in the past");
+    }
+    return new Silence(
+        UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy.strip(), comment);
+  }
+
+  /** Why {@code id} cannot name a silence, or {@code null} when it can. */
+  public static String idProblem(String id) {
+    if (id == null || !ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+      return "'"
+          + id
+          + "' is not a silence id: 1-128 letters, digits, '.', '_' or '-' (as 'silence list' shows)";
+    }
+    return null;
+  }
+
+  public State state(Instant at) {
+    if (at.isBefore(startsAt)) {
+      return State.PENDING;
+    }
+    return at.isBefore(endsAt) ? State.ACTIVE : State.EXPIRED;
+  }
+
+  /** Whether this silence is active at {@code at} and every matcher holds for {@code labels}. */
+  public boolean mutes(Map<String, String> labels, Instant at) {
+    return state(at) == State.ACTIVE && matchers.stream().allMatch(m -> m.matches(labels));
+  }
+
+  /**
+   * This silence ended at {@code now}: an active one ends now, a pending one will never start (as
+   * Alertmanager expires it: start and end both now).
+   *
+   * @throws IllegalStateException when it has already expired
+   */
+  public Silence expire(Instant now) {
+    return switch (state(now)) {
+      case ACTIVE -> new Silence(id, matchers, startsAt, now, createdBy, comment);
+      case PENDING -> new Silence(id, matchers, now, now, createdBy, comment);
+      case EXPIRED ->
+          throw new IllegalStateException("silence " + id + " already expired at " + endsAt);
+    };
+  }
+
+  /** The matchers in amtool's form, separated by spaces. */
+  public String matchersText() {
+    return text(matchers);
+  }
+
+  public JsonObject toJson() {
+    JsonArray matcherJson = new JsonArray();
+    matchers.forEach(m -> matcherJson.add(m.toJson()));
+    return new JsonObject()
+        .put("id", id)
+        .put("matchers", matcherJson)
+        .put("startsAt", startsAt.toString())
+        .put("endsAt", endsAt.toString())
+        .put("createdBy", createdBy)
+        .put("comment", comment);
+  }
+
+  public byte[] toBytes() {
+    return toJson().encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads a stored silence; {@code id} is its znode's name, which wins over an {@code id} field.
+   * Unknown fields are ignored.
+   *
+   * @throws IllegalArgumentException naming the field that is missing or wrong
+   */
+  public static Silence parse(String id, byte[] data) {
+    JsonObject json;
+    try {
+      json = new JsonObject(new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8));
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("silence " + id + " is not a JSON object");
+    }
+    return fromJson(id, json);
+  }
+
+  /** As {@link #parse}, from JSON already decoded. */
+  public static Silence fromJson(String id, JsonObject json) {
+    if (!(json.getValue("matchers") instanceof JsonArray array)) {
+      throw new IllegalArgumentException("silence " + id + ": matchers must be an array");
+    }
+    List<Matcher> matchers = new ArrayList<>();
+    for (Object each : array) {
+      if (!(each instanceof JsonObject object)) {
+        throw new IllegalArgumentException("silence " + id + ": a matcher must be an object");
+      }
+      try {
+        matchers.add(Matcher.fromJson(object));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("silence " + id + ": " + e.getMessage());
+      }
+    }
+    try {
+      return new Silence(
+          id,
+          matchers,
+          instant(json, "startsAt", id),
+          instant(json, "endsAt", id),
+          optionalString(json, "createdBy"),
+          optionalString(json, "comment"));
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage().startsWith("silence ")
+          ? e
+          : new IllegalArgumentException("silence " + id + ": " + e.getMessage());
+    }
+  }
+
+  private static Instant instant(JsonObject json, String key, String id) {
+    Object value = json.getValue(key);
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException("silence " + id + ": " + key + " must be an ISO instant");
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "silence " + id + ": " + key + " '" + text + "' is not an ISO instant");
+    }
+  }
+
+  private static String optionalString(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    return value == null ? "" : value.toString();
+  }
+
+  private static String text(List<Matcher> matchers) {
+    return String.join(" ", matchers.stream().map(Matcher::toString).toList());
+  }
+}

@@ -1,0 +1,189 @@
+package io.flumesentinel.silence;
+
+import io.flumesentinel.protocol.ZkLayout;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.curator.x.async.api.CreateOption;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Silences in ZooKeeper: one PERSISTENT znode per silence, {@code <root>/silences/<id>}, holding
+ * its JSON. Used by the {@code silence} command and by the monitor, so both read and write the same
+ * way. Every call is asynchronous; stages complete on Curator's threads.
+ *
+ * <p>A silence is written once and then only expired (its end moved to now), with a versioned
+ * write, so two people expiring or a monitor removing an old silence never undo each other's work.
+ */
+public final class SilenceStore {
+
+  /** A silence as read, with the znode version a conditional write or delete needs. */
+  public record Stored(Silence silence, int version) {}
+
+  /**
+   * Everything under {@code <root>/silences}.
+   *
+   * @param unreadable one line per znode that is not a silence (named, with the problem)
+   */
+  public record Listing(List<Stored> silences, List<String> unreadable) {
+
+    public Silences index() {
+      return new Silences(silences.stream().map(Stored::silence).toList());
+    }
+  }
+
+  private static final int EXPIRE_ATTEMPTS = 5;
+
+  private final AsyncCuratorFramework zk;
+  private final ZkLayout layout;
+
+  public SilenceStore(AsyncCuratorFramework zk, ZkLayout layout) {
+    this.zk = zk;
+    this.layout = layout;
+  }
+
+  /** Creates {@code silence}'s znode (and its parents). */
+  public CompletionStage<Silence> add(Silence silence) {
+    return zk.create()
+        .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded))
+        .forPath(layout.silence(silence.id()), silence.toBytes())
+        .thenApply(path -> silence);
+  }
+
+  /** Reads every silence; a missing parent means none. */
+  public CompletionStage<Listing> list() {
+    return zk.getChildren()
+        .forPath(layout.silences())
+        .exceptionally(
+            error -> {
+              if (isCode(error, KeeperException.Code.NONODE)) {
+                return List.of();
+              }
+              throw new CompletionException(cause(error));
+            })
+        .thenCompose(
+            names -> {
+              List<CompletableFuture<Object>> reads = new ArrayList<>();
+              for (String name : names) {
+                reads.add(read(name).toCompletableFuture());
+              }
+              return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      done -> {
+                        List<Stored> silences = new ArrayList<>();
+                        List<String> unreadable = new ArrayList<>();
+                        for (CompletableFuture<Object> read : reads) {
+                          Object result = read.join();
+                          if (result instanceof Stored stored) {
+                            silences.add(stored);
+                          } else if (result instanceof String problem) {
+                            unreadable.add(problem);
+                          }
+                        }
+                        return new Listing(List.copyOf(silences), List.copyOf(unreadable));
+                      });
+            });
+  }
+
+  /**
+   * Ends silence {@code id} at {@code now}. Completes empty when there is no such silence, and
+   * fails with an {@link IllegalStateException} when it has already expired.
+   */
+  public CompletionStage<Optional<Silence>> expire(String id, Instant now) {
+    return expire(id, now, EXPIRE_ATTEMPTS);
+  }
+
+  private CompletionStage<Optional<Silence>> expire(String id, Instant now, int attempts) {
+    String path = layout.silence(id);
+    Stat stat = new Stat();
+    return zk.getData()
+        .storingStatIn(stat)
+        .forPath(path)
+        .thenCompose(
+            data -> {
+              Silence expired = Silence.parse(id, data).expire(now);
+              return zk.setData()
+                  .withVersion(stat.getVersion())
+                  .forPath(path, expired.toBytes())
+                  .thenApply(written -> Optional.of(expired));
+            })
+        .handle(
+            (expired, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(expired);
+              }
+              if (isCode(error, KeeperException.Code.NONODE)) {
+                return CompletableFuture.completedFuture(Optional.<Silence>empty());
+              }
+              if (isCode(error, KeeperException.Code.BADVERSION) && attempts > 1) {
+                return expire(id, now, attempts - 1);
+              }
+              return CompletableFuture.<Optional<Silence>>failedFuture(cause(error));
+            })
+        .thenCompose(stage -> stage);
+  }
+
+  /**
+   * Removes a silence if it is still at {@code version}; completes {@code false} when it was gone
+   * or changed meanwhile.
+   */
+  public CompletionStage<Boolean> remove(String id, int version) {
+    return zk.delete()
+        .withVersion(version)
+        .forPath(layout.silence(id))
+        .handle(
+            (done, error) -> {
+              if (error == null) {
+                return true;
+              }
+              if (isCode(error, KeeperException.Code.NONODE)
+                  || isCode(error, KeeperException.Code.BADVERSION)) {
+                return false;
+              }
+              throw new CompletionException(cause(error));
+            });
+  }
+
+  /** A {@link Stored} silence, a one-line problem, or {@code null} when the node is gone. */
+  private CompletionStage<Object> read(String name) {
+    if (Silence.idProblem(name) != null) {
+      return CompletableFuture.completedFuture(
+          layout.silences() + "/" + name + ": not a silence id");
+    }
+    Stat stat = new Stat();
+    return zk.getData()
+        .storingStatIn(stat)
+        .forPath(layout.silence(name))
+        .handle(
+            (data, error) -> {
+              if (error != null) {
+                if (isCode(error, KeeperException.Code.NONODE)) {
+                  return null;
+                }
+                throw new CompletionException(cause(error));
+              }
+              try {
+                return new Stored(Silence.parse(name, data), stat.getVersion());
+              } catch (IllegalArgumentException e) {
+                return layout.silence(name) + ": " + e.getMessage();
+              }
+            });
+  }
+
+  private static Throwable cause(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+  }
+
+  private static boolean isCode(Throwable error, KeeperException.Code code) {
+    return cause(error) instanceof KeeperException keeper && keeper.code() == code;
+  }
+}

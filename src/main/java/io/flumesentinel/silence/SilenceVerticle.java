@@ -1,0 +1,246 @@
+package io.flumesentinel.silence;
+
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.protocol.ZkLayout;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.curator.x.async.api.CreateOption;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@link SilenceIndex} equal to {@code <root>/silences} in ZooKeeper, and tells the alert
+ * ledger (a message without body on {@link Addresses#SILENCES}) whenever what the silences mute may
+ * have changed: a silence was added, expired or removed, or one started or ended as time went by.
+ * {@link #start()} completes once the silences are loaded, so the ledger, deployed after it, never
+ * sends what a silence mutes.
+ *
+ * <p>A persistent recursive watch on the silences' parent sees every creation, change and removal;
+ * each of them, and each (re)setting of the watch after a reconnection, reads all silences again
+ * (they are few). While ZooKeeper cannot be read the last silences known stay in force: a lost
+ * connection never unmutes anything. Silences that ended more than the retention ago are removed (a
+ * versioned delete, so several monitors can do it at once). Everything runs on this verticle's
+ * context; Curator's callbacks hop onto it.
+ */
+public final class SilenceVerticle extends VerticleBase {
+
+  /** How long an expired silence is kept, for the record, before it is removed: Alertmanager's. */
+  public static final Duration RETENTION = Duration.ofDays(5);
+
+  /** The longest the verticle waits before looking at the clock again (it may have been set). */
+  private static final long MAX_WAIT_MS = Duration.ofHours(1).toMillis();
+
+  private static final Logger log = LoggerFactory.getLogger(SilenceVerticle.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final CuratorFramework client;
+  private final ZkLayout layout;
+  private final SilenceIndex index;
+  private final Duration retention;
+  private final Map<String, Integer> versions = new HashMap<>();
+  private final Set<String> removing = new HashSet<>();
+  private Map<String, Silence.State> states = Map.of();
+  private Set<String> unreadable = Set.of();
+  private SilenceStore store;
+  private PersistentWatcher watcher;
+  private long timer = -1;
+  private boolean loading;
+  private boolean loadAgain;
+
+  /**
+   * @param retention how long an expired silence is kept before the monitor removes it
+   */
+  public SilenceVerticle(
+      CuratorFramework client, ZkLayout layout, SilenceIndex index, Duration retention) {
+    this.client = client;
+    this.layout = layout;
+    this.index = index;
+    this.retention = retention;
+  }
+
+  @Override
+  public Future<?> start() {
+    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
+    store = new SilenceStore(async, layout);
+    return Future.fromCompletionStage(
+            async
+                .create()
+                .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded))
+                .forPath(layout.silences()),
+            context)
+        .recover(
+            error -> isNodeExists(error) ? Future.succeededFuture() : Future.failedFuture(error))
+        .compose(created -> Future.fromCompletionStage(store.list(), context))
+        .map(
+            listing -> {
+              apply(listing);
+              watch();
+              return null;
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void watch() {
+    Executor onContext = task -> context.runOnContext(v -> task.run());
+    watcher = new PersistentWatcher(client, layout.silences(), true);
+    watcher.getListenable().addListener(event -> onContext.execute(() -> watched(event)));
+    // Set again after each reconnection: what changed meanwhile is read then.
+    watcher.getResetListenable().addListener(() -> onContext.execute(this::load));
+    watcher.start();
+  }
+
+  private void watched(WatchedEvent event) {
+    if (event.getPath() != null && event.getPath().startsWith(layout.silences() + "/")) {
+      load();
+    }
+  }
+
+  private void load() {
+    if (loading) {
+      loadAgain = true;
+      return;
+    }
+    loading = true;
+    Future.fromCompletionStage(store.list(), context)
+        .onComplete(
+            done -> {
+              loading = false;
+              if (done.succeeded()) {
+                apply(done.result());
+              } else {
+                log.warn(
+                    "Could not read the silences ({}); the {} known stay in force",
+                    done.cause().toString(),
+                    index.current().size());
+              }
+              if (loadAgain) {
+                loadAgain = false;
+                load();
+              }
+            });
+  }
+
+  private void apply(SilenceStore.Listing listing) {
+    Set<String> problems = Set.copyOf(listing.unreadable());
+    for (String problem : problems) {
+      if (!unreadable.contains(problem)) {
+        log.warn("Ignoring an unreadable silence: {}", problem);
+      }
+    }
+    unreadable = problems;
+    versions.clear();
+    listing.silences().forEach(s -> versions.put(s.silence().id(), s.version()));
+    Silences next = listing.index();
+    boolean changed = !next.equals(index.current());
+    index.update(next);
+    evaluate(changed);
+  }
+
+  /** Logs what started, ended, appeared or went; tells the ledger; removes old silences. */
+  private void evaluate(boolean changed) {
+    Instant now = index.clock().instant();
+    Silences current = index.current();
+    Map<String, Silence.State> nowStates = new HashMap<>();
+    for (Silence silence : current.all(now)) {
+      Silence.State state = silence.state(now);
+      nowStates.put(silence.id(), state);
+      Silence.State before = states.get(silence.id());
+      if (before == null) {
+        log.info(
+            "Silence {} ({}): {} from {} until {}, by {}: {}",
+            silence.id(),
+            state.wire(),
+            silence.matchersText(),
+            silence.startsAt(),
+            silence.endsAt(),
+            silence.createdBy(),
+            silence.comment());
+      } else if (before != state) {
+        log.info("Silence {} is {} now: {}", silence.id(), state.wire(), silence.matchersText());
+      }
+    }
+    states.keySet().stream()
+        .filter(id -> !nowStates.containsKey(id))
+        .forEach(id -> log.info("Silence {} was removed", id));
+    if (changed || !nowStates.equals(states)) {
+      vertx.eventBus().publish(Addresses.SILENCES, null, LOCAL);
+    }
+    states = nowStates;
+    removeOld(current, now);
+    schedule(current, now);
+  }
+
+  private void removeOld(Silences current, Instant now) {
+    for (Silence old : current.expiredBy(now.minus(retention))) {
+      Integer version = versions.get(old.id());
+      if (version == null || !removing.add(old.id())) {
+        continue;
+      }
+      Future.fromCompletionStage(store.remove(old.id(), version), context)
+          .onComplete(
+              done -> {
+                removing.remove(old.id());
+                if (done.failed()) {
+                  log.warn("Could not remove silence {}: {}", old.id(), done.cause().toString());
+                } else if (done.result()) {
+                  log.info(
+                      "Removed silence {}, which ended at {} (kept {})",
+                      old.id(),
+                      old.endsAt(),
+                      retention);
+                }
+              });
+    }
+  }
+
+  /** Looks again when the next silence starts or ends, or is due for removal. */
+  private void schedule(Silences current, Instant now) {
+    vertx.cancelTimer(timer);
+    long waitMs = MAX_WAIT_MS;
+    List<Instant> next =
+        List.of(
+            current.nextChange(now).orElse(Instant.MAX),
+            current.all(now).stream()
+                .map(s -> s.endsAt().plus(retention))
+                .filter(at -> at.isAfter(now))
+                .min(Instant::compareTo)
+                .orElse(Instant.MAX));
+    for (Instant at : next) {
+      if (!at.equals(Instant.MAX)) {
+        waitMs = Math.min(waitMs, Duration.between(now, at).toMillis() + 1);
+      }
+    }
+    timer = vertx.setTimer(Math.max(1, waitMs), id -> evaluate(false));
+  }
+
+  private static boolean isNodeExists(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof KeeperException keeper
+        && keeper.code() == KeeperException.Code.NODEEXISTS;
+  }
+}

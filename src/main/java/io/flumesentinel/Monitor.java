@@ -5,12 +5,15 @@ import io.flumesentinel.alert.Router;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -18,6 +21,9 @@ import io.flumesentinel.notify.mail.MailChannel;
 import io.flumesentinel.notify.robot.RobotChannel;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.HostInhibition;
+import io.flumesentinel.shape.StageVerticle;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
@@ -40,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
  * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
- * listens: health, notifiers, ledger, classifier, and last the watch that starts the flow.
+ * listens: health, notifiers, ledger, host-level inhibition, flap detection, classifier, and last
+ * the watch that starts the flow.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -116,6 +123,8 @@ public final class Monitor implements AutoCloseable {
                           receivers,
                           Router.of(config.route(), receivers),
                           readiness)))
+          .compose(id -> vertx.deployVerticle(hostInhibition(config.hostDown(), clock)))
+          .compose(id -> vertx.deployVerticle(flapping(config.flapping(), clock)))
           .compose(
               id ->
                   vertx.deployVerticle(
@@ -139,6 +148,21 @@ public final class Monitor implements AutoCloseable {
         receivers.size(),
         health.actualPort());
     return monitor;
+  }
+
+  /** Flap detection, between the classifier and the host-level inhibition. */
+  public static StageVerticle flapping(FlappingConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.CLASSIFIED, Addresses.FLAPPING_CHECKED, new Flapping(config, clock), clock);
+  }
+
+  /** Host-level inhibition, between the flap detection and the ledger. */
+  public static StageVerticle hostInhibition(HostDownConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.FLAPPING_CHECKED,
+        Addresses.TRANSITIONS,
+        new HostInhibition(config, clock),
+        clock);
   }
 
   private static CuratorFramework curator(String connect, ZkConfig zk) {

@@ -147,7 +147,7 @@ final class MonitorConfigReader {
       String type = receiver.string("type", WebhookReceiverConfig.TYPE).strip();
       ReceiverConfig config =
           switch (type.toLowerCase(Locale.ROOT)) {
-            case WebhookReceiverConfig.TYPE -> webhook(receiver);
+            case WebhookReceiverConfig.TYPE -> webhook(receiver, environment);
             case MailReceiverConfig.TYPE -> mail(receiver, environment);
             default -> {
               RobotReceiverConfig.Vendor vendor =
@@ -173,7 +173,8 @@ final class MonitorConfigReader {
     return receivers;
   }
 
-  private static WebhookReceiverConfig webhook(YamlSection receiver) {
+  private static WebhookReceiverConfig webhook(
+      YamlSection receiver, Function<String, String> environment) {
     receiver.allowOnly(
         Set.of(
             "name",
@@ -183,7 +184,8 @@ final class MonitorConfigReader {
             "requestTimeoutMs",
             "maxBatch",
             "queueCapacity",
-            "backoff"));
+            "backoff",
+            "signature"));
     String name = receiverName(receiver);
     List<String> urls = new ArrayList<>();
     List<String> given = receiver.strings("urls");
@@ -206,7 +208,29 @@ final class MonitorConfigReader {
         Duration.ofMillis(request),
         maxBatch,
         capacity,
-        backoff(receiver.section("backoff")));
+        backoff(receiver.section("backoff")),
+        signature(receiver, environment));
+  }
+
+  /** A webhook's {@code signature: { secretEnv: NAME }}, or {@code null} when not given. */
+  private static WebhookReceiverConfig.Signature signature(
+      YamlSection receiver, Function<String, String> environment) {
+    if (!receiver.has("signature")) {
+      return null;
+    }
+    YamlSection signature = receiver.section("signature").allowOnly(Set.of("secretEnv"));
+    String secretEnv = signature.string("secretEnv", "").strip();
+    if (secretEnv.isEmpty()) {
+      throw new ConfigException(
+          signature.key("secretEnv"),
+          "is required: the name of the environment variable holding the signing secret");
+    }
+    String secret = environmentValue(signature, "secretEnv", secretEnv, environment).strip();
+    if (secret.isEmpty()) {
+      throw new ConfigException(
+          signature.key("secretEnv"), "the environment variable " + secretEnv + " is empty");
+    }
+    return new WebhookReceiverConfig.Signature(secretEnv, secret);
   }
 
   private static MailReceiverConfig mail(

@@ -6,12 +6,15 @@ import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.http.ReadApi;
@@ -20,6 +23,9 @@ import io.flumesentinel.notify.mail.MailChannel;
 import io.flumesentinel.notify.robot.RobotChannel;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.HostInhibition;
+import io.flumesentinel.shape.StageVerticle;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
@@ -47,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
  * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
  * listens: health, notifiers, silences (loaded before the ledger, which consults them), ledger, the
- * ZooKeeper-loss alert, classifier, and last the watch that starts the flow.
+ * ZooKeeper-loss alert, host-level inhibition, flap detection, classifier, and last the watch that
+ * starts the flow.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -136,6 +143,8 @@ public final class Monitor implements AutoCloseable {
                   vertx.deployVerticle(
                       new ZooKeeperLossVerticle(
                           monitorName, connected, zk.sessionTimeout(), router, clock)))
+          .compose(id -> vertx.deployVerticle(hostInhibition(config.hostDown(), clock)))
+          .compose(id -> vertx.deployVerticle(flapping(config.flapping(), clock)))
           .compose(
               id ->
                   vertx.deployVerticle(
@@ -169,6 +178,21 @@ public final class Monitor implements AutoCloseable {
       String fromEnv = System.getenv("HOSTNAME");
       return fromEnv == null || fromEnv.isBlank() ? "unknown-host" : fromEnv;
     }
+  }
+
+  /** Flap detection, between the classifier and the host-level inhibition. */
+  public static StageVerticle flapping(FlappingConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.CLASSIFIED, Addresses.FLAPPING_CHECKED, new Flapping(config, clock), clock);
+  }
+
+  /** Host-level inhibition, between the flap detection and the ledger. */
+  public static StageVerticle hostInhibition(HostDownConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.FLAPPING_CHECKED,
+        Addresses.TRANSITIONS,
+        new HostInhibition(config, clock),
+        clock);
   }
 
   private static CuratorFramework curator(String connect, ZkConfig zk) {

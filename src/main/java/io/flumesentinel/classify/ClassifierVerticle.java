@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides what each change of the registration nodes means: CRASHED, SESSION_LOST, NOT_RUNNING
  * (alert), STOPPED (no alert) or RECOVERED (the alert resolves), and sends the resulting {@link
- * Alert} transitions to the ledger.
+ * Alert} transitions on {@link Addresses#CLASSIFIED} (on to flap detection, host-level inhibition
+ * and the ledger).
  *
  * <p>A removed live node is classified by reading the agent node from ZooKeeper, asynchronously:
  * absent means a deliberate stop, present means an abnormal exit, and a failed read means
@@ -125,7 +126,7 @@ public final class ClassifierVerticle extends VerticleBase {
     log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
     vertx
         .eventBus()
-        .send(Addresses.TRANSITIONS, new Reconciliation(firing, snapshot.live().keySet()), LOCAL);
+        .send(Addresses.CLASSIFIED, new Reconciliation(firing, snapshot.live().keySet()), LOCAL);
   }
 
   private void changed(NodeChange change) {
@@ -137,7 +138,7 @@ public final class ClassifierVerticle extends VerticleBase {
     }
     Alert health = healthTransition(view);
     if (health != null) {
-      vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+      vertx.eventBus().send(Addresses.CLASSIFIED, health, LOCAL);
     }
     if (!view.registered()
         && view.live == null
@@ -253,7 +254,7 @@ public final class ClassifierVerticle extends VerticleBase {
               } else {
                 Alert health = healthTransition(view);
                 if (health != null) {
-                  vertx.eventBus().send(Addresses.TRANSITIONS, health, LOCAL);
+                  vertx.eventBus().send(Addresses.CLASSIFIED, health, LOCAL);
                 }
               }
               boolean crashed = view.crashRecordedSince(removed);
@@ -336,7 +337,7 @@ public final class ClassifierVerticle extends VerticleBase {
     if (view.stuck != null) {
       Alert resolved = alerts.resolved(view.stuck, how, clock.instant());
       view.stuck = null;
-      vertx.eventBus().send(Addresses.TRANSITIONS, resolved, LOCAL);
+      vertx.eventBus().send(Addresses.CLASSIFIED, resolved, LOCAL);
     }
   }
 
@@ -357,7 +358,7 @@ public final class ClassifierVerticle extends VerticleBase {
         reason == Reason.CRASHED ? LifecycleEvent.Type.CRASHED : LifecycleEvent.Type.SESSION_LOST,
         view.id,
         view.firing.annotation("summary"));
-    vertx.eventBus().send(Addresses.TRANSITIONS, view.firing, LOCAL);
+    vertx.eventBus().send(Addresses.CLASSIFIED, view.firing, LOCAL);
   }
 
   private void resolve(AgentView view, Reason how) {
@@ -366,7 +367,7 @@ public final class ClassifierVerticle extends VerticleBase {
     }
     Alert resolved = alerts.resolved(view.firing, how, clock.instant());
     view.firing = null;
-    vertx.eventBus().send(Addresses.TRANSITIONS, resolved, LOCAL);
+    vertx.eventBus().send(Addresses.CLASSIFIED, resolved, LOCAL);
   }
 
   /** Fires {@code reason} after {@code delayMs} unless the agent is running (or gone) by then. */

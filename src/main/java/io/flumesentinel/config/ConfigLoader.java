@@ -35,6 +35,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
  * classifier: { graceMs: 0, startTimeoutMs: 60000 }
+ * flapping: { enabled: true, maxDowns: 3, windowMs: 600000, stableForMs: 600000 }
+ * hostDown: { minAgents: 5, windowMs: 30000 }   # off unless given; enabled: false switches it off
  * receivers:
  *   - name: ops                     # [A-Za-z0-9_-]+, unique
  *     type: webhook                 # webhook (the default), mail, dingtalk, wecom, feishu, slack
@@ -44,6 +46,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     maxBatch: 500                 # at least 1
  *     queueCapacity: 10000          # at least maxBatch
  *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
+ *     signature: { secretEnv: WEBHOOK_SECRET }   # optional: the NAME of the variable with the HMAC secret
  *   - name: oncall-mail
  *     type: mail
  *     host: smtp.example.com        # required

@@ -48,11 +48,25 @@ public record ConfigOverrides(
     }
     if (webhooks.isEmpty()) {
       return new MonitorConfig(
-          zk, http, classifier, config.receivers(), config.externalUrl(), config.route());
+          zk,
+          http,
+          classifier,
+          config.receivers(),
+          config.externalUrl(),
+          config.route(),
+          config.flapping(),
+          config.hostDown());
     }
     // The file's routes name the file's receivers, which are gone.
     return new MonitorConfig(
-        zk, http, classifier, List.copyOf(webhookReceivers()), config.externalUrl(), null);
+        zk,
+        http,
+        classifier,
+        List.copyOf(webhookReceivers()),
+        config.externalUrl(),
+        null,
+        config.flapping(),
+        config.hostDown());
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

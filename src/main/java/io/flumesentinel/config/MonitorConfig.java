@@ -8,6 +8,8 @@ import java.util.List;
  * @param externalUrl the URL operators use to reach this monitor, sent as {@code externalURL}
  * @param route the route tree; {@code null} when none is configured: every alert goes to every
  *     receiver
+ * @param flapping flap detection (on by default)
+ * @param hostDown host-level inhibition (off by default)
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -15,10 +17,25 @@ public record MonitorConfig(
     ClassifierConfig classifier,
     List<ReceiverConfig> receivers,
     String externalUrl,
-    RouteConfig route) {
+    RouteConfig route,
+    FlappingConfig flapping,
+    HostDownConfig hostDown) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
+    flapping = flapping == null ? FlappingConfig.defaults() : flapping;
+    hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
+  }
+
+  /** A config with the default flap detection and host-level inhibition. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route) {
+    this(zookeeper, http, classifier, receivers, externalUrl, route, null, null);
   }
 
   /** A config without a route tree: every alert goes to every receiver. */

@@ -35,7 +35,16 @@ final class MonitorConfigReader {
   private MonitorConfigReader() {}
 
   static MonitorConfig read(YamlSection top, Function<String, String> environment) {
-    top.allowOnly(Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers", "route"));
+    top.allowOnly(
+        Set.of(
+            "zookeeper",
+            "http",
+            "externalUrl",
+            "classifier",
+            "receivers",
+            "route",
+            "flapping",
+            "hostDown"));
     MonitorConfig defaults = MonitorConfig.defaults();
     ZkConfig zookeeper = zookeeper(top.section("zookeeper"));
     HttpConfig http = http(top.section("http"));
@@ -46,7 +55,40 @@ final class MonitorConfigReader {
     ClassifierConfig classifier = classifier(top.section("classifier"));
     List<ReceiverConfig> receivers = receivers(top, "receivers", environment);
     RouteConfig route = top.has("route") ? RouteReader.root(top.section("route"), receivers) : null;
-    return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl, route);
+    return new MonitorConfig(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping(top.section("flapping")),
+        hostDown(top.section("hostDown"), top.has("hostDown")));
+  }
+
+  private static FlappingConfig flapping(YamlSection flapping) {
+    flapping.allowOnly(Set.of("enabled", "maxDowns", "windowMs", "stableForMs"));
+    FlappingConfig defaults = FlappingConfig.defaults();
+    boolean enabled = flapping.bool("enabled", defaults.enabled());
+    int maxDowns = (int) flapping.integer("maxDowns", defaults.maxDowns(), 1, 1_000);
+    long window = flapping.integer("windowMs", defaults.window().toMillis(), 1_000, MAX_WAIT_MS);
+    long stable =
+        flapping.integer("stableForMs", defaults.stableFor().toMillis(), 1_000, MAX_WAIT_MS);
+    return new FlappingConfig(
+        enabled, maxDowns, Duration.ofMillis(window), Duration.ofMillis(stable));
+  }
+
+  /**
+   * @param given whether the file has a {@code hostDown} section: that alone turns it on ({@code
+   *     enabled: false} keeps the settings but switches it off)
+   */
+  private static HostDownConfig hostDown(YamlSection hostDown, boolean given) {
+    hostDown.allowOnly(Set.of("enabled", "minAgents", "windowMs"));
+    HostDownConfig defaults = HostDownConfig.defaults();
+    boolean enabled = hostDown.bool("enabled", given || defaults.enabled());
+    int minAgents = (int) hostDown.integer("minAgents", defaults.minAgents(), 2, 100_000);
+    long window = hostDown.integer("windowMs", defaults.window().toMillis(), 1, MAX_WAIT_MS);
+    return new HostDownConfig(enabled, minAgents, Duration.ofMillis(window));
   }
 
   private static ZkConfig zookeeper(YamlSection zk) {
@@ -105,7 +147,7 @@ final class MonitorConfigReader {
       String type = receiver.string("type", WebhookReceiverConfig.TYPE).strip();
       ReceiverConfig config =
           switch (type.toLowerCase(Locale.ROOT)) {
-            case WebhookReceiverConfig.TYPE -> webhook(receiver);
+            case WebhookReceiverConfig.TYPE -> webhook(receiver, environment);
             case MailReceiverConfig.TYPE -> mail(receiver, environment);
             default -> {
               RobotReceiverConfig.Vendor vendor =
@@ -131,7 +173,8 @@ final class MonitorConfigReader {
     return receivers;
   }
 
-  private static WebhookReceiverConfig webhook(YamlSection receiver) {
+  private static WebhookReceiverConfig webhook(
+      YamlSection receiver, Function<String, String> environment) {
     receiver.allowOnly(
         Set.of(
             "name",
@@ -141,7 +184,8 @@ final class MonitorConfigReader {
             "requestTimeoutMs",
             "maxBatch",
             "queueCapacity",
-            "backoff"));
+            "backoff",
+            "signature"));
     String name = receiverName(receiver);
     List<String> urls = new ArrayList<>();
     List<String> given = receiver.strings("urls");
@@ -164,7 +208,29 @@ final class MonitorConfigReader {
         Duration.ofMillis(request),
         maxBatch,
         capacity,
-        backoff(receiver.section("backoff")));
+        backoff(receiver.section("backoff")),
+        signature(receiver, environment));
+  }
+
+  /** A webhook's {@code signature: { secretEnv: NAME }}, or {@code null} when not given. */
+  private static WebhookReceiverConfig.Signature signature(
+      YamlSection receiver, Function<String, String> environment) {
+    if (!receiver.has("signature")) {
+      return null;
+    }
+    YamlSection signature = receiver.section("signature").allowOnly(Set.of("secretEnv"));
+    String secretEnv = signature.string("secretEnv", "").strip();
+    if (secretEnv.isEmpty()) {
+      throw new ConfigException(
+          signature.key("secretEnv"),
+          "is required: the name of the environment variable holding the signing secret");
+    }
+    String secret = environmentValue(signature, "secretEnv", secretEnv, environment).strip();
+    if (secret.isEmpty()) {
+      throw new ConfigException(
+          signature.key("secretEnv"), "the environment variable " + secretEnv + " is empty");
+    }
+    return new WebhookReceiverConfig.Signature(secretEnv, secret);
   }
 
   private static MailReceiverConfig mail(

@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxBatch most alerts in one request
  * @param queueCapacity most alert transitions waiting for this receiver; past that, superseded
  *     transitions of the same alert are collapsed first, and anything dropped is counted and logged
+ * @param signature how requests are signed; {@code null}: they are not
  */
 public record WebhookReceiverConfig(
     String name,
@@ -18,7 +19,8 @@ public record WebhookReceiverConfig(
     Duration requestTimeout,
     int maxBatch,
     int queueCapacity,
-    BackoffConfig backoff)
+    BackoffConfig backoff,
+    Signature signature)
     implements ReceiverConfig {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -28,8 +30,41 @@ public record WebhookReceiverConfig(
 
   public static final String TYPE = "webhook";
 
+  /**
+   * An HMAC-SHA256 signature of each request with a shared secret.
+   *
+   * @param secretEnv the name of the environment variable the secret was read from
+   * @param secret the secret, read at start-up, never from the file. Left out of {@link
+   *     #toString()}.
+   */
+  public record Signature(String secretEnv, String secret) {
+
+    public Signature {
+      if (secret == null || secret.isEmpty()) {
+        throw new IllegalArgumentException("a signature needs a secret");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Signature[secretEnv=" + secretEnv + ", secret=(hidden)]";
+    }
+  }
+
   public WebhookReceiverConfig {
     urls = List.copyOf(urls);
+  }
+
+  /** An unsigned webhook receiver. */
+  public WebhookReceiverConfig(
+      String name,
+      List<String> urls,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxBatch,
+      int queueCapacity,
+      BackoffConfig backoff) {
+    this(name, urls, connectTimeout, requestTimeout, maxBatch, queueCapacity, backoff, null);
   }
 
   @Override
@@ -46,5 +81,11 @@ public record WebhookReceiverConfig(
         DEFAULT_MAX_BATCH,
         DEFAULT_QUEUE_CAPACITY,
         BackoffConfig.defaults());
+  }
+
+  /** This receiver, signing its requests with {@code signature}. */
+  public WebhookReceiverConfig withSignature(Signature signature) {
+    return new WebhookReceiverConfig(
+        name, urls, connectTimeout, requestTimeout, maxBatch, queueCapacity, backoff, signature);
   }
 }

@@ -15,7 +15,19 @@ public final class Addresses {
   /** Internal: {@link ConnectionChange} of the monitor's own ZooKeeper session. */
   public static final String ZK_CONNECTION = "flume.sentinel.internal.zk.connection";
 
-  /** Internal: {@link Alert} transitions and {@link Reconciliation}s decided by the classifier. */
+  /**
+   * Internal: {@link Alert} transitions and {@link Reconciliation}s as the classifier decided them,
+   * to the flap detection.
+   */
+  public static final String CLASSIFIED = "flume.sentinel.internal.transitions.classified";
+
+  /** Internal: the same after flap detection, to the host-level inhibition. */
+  public static final String FLAPPING_CHECKED = "flume.sentinel.internal.transitions.flapping";
+
+  /**
+   * Internal: {@link Alert} transitions and {@link Reconciliation}s to the ledger, as the
+   * classifier decided them and the flap detection and host-level inhibition reshaped them.
+   */
   public static final String TRANSITIONS = "flume.sentinel.internal.transitions";
 
   /** Internal: {@link Delivered} acknowledgements from notifiers back to the alert ledger. */

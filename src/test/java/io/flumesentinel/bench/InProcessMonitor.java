@@ -2,6 +2,7 @@ package io.flumesentinel.bench;
 
 import io.flumesentinel.Monitor;
 import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
@@ -21,6 +22,12 @@ final class InProcessMonitor {
 
   /** A monitor of {@code root} with default settings and one webhook receiver. */
   static Monitor startReady(String zkConnect, String root, String webhookUrl) throws Exception {
+    return startReady(zkConnect, root, webhookUrl, FlappingConfig.defaults());
+  }
+
+  /** The same with {@code flapping} (a benchmark that crashes one agent again and again). */
+  static Monitor startReady(
+      String zkConnect, String root, String webhookUrl, FlappingConfig flapping) throws Exception {
     ZkConfig defaults = ZkConfig.of(zkConnect);
     ZkConfig zk =
         new ZkConfig(
@@ -36,7 +43,10 @@ final class InProcessMonitor {
             new HttpConfig("127.0.0.1", 0),
             ClassifierConfig.defaults(),
             List.of(WebhookReceiverConfig.of("bench", List.of(webhookUrl))),
-            "");
+            "",
+            null,
+            flapping,
+            null);
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
     long deadline = System.nanoTime() + READY_WITHIN_MS * 1_000_000;
     while (!monitor.readiness().ready()) {

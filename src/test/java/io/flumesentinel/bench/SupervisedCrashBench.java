@@ -3,6 +3,7 @@ package io.flumesentinel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.Monitor;
+import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
@@ -32,7 +33,10 @@ class SupervisedCrashBench extends ZooKeeperBench {
 
   @BeforeAll
   void startMonitorAndSupervisor() throws Exception {
-    monitor = InProcessMonitor.startReady(zooKeeper.connectString(), LAYOUT.root(), receiver.url());
+    // Every crash of the one agent is measured: flap detection would fold them into one alert.
+    monitor =
+        InProcessMonitor.startReady(
+            zooKeeper.connectString(), LAYOUT.root(), receiver.url(), FlappingConfig.disabled());
     supervisor =
         ChildJvm.start(
             ChildJvm.command(

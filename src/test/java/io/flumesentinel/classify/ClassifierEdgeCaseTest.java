@@ -52,7 +52,7 @@ class ClassifierEdgeCaseTest {
     vertx
         .eventBus()
         .consumer(
-            Addresses.TRANSITIONS,
+            Addresses.CLASSIFIED,
             m -> {
               if (m.body() instanceof Alert alert) {
                 transitions.add(alert);

@@ -1,5 +1,6 @@
 package io.flumesentinel.testing;
 
+import io.flumesentinel.Monitor;
 import io.flumesentinel.Readiness;
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
@@ -7,6 +8,8 @@ import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.RouteConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
@@ -31,9 +34,9 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
- * The watch, the classifier and the ledger against a real ZooKeeper, with one receiver named "test"
- * (or the receivers given, with a route tree) that acknowledges everything it is handed (as a
- * webhook answering 200 would).
+ * The watch, the classifier, the flap detection and host-level inhibition, and the ledger against a
+ * real ZooKeeper, with one receiver named "test" (or the receivers given, with a route tree) that
+ * acknowledges everything it is handed (as a webhook answering 200 would).
  */
 public final class CoreHarness implements AutoCloseable {
 
@@ -71,6 +74,32 @@ public final class CoreHarness implements AutoCloseable {
       List<String> receivers,
       RouteConfig route)
       throws Exception {
+    this(
+        connect,
+        layout,
+        classifier,
+        receivers,
+        route,
+        FlappingConfig.defaults(),
+        HostDownConfig.defaults(),
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param flapping flap detection ({@link FlappingConfig#defaults()} in the other constructors)
+   * @param hostDown host-level inhibition (off in the other constructors)
+   * @param clock the classifier's and the stages' clock
+   */
+  public CoreHarness(
+      String connect,
+      ZkLayout layout,
+      ClassifierConfig classifier,
+      List<String> receivers,
+      RouteConfig route,
+      FlappingConfig flapping,
+      HostDownConfig hostDown,
+      Clock clock)
+      throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
     LocalCodec.registerAll(vertx);
     for (String receiver : receivers) {
@@ -105,6 +134,8 @@ public final class CoreHarness implements AutoCloseable {
                         Router.of(route, receivers),
                         readiness,
                         silences)))
+        .compose(id -> vertx.deployVerticle(Monitor.hostInhibition(hostDown, clock)))
+        .compose(id -> vertx.deployVerticle(Monitor.flapping(flapping, clock)))
         .compose(
             id ->
                 vertx.deployVerticle(
@@ -117,7 +148,7 @@ public final class CoreHarness implements AutoCloseable {
                                 context,
                                 Duration.ofSeconds(5)),
                         new AgentAlerts("http://monitor.test"),
-                        Clock.systemUTC())))
+                        clock)))
         .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
         .await(20, TimeUnit.SECONDS);
   }

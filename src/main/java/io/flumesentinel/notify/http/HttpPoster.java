@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Posts JSON bodies for one receiver (a webhook, a chat robot) over a small pool of keep-alive
@@ -54,7 +55,19 @@ public final class HttpPoster {
    * DeliveryOutcome#ofResponse}).
    */
   public Future<DeliveryOutcome> post(String url, Buffer body) {
-    return post(url, body, (status, content) -> DeliveryOutcome.ofResponse(status, start(content)));
+    return post(url, body, Map.of());
+  }
+
+  /**
+   * Posts {@code body} with extra request {@code headers} (such as a signature); the outcome is
+   * judged by the status alone.
+   */
+  public Future<DeliveryOutcome> post(String url, Buffer body, Map<String, String> headers) {
+    return post(
+        url,
+        body,
+        headers,
+        (status, content) -> DeliveryOutcome.ofResponse(status, start(content)));
   }
 
   /**
@@ -63,6 +76,11 @@ public final class HttpPoster {
    * DeliveryOutcome#ofError}.
    */
   public Future<DeliveryOutcome> post(String url, Buffer body, Judge judge) {
+    return post(url, body, Map.of(), judge);
+  }
+
+  private Future<DeliveryOutcome> post(
+      String url, Buffer body, Map<String, String> headers, Judge judge) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -70,6 +88,7 @@ public final class HttpPoster {
             .setTimeout(requestTimeoutMillis)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    headers.forEach(options::putHeader);
     return client
         .request(options)
         .compose(request -> request.send(body))

@@ -8,8 +8,11 @@ import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.http.HttpPoster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Posts batches to a webhook receiver in Alertmanager's format ({@link AlertmanagerPayload}).
@@ -17,21 +20,34 @@ import java.util.List;
  * <p>Each URL is a target: {@link NotifierVerticle} fails over across them in order. Outcomes are
  * judged as Alertmanager does: 2xx delivered; 5xx, 429, timeouts and connection errors retryable;
  * any other status permanent.
+ *
+ * <p>With a {@code signature}, each request carries an HMAC-SHA256 of its body ({@link
+ * WebhookSigner}); a receiver that refuses it answers 401 or 403, which is permanent.
  */
 public final class WebhookChannel implements Channel {
 
   private final WebhookReceiverConfig config;
   private final String externalUrl;
   private final HttpPoster client;
+  private final WebhookSigner signer;
 
   /**
    * @throws IllegalArgumentException if a URL is not an absolute http(s) URL
    */
   public WebhookChannel(Vertx vertx, WebhookReceiverConfig config, String externalUrl) {
+    this(vertx, config, externalUrl, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the time of each request's signature timestamp
+   */
+  WebhookChannel(Vertx vertx, WebhookReceiverConfig config, String externalUrl, Clock clock) {
     validate(config);
     this.config = config;
     this.externalUrl = externalUrl == null ? "" : externalUrl;
     this.client = new HttpPoster(vertx, config.connectTimeout(), config.requestTimeout());
+    this.signer =
+        config.signature() == null ? null : new WebhookSigner(config.signature().secret(), clock);
   }
 
   /** A notifier delivering to this webhook receiver. */
@@ -46,8 +62,9 @@ public final class WebhookChannel implements Channel {
 
   @Override
   public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
-    return client.post(
-        target, AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer());
+    Buffer body = AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer();
+    // The signature covers these very bytes, which are what is sent.
+    return client.post(target, body, signer == null ? Map.of() : signer.headers(body));
   }
 
   @Override

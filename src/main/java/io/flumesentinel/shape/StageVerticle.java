@@ -1,0 +1,89 @@
+package io.flumesentinel.shape;
+
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Reconciliation;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs one {@link AlertStage} between two internal addresses: every {@link Alert} and {@link
+ * Reconciliation} arriving on {@code from} goes through the stage, and what it answers is sent on
+ * {@code to}, in order. One timer wakes the stage at its next deadline.
+ */
+public final class StageVerticle extends VerticleBase {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final String from;
+  private final String to;
+  private final AlertStage stage;
+  private final Clock clock;
+
+  private long timer = -1;
+  private Instant timerAt;
+
+  /**
+   * @param clock the stage's clock, to turn its deadlines into delays
+   */
+  public StageVerticle(String from, String to, AlertStage stage, Clock clock) {
+    this.from = from;
+    this.to = to;
+    this.stage = stage;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx
+        .eventBus()
+        .consumer(
+            from,
+            message -> {
+              Object body = message.body();
+              if (body instanceof Alert alert) {
+                send(stage.apply(alert));
+              } else if (body instanceof Reconciliation reconciliation) {
+                vertx.eventBus().send(to, stage.reconcile(reconciliation), LOCAL);
+              }
+              schedule();
+            })
+        .completion();
+  }
+
+  private void send(List<Alert> alerts) {
+    for (Alert alert : alerts) {
+      vertx.eventBus().send(to, alert, LOCAL);
+    }
+  }
+
+  /** Keeps one timer set at the stage's next deadline. */
+  private void schedule() {
+    Instant next = stage.nextDeadline();
+    if (next == null ? timerAt == null : next.equals(timerAt)) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    timerAt = next;
+    if (next == null) {
+      return;
+    }
+    long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
+    timer =
+        vertx.setTimer(
+            delay,
+            id -> {
+              timer = -1;
+              timerAt = null;
+              send(stage.expire());
+              schedule();
+            });
+  }
+}

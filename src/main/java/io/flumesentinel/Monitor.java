@@ -115,7 +115,9 @@ public final class Monitor implements AutoCloseable {
                           layout,
                           receivers,
                           Router.of(config.route(), receivers),
-                          readiness)))
+                          readiness,
+                          clock,
+                          AlertLedgerVerticle.REPEAT_RECHECK)))
           .compose(
               id ->
                   vertx.deployVerticle(

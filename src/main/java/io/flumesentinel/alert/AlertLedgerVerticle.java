@@ -10,7 +10,9 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
@@ -37,11 +40,27 @@ import org.slf4j.LoggerFactory;
  * as JSON on {@link Addresses#ALERTS}. Delivery is at-least-once: a receiver's acknowledgement is
  * recorded after its 2xx, so a monitor killed in between sends that notice again (same fingerprint
  * and {@code startsAt}) after its restart.
+ *
+ * <p>Repeats: a receiver that acknowledged a firing alert gets it again once its route's {@code
+ * repeatInterval} has passed since that acknowledgement, for as long as it fires and the routes
+ * still name the receiver. A repeat is the same incident (same {@code startsAt} and fingerprint):
+ * it is not published as a transition and changes nothing but the time of the acknowledgement. The
+ * times are kept in the entry ({@code notifiedAt}), so a restart does not reset them. One timer,
+ * for the earliest repeat due, does the checking.
+ *
+ * <p>Every notice leaves through {@link #dispatch}; the routing itself ({@link Router#dispatches})
+ * is pure and usable by other senders.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AlertLedgerVerticle.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  /**
+   * The longest the repeat timer runs before the ledger looks again: the timer counts monotonic
+   * time, the repeat times are the wall clock's (they survive restarts), and a clock that was set
+   * or a host that slept must not delay a repeat by hours.
+   */
+  public static final Duration REPEAT_RECHECK = Duration.ofMinutes(1);
 
   /**
    * At most one ledger transaction per this interval: a storm's thousands of updates become a few
@@ -55,15 +74,19 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final List<String> receivers;
   private final Router router;
   private final Readiness readiness;
+  private final Clock clock;
+  private final Duration recheckAtMost;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
-  /** A ledger that sends every firing alert to every one of {@code receivers}. */
+  /** The pending repeat check, or -1; and when it fires, by {@link #clock}. */
+  private long repeatTimer = -1;
+
+  private Instant repeatCheckAt;
+
   /**
-   * A ledger that sends each firing alert to the receivers {@code router} names for it.
-   *
-   * @param receivers every receiver, including those no route names now: one may still be owed the
-   *     resolved notice of an incident it was told about before a change of routes
+   * A ledger on the system clock that sends each firing alert to the receivers {@code router} names
+   * for it.
    */
   public AlertLedgerVerticle(
       AsyncCuratorFramework zk,
@@ -71,11 +94,33 @@ public final class AlertLedgerVerticle extends VerticleBase {
       List<String> receivers,
       Router router,
       Readiness readiness) {
+    this(zk, layout, receivers, router, readiness, Clock.systemUTC(), REPEAT_RECHECK);
+  }
+
+  /**
+   * A ledger that sends each firing alert to the receivers {@code router} names for it.
+   *
+   * @param receivers every receiver, including those no route names now: one may still be owed the
+   *     resolved notice of an incident it was told about before a change of routes
+   * @param clock the time of acknowledgements and repeats
+   * @param recheckAtMost the longest the ledger waits between two looks for repeats that are due,
+   *     while any repeat is pending ({@link #REPEAT_RECHECK} in production)
+   */
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk,
+      ZkLayout layout,
+      List<String> receivers,
+      Router router,
+      Readiness readiness,
+      Clock clock,
+      Duration recheckAtMost) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
     this.router = router;
     this.readiness = readiness;
+    this.clock = clock;
+    this.recheckAtMost = recheckAtMost;
   }
 
   @Override
@@ -117,6 +162,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
             });
   }
 
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(repeatTimer);
+    return Future.succeededFuture();
+  }
+
   /** Reads every alert on record; completes with the paths that exist. */
   private Future<Set<String>> load() {
     Set<String> stored = new HashSet<>();
@@ -145,6 +196,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
                             data -> {
                               try {
                                 LedgerEntry entry = LedgerEntry.parse(data);
+                                // Written before repeats were recorded: the interval starts now.
+                                entry.sent.keySet().stream()
+                                    .filter(entry::sentFiring)
+                                    .forEach(r -> entry.notifiedAt.putIfAbsent(r, clock.instant()));
                                 entries.put(entry.alert.key(), entry);
                               } catch (RuntimeException e) {
                                 log.warn(
@@ -184,6 +239,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       }
     }
     readiness.reconciled();
+    checkRepeats();
   }
 
   private void transition(Alert alert) {
@@ -199,9 +255,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
       if (continued.equals(entry.alert)) {
         // Same incident, nothing new (a restart's reconciliation): only receivers never handed it
         // get it.
-        for (String receiver : router.receivers(continued.labels())) {
-          if (!entry.sentFiring(receiver) && !entry.dispatched.contains(receiver)) {
-            dispatch(entry, receiver);
+        for (Dispatch dispatch : router.dispatches(continued)) {
+          if (!entry.sentFiring(dispatch.receiver())
+              && !entry.dispatched.contains(dispatch.receiver())) {
+            dispatch(entry, dispatch);
           }
         }
         return;
@@ -211,8 +268,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
       entry = new LedgerEntry(alert);
       entries.put(alert.key(), entry);
     }
-    for (String receiver : router.receivers(entry.alert.labels())) {
-      dispatch(entry, receiver);
+    for (Dispatch dispatch : router.dispatches(entry.alert)) {
+      dispatch(entry, dispatch);
     }
     publish(entry.alert);
     persist(entry);
@@ -238,7 +295,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       forget(entry);
       return;
     }
-    owed.forEach(receiver -> dispatch(entry, receiver));
+    owed.forEach(receiver -> dispatch(entry, router.dispatch(resolved, receiver)));
     persist(entry);
   }
 
@@ -252,6 +309,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
       if (alert.status() == entry.alert.status()) {
         entry.dispatched.remove(delivered.receiver());
       }
+      if (alert.firing() && entry.alert.firing()) {
+        Instant now = clock.instant();
+        entry.notifiedAt.put(delivered.receiver(), now);
+        Duration interval = router.dispatch(entry.alert, delivered.receiver()).repeatInterval();
+        scheduleRepeatCheck(now.plus(interval));
+      }
       if (!entry.alert.firing()
           && entry.dispatched.isEmpty()
           && receivers.stream().noneMatch(entry::sentFiring)) {
@@ -262,9 +325,64 @@ public final class AlertLedgerVerticle extends VerticleBase {
     }
   }
 
-  private void dispatch(LedgerEntry entry, String receiver) {
-    entry.dispatched.add(receiver);
-    vertx.eventBus().send(Addresses.notify(receiver), entry.alert, LOCAL);
+  /** The one way a notice leaves the ledger: to one receiver's notifier, recorded as handed. */
+  private void dispatch(LedgerEntry entry, Dispatch dispatch) {
+    entry.dispatched.add(dispatch.receiver());
+    dispatch.send(vertx.eventBus());
+  }
+
+  /**
+   * Sends each still-firing alert again to each receiver whose repeat interval has passed since it
+   * acknowledged it, and sets the timer for the next one due.
+   */
+  private void checkRepeats() {
+    Instant now = clock.instant();
+    Instant next = null;
+    Map<String, Integer> repeated = new TreeMap<>();
+    for (LedgerEntry entry : entries.values()) {
+      if (!entry.alert.firing()) {
+        continue;
+      }
+      for (Dispatch dispatch : router.dispatches(entry.alert)) {
+        String receiver = dispatch.receiver();
+        Instant last = entry.notifiedAt.get(receiver);
+        if (last == null || !entry.sentFiring(receiver) || entry.dispatched.contains(receiver)) {
+          continue; // not told yet, or being told: the acknowledgement sets the next repeat
+        }
+        Instant due = last.plus(dispatch.repeatInterval());
+        if (due.isAfter(now)) {
+          next = next == null || due.isBefore(next) ? due : next;
+        } else {
+          dispatch(entry, dispatch);
+          repeated.merge(receiver, 1, Integer::sum);
+        }
+      }
+    }
+    if (!repeated.isEmpty()) {
+      log.info("Repeating still-firing alerts (receiver=count): {}", repeated);
+    }
+    if (next != null) {
+      scheduleRepeatCheck(next);
+    }
+  }
+
+  /** Makes sure the repeats are checked by {@code due}, keeping an earlier check if one is set. */
+  private void scheduleRepeatCheck(Instant due) {
+    if (repeatTimer != -1 && !due.isBefore(repeatCheckAt)) {
+      return;
+    }
+    vertx.cancelTimer(repeatTimer);
+    Instant now = clock.instant();
+    long delayMillis =
+        Math.max(1, Math.min(Duration.between(now, due).toMillis(), recheckAtMost.toMillis()));
+    repeatCheckAt = now.plusMillis(delayMillis);
+    repeatTimer =
+        vertx.setTimer(
+            delayMillis,
+            id -> {
+              repeatTimer = -1;
+              checkRepeats();
+            });
   }
 
   /**

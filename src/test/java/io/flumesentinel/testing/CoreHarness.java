@@ -12,6 +12,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.event.Notice;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkWatchVerticle;
@@ -47,6 +48,9 @@ public final class CoreHarness implements AutoCloseable {
   /** What each receiver was handed, in order. */
   public final Map<String, List<Alert>> receivedBy = new ConcurrentHashMap<>();
 
+  /** What each receiver was handed, with the groups, in order. */
+  public final Map<String, List<Notice>> noticesBy = new ConcurrentHashMap<>();
+
   /** What was published on the public alerts address. */
   public final List<JsonObject> published = new CopyOnWriteArrayList<>();
 
@@ -68,22 +72,48 @@ public final class CoreHarness implements AutoCloseable {
       List<String> receivers,
       RouteConfig route)
       throws Exception {
+    this(
+        connect,
+        layout,
+        classifier,
+        receivers,
+        route,
+        Clock.systemUTC(),
+        AlertLedgerVerticle.REPEAT_RECHECK);
+  }
+
+  /**
+   * @param ledgerClock the ledger's clock, for its repeats
+   * @param repeatRecheck how often at most the ledger looks for repeats that are due
+   */
+  public CoreHarness(
+      String connect,
+      ZkLayout layout,
+      ClassifierConfig classifier,
+      List<String> receivers,
+      RouteConfig route,
+      Clock ledgerClock,
+      Duration repeatRecheck)
+      throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
     LocalCodec.registerAll(vertx);
     for (String receiver : receivers) {
       List<Alert> mine = receivedBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
+      List<Notice> notices = noticesBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
       vertx
           .eventBus()
-          .<Alert>consumer(
+          .<Notice>consumer(
               Addresses.notify(receiver),
               m -> {
-                mine.add(m.body());
-                received.add(m.body());
+                Alert alert = m.body().alert();
+                notices.add(m.body());
+                mine.add(alert);
+                received.add(alert);
                 vertx
                     .eventBus()
                     .send(
                         Addresses.DELIVERED,
-                        new Delivered(receiver, List.of(m.body())),
+                        new Delivered(receiver, List.of(alert)),
                         new DeliveryOptions().setLocalOnly(true));
               });
     }
@@ -93,7 +123,13 @@ public final class CoreHarness implements AutoCloseable {
     vertx
         .deployVerticle(
             new AlertLedgerVerticle(
-                async, layout, receivers, Router.of(route, receivers), readiness))
+                async,
+                layout,
+                receivers,
+                Router.of(route, receivers),
+                readiness,
+                ledgerClock,
+                repeatRecheck))
         .compose(
             id ->
                 vertx.deployVerticle(

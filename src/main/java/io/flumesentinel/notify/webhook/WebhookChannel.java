@@ -2,6 +2,7 @@ package io.flumesentinel.notify.webhook;
 
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -45,9 +46,9 @@ public final class WebhookChannel implements Channel {
   }
 
   @Override
-  public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
+  public Future<DeliveryOutcome> send(String target, AlertGroup group, List<Alert> batch) {
     return client.post(
-        target, AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer());
+        target, AlertmanagerPayload.of(config.name(), externalUrl, group, batch).toBuffer());
   }
 
   @Override

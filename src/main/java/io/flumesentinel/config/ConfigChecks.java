@@ -56,15 +56,18 @@ final class ConfigChecks {
     return duration;
   }
 
-  /** {@code d} as {@link #duration} reads it back: {@code 4h}, {@code 1h30m}, {@code 0}. */
+  /**
+   * {@code d} as {@link #duration} reads it back: {@code 4h}, {@code 1h30m}, {@code 90d}, {@code
+   * 0}.
+   */
   static String format(Duration d) {
     if (d.isZero()) {
       return "0";
     }
     long millis = d.toMillis();
     StringBuilder text = new StringBuilder();
-    long[] unitMillis = {604_800_000L, 86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
-    String[] units = {"w", "d", "h", "m", "s", "ms"};
+    long[] unitMillis = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+    String[] units = {"d", "h", "m", "s", "ms"};
     for (int i = 0; i < units.length; i++) {
       if (millis >= unitMillis[i]) {
         text.append(millis / unitMillis[i]).append(units[i]);

@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Notice;
 import io.flumesentinel.testing.TestAlerts;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +181,63 @@ class DeliveryQueueTest {
     assertThat(held).doesNotHaveDuplicates();
     assertThat(held.stream().map(alert -> alert.key() + alert.startsAt())).doesNotHaveDuplicates();
     assertThat(held.get(held.size() - 1).agent()).isEqualTo("agent-" + 999 % 300);
+  }
+
+  @Test
+  void aBatchIsTheOldestWaitingGroupInItsOrderAndTheOtherGroupsKeepTheirPlace() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    queue.offer(on("host-b", d));
+
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.ack();
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(b, d);
+    queue.ack();
+    assertThat(queue.hasWaiting()).isFalse();
+  }
+
+  @Test
+  void aGroupLargerThanMaxBatchGoesInSeveralBatchesBeforeYoungerGroups() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    queue.offer(on("host-a", d));
+
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.nack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.ack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(b);
+    queue.ack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(d);
+  }
+
+  @Test
+  void aHeldGroupWaitsWhileOthersGo() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    Set<String> held = Set.of(group("host-a").key());
+
+    assertThat(queue.hasReady(held)).isTrue();
+    assertThat(queue.takeBatch(10, held)).extracting(Notice::alert).containsExactly(b);
+    queue.ack();
+    assertThat(queue.hasReady(held)).isFalse();
+    assertThat(queue.takeBatch(10, held)).isEmpty();
+    queue.ack();
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+  }
+
+  private static AlertGroup group(String host) {
+    return AlertGroup.of("{}", Map.of("host", host), Duration.ZERO);
+  }
+
+  private static Notice on(String host, Alert alert) {
+    return new Notice(alert, group(host));
   }
 
   @Test

@@ -120,6 +120,10 @@ class RouteConfigTest {
 
     assertThat(config.route().receivers()).containsExactly("ops");
     assertThat(config.route().routes()).hasSize(2);
+    assertThat(config.route().grouping()).isEqualTo(GroupingConfig.DEFAULT);
+    assertThat(config.route().routes().get(1).grouping())
+        .isEqualTo(
+            new GroupingConfig(List.of("alertname", "host"), Duration.ZERO, Duration.ofHours(1)));
     Router router =
         Router.of(config.route(), config.receivers().stream().map(ReceiverConfig::name).toList());
     assertThat(

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * repeatInterval} has passed since that acknowledgement, for as long as it fires and the routes
  * still name the receiver. A repeat is the same incident (same {@code startsAt} and fingerprint):
  * it is not published as a transition and changes nothing but the time of the acknowledgement. The
- * times are kept in the entry ({@code notifiedAt}), so a restart does not reset them. One timer,
- * for the earliest repeat due, does the checking.
+ * times are kept in the entry ({@code notifiedAt}), so a restart does not reset them; {@link
+ * Reminders} decides which are due and keeps one timer, for the earliest.
  *
  * <p>Every notice leaves through {@link #dispatch}; the routing itself ({@link Router#dispatches})
  * is pure and usable by other senders.
@@ -79,10 +79,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
-  /** The pending repeat check, or -1; and when it fires, by {@link #clock}. */
-  private long repeatTimer = -1;
-
-  private Instant repeatCheckAt;
+  private Reminders reminders;
 
   /**
    * A ledger on the system clock that sends each firing alert to the receivers {@code router} names
@@ -125,6 +122,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    reminders = new Reminders(vertx, clock, recheckAtMost, this::remind);
     return load()
         .compose(
             stored -> {
@@ -164,7 +162,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(repeatTimer);
+    reminders.cancel();
     return Future.succeededFuture();
   }
 
@@ -239,7 +237,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       }
     }
     readiness.reconciled();
-    checkRepeats();
+    remind();
   }
 
   private void transition(Alert alert) {
@@ -313,7 +311,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
         Instant now = clock.instant();
         entry.notifiedAt.put(delivered.receiver(), now);
         Duration interval = router.dispatch(entry.alert, delivered.receiver()).repeatInterval();
-        scheduleRepeatCheck(now.plus(interval));
+        reminders.checkBy(now.plus(interval));
       }
       if (!entry.alert.firing()
           && entry.dispatched.isEmpty()
@@ -331,58 +329,20 @@ public final class AlertLedgerVerticle extends VerticleBase {
     dispatch.send(vertx.eventBus());
   }
 
-  /**
-   * Sends each still-firing alert again to each receiver whose repeat interval has passed since it
-   * acknowledged it, and sets the timer for the next one due.
-   */
-  private void checkRepeats() {
-    Instant now = clock.instant();
-    Instant next = null;
-    Map<String, Integer> repeated = new TreeMap<>();
-    for (LedgerEntry entry : entries.values()) {
-      if (!entry.alert.firing()) {
-        continue;
-      }
-      for (Dispatch dispatch : router.dispatches(entry.alert)) {
-        String receiver = dispatch.receiver();
-        Instant last = entry.notifiedAt.get(receiver);
-        if (last == null || !entry.sentFiring(receiver) || entry.dispatched.contains(receiver)) {
-          continue; // not told yet, or being told: the acknowledgement sets the next repeat
-        }
-        Instant due = last.plus(dispatch.repeatInterval());
-        if (due.isAfter(now)) {
-          next = next == null || due.isBefore(next) ? due : next;
-        } else {
-          dispatch(entry, dispatch);
-          repeated.merge(receiver, 1, Integer::sum);
-        }
-      }
+  /** Sends the reminders that are due, and sets the timer for the next. */
+  private void remind() {
+    Reminders.Due due = Reminders.due(entries.values(), router, clock.instant());
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Reminders.Reminder reminder : due.now()) {
+      dispatch(reminder.entry(), reminder.dispatch());
+      counts.merge(reminder.dispatch().receiver(), 1, Integer::sum);
     }
-    if (!repeated.isEmpty()) {
-      log.info("Repeating still-firing alerts (receiver=count): {}", repeated);
+    if (!counts.isEmpty()) {
+      log.info("Reminding of still-firing alerts (receiver=count): {}", counts);
     }
-    if (next != null) {
-      scheduleRepeatCheck(next);
+    if (due.next() != null) {
+      reminders.checkBy(due.next());
     }
-  }
-
-  /** Makes sure the repeats are checked by {@code due}, keeping an earlier check if one is set. */
-  private void scheduleRepeatCheck(Instant due) {
-    if (repeatTimer != -1 && !due.isBefore(repeatCheckAt)) {
-      return;
-    }
-    vertx.cancelTimer(repeatTimer);
-    Instant now = clock.instant();
-    long delayMillis =
-        Math.max(1, Math.min(Duration.between(now, due).toMillis(), recheckAtMost.toMillis()));
-    repeatCheckAt = now.plusMillis(delayMillis);
-    repeatTimer =
-        vertx.setTimer(
-            delayMillis,
-            id -> {
-              repeatTimer = -1;
-              checkRepeats();
-            });
   }
 
   /**

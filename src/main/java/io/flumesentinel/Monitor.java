@@ -137,7 +137,14 @@ public final class Monitor implements AutoCloseable {
               id ->
                   vertx.deployVerticle(
                       new AlertLedgerVerticle(
-                          ledgerZk, layout, receivers, router, readiness, silences)))
+                          ledgerZk,
+                          layout,
+                          receivers,
+                          router,
+                          readiness,
+                          silences,
+                          clock,
+                          AlertLedgerVerticle.REPEAT_RECHECK)))
           .compose(
               id ->
                   vertx.deployVerticle(

@@ -11,8 +11,10 @@ import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
@@ -44,11 +47,27 @@ import org.slf4j.LoggerFactory;
  * silences in {@code silencedBy}) but sent to nobody; when the silences change, or one ends, what
  * they no longer mute goes to its receivers then. A resolved notice is never muted: it goes to
  * whoever was told the incident started, so an incident wholly inside a silence is never sent.
+ *
+ * <p>Repeats: a receiver that acknowledged a firing alert gets it again once its route's {@code
+ * repeatInterval} has passed since that acknowledgement, for as long as it fires and the routes
+ * still name the receiver. A repeat is the same incident (same {@code startsAt} and fingerprint):
+ * it is not published as a transition and changes nothing but the time of the acknowledgement. The
+ * times are kept in the entry ({@code notifiedAt}), so a restart does not reset them; {@link
+ * Reminders} decides which are due and keeps one timer, for the earliest.
+ *
+ * <p>Every notice leaves through {@link #dispatch}; the routing itself ({@link Router#dispatches})
+ * is pure and usable by other senders.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(AlertLedgerVerticle.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  /**
+   * The longest the repeat timer runs before the ledger looks again: the timer counts monotonic
+   * time, the repeat times are the wall clock's (they survive restarts), and a clock that was set
+   * or a host that slept must not delay a repeat by hours.
+   */
+  public static final Duration REPEAT_RECHECK = Duration.ofMinutes(1);
 
   /**
    * At most one ledger transaction per this interval: a storm's thousands of updates become a few
@@ -63,15 +82,16 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Router router;
   private final Readiness readiness;
   private final SilenceIndex silences;
+  private final Clock clock;
+  private final Duration recheckAtMost;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
   private ZkBatchWriter writer;
 
+  private Reminders reminders;
+
   /**
-   * A ledger that sends each firing alert to the receivers {@code router} names for it.
-   *
-   * @param receivers every receiver, including those no route names now: one may still be owed the
-   *     resolved notice of an incident it was told about before a change of routes
-   * @param silences what is muted now, kept current by a {@code SilenceVerticle}
+   * A ledger on the system clock that sends each firing alert to the receivers {@code router} names
+   * for it.
    */
   public AlertLedgerVerticle(
       AsyncCuratorFramework zk,
@@ -80,16 +100,41 @@ public final class AlertLedgerVerticle extends VerticleBase {
       Router router,
       Readiness readiness,
       SilenceIndex silences) {
+    this(zk, layout, receivers, router, readiness, silences, Clock.systemUTC(), REPEAT_RECHECK);
+  }
+
+  /**
+   * A ledger that sends each firing alert to the receivers {@code router} names for it.
+   *
+   * @param receivers every receiver, including those no route names now: one may still be owed the
+   *     resolved notice of an incident it was told about before a change of routes
+   * @param silences what is muted now, kept current by a {@code SilenceVerticle}
+   * @param clock the time of acknowledgements and repeats
+   * @param recheckAtMost the longest the ledger waits between two looks for repeats that are due,
+   *     while any repeat is pending ({@link #REPEAT_RECHECK} in production)
+   */
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk,
+      ZkLayout layout,
+      List<String> receivers,
+      Router router,
+      Readiness readiness,
+      SilenceIndex silences,
+      Clock clock,
+      Duration recheckAtMost) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
     this.router = router;
     this.readiness = readiness;
     this.silences = silences;
+    this.clock = clock;
+    this.recheckAtMost = recheckAtMost;
   }
 
   @Override
   public Future<?> start() {
+    reminders = new Reminders(vertx, clock, recheckAtMost, this::remind);
     return load()
         .compose(
             stored -> {
@@ -132,6 +177,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
             });
   }
 
+  @Override
+  public Future<?> stop() {
+    reminders.cancel();
+    return Future.succeededFuture();
+  }
+
   /** Reads every alert on record; completes with the paths that exist. */
   private Future<Set<String>> load() {
     Set<String> stored = new HashSet<>();
@@ -160,6 +211,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
                             data -> {
                               try {
                                 LedgerEntry entry = LedgerEntry.parse(data);
+                                // Written before repeats were recorded: the interval starts now.
+                                entry.sent.keySet().stream()
+                                    .filter(entry::sentFiring)
+                                    .forEach(r -> entry.notifiedAt.putIfAbsent(r, clock.instant()));
                                 entries.put(entry.alert.key(), entry);
                               } catch (RuntimeException e) {
                                 log.warn(
@@ -199,6 +254,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       }
     }
     readiness.reconciled();
+    remind();
   }
 
   private void transition(Alert alert) {
@@ -218,9 +274,10 @@ public final class AlertLedgerVerticle extends VerticleBase {
         if (!entry.silencedBy.isEmpty()) {
           return;
         }
-        for (String receiver : router.receivers(continued.labels())) {
-          if (!entry.sentFiring(receiver) && !entry.dispatched.contains(receiver)) {
-            dispatch(entry, receiver);
+        for (Dispatch dispatch : router.dispatches(continued)) {
+          if (!entry.sentFiring(dispatch.receiver())
+              && !entry.dispatched.contains(dispatch.receiver())) {
+            dispatch(entry, dispatch);
           }
         }
         return;
@@ -232,8 +289,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
     }
     entry.silencedBy = silences.silencedBy(entry.alert.labels());
     if (entry.silencedBy.isEmpty()) {
-      for (String receiver : router.receivers(entry.alert.labels())) {
-        dispatch(entry, receiver);
+      for (Dispatch dispatch : router.dispatches(entry.alert)) {
+        dispatch(entry, dispatch);
       }
     }
     publish(entry.alert, entry.silencedBy);
@@ -254,6 +311,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
         }
       }
     }
+    // Reminders held back while muted may be due now.
+    remind();
   }
 
   /**
@@ -276,7 +335,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       forget(entry);
       return;
     }
-    owed.forEach(receiver -> dispatch(entry, receiver));
+    owed.forEach(receiver -> dispatch(entry, router.dispatch(resolved, receiver)));
     persist(entry);
   }
 
@@ -290,6 +349,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
       if (alert.status() == entry.alert.status()) {
         entry.dispatched.remove(delivered.receiver());
       }
+      if (alert.firing() && entry.alert.firing()) {
+        Instant now = clock.instant();
+        entry.notifiedAt.put(delivered.receiver(), now);
+        Duration interval = router.dispatch(entry.alert, delivered.receiver()).repeatInterval();
+        reminders.checkBy(now.plus(interval));
+      }
       if (!entry.alert.firing()
           && entry.dispatched.isEmpty()
           && receivers.stream().noneMatch(entry::sentFiring)) {
@@ -300,9 +365,26 @@ public final class AlertLedgerVerticle extends VerticleBase {
     }
   }
 
-  private void dispatch(LedgerEntry entry, String receiver) {
-    entry.dispatched.add(receiver);
-    vertx.eventBus().send(Addresses.notify(receiver), entry.alert, LOCAL);
+  /** The one way a notice leaves the ledger: to one receiver's notifier, recorded as handed. */
+  private void dispatch(LedgerEntry entry, Dispatch dispatch) {
+    entry.dispatched.add(dispatch.receiver());
+    dispatch.send(vertx.eventBus());
+  }
+
+  /** Sends the reminders that are due, and sets the timer for the next. */
+  private void remind() {
+    Reminders.Due due = Reminders.due(entries.values(), router, clock.instant());
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Reminders.Reminder reminder : due.now()) {
+      dispatch(reminder.entry(), reminder.dispatch());
+      counts.merge(reminder.dispatch().receiver(), 1, Integer::sum);
+    }
+    if (!counts.isEmpty()) {
+      log.info("Reminding of still-firing alerts (receiver=count): {}", counts);
+    }
+    if (due.next() != null) {
+      reminders.checkBy(due.next());
+    }
   }
 
   /**

@@ -3,6 +3,8 @@ package io.flumesentinel.alert;
 import io.flumesentinel.event.Alert;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +13,11 @@ import java.util.Set;
 
 /**
  * One alert in the ledger: its latest transition and, per receiver, the last status that receiver
- * acknowledged for this incident. Stored as JSON in {@code <root>/alerts/<key>}.
+ * acknowledged for this incident and when it last acknowledged the firing notice. Stored as JSON in
+ * {@code <root>/alerts/<key>}: {@code {"alert": {…}, "sent": {receiver: "firing"|"resolved"},
+ * "notifiedAt": {receiver: ISO-8601}}}. Reading is tolerant: an entry written before {@code
+ * notifiedAt} existed, or with a time that does not parse, reads as one without it for those
+ * receivers.
  */
 final class LedgerEntry {
 
@@ -22,6 +28,12 @@ final class LedgerEntry {
 
   /** Receiver → status it acknowledged for this incident; persisted. */
   final Map<String, String> sent = new HashMap<>();
+
+  /**
+   * Receiver → when it last acknowledged the firing notice of this incident (first or repeat), the
+   * start of its repeat interval; persisted.
+   */
+  final Map<String, Instant> notifiedAt = new HashMap<>();
 
   /** Receivers that were handed this incident since this monitor started; not persisted. */
   final Set<String> dispatched = new HashSet<>();
@@ -45,9 +57,12 @@ final class LedgerEntry {
   byte[] toBytes() {
     JsonObject sentJson = new JsonObject();
     sent.forEach(sentJson::put);
+    JsonObject notifiedJson = new JsonObject();
+    notifiedAt.forEach((receiver, at) -> notifiedJson.put(receiver, at.toString()));
     return new JsonObject()
         .put("alert", alert.toJson())
         .put("sent", sentJson)
+        .put("notifiedAt", notifiedJson)
         .encode()
         .getBytes(StandardCharsets.UTF_8);
   }
@@ -57,6 +72,16 @@ final class LedgerEntry {
     LedgerEntry entry = new LedgerEntry(Alert.fromJson(json.getJsonObject("alert")));
     JsonObject sent = json.getJsonObject("sent", new JsonObject());
     sent.forEach(e -> entry.sent.put(e.getKey(), String.valueOf(e.getValue())));
+    if (json.getValue("notifiedAt") instanceof JsonObject notified) {
+      notified.forEach(
+          e -> {
+            try {
+              entry.notifiedAt.put(e.getKey(), Instant.parse(String.valueOf(e.getValue())));
+            } catch (DateTimeParseException ignored) {
+              // as if never recorded: the repeat interval then starts when the entry is loaded
+            }
+          });
+    }
     return entry;
   }
 }

@@ -1,22 +1,36 @@
 package io.flumesentinel.alert;
 
+import io.flumesentinel.config.GroupingConfig;
 import io.flumesentinel.config.RouteConfig;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.Notice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Decides which receivers an alert goes to, from its labels, as Alertmanager's route tree does.
+ * Decides where an alert goes and in which group, from its labels, as Alertmanager's route tree
+ * does.
  *
  * <p>The tree is walked depth first from the root, which always matches. Within a matching node its
  * children are tried in order: the first that matches takes the alert, and unless it has {@code
  * continue: true} no later sibling is tried. A matching node none of whose children match uses its
- * own receivers. The answer is the receivers found, in order, each once. Immutable and pure, so it
- * is safe to share.
+ * own receivers. The answer is the receivers found, in order, each once: a receiver reached through
+ * several routes gets the alert once, grouped as the first of them says.
+ *
+ * <p>Groups: a route's group key is Alertmanager's, {@code <route key>:<group labels>}, where the
+ * root's route key is {@code {}} and a child's is its parent's, {@code /}, and its matchers sorted
+ * by label ({@code {group="ingest",host=~"flume-0[1-4]"}}). Two sibling routes with the same
+ * matchers share their groups, as in Alertmanager.
+ *
+ * <p>Immutable and pure, so it is safe to share: any code may turn an alert into its dispatches
+ * with {@link #dispatches} and hand each to its notifier with {@link Dispatch#send}.
  */
 public final class Router {
 
@@ -28,17 +42,18 @@ public final class Router {
 
   /**
    * The router of {@code route}, or, when it is {@code null}, one that sends every alert to every
-   * receiver in {@code receivers}.
+   * receiver in {@code receivers}, grouped by {@link GroupingConfig#DEFAULT}.
    *
    * @throws IllegalArgumentException if {@code route} names a receiver not in {@code receivers}:
    *     its alerts would go nowhere
    */
   public static Router of(RouteConfig route, List<String> receivers) {
     if (route == null) {
-      return new Router(new Node(Map.of(), Map.of(), receivers, false, List.of()));
+      return new Router(
+          new Node("{}", Map.of(), Map.of(), receivers, false, List.of(), GroupingConfig.DEFAULT));
     }
     requireKnown(route, Set.copyOf(receivers));
-    return new Router(node(route));
+    return new Router(node(route, null));
   }
 
   private static void requireKnown(RouteConfig route, Set<String> known) {
@@ -52,25 +67,84 @@ public final class Router {
 
   /** The receivers an alert with {@code labels} goes to, in order, without repeats. */
   public List<String> receivers(Map<String, String> labels) {
-    Set<String> found = new LinkedHashSet<>();
-    root.route(labels, found);
-    return List.copyOf(found);
+    return List.copyOf(routed(labels).keySet());
   }
 
-  private static Node node(RouteConfig route) {
+  /**
+   * Where {@code alert} goes: one dispatch per receiver its routes name, in order, each once, with
+   * the alert's group and repeat interval there. Pure: sending is the caller's ({@link
+   * Dispatch#send}).
+   */
+  public List<Dispatch> dispatches(Alert alert) {
+    List<Dispatch> dispatches = new ArrayList<>();
+    routed(alert.labels())
+        .forEach((receiver, node) -> dispatches.add(node.dispatch(receiver, alert)));
+    return List.copyOf(dispatches);
+  }
+
+  /**
+   * {@code alert} for {@code receiver}: grouped as its routes say when they name {@code receiver},
+   * else as the root route does (a resolved notice owed to a receiver the routes no longer name).
+   */
+  public Dispatch dispatch(Alert alert, String receiver) {
+    Node node = routed(alert.labels()).getOrDefault(receiver, root);
+    return node.dispatch(receiver, alert);
+  }
+
+  private Map<String, Node> routed(Map<String, String> labels) {
+    Map<String, Node> found = new LinkedHashMap<>();
+    root.route(labels, found);
+    return found;
+  }
+
+  private static Node node(RouteConfig route, Node parent) {
     Map<String, Pattern> patterns = new LinkedHashMap<>();
     route.matchRe().forEach((label, regex) -> patterns.put(label, Pattern.compile(regex)));
+    String key =
+        parent == null ? "{}" : parent.key + "/" + matchers(route.match(), route.matchRe());
     List<Node> children = new ArrayList<>();
-    route.routes().forEach(child -> children.add(node(child)));
-    return new Node(route.match(), patterns, route.receivers(), route.continueMatching(), children);
+    Node node =
+        new Node(
+            key,
+            route.match(),
+            patterns,
+            route.receivers(),
+            route.continueMatching(),
+            children,
+            route.grouping());
+    route.routes().forEach(child -> children.add(node(child, node)));
+    return node;
   }
 
+  /** Alertmanager's matchers string: {@code {group="ingest",host=~"flume-0[1-4]"}}. */
+  private static String matchers(Map<String, String> match, Map<String, String> matchRe) {
+    TreeMap<String, List<String>> byLabel = new TreeMap<>();
+    match.forEach(
+        (label, value) ->
+            byLabel.computeIfAbsent(label, l -> new ArrayList<>()).add(label + "=" + quote(value)));
+    matchRe.forEach(
+        (label, regex) ->
+            byLabel
+                .computeIfAbsent(label, l -> new ArrayList<>())
+                .add(label + "=~" + quote(regex)));
+    return byLabel.values().stream()
+        .flatMap(List::stream)
+        .collect(Collectors.joining(",", "{", "}"));
+  }
+
+  private static String quote(String value) {
+    return AlertGroup.quoted(value);
+  }
+
+  /** Children are filled in after construction, before the tree is shared. */
   private record Node(
+      String key,
       Map<String, String> match,
       Map<String, Pattern> matchRe,
       List<String> receivers,
       boolean continueMatching,
-      List<Node> children) {
+      List<Node> children,
+      GroupingConfig grouping) {
 
     boolean matches(Map<String, String> labels) {
       for (Map.Entry<String, String> m : match.entrySet()) {
@@ -87,7 +161,7 @@ public final class Router {
     }
 
     /** Adds the receivers of this node (known to match) or of its matching descendants. */
-    void route(Map<String, String> labels, Set<String> found) {
+    void route(Map<String, String> labels, Map<String, Node> found) {
       boolean taken = false;
       for (Node child : children) {
         if (child.matches(labels)) {
@@ -99,8 +173,28 @@ public final class Router {
         }
       }
       if (!taken) {
-        found.addAll(receivers);
+        receivers.forEach(receiver -> found.putIfAbsent(receiver, this));
       }
+    }
+
+    Dispatch dispatch(String receiver, Alert alert) {
+      return new Dispatch(receiver, new Notice(alert, group(alert)), grouping.repeatInterval());
+    }
+
+    /** The alert's group here: the values of the groupBy labels it has. */
+    AlertGroup group(Alert alert) {
+      Map<String, String> labels = new TreeMap<>();
+      if (grouping.byAllLabels()) {
+        labels.putAll(alert.labels());
+      } else {
+        for (String name : grouping.groupBy()) {
+          String value = alert.labels().get(name);
+          if (value != null) {
+            labels.put(name, value);
+          }
+        }
+      }
+      return AlertGroup.of(key, labels, grouping.groupWait());
     }
   }
 }

@@ -5,7 +5,6 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,6 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
   public static final String ALERTNAME = "FlumeSentinelZooKeeperLost";
 
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperLossVerticle.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String monitorName;
   private final String zkConnect;
@@ -136,6 +134,7 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
             ? alert.annotation("summary")
             : "resolved (" + alert.annotation("resolution") + ")");
     vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
-    notified.forEach(receiver -> vertx.eventBus().send(Addresses.notify(receiver), alert, LOCAL));
+    // The resolved notice goes to whoever was handed the firing one, grouped as the routes say now.
+    notified.forEach(receiver -> router.dispatch(alert, receiver).send(vertx.eventBus()));
   }
 }

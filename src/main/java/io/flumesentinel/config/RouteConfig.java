@@ -15,27 +15,47 @@ import java.util.Objects;
  *     without receivers inherits its parent's)
  * @param continueMatching after this node matched, whether later siblings are tried too
  * @param routes the children, tried in order
+ * @param grouping how this node groups and repeats what it sends (a child written without them
+ *     inherits its parent's values)
  */
 public record RouteConfig(
     Map<String, String> match,
     Map<String, String> matchRe,
     List<String> receivers,
     boolean continueMatching,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    GroupingConfig grouping) {
 
   public RouteConfig {
     match = Collections.unmodifiableMap(new LinkedHashMap<>(match));
     matchRe = Collections.unmodifiableMap(new LinkedHashMap<>(matchRe));
     receivers = List.copyOf(receivers);
     routes = List.copyOf(routes);
+    Objects.requireNonNull(grouping, "grouping");
     if (receivers.isEmpty()) {
       throw new IllegalArgumentException("a route needs at least one receiver");
     }
     routes.forEach(Objects::requireNonNull);
   }
 
+  /** A node with the {@link GroupingConfig#DEFAULT default grouping}. */
+  public RouteConfig(
+      Map<String, String> match,
+      Map<String, String> matchRe,
+      List<String> receivers,
+      boolean continueMatching,
+      List<RouteConfig> routes) {
+    this(match, matchRe, receivers, continueMatching, routes, GroupingConfig.DEFAULT);
+  }
+
   /** A root route: matches everything, sends to {@code receivers} what no child takes. */
   public static RouteConfig root(List<String> receivers, List<RouteConfig> routes) {
-    return new RouteConfig(Map.of(), Map.of(), receivers, false, routes);
+    return root(receivers, GroupingConfig.DEFAULT, routes);
+  }
+
+  /** A root route grouping as {@code grouping} says. */
+  public static RouteConfig root(
+      List<String> receivers, GroupingConfig grouping, List<RouteConfig> routes) {
+    return new RouteConfig(Map.of(), Map.of(), receivers, false, routes, grouping);
   }
 }

@@ -1,5 +1,6 @@
 package io.flumesentinel.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,6 +13,15 @@ import java.util.regex.PatternSyntaxException;
 
 /** Reads and validates the {@code route} tree; the rules are in the README's Routing section. */
 final class RouteReader {
+
+  /** Prometheus' label names. */
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+  private static final Duration MAX_GROUP_WAIT = Duration.ofHours(1);
+  private static final Duration MIN_REPEAT = Duration.ofMinutes(1);
+  private static final Duration MAX_REPEAT = Duration.ofDays(90);
+
+  private static final Set<String> GROUPING_KEYS = Set.of("groupBy", "groupWait", "repeatInterval");
 
   private RouteReader() {}
 
@@ -28,7 +38,7 @@ final class RouteReader {
                 + " child routes");
       }
     }
-    route.allowOnly(Set.of("receivers", "routes"));
+    route.allowOnly(with(GROUPING_KEYS, "receivers", "routes"));
     Set<String> names = new HashSet<>();
     receivers.forEach(r -> names.add(r.name()));
     List<String> own = receiverNames(route, names);
@@ -37,11 +47,16 @@ final class RouteReader {
           route.key("receivers"),
           "the default route needs at least one receiver, for the alerts no child route takes");
     }
-    return RouteConfig.root(own, children(route, own, names));
+    GroupingConfig grouping = grouping(route, GroupingConfig.DEFAULT);
+    return RouteConfig.root(own, grouping, children(route, own, grouping, names));
   }
 
-  private static RouteConfig child(YamlSection route, List<String> inherited, Set<String> names) {
-    route.allowOnly(Set.of("match", "matchRe", "receivers", "continue", "routes"));
+  private static RouteConfig child(
+      YamlSection route,
+      List<String> inherited,
+      GroupingConfig inheritedGrouping,
+      Set<String> names) {
+    route.allowOnly(with(GROUPING_KEYS, "match", "matchRe", "receivers", "continue", "routes"));
     Map<String, String> match = route.stringMap("match");
     Map<String, String> matchRe = new LinkedHashMap<>();
     route
@@ -50,17 +65,68 @@ final class RouteReader {
     List<String> own = receiverNames(route, names);
     List<String> receivers = own.isEmpty() ? inherited : own;
     boolean continueMatching = route.bool("continue", false);
+    GroupingConfig grouping = grouping(route, inheritedGrouping);
     return new RouteConfig(
-        match, matchRe, receivers, continueMatching, children(route, receivers, names));
+        match,
+        matchRe,
+        receivers,
+        continueMatching,
+        children(route, receivers, grouping, names),
+        grouping);
   }
 
   private static List<RouteConfig> children(
-      YamlSection route, List<String> inherited, Set<String> names) {
+      YamlSection route,
+      List<String> inherited,
+      GroupingConfig inheritedGrouping,
+      Set<String> names) {
     List<RouteConfig> children = new ArrayList<>();
     for (YamlSection child : route.sections("routes")) {
-      children.add(child(child, inherited, names));
+      children.add(child(child, inherited, inheritedGrouping, names));
     }
     return children;
+  }
+
+  /** This route's grouping: each key it does not set is {@code inherited}'s. */
+  private static GroupingConfig grouping(YamlSection route, GroupingConfig inherited) {
+    List<String> groupBy = route.has("groupBy") ? groupBy(route) : inherited.groupBy();
+    Duration groupWait =
+        route.duration("groupWait", inherited.groupWait(), Duration.ZERO, MAX_GROUP_WAIT);
+    Duration repeatInterval =
+        route.duration("repeatInterval", inherited.repeatInterval(), MIN_REPEAT, MAX_REPEAT);
+    return new GroupingConfig(groupBy, groupWait, repeatInterval);
+  }
+
+  private static List<String> groupBy(YamlSection route) {
+    List<String> given = route.strings("groupBy");
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      String key = route.key("groupBy") + "[" + i + "]";
+      String label = given.get(i).strip();
+      if (label.equals(GroupingConfig.ALL)) {
+        if (given.size() > 1) {
+          throw new ConfigException(
+              key, "'...' groups by every label and must be the only entry of groupBy");
+        }
+      } else if (!LABEL_NAME.matcher(label).matches()) {
+        throw new ConfigException(
+            key,
+            ConfigChecks.quote(label)
+                + " is not a label name (letters, digits and '_', not starting with a digit),"
+                + " nor '...' for every label");
+      }
+      if (labels.contains(label)) {
+        throw new ConfigException(key, ConfigChecks.quote(label) + " is listed twice");
+      }
+      labels.add(label);
+    }
+    return labels;
+  }
+
+  private static Set<String> with(Set<String> keys, String... more) {
+    Set<String> all = new HashSet<>(keys);
+    all.addAll(List.of(more));
+    return all;
   }
 
   private static List<String> receiverNames(YamlSection route, Set<String> names) {

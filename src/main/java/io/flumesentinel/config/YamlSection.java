@@ -146,6 +146,26 @@ final class YamlSection {
     return ConfigChecks.inRange(key(name), number, min, max);
   }
 
+  /**
+   * A duration in {@code [min, max]} written as {@link ConfigChecks#duration} reads it ({@code
+   * 30s}, {@code 4h}, …).
+   */
+  java.time.Duration duration(
+      String name,
+      java.time.Duration defaultValue,
+      java.time.Duration min,
+      java.time.Duration max) {
+    JsonNode value = node.get(name);
+    if (isAbsent(value)) {
+      return defaultValue;
+    }
+    if (!value.isValueNode()) {
+      throw new ConfigException(
+          key(name), "must be a duration like 30s, 5m or 4h, got " + describe(value));
+    }
+    return ConfigChecks.duration(key(name), value.asText(), min, max);
+  }
+
   /** {@code true} or {@code false}; quoted too. */
   boolean bool(String name, boolean defaultValue) {
     JsonNode value = node.get(name);

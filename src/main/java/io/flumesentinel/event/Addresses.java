@@ -43,7 +43,10 @@ public final class Addresses {
 
   private Addresses() {}
 
-  /** Internal: the queue of one receiver; messages are {@link Alert}s. */
+  /**
+   * Internal: the queue of one receiver; messages are {@link Notice}s (build them with {@code
+   * alert.Router#dispatches}).
+   */
   public static String notify(String receiver) {
     return NOTIFY_PREFIX + receiver;
   }

@@ -21,6 +21,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     for (Class<?> type :
         new Class<?>[] {
           Alert.class,
+          Notice.class,
           NodeChange.class,
           WatchSnapshot.class,
           ConnectionChange.class,

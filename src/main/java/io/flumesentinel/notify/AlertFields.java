@@ -16,8 +16,10 @@ import java.util.TreeMap;
  *
  * <p>The title follows Alertmanager's default mail subject: {@code [FIRING:3] FlumeAgentDown
  * (host-a, ingest)} — the status with the number of firing alerts (or of resolved ones when none
- * fires), the alert name when the batch shares it, and in brackets the agent, host and group values
- * the whole batch shares (or, when it shares none, the first agents).
+ * fires), the alert names, the group's other labels as {@code name=value} (such as {@code dc=east}
+ * for {@code groupBy: [dc]}), and in brackets the agent, host and group values the whole batch
+ * shares (or, when it shares none, the first agents). A batch is one group, so the title names the
+ * group: its agent, host and group labels are shared, and so in brackets.
  *
  * <p>Pure functions of the batch.
  */
@@ -29,12 +31,37 @@ public final class AlertFields {
   /** Labels whose shared values go into the title, in this order. */
   private static final List<String> SUBJECT_LABELS = List.of(Alert.AGENT, "host", "group");
 
+  /**
+   * Group labels not named as {@code name=value}: shown otherwise (the alert name, the bracketed
+   * labels), or implied by the alert name (severity).
+   */
+  private static final Set<String> IMPLIED =
+      Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
+
+  /**
+   * Group labels named in a title at most; more (a group by every label) are left to the message
+   * body.
+   */
+  private static final int TITLE_GROUP_LABELS = 3;
+
   private AlertFields() {}
 
   /**
+   * The title of a batch that is not one group's, or of a group by {@code alertname} only.
+   *
    * @param alerts at least one
    */
   public static String title(List<Alert> alerts) {
+    return title(Map.of(), alerts);
+  }
+
+  /**
+   * The title of one group's batch.
+   *
+   * @param groupLabels the group's labels ({@code AlertGroup#labels()})
+   * @param alerts at least one
+   */
+  public static String title(Map<String, String> groupLabels, List<Alert> alerts) {
     long firing = alerts.stream().filter(Alert::firing).count();
     String status = firing > 0 ? "FIRING:" + firing : "RESOLVED:" + alerts.size();
     Set<String> names = new LinkedHashSet<>();
@@ -54,7 +81,24 @@ public final class AlertFields {
         shared.add("+" + (agents.size() - SUBJECT_AGENTS) + " more");
       }
     }
-    return "[" + status + "] " + String.join(", ", names) + " (" + String.join(", ", shared) + ")";
+    List<String> named = new ArrayList<>();
+    new TreeMap<>(groupLabels)
+        .forEach(
+            (name, value) -> {
+              if (!IMPLIED.contains(name)) {
+                named.add(name + "=" + value);
+              }
+            });
+    String group =
+        named.isEmpty() || named.size() > TITLE_GROUP_LABELS ? "" : " " + String.join(" ", named);
+    return "["
+        + status
+        + "] "
+        + String.join(", ", names)
+        + group
+        + " ("
+        + String.join(", ", shared)
+        + ")";
   }
 
   /** What a person needs to know of one alert, by field name, absent ones left out. */

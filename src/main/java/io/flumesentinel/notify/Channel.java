@@ -1,6 +1,7 @@
 package io.flumesentinel.notify;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -22,13 +23,14 @@ public interface Channel {
   List<String> targets();
 
   /**
-   * One attempt to deliver {@code batch} (oldest first, never empty) to {@code target}.
+   * One attempt to deliver {@code batch} (oldest first, never empty), the alerts of one {@code
+   * group}, to {@code target}, as one message.
    *
    * <p>Guarantee: the future always succeeds, with the outcome, and completes within the channel's
    * configured timeouts, on the caller's context. A channel that has nothing to send for a batch
    * (it filters some alerts out) answers {@link DeliveryOutcome#skipped()}.
    */
-  Future<DeliveryOutcome> send(String target, List<Alert> batch);
+  Future<DeliveryOutcome> send(String target, AlertGroup group, List<Alert> batch);
 
   /**
    * The least time between the starts of two delivery rounds of this receiver, so that a receiver

@@ -1,6 +1,7 @@
 package io.flumesentinel.notify;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Notice;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,13 +13,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The alert transitions waiting for one receiver, oldest first, and the batch currently being sent.
+ * The alert transitions ({@link Notice}s) waiting for one receiver, oldest first, and the batch
+ * currently being sent.
  *
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Order is never changed: batches are taken from the head, and a failed batch goes back to
- *       the head.
+ *   <li>A batch is one group: it holds the oldest ready transition and the transitions of its group
+ *       ({@link Notice#group()}) waiting behind it, so groups are never mixed in one message.
+ *   <li>Order within a group is never changed: a group's transitions are taken oldest first, and a
+ *       failed batch goes back to the head. Groups go out in the order of their oldest waiting
+ *       transition.
  *   <li>At most {@code capacity} transitions are held, in flight included. When an offer goes past
  *       it, superseded transitions are collapsed first (for one incident, that is the same {@link
  *       Alert#key()} and the same {@code startsAt}, only the newest transition stays: a resolved
@@ -39,6 +44,9 @@ public final class DeliveryQueue {
 
   /** The newest waiting slot of each incident, for collapsing duplicates in O(1). */
   private final Map<Incident, Slot> newestWaiting = new HashMap<>();
+
+  /** Group key → how many of its transitions wait; groups with none are absent. */
+  private final Map<String, Integer> waitingPerGroup = new HashMap<>();
 
   private List<Slot> inFlight = List.of();
 
@@ -73,16 +81,20 @@ public final class DeliveryQueue {
    *
    * @return the transitions dropped to make room, oldest first; usually empty
    */
-  public List<Alert> offer(Alert alert) {
+  public List<Notice> offer(Notice notice) {
+    Alert alert = notice.alert();
     Incident incident = Incident.of(alert);
     Slot newest = newestWaiting.get(incident);
-    if (newest != null && newest.alert.status() == alert.status()) {
-      newest.alert = alert;
+    if (newest != null && newest.alert().status() == alert.status()) {
+      countOut(newest);
+      newest.notice = notice;
+      countIn(newest);
       collapsed++;
       return List.of();
     }
-    Slot slot = new Slot(alert);
+    Slot slot = new Slot(notice);
     waiting.addLast(slot);
+    countIn(slot);
     if (newestWaiting.put(incident, slot) != null) {
       superseded++;
     }
@@ -96,24 +108,53 @@ public final class DeliveryQueue {
   }
 
   /**
-   * Marks up to {@code max} of the oldest waiting transitions as in flight and returns them, oldest
-   * first.
+   * Marks up to {@code max} waiting transitions of one group as in flight and returns them, oldest
+   * first: the group of the oldest waiting transition whose group is not in {@code held}.
    *
+   * @param held groups whose transitions must wait (a new group collecting its siblings)
+   * @return empty when every waiting transition is held
    * @throws IllegalStateException if a batch is already in flight: one request at a time keeps the
    *     order
    */
-  public List<Alert> takeBatch(int max) {
+  public List<Notice> takeBatch(int max, Set<String> held) {
     if (!inFlight.isEmpty()) {
       throw new IllegalStateException("a batch is already in flight");
     }
-    List<Slot> batch = new ArrayList<>(Math.min(max, waiting.size()));
-    while (batch.size() < max && !waiting.isEmpty()) {
+    String group = null;
+    int wanted = 0;
+    List<Slot> batch = new ArrayList<>();
+    List<Slot> passed = new ArrayList<>();
+    // Only as far as the group's last wanted transition: usually a prefix of the queue.
+    while (batch.size() < Math.max(wanted, 1) && !waiting.isEmpty()) {
       Slot slot = waiting.pollFirst();
-      forget(slot);
-      batch.add(slot);
+      String key = slot.notice.group().key();
+      if (group == null && !held.contains(key)) {
+        group = key;
+        wanted = Math.min(max, waitingPerGroup.get(key));
+      }
+      if (key.equals(group)) {
+        forget(slot);
+        countOut(slot);
+        batch.add(slot);
+      } else {
+        passed.add(slot);
+      }
+    }
+    for (int i = passed.size() - 1; i >= 0; i--) {
+      waiting.addFirst(passed.get(i));
     }
     inFlight = batch;
-    return alerts(batch);
+    return notices(batch);
+  }
+
+  /** Whether a transition waits whose group is not in {@code held}. */
+  public boolean hasReady(Set<String> held) {
+    for (String group : waitingPerGroup.keySet()) {
+      if (!held.contains(group)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The receiver has the in-flight batch (or refused it for good): forget it. */
@@ -128,8 +169,9 @@ public final class DeliveryQueue {
     for (int i = inFlight.size() - 1; i >= 0; i--) {
       Slot slot = inFlight.get(i);
       waiting.addFirst(slot);
+      countIn(slot);
       // Anything already waiting for the same incident is newer, so it stays the newest.
-      if (newestWaiting.putIfAbsent(Incident.of(slot.alert), slot) != null) {
+      if (newestWaiting.putIfAbsent(Incident.of(slot.alert()), slot) != null) {
         superseded++;
       }
     }
@@ -166,38 +208,49 @@ public final class DeliveryQueue {
     Set<Incident> newerSeen = new HashSet<>();
     for (Iterator<Slot> it = waiting.descendingIterator(); it.hasNext(); ) {
       Slot slot = it.next();
-      if (!newerSeen.add(Incident.of(slot.alert))) {
+      if (!newerSeen.add(Incident.of(slot.alert()))) {
         it.remove();
+        countOut(slot);
         collapsed++;
       }
     }
     superseded = 0;
   }
 
-  private List<Alert> dropOldestWaiting() {
-    List<Alert> drops = new ArrayList<>(1);
+  private List<Notice> dropOldestWaiting() {
+    List<Notice> drops = new ArrayList<>(1);
     while (size() > capacity && !waiting.isEmpty()) {
       Slot slot = waiting.pollFirst();
       forget(slot);
-      drops.add(slot.alert);
+      countOut(slot);
+      drops.add(slot.notice);
       dropped++;
     }
     return drops;
   }
 
-  /** Updates the index for a slot leaving the waiting line from its head. */
+  /** Updates the index for a slot leaving the waiting line. */
   private void forget(Slot slot) {
-    if (!newestWaiting.remove(Incident.of(slot.alert), slot)) {
+    if (!newestWaiting.remove(Incident.of(slot.alert()), slot)) {
       superseded--;
     }
   }
 
-  private static List<Alert> alerts(List<Slot> slots) {
-    List<Alert> alerts = new ArrayList<>(slots.size());
+  private void countIn(Slot slot) {
+    waitingPerGroup.merge(slot.notice.group().key(), 1, Integer::sum);
+  }
+
+  private void countOut(Slot slot) {
+    waitingPerGroup.computeIfPresent(
+        slot.notice.group().key(), (group, count) -> count == 1 ? null : count - 1);
+  }
+
+  private static List<Notice> notices(List<Slot> slots) {
+    List<Notice> notices = new ArrayList<>(slots.size());
     for (Slot slot : slots) {
-      alerts.add(slot.alert);
+      notices.add(slot.notice);
     }
-    return List.copyOf(alerts);
+    return List.copyOf(notices);
   }
 
   /** One incident of one alert: the unit within which transitions supersede each other. */
@@ -209,10 +262,14 @@ public final class DeliveryQueue {
 
   /** Mutable so that a duplicate can replace a waiting transition without moving it. */
   private static final class Slot {
-    private Alert alert;
+    private Notice notice;
 
-    Slot(Alert alert) {
-      this.alert = alert;
+    Slot(Notice notice) {
+      this.notice = notice;
+    }
+
+    Alert alert() {
+      return notice.alert();
     }
   }
 }

@@ -3,12 +3,18 @@ package io.flumesentinel.notify;
 import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.Notice;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -16,19 +22,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the {@link Alert} transitions sent to {@link Addresses#notify(String)} to one receiver
- * through its {@link Channel}.
+ * Delivers the {@link Notice}s (alert transitions with their group) sent to {@link
+ * Addresses#notify(String)} to one receiver through its {@link Channel}.
  *
  * <p>Guarantees, whatever the channel:
  *
  * <ul>
  *   <li>Never blocks the sender nor an event loop: alerts are queued, sends and back-off are
  *       asynchronous.
+ *   <li>Groups: one send carries alerts of one {@link AlertGroup} only. When alerts of several
+ *       groups wait, the group of the oldest goes first, each group its own send (paced like any
+ *       other).
  *   <li>Order: exactly one send is in flight, and a failed batch is sent again before anything
- *       newer.
+ *       newer of its group; within a group alerts keep the order they arrived in.
  *   <li>Latency: an alert arriving while the notifier is idle is sent at once, with no timer in
  *       between; alerts arriving while a send is in flight or backing off go together in the next
- *       send, up to {@code maxBatch}.
+ *       send of their group, up to {@code maxBatch}. Only a group with a {@code groupWait} waits:
+ *       the first alert of a new group (none of its alerts firing, as far as this notifier was
+ *       told) is held that long, and its siblings arriving meanwhile go with it.
  *   <li>Failover: a retryable failure (a 5xx or 429 over HTTP, a 4xx over SMTP, a timeout, a
  *       connection error) on one target tries the next target with the same batch at once; when
  *       every target failed, the batch waits {@link Backoff#nextDelay()} and the round starts again
@@ -69,6 +80,14 @@ public final class NotifierVerticle extends VerticleBase {
 
   private boolean stopped;
   private List<Alert> batch = List.of();
+  private AlertGroup batchGroup;
+
+  /** Group key → the keys of its alerts firing, as the notices so far tell; for groupWait. */
+  private final Map<String, Set<String>> firingByGroup = new HashMap<>();
+
+  /** Group key → the timer holding a new group for its groupWait. */
+  private final Map<String, Long> held = new HashMap<>();
+
   private int targetIndex;
 
   /** The back-off or pacing timer pending, or -1. */
@@ -119,7 +138,7 @@ public final class NotifierVerticle extends VerticleBase {
     }
     return vertx
         .eventBus()
-        .<Alert>localConsumer(Addresses.notify(config.name()), message -> enqueue(message.body()))
+        .<Notice>localConsumer(Addresses.notify(config.name()), message -> enqueue(message.body()))
         .completion();
   }
 
@@ -130,6 +149,7 @@ public final class NotifierVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     vertx.cancelTimer(timer);
+    held.values().forEach(vertx::cancelTimer);
     if (queue.size() > 0) {
       LOG.warn(
           "Receiver {}: stopping with {} alert transition(s) not delivered",
@@ -139,8 +159,10 @@ public final class NotifierVerticle extends VerticleBase {
     return channel.close();
   }
 
-  private void enqueue(Alert alert) {
-    for (Alert dropped : queue.offer(alert)) {
+  private void enqueue(Notice notice) {
+    holdIfNew(notice);
+    for (Notice droppedNotice : queue.offer(notice)) {
+      Alert dropped = droppedNotice.alert();
       stats.recordDropped(1);
       LOG.warn(
           "Receiver {}: queue full ({} transitions), dropped the {} transition of {} started at {}",
@@ -156,8 +178,41 @@ public final class NotifierVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Holds a new group with a {@code groupWait} for that long, and keeps count of each group's
+   * firing alerts, which is what makes a group new.
+   */
+  private void holdIfNew(Notice notice) {
+    AlertGroup group = notice.group();
+    Alert alert = notice.alert();
+    Set<String> firing = firingByGroup.get(group.key());
+    if (alert.firing()) {
+      if (firing == null
+          && !group.groupWait().isZero()
+          && !held.containsKey(group.key())
+          && !stopped) {
+        held.put(
+            group.key(),
+            vertx.setTimer(
+                Math.max(1, group.groupWait().toMillis()),
+                id -> {
+                  held.remove(group.key());
+                  if (!busy) {
+                    sendNextBatch();
+                  }
+                }));
+      }
+      firingByGroup.computeIfAbsent(group.key(), key -> new HashSet<>()).add(alert.key());
+    } else if (firing != null) {
+      firing.remove(alert.key());
+      if (firing.isEmpty()) {
+        firingByGroup.remove(group.key());
+      }
+    }
+  }
+
   private void sendNextBatch() {
-    if (stopped || !queue.hasWaiting()) {
+    if (stopped || !queue.hasReady(held.keySet())) {
       busy = false;
       return;
     }
@@ -174,13 +229,15 @@ public final class NotifierVerticle extends VerticleBase {
 
   private void startRound() {
     timer = -1;
-    if (stopped || !queue.hasWaiting()) {
+    if (stopped || !queue.hasReady(held.keySet())) {
       busy = false;
       return;
     }
     roundStarted = true;
     lastRoundNanos = System.nanoTime();
-    batch = queue.takeBatch(config.maxBatch());
+    List<Notice> notices = queue.takeBatch(config.maxBatch(), held.keySet());
+    batchGroup = notices.get(0).group();
+    batch = notices.stream().map(Notice::alert).toList();
     targetIndex = 0;
     attempt();
   }
@@ -190,7 +247,7 @@ public final class NotifierVerticle extends VerticleBase {
     stats.recordRequest();
     Future<DeliveryOutcome> sent;
     try {
-      sent = channel.send(target, batch);
+      sent = channel.send(target, batchGroup, batch);
     } catch (RuntimeException e) {
       // A channel bug must not leave the notifier busy for ever: treat it as a failed attempt.
       sent = Future.failedFuture(e);

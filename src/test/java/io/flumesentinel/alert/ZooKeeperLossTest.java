@@ -14,6 +14,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.ConnectionChange.State;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.event.Notice;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
@@ -189,7 +190,9 @@ class ZooKeeperLossTest {
 
     TestVertx() {
       LocalCodec.registerAll(vertx);
-      vertx.eventBus().<Alert>localConsumer(Addresses.notify("ops"), m -> notified.add(m.body()));
+      vertx
+          .eventBus()
+          .<Notice>localConsumer(Addresses.notify("ops"), m -> notified.add(m.body().alert()));
       vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> published.add(m.body()));
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flumesentinel.alert.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -119,6 +120,10 @@ class RouteConfigTest {
 
     assertThat(config.route().receivers()).containsExactly("ops");
     assertThat(config.route().routes()).hasSize(2);
+    assertThat(config.route().grouping()).isEqualTo(GroupingConfig.DEFAULT);
+    assertThat(config.route().routes().get(1).grouping())
+        .isEqualTo(
+            new GroupingConfig(List.of("alertname", "host"), Duration.ZERO, Duration.ofHours(1)));
     Router router =
         Router.of(config.route(), config.receivers().stream().map(ReceiverConfig::name).toList());
     assertThat(
@@ -128,6 +133,71 @@ class RouteConfigTest {
         .containsExactly("ops-dingtalk");
     assertThat(router.receivers(Map.of("group", "web", "severity", "warning")))
         .containsExactly("ops");
+  }
+
+  @Test
+  void withoutGroupingKeysEveryRouteGroupsByAlertnameAtOnceAndRepeatsEveryFourHours() {
+    MonitorConfig config = ConfigLoader.parse(RECEIVERS + ROUTE, "monitor.yaml");
+
+    assertThat(config.route().grouping()).isEqualTo(GroupingConfig.DEFAULT);
+    assertThat(config.route().routes().get(0).routes().get(0).grouping())
+        .isEqualTo(new GroupingConfig(List.of("alertname"), Duration.ZERO, Duration.ofHours(4)));
+  }
+
+  @Test
+  void eachGroupingKeyIsInheritedOnItsOwnByChildRoutes() {
+    String route =
+        """
+        route:
+          receivers: [ ops ]
+          groupBy: [ host ]
+          repeatInterval: 1h
+          routes:
+            - match: { group: ingest }
+              groupWait: 30s
+              routes:
+                - match: { severity: critical }
+                  groupBy: [ "..." ]
+                  repeatInterval: 1d12h
+            - match: { group: web }
+              groupBy: []
+        """;
+
+    RouteConfig root = ConfigLoader.parse(RECEIVERS + route, "monitor.yaml").route();
+
+    assertThat(root.grouping())
+        .isEqualTo(new GroupingConfig(List.of("host"), Duration.ZERO, Duration.ofHours(1)));
+    RouteConfig ingest = root.routes().get(0);
+    assertThat(ingest.grouping())
+        .isEqualTo(
+            new GroupingConfig(List.of("host"), Duration.ofSeconds(30), Duration.ofHours(1)));
+    GroupingConfig critical = ingest.routes().get(0).grouping();
+    assertThat(critical)
+        .isEqualTo(
+            new GroupingConfig(List.of("..."), Duration.ofSeconds(30), Duration.ofHours(36)));
+    assertThat(critical.byAllLabels()).isTrue();
+    assertThat(root.routes().get(1).grouping().groupBy()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} = {1} ms")
+  @MethodSource("durations")
+  void durationsAreWrittenAsInAlertmanager(String written, long millis) {
+    String route = "route:\n  receivers: [ ops ]\n  groupWait: " + written + "\n";
+
+    RouteConfig root = ConfigLoader.parse(RECEIVERS + route, "monitor.yaml").route();
+
+    assertThat(root.grouping().groupWait()).isEqualTo(Duration.ofMillis(millis));
+  }
+
+  static Stream<Arguments> durations() {
+    return Stream.of(
+        Arguments.of("0", 0L),
+        Arguments.of("0s", 0L),
+        Arguments.of("500ms", 500L),
+        Arguments.of("30s", 30_000L),
+        Arguments.of("5m", 300_000L),
+        Arguments.of("1m30s", 90_000L),
+        Arguments.of("\"1h\"", 3_600_000L));
   }
 
   /** Uncomments the block that starts at {@code marker} and ends at a blank line or the end. */
@@ -197,6 +267,35 @@ class RouteConfigTest {
             "route:\n  routes: []\n",
             "route.receivers: the default route needs at least one receiver, for the alerts no"
                 + " child route takes"),
-        Arguments.of("route: [ ops ]\n", "route: must be a mapping of keys, got a list"));
+        Arguments.of("route: [ ops ]\n", "route: must be a mapping of keys, got a list"),
+        Arguments.of(
+            head + "    - groupBy: [ \"...\", host ]\n",
+            "route.routes[0].groupBy[0]: '...' groups by every label and must be the only entry of"
+                + " groupBy"),
+        Arguments.of(
+            head + "    - groupBy: [ host, 1dc ]\n",
+            "route.routes[0].groupBy[1]: '1dc' is not a label name (letters, digits and '_', not"
+                + " starting with a digit), nor '...' for every label"),
+        Arguments.of(
+            "route:\n  receivers: [ ops ]\n  groupBy: [ host, host ]\n",
+            "route.groupBy[1]: 'host' is listed twice"),
+        Arguments.of(
+            "route:\n  receivers: [ ops ]\n  groupBy: host\n",
+            "route.groupBy: must be a list, got 'host'"),
+        Arguments.of(
+            head + "    - groupWait: 30\n",
+            "route.routes[0].groupWait: must be a duration like 30s, 5m or 4h, got '30'"),
+        Arguments.of(
+            head + "    - groupWait: 2h\n",
+            "route.routes[0].groupWait: must be between 0 and 1h, got '2h'"),
+        Arguments.of(
+            "route:\n  receivers: [ ops ]\n  repeatInterval: 10s\n",
+            "route.repeatInterval: must be between 1m and 90d, got '10s'"),
+        Arguments.of(
+            "route:\n  receivers: [ ops ]\n  repeatInterval: 4 hours\n",
+            "route.repeatInterval: must be a duration like 30s, 5m or 4h, got '4 hours'"),
+        Arguments.of(
+            "route:\n  receivers: [ ops ]\n  repeatIntervall: 4h\n",
+            "route.repeatIntervall: unknown key (did you mean 'repeatInterval'?)"));
   }
 }

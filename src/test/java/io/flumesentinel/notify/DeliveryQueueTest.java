@@ -8,7 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.Notice;
+import io.flumesentinel.testing.TestAlerts;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DeliveryQueueTest {
@@ -22,9 +28,9 @@ class DeliveryQueueTest {
   void batchesComeOutOldestFirstUpToTheLimit() {
     DeliveryQueue queue = queueOf(10, a, b, c);
 
-    assertThat(queue.takeBatch(2)).containsExactly(a, b);
+    assertThat(take(queue, 2)).containsExactly(a, b);
     queue.ack();
-    assertThat(queue.takeBatch(2)).containsExactly(c);
+    assertThat(take(queue, 2)).containsExactly(c);
     queue.ack();
     assertThat(queue.size()).isZero();
     assertThat(queue.hasWaiting()).isFalse();
@@ -33,20 +39,20 @@ class DeliveryQueueTest {
   @Test
   void aFailedBatchGoesBackToTheHeadInItsOrder() {
     DeliveryQueue queue = queueOf(10, a, b);
-    queue.takeBatch(10);
-    queue.offer(c);
+    take(queue, 10);
+    offer(queue, c);
 
     queue.nack();
 
-    assertThat(queue.takeBatch(10)).containsExactly(a, b, c);
+    assertThat(take(queue, 10)).containsExactly(a, b, c);
   }
 
   @Test
   void onlyOneBatchIsInFlightAtATime() {
     DeliveryQueue queue = queueOf(10, a, b);
-    queue.takeBatch(1);
+    take(queue, 1);
 
-    assertThatIllegalStateException().isThrownBy(() -> queue.takeBatch(1));
+    assertThatIllegalStateException().isThrownBy(() -> take(queue, 1));
   }
 
   @Test
@@ -54,9 +60,9 @@ class DeliveryQueueTest {
     Alert aAgain = withSummary(a, "still down");
     DeliveryQueue queue = queueOf(10, a, b);
 
-    assertThat(queue.offer(aAgain)).isEmpty();
+    assertThat(offer(queue, aAgain)).isEmpty();
 
-    assertThat(queue.takeBatch(10)).containsExactly(aAgain, b);
+    assertThat(take(queue, 10)).containsExactly(aAgain, b);
     assertThat(queue.collapsed()).isEqualTo(1);
   }
 
@@ -65,21 +71,21 @@ class DeliveryQueueTest {
     Alert aResolved = resolved(a);
     DeliveryQueue queue = queueOf(10, a, b);
 
-    queue.offer(aResolved);
+    offer(queue, aResolved);
 
-    assertThat(queue.takeBatch(10)).containsExactly(a, b, aResolved);
+    assertThat(take(queue, 10)).containsExactly(a, b, aResolved);
   }
 
   @Test
   void aRepeatedTransitionIsNotMergedIntoTheBatchInFlight() {
     DeliveryQueue queue = queueOf(10, a);
-    queue.takeBatch(10);
+    take(queue, 10);
     Alert aAgain = withSummary(a, "still down");
 
-    queue.offer(aAgain);
+    offer(queue, aAgain);
     queue.ack();
 
-    assertThat(queue.takeBatch(10)).containsExactly(aAgain);
+    assertThat(take(queue, 10)).containsExactly(aAgain);
   }
 
   @Test
@@ -87,11 +93,11 @@ class DeliveryQueueTest {
     Alert aResolved = resolved(a);
     DeliveryQueue queue = queueOf(3, a, b, c);
 
-    assertThat(queue.offer(aResolved)).isEmpty();
+    assertThat(offer(queue, aResolved)).isEmpty();
 
     assertThat(queue.dropped()).isZero();
     assertThat(queue.collapsed()).isEqualTo(1);
-    assertThat(queue.takeBatch(10)).containsExactly(b, c, aResolved);
+    assertThat(take(queue, 10)).containsExactly(b, c, aResolved);
     assertThat(aResolved.startsAt()).isEqualTo(a.startsAt());
     assertThat(aResolved.endsAt()).isNotNull();
   }
@@ -102,44 +108,44 @@ class DeliveryQueueTest {
     Alert aSecond = firing("a", 60);
     DeliveryQueue queue = queueOf(2, aFirst, aSecond);
 
-    assertThat(queue.offer(b)).containsExactly(aFirst);
+    assertThat(offer(queue, b)).containsExactly(aFirst);
 
     assertThat(queue.collapsed()).isZero();
     assertThat(queue.dropped()).isEqualTo(1);
-    assertThat(queue.takeBatch(10)).containsExactly(aSecond, b);
+    assertThat(take(queue, 10)).containsExactly(aSecond, b);
   }
 
   @Test
   void whenNothingCollapsesTheOldestWaitingTransitionIsDroppedAndCounted() {
     DeliveryQueue queue = queueOf(3, a, b, c);
 
-    assertThat(queue.offer(d)).containsExactly(a);
+    assertThat(offer(queue, d)).containsExactly(a);
 
     assertThat(queue.dropped()).isEqualTo(1);
     assertThat(queue.size()).isEqualTo(3);
-    assertThat(queue.takeBatch(10)).containsExactly(b, c, d);
+    assertThat(take(queue, 10)).containsExactly(b, c, d);
   }
 
   @Test
   void theBatchInFlightIsNeverDropped() {
     DeliveryQueue queue = queueOf(3, a, b);
-    queue.takeBatch(2);
-    queue.offer(c);
+    take(queue, 2);
+    offer(queue, c);
 
-    assertThat(queue.offer(d)).containsExactly(c);
-    assertThat(queue.offer(firing("e"))).containsExactly(d);
+    assertThat(offer(queue, d)).containsExactly(c);
+    assertThat(offer(queue, firing("e"))).containsExactly(d);
 
     queue.nack();
-    assertThat(queue.takeBatch(10)).extracting(Alert::agent).containsExactly("a", "b", "e");
+    assertThat(take(queue, 10)).extracting(Alert::agent).containsExactly("a", "b", "e");
     assertThat(queue.dropped()).isEqualTo(2);
   }
 
   @Test
   void anOfferWhenEverythingHeldIsInFlightDropsTheNewcomer() {
     DeliveryQueue queue = queueOf(2, a, b);
-    queue.takeBatch(2);
+    take(queue, 2);
 
-    assertThat(queue.offer(c)).containsExactly(c);
+    assertThat(offer(queue, c)).containsExactly(c);
     assertThat(queue.dropped()).isEqualTo(1);
   }
 
@@ -147,14 +153,14 @@ class DeliveryQueueTest {
   void aNackedBatchCanCollapseWithWhatArrivedMeanwhile() {
     Alert aResolved = resolved(a);
     DeliveryQueue queue = queueOf(3, a, b);
-    queue.takeBatch(10);
-    queue.offer(aResolved);
+    take(queue, 10);
+    offer(queue, aResolved);
     queue.nack();
 
-    assertThat(queue.offer(c)).isEmpty();
+    assertThat(offer(queue, c)).isEmpty();
 
     assertThat(queue.collapsed()).isEqualTo(1);
-    assertThat(queue.takeBatch(10)).containsExactly(b, aResolved, c);
+    assertThat(take(queue, 10)).containsExactly(b, aResolved, c);
   }
 
   @Test
@@ -163,18 +169,75 @@ class DeliveryQueueTest {
     int drops = 0;
     for (int i = 0; i < 1000; i++) {
       Alert alert = firing("agent-" + i % 300, i / 300);
-      drops += queue.offer(alert).size();
+      drops += offer(queue, alert).size();
       if (i % 7 == 0) {
-        drops += queue.offer(resolved(alert)).size();
+        drops += offer(queue, resolved(alert)).size();
       }
     }
 
-    List<Alert> held = queue.takeBatch(1000);
+    List<Alert> held = take(queue, 1000);
     assertThat(held).hasSize(100);
     assertThat(queue.dropped()).isEqualTo(drops);
     assertThat(held).doesNotHaveDuplicates();
     assertThat(held.stream().map(alert -> alert.key() + alert.startsAt())).doesNotHaveDuplicates();
     assertThat(held.get(held.size() - 1).agent()).isEqualTo("agent-" + 999 % 300);
+  }
+
+  @Test
+  void aBatchIsTheOldestWaitingGroupInItsOrderAndTheOtherGroupsKeepTheirPlace() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    queue.offer(on("host-b", d));
+
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.ack();
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(b, d);
+    queue.ack();
+    assertThat(queue.hasWaiting()).isFalse();
+  }
+
+  @Test
+  void aGroupLargerThanMaxBatchGoesInSeveralBatchesBeforeYoungerGroups() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    queue.offer(on("host-a", d));
+
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.nack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+    queue.ack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(b);
+    queue.ack();
+    assertThat(queue.takeBatch(2, Set.of())).extracting(Notice::alert).containsExactly(d);
+  }
+
+  @Test
+  void aHeldGroupWaitsWhileOthersGo() {
+    DeliveryQueue queue = new DeliveryQueue(10);
+    queue.offer(on("host-a", a));
+    queue.offer(on("host-b", b));
+    queue.offer(on("host-a", c));
+    Set<String> held = Set.of(group("host-a").key());
+
+    assertThat(queue.hasReady(held)).isTrue();
+    assertThat(queue.takeBatch(10, held)).extracting(Notice::alert).containsExactly(b);
+    queue.ack();
+    assertThat(queue.hasReady(held)).isFalse();
+    assertThat(queue.takeBatch(10, held)).isEmpty();
+    queue.ack();
+    assertThat(queue.takeBatch(10, Set.of())).extracting(Notice::alert).containsExactly(a, c);
+  }
+
+  private static AlertGroup group(String host) {
+    return AlertGroup.of("{}", Map.of("host", host), Duration.ZERO);
+  }
+
+  private static Notice on(String host, Alert alert) {
+    return new Notice(alert, group(host));
   }
 
   @Test
@@ -184,10 +247,19 @@ class DeliveryQueueTest {
         .withMessageContaining("queueCapacity");
   }
 
+  /** What the offer dropped, as alerts. */
+  private static List<Alert> offer(DeliveryQueue queue, Alert alert) {
+    return queue.offer(TestAlerts.notice(alert)).stream().map(Notice::alert).toList();
+  }
+
+  private static List<Alert> take(DeliveryQueue queue, int max) {
+    return queue.takeBatch(max, Set.of()).stream().map(Notice::alert).toList();
+  }
+
   private static DeliveryQueue queueOf(int capacity, Alert... alerts) {
     DeliveryQueue queue = new DeliveryQueue(capacity);
     for (Alert alert : alerts) {
-      assertThat(queue.offer(alert)).isEmpty();
+      assertThat(offer(queue, alert)).isEmpty();
     }
     return queue;
   }

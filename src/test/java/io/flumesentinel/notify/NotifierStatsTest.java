@@ -1,6 +1,7 @@
 package io.flumesentinel.notify;
 
 import static io.flumesentinel.testing.TestAlerts.firing;
+import static io.flumesentinel.testing.TestAlerts.notice;
 import static io.flumesentinel.testing.TestAlerts.withSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +14,9 @@ class NotifierStatsTest {
   void theJsonFormShowsEveryCounterForTheHealthEndpoint() {
     NotifierStats stats = new NotifierStats("ops");
     DeliveryQueue queue = new DeliveryQueue(10);
-    queue.offer(firing("a"));
-    queue.offer(withSummary(firing("a"), "again"));
-    queue.offer(firing("b"));
+    queue.offer(notice(firing("a")));
+    queue.offer(notice(withSummary(firing("a"), "again")));
+    queue.offer(notice(firing("b")));
 
     stats.recordRequest();
     stats.recordRetry("http://a/hook: HTTP 503");

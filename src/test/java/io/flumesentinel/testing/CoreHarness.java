@@ -15,6 +15,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.event.Notice;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
@@ -53,6 +54,9 @@ public final class CoreHarness implements AutoCloseable {
   /** What each receiver was handed, in order. */
   public final Map<String, List<Alert>> receivedBy = new ConcurrentHashMap<>();
 
+  /** What each receiver was handed, with the groups, in order. */
+  public final Map<String, List<Notice>> noticesBy = new ConcurrentHashMap<>();
+
   /** What was published on the public alerts address. */
   public final List<JsonObject> published = new CopyOnWriteArrayList<>();
 
@@ -80,15 +84,13 @@ public final class CoreHarness implements AutoCloseable {
         classifier,
         receivers,
         route,
-        FlappingConfig.defaults(),
-        HostDownConfig.defaults(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        AlertLedgerVerticle.REPEAT_RECHECK);
   }
 
   /**
-   * @param flapping flap detection ({@link FlappingConfig#defaults()} in the other constructors)
-   * @param hostDown host-level inhibition (off in the other constructors)
-   * @param clock the classifier's and the stages' clock
+   * @param ledgerClock the ledger's clock, for its repeats
+   * @param repeatRecheck how often at most the ledger looks for repeats that are due
    */
   public CoreHarness(
       String connect,
@@ -96,26 +98,28 @@ public final class CoreHarness implements AutoCloseable {
       ClassifierConfig classifier,
       List<String> receivers,
       RouteConfig route,
-      FlappingConfig flapping,
-      HostDownConfig hostDown,
-      Clock clock)
+      Clock ledgerClock,
+      Duration repeatRecheck)
       throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
     LocalCodec.registerAll(vertx);
     for (String receiver : receivers) {
       List<Alert> mine = receivedBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
+      List<Notice> notices = noticesBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
       vertx
           .eventBus()
-          .<Alert>consumer(
+          .<Notice>consumer(
               Addresses.notify(receiver),
               m -> {
-                mine.add(m.body());
-                received.add(m.body());
+                Alert alert = m.body().alert();
+                notices.add(m.body());
+                mine.add(alert);
+                received.add(alert);
                 vertx
                     .eventBus()
                     .send(
                         Addresses.DELIVERED,
-                        new Delivered(receiver, List.of(m.body())),
+                        new Delivered(receiver, List.of(alert)),
                         new DeliveryOptions().setLocalOnly(true));
               });
     }
@@ -133,9 +137,17 @@ public final class CoreHarness implements AutoCloseable {
                         receivers,
                         Router.of(route, receivers),
                         readiness,
-                        silences)))
-        .compose(id -> vertx.deployVerticle(Monitor.hostInhibition(hostDown, clock)))
-        .compose(id -> vertx.deployVerticle(Monitor.flapping(flapping, clock)))
+                        silences,
+                        ledgerClock,
+                        repeatRecheck)))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    Monitor.hostInhibition(HostDownConfig.defaults(), Clock.systemUTC())))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    Monitor.flapping(FlappingConfig.defaults(), Clock.systemUTC())))
         .compose(
             id ->
                 vertx.deployVerticle(
@@ -148,7 +160,7 @@ public final class CoreHarness implements AutoCloseable {
                                 context,
                                 Duration.ofSeconds(5)),
                         new AgentAlerts("http://monitor.test"),
-                        clock)))
+                        Clock.systemUTC())))
         .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
         .await(20, TimeUnit.SECONDS);
   }

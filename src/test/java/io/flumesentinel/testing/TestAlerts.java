@@ -1,7 +1,10 @@
 package io.flumesentinel.testing;
 
+import io.flumesentinel.alert.Router;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Notice;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,6 +56,14 @@ public final class TestAlerts {
         alert.startsAt(),
         alert.endsAt(),
         alert.generatorUrl());
+  }
+
+  /**
+   * {@code alert} as the default route hands it to a notifier: grouped by {@code alertname}, sent
+   * at once.
+   */
+  public static Notice notice(Alert alert) {
+    return Router.of(null, List.of("any")).dispatch(alert, "any").notice();
   }
 
   public static Alert resolved(Alert firing) {

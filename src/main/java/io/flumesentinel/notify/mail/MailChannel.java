@@ -2,6 +2,7 @@ package io.flumesentinel.notify.mail;
 
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Mails each batch to a mail receiver through its SMTP server, with the Vert.x mail client: one
- * mail per batch, with a plain-text and an HTML part ({@link MailContent}).
+ * mail per batch, so per group, with a subject naming the group and a plain-text and an HTML part
+ * ({@link MailContent}).
  *
  * <p>Outcomes: the server's 2xx is delivered; a 4xx reply (busy, mailbox temporarily unavailable),
  * a connection error or the send timeout is retryable; a 5xx reply (unknown recipient, refused
@@ -51,7 +53,7 @@ public final class MailChannel implements Channel {
   }
 
   @Override
-  public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
+  public Future<DeliveryOutcome> send(String target, AlertGroup group, List<Alert> batch) {
     List<Alert> shown =
         config.sendResolved() ? batch : batch.stream().filter(Alert::firing).toList();
     if (shown.isEmpty()) {
@@ -62,7 +64,7 @@ public final class MailChannel implements Channel {
             .setFrom(config.from())
             .setTo(config.to())
             .setCc(config.cc().isEmpty() ? null : config.cc())
-            .setSubject(MailContent.subject(shown))
+            .setSubject(MailContent.subject(group, shown))
             .setText(MailContent.text(shown))
             .setHtml(MailContent.html(shown));
     return client

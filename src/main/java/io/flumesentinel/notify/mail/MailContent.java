@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.mail;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,16 @@ public final class MailContent {
    */
   public static String subject(List<Alert> alerts) {
     return AlertFields.title(alerts);
+  }
+
+  /**
+   * The subject of one group's mail, naming the group ({@link AlertFields#title(java.util.Map,
+   * List)}).
+   *
+   * @param alerts at least one, all of {@code group}
+   */
+  public static String subject(AlertGroup group, List<Alert> alerts) {
+    return AlertFields.title(group.labels(), alerts);
   }
 
   public static String text(List<Alert> alerts) {

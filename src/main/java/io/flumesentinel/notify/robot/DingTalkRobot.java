@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
@@ -37,9 +38,9 @@ final class DingTalkRobot implements Robot {
   }
 
   @Override
-  public Request request(List<Alert> batch, long nowMillis) {
-    String title = AlertFields.title(batch);
-    String text = text(batch);
+  public Request request(AlertGroup group, List<Alert> batch, long nowMillis) {
+    String title = AlertFields.title(group.labels(), batch);
+    String text = text(group, batch);
     JsonObject body =
         new JsonObject()
             .put("msgtype", "markdown")
@@ -47,7 +48,7 @@ final class DingTalkRobot implements Robot {
     return new Request(secret == null ? url : signed(nowMillis), body);
   }
 
-  static String text(List<Alert> batch) {
+  static String text(AlertGroup group, List<Alert> batch) {
     List<String> entries = new ArrayList<>(batch.size());
     for (Alert alert : batch) {
       StringBuilder entry = new StringBuilder("#### ").append(RobotText.heading(alert));
@@ -56,7 +57,11 @@ final class DingTalkRobot implements Robot {
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        "### " + AlertFields.title(batch), entries, "\n\n", MAX_TEXT_CHARS, RobotText.CHARS);
+        "### " + AlertFields.title(group.labels(), batch),
+        entries,
+        "\n\n",
+        MAX_TEXT_CHARS,
+        RobotText.CHARS);
   }
 
   /** DingTalk's signature of {@code timestamp} with {@code secret}, URL-encoded. */

@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
@@ -38,17 +39,17 @@ final class FeishuRobot implements Robot {
   }
 
   @Override
-  public Request request(List<Alert> batch, long nowMillis) {
+  public Request request(AlertGroup group, List<Alert> batch, long nowMillis) {
     JsonObject body = new JsonObject();
     if (secret != null) {
       long timestamp = nowMillis / 1000;
       body.put("timestamp", Long.toString(timestamp)).put("sign", sign(secret, timestamp));
     }
-    body.put("msg_type", "text").put("content", new JsonObject().put("text", text(batch)));
+    body.put("msg_type", "text").put("content", new JsonObject().put("text", text(group, batch)));
     return new Request(url, body);
   }
 
-  static String text(List<Alert> batch) {
+  static String text(AlertGroup group, List<Alert> batch) {
     List<String> entries = new ArrayList<>(batch.size());
     for (Alert alert : batch) {
       StringBuilder entry = new StringBuilder(RobotText.heading(alert));
@@ -57,7 +58,11 @@ final class FeishuRobot implements Robot {
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        AlertFields.title(batch), entries, "\n\n", MAX_TEXT_BYTES, RobotText.UTF8_BYTES);
+        AlertFields.title(group.labels(), batch),
+        entries,
+        "\n\n",
+        MAX_TEXT_BYTES,
+        RobotText.UTF8_BYTES);
   }
 
   /** Feishu's signature of {@code timestamp} (seconds) with {@code secret}. */

@@ -2,6 +2,7 @@ package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +21,11 @@ interface Robot {
   record Request(String url, JsonObject body) {}
 
   /**
-   * @param batch at least one alert
+   * @param group the group of the batch, which the message's title names
+   * @param batch at least one alert, all of {@code group}
    * @param nowMillis the time to put in the signature
    */
-  Request request(List<Alert> batch, long nowMillis);
+  Request request(AlertGroup group, List<Alert> batch, long nowMillis);
 
   /** The outcome of the robot's answer. */
   DeliveryOutcome judge(int status, Buffer body);

@@ -2,6 +2,7 @@ package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -14,9 +15,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Posts each batch as one chat message to a robot (DingTalk, WeCom, Feishu, Slack), over the same
- * HTTP client as webhooks ({@link HttpPoster}); the vendor's {@link Robot} formats, signs and
- * judges.
+ * Posts each batch (the alerts of one group) as one chat message to a robot (DingTalk, WeCom,
+ * Feishu, Slack), over the same HTTP client as webhooks ({@link HttpPoster}); the vendor's {@link
+ * Robot} formats, signs and judges.
  *
  * <p>Rate limits: the channel asks {@link NotifierVerticle} to space messages by the vendor's limit
  * ({@link #minInterval()}), so alerts of a storm go together in fewer, bigger messages; none is
@@ -55,8 +56,8 @@ public final class RobotChannel implements Channel {
   }
 
   @Override
-  public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
-    Robot.Request request = robot.request(batch, clock.millis());
+  public Future<DeliveryOutcome> send(String target, AlertGroup group, List<Alert> batch) {
+    Robot.Request request = robot.request(group, batch, clock.millis());
     return poster.post(request.url(), request.body().toBuffer(), robot::judge);
   }
 

@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.http.HttpPoster;
@@ -31,8 +32,8 @@ final class SlackRobot implements Robot {
   }
 
   @Override
-  public Request request(List<Alert> batch, long nowMillis) {
-    String title = AlertFields.title(batch);
+  public Request request(AlertGroup group, List<Alert> batch, long nowMillis) {
+    String title = AlertFields.title(group.labels(), batch);
     JsonArray blocks = new JsonArray().add(section("*" + escape(title) + "*"));
     // The title takes one block; the last one is kept for "… and N more" when needed.
     int room = batch.size() <= MAX_BLOCKS - 1 ? batch.size() : MAX_BLOCKS - 2;

@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.robot;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
@@ -30,15 +31,15 @@ final class WeComRobot implements Robot {
   }
 
   @Override
-  public Request request(List<Alert> batch, long nowMillis) {
+  public Request request(AlertGroup group, List<Alert> batch, long nowMillis) {
     return new Request(
         url,
         new JsonObject()
             .put("msgtype", "markdown")
-            .put("markdown", new JsonObject().put("content", content(batch))));
+            .put("markdown", new JsonObject().put("content", content(group, batch))));
   }
 
-  static String content(List<Alert> batch) {
+  static String content(AlertGroup group, List<Alert> batch) {
     List<String> entries = new ArrayList<>(batch.size());
     for (Alert alert : batch) {
       String colour = alert.firing() ? "warning" : "info";
@@ -57,7 +58,11 @@ final class WeComRobot implements Robot {
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        "## " + AlertFields.title(batch), entries, "\n\n", MAX_CONTENT_BYTES, RobotText.UTF8_BYTES);
+        "## " + AlertFields.title(group.labels(), batch),
+        entries,
+        "\n\n",
+        MAX_CONTENT_BYTES,
+        RobotText.UTF8_BYTES);
   }
 
   @Override

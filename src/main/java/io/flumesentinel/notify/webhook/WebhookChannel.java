@@ -2,6 +2,7 @@ package io.flumesentinel.notify.webhook;
 
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -61,8 +62,8 @@ public final class WebhookChannel implements Channel {
   }
 
   @Override
-  public Future<DeliveryOutcome> send(String target, List<Alert> batch) {
-    Buffer body = AlertmanagerPayload.of(config.name(), externalUrl, batch).toBuffer();
+  public Future<DeliveryOutcome> send(String target, AlertGroup group, List<Alert> batch) {
+    Buffer body = AlertmanagerPayload.of(config.name(), externalUrl, group, batch).toBuffer();
     // The signature covers these very bytes, which are what is sent.
     return client.post(target, body, signer == null ? Map.of() : signer.headers(body));
   }

@@ -14,6 +14,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -225,7 +226,7 @@ class MailNotifierTest {
     sender.runOnContext(
         v -> {
           for (Alert alert : alerts) {
-            vertx.eventBus().send(Addresses.notify(RECEIVER), alert);
+            vertx.eventBus().send(Addresses.notify(RECEIVER), TestAlerts.notice(alert));
           }
         });
   }

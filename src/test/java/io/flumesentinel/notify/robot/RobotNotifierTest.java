@@ -11,6 +11,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.robot.RobotStandIn.Message;
+import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -244,7 +245,7 @@ class RobotNotifierTest {
     sender.runOnContext(
         v -> {
           for (Alert alert : alerts) {
-            vertx.eventBus().send(Addresses.notify(RECEIVER), alert);
+            vertx.eventBus().send(Addresses.notify(RECEIVER), TestAlerts.notice(alert));
           }
         });
   }

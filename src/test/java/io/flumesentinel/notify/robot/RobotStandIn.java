@@ -24,21 +24,22 @@ import javax.crypto.spec.SecretKeySpec;
  * fails a check gets the vendor's error answer; every request is recorded with what it was
  * answered.
  */
-final class RobotStandIn {
+public final class RobotStandIn {
 
   static final String TOKEN = "t0ken";
   static final long ONE_HOUR_MILLIS = 3_600_000;
 
   /** One request as the robot saw it, and its answer. */
-  record Message(long arrivedNanos, String query, JsonObject body, int status, String answer) {
+  public record Message(
+      long arrivedNanos, String query, JsonObject body, int status, String answer) {
 
-    boolean accepted() {
+    public boolean accepted() {
       return status == 200
           && (answer.equals("ok") || answer.matches(".*\"(errcode|code)\":0[,}].*"));
     }
 
     /** What a person sees of the message: the vendor's text field(s). */
-    String text() {
+    public String text() {
       if (body.containsKey("markdown")) {
         JsonObject markdown = body.getJsonObject("markdown");
         return markdown.getString("text", markdown.getString("content"));
@@ -72,7 +73,7 @@ final class RobotStandIn {
     this.secret = secret;
   }
 
-  static Future<RobotStandIn> dingtalk(Vertx vertx, String secret) {
+  public static Future<RobotStandIn> dingtalk(Vertx vertx, String secret) {
     return new RobotStandIn(Vendor.DINGTALK, secret).listen(vertx);
   }
 
@@ -89,7 +90,7 @@ final class RobotStandIn {
   }
 
   /** The robot's webhook URL, as the vendor hands it out (with its token). */
-  String url() {
+  public String url() {
     String base = "http://127.0.0.1:" + server.actualPort();
     return switch (vendor) {
       case DINGTALK -> base + "/robot/send?access_token=" + TOKEN;
@@ -99,7 +100,7 @@ final class RobotStandIn {
     };
   }
 
-  List<Message> messages() {
+  public List<Message> messages() {
     return List.copyOf(messages);
   }
 
@@ -112,7 +113,7 @@ final class RobotStandIn {
     scripted.add(answer);
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return server.close();
   }
 

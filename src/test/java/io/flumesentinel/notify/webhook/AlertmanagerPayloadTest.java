@@ -6,20 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class AlertmanagerPayloadTest {
+
+  private static final AlertGroup BY_ALERTNAME =
+      AlertGroup.of("{}", Map.of("alertname", "FlumeAgentDown"), Duration.ZERO);
 
   @Test
   void hasEveryFieldOfAlertmanagerWebhookVersion4() {
     Alert a = firing("a");
     Alert b = resolved(firing("b"));
 
-    JsonObject body = AlertmanagerPayload.of("ops", "http://sentinel:8080", List.of(a, b));
+    JsonObject body =
+        AlertmanagerPayload.of("ops", "http://sentinel:8080", BY_ALERTNAME, List.of(a, b));
 
     assertThat(body.fieldNames())
         .containsExactlyInAnyOrder(
@@ -50,7 +57,7 @@ class AlertmanagerPayloadTest {
   @Test
   void theAlertsKeepAlertmanagersAlertShape() {
     JsonObject alert =
-        AlertmanagerPayload.of("ops", "", List.of(firing("a")))
+        AlertmanagerPayload.of("ops", "", BY_ALERTNAME, List.of(firing("a")))
             .getJsonArray("alerts")
             .getJsonObject(0);
 
@@ -64,7 +71,8 @@ class AlertmanagerPayloadTest {
   @Test
   void isResolvedOnlyWhenEveryAlertIsResolved() {
     JsonObject body =
-        AlertmanagerPayload.of("ops", "", List.of(resolved(firing("a")), resolved(firing("b"))));
+        AlertmanagerPayload.of(
+            "ops", "", BY_ALERTNAME, List.of(resolved(firing("a")), resolved(firing("b"))));
 
     assertThat(body.getString("status")).isEqualTo("resolved");
   }
@@ -73,7 +81,7 @@ class AlertmanagerPayloadTest {
   void aSingleAlertSharesAllItsLabelsAndAnnotations() {
     Alert a = firing("a");
 
-    JsonObject body = AlertmanagerPayload.of("ops", "", List.of(a));
+    JsonObject body = AlertmanagerPayload.of("ops", "", BY_ALERTNAME, List.of(a));
 
     assertThat(body.getJsonObject("commonLabels").getMap())
         .isEqualTo(new TreeMap<String, Object>(a.labels()));
@@ -82,15 +90,17 @@ class AlertmanagerPayloadTest {
   }
 
   @Test
-  void alertsOfDifferentNamesHaveNoGroupLabels() {
+  void groupKeyAndGroupLabelsAreTheRoutesGroupWhileCommonLabelsAreWhatTheAlertsShare() {
+    AlertGroup byHost =
+        AlertGroup.of("{}/{group=\"ingest\"}", Map.of("host", "host-a"), Duration.ZERO);
     TreeMap<String, String> labels = new TreeMap<>(firing("b").labels());
-    labels.put(Alert.ALERTNAME, "FlumeAgentFlapping");
+    labels.put(Alert.ALERTNAME, "FlumeAgentStuck");
     Alert other = new Alert(Alert.Status.FIRING, labels, null, TestAlerts.T0, null, null);
 
-    JsonObject body = AlertmanagerPayload.of("ops", "", List.of(firing("a"), other));
+    JsonObject body = AlertmanagerPayload.of("ops", "", byHost, List.of(firing("a"), other));
 
-    assertThat(body.getJsonObject("groupLabels")).isEqualTo(new JsonObject());
-    assertThat(body.getString("groupKey")).isEqualTo("{}:{}");
+    assertThat(body.getString("groupKey")).isEqualTo("{}/{group=\"ingest\"}:{host=\"host-a\"}");
+    assertThat(body.getJsonObject("groupLabels")).isEqualTo(new JsonObject().put("host", "host-a"));
     assertThat(body.getJsonObject("commonLabels"))
         .isEqualTo(new JsonObject().put("severity", "critical"));
   }
@@ -98,6 +108,6 @@ class AlertmanagerPayloadTest {
   @Test
   void anEmptyBatchIsRefused() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> AlertmanagerPayload.of("ops", "", List.of()));
+        .isThrownBy(() -> AlertmanagerPayload.of("ops", "", BY_ALERTNAME, List.of()));
   }
 }

@@ -15,6 +15,7 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierStats;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.webhook.TestReceiver.Request;
+import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -274,7 +275,7 @@ class WebhookNotifierVerticleTest {
     sender.runOnContext(
         v -> {
           for (Alert alert : alerts) {
-            vertx.eventBus().send(Addresses.notify(RECEIVER), alert);
+            vertx.eventBus().send(Addresses.notify(RECEIVER), TestAlerts.notice(alert));
           }
         });
   }

@@ -194,7 +194,7 @@ public final class Router {
           }
         }
       }
-      return AlertGroup.of(key, labels, grouping.groupWait());
+      return AlertGroup.of(key, labels, grouping.groupWait(), grouping.groupInterval());
     }
   }
 }

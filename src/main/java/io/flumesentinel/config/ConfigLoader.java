@@ -75,13 +75,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all
  *   groupWait: 0s                   # a new group's first alert waits this long (at most 1h)
+ *   groupInterval: 0s               # a group just sent waits this long for its next (at most 1h)
  *   repeatInterval: 4h              # still firing: sent again after this long (1m..90d)
  *   routes:
  *     - match: { group: ingest }    # exact label values
  *       matchRe: { host: "flume-0[1-4]" }   # regexes matching the whole label value
  *       receivers: [ oncall-mail ]  # existing receivers; omitted: the parent's
  *       continue: false             # true: later siblings are tried too
- *       groupBy: [ alertname, host ]   # groupBy, groupWait, repeatInterval: the parent's if omitted
+ *       groupBy: [ alertname, host ]   # grouping keys: the parent's if omitted
  *       routes: [ ]                 # nested, same shape
  * </pre>
  */

@@ -21,7 +21,10 @@ final class RouteReader {
   private static final Duration MIN_REPEAT = Duration.ofMinutes(1);
   private static final Duration MAX_REPEAT = Duration.ofDays(90);
 
-  private static final Set<String> GROUPING_KEYS = Set.of("groupBy", "groupWait", "repeatInterval");
+  private static final Duration MAX_GROUP_INTERVAL = Duration.ofHours(1);
+
+  private static final Set<String> GROUPING_KEYS =
+      Set.of("groupBy", "groupWait", "groupInterval", "repeatInterval");
 
   private RouteReader() {}
 
@@ -92,9 +95,12 @@ final class RouteReader {
     List<String> groupBy = route.has("groupBy") ? groupBy(route) : inherited.groupBy();
     Duration groupWait =
         route.duration("groupWait", inherited.groupWait(), Duration.ZERO, MAX_GROUP_WAIT);
+    Duration groupInterval =
+        route.duration(
+            "groupInterval", inherited.groupInterval(), Duration.ZERO, MAX_GROUP_INTERVAL);
     Duration repeatInterval =
         route.duration("repeatInterval", inherited.repeatInterval(), MIN_REPEAT, MAX_REPEAT);
-    return new GroupingConfig(groupBy, groupWait, repeatInterval);
+    return new GroupingConfig(groupBy, groupWait, groupInterval, repeatInterval);
   }
 
   private static List<String> groupBy(YamlSection route) {

@@ -18,22 +18,41 @@ import java.util.stream.Collectors;
  *     label is left out, as Alertmanager does)
  * @param groupWait how long the first alert of a new group waits for its siblings; zero: it goes at
  *     once
+ * @param groupInterval the least time between the starts of two sends of this group to a receiver;
+ *     zero: the next send goes as soon as the previous one is done
  */
-public record AlertGroup(String key, SortedMap<String, String> labels, Duration groupWait) {
+public record AlertGroup(
+    String key, SortedMap<String, String> labels, Duration groupWait, Duration groupInterval) {
 
   public AlertGroup {
     Objects.requireNonNull(key, "key");
     labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     Objects.requireNonNull(groupWait, "groupWait");
+    Objects.requireNonNull(groupInterval, "groupInterval");
     if (groupWait.isNegative()) {
       throw new IllegalArgumentException("groupWait must not be negative: " + groupWait);
     }
+    if (groupInterval.isNegative()) {
+      throw new IllegalArgumentException("groupInterval must not be negative: " + groupInterval);
+    }
+  }
+
+  /** A group without a {@code groupInterval}. */
+  public AlertGroup(String key, SortedMap<String, String> labels, Duration groupWait) {
+    this(key, labels, groupWait, Duration.ZERO);
   }
 
   /** The group of {@code labels} under the route whose key is {@code routeKey}. */
-  public static AlertGroup of(String routeKey, Map<String, String> labels, Duration groupWait) {
+  public static AlertGroup of(
+      String routeKey, Map<String, String> labels, Duration groupWait, Duration groupInterval) {
     TreeMap<String, String> sorted = new TreeMap<>(labels);
-    return new AlertGroup(routeKey + ":" + labelSetString(sorted), sorted, groupWait);
+    return new AlertGroup(
+        routeKey + ":" + labelSetString(sorted), sorted, groupWait, groupInterval);
+  }
+
+  /** The group of {@code labels} under the route whose key is {@code routeKey}, no interval. */
+  public static AlertGroup of(String routeKey, Map<String, String> labels, Duration groupWait) {
+    return of(routeKey, labels, groupWait, Duration.ZERO);
   }
 
   /** Prometheus' {@code LabelSet.String()}: {@code {a="1", b="2"}}, sorted by name. */

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *       between; alerts arriving while a send is in flight or backing off go together in the next
  *       send of their group, up to {@code maxBatch}. Only a group with a {@code groupWait} waits:
  *       the first alert of a new group (none of its alerts firing, as far as this notifier was
- *       told) is held that long, and its siblings arriving meanwhile go with it.
+ *       told) is held that long, and its siblings arriving meanwhile go with it. A group with a
+ *       {@code groupInterval} sends at most once per that interval: what it gets meanwhile goes
+ *       together when the interval is over (a storm: the first alert at once, the rest in one more
+ *       message).
  *   <li>Failover: a retryable failure (a 5xx or 429 over HTTP, a 4xx over SMTP, a timeout, a
  *       connection error) on one target tries the next target with the same batch at once; when
  *       every target failed, the batch waits {@link Backoff#nextDelay()} and the round starts again
@@ -187,20 +191,8 @@ public final class NotifierVerticle extends VerticleBase {
     Alert alert = notice.alert();
     Set<String> firing = firingByGroup.get(group.key());
     if (alert.firing()) {
-      if (firing == null
-          && !group.groupWait().isZero()
-          && !held.containsKey(group.key())
-          && !stopped) {
-        held.put(
-            group.key(),
-            vertx.setTimer(
-                Math.max(1, group.groupWait().toMillis()),
-                id -> {
-                  held.remove(group.key());
-                  if (!busy) {
-                    sendNextBatch();
-                  }
-                }));
+      if (firing == null) {
+        hold(group.key(), group.groupWait());
       }
       firingByGroup.computeIfAbsent(group.key(), key -> new HashSet<>()).add(alert.key());
     } else if (firing != null) {
@@ -209,6 +201,26 @@ public final class NotifierVerticle extends VerticleBase {
         firingByGroup.remove(group.key());
       }
     }
+  }
+
+  /**
+   * Keeps the alerts of group {@code key} waiting for {@code duration} (nothing if zero or if it is
+   * held already); other groups go meanwhile.
+   */
+  private void hold(String key, Duration duration) {
+    if (duration.isZero() || held.containsKey(key) || stopped) {
+      return;
+    }
+    held.put(
+        key,
+        vertx.setTimer(
+            Math.max(1, duration.toMillis()),
+            id -> {
+              held.remove(key);
+              if (!busy) {
+                sendNextBatch();
+              }
+            }));
   }
 
   private void sendNextBatch() {
@@ -237,6 +249,8 @@ public final class NotifierVerticle extends VerticleBase {
     lastRoundNanos = System.nanoTime();
     List<Notice> notices = queue.takeBatch(config.maxBatch(), held.keySet());
     batchGroup = notices.get(0).group();
+    // What this group gets meanwhile goes together, groupInterval after this send started.
+    hold(batchGroup.key(), batchGroup.groupInterval());
     batch = notices.stream().map(Notice::alert).toList();
     targetIndex = 0;
     attempt();

@@ -151,6 +151,7 @@ class RouteConfigTest {
         route:
           receivers: [ ops ]
           groupBy: [ host ]
+          groupInterval: 1s
           repeatInterval: 1h
           routes:
             - match: { group: ingest }
@@ -166,15 +167,25 @@ class RouteConfigTest {
     RouteConfig root = ConfigLoader.parse(RECEIVERS + route, "monitor.yaml").route();
 
     assertThat(root.grouping())
-        .isEqualTo(new GroupingConfig(List.of("host"), Duration.ZERO, Duration.ofHours(1)));
+        .isEqualTo(
+            new GroupingConfig(
+                List.of("host"), Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(1)));
     RouteConfig ingest = root.routes().get(0);
     assertThat(ingest.grouping())
         .isEqualTo(
-            new GroupingConfig(List.of("host"), Duration.ofSeconds(30), Duration.ofHours(1)));
+            new GroupingConfig(
+                List.of("host"),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1)));
     GroupingConfig critical = ingest.routes().get(0).grouping();
     assertThat(critical)
         .isEqualTo(
-            new GroupingConfig(List.of("..."), Duration.ofSeconds(30), Duration.ofHours(36)));
+            new GroupingConfig(
+                List.of("..."),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofHours(36)));
     assertThat(critical.byAllLabels()).isTrue();
     assertThat(root.routes().get(1).grouping().groupBy()).isEmpty();
   }
@@ -288,6 +299,9 @@ class RouteConfigTest {
         Arguments.of(
             head + "    - groupWait: 2h\n",
             "route.routes[0].groupWait: must be between 0 and 1h, got '2h'"),
+        Arguments.of(
+            head + "    - groupInterval: 2h\n",
+            "route.routes[0].groupInterval: must be between 0 and 1h, got '2h'"),
         Arguments.of(
             "route:\n  receivers: [ ops ]\n  repeatInterval: 10s\n",
             "route.repeatInterval: must be between 1m and 90d, got '10s'"),

@@ -112,11 +112,40 @@ class GroupedWebhookTest {
     assertThat(receiver.acceptedAgents()).containsExactly("b1", "b2", "a1");
   }
 
+  @Test
+  void aGroupJustSentWaitsItsGroupIntervalThenSendsWhatCameMeanwhileTogether() throws Exception {
+    deploy();
+    Router router = router(Duration.ZERO, Duration.ofMillis(600));
+
+    long start = System.nanoTime();
+    send(router, down("a1", "host-a"));
+    // Siblings trickle in while the group waits; another group is not held back by it.
+    for (int i = 2; i <= 5; i++) {
+      String agent = "a" + i;
+      vertx.setTimer(50L * i, id -> send(router, down(agent, "host-a")));
+    }
+    vertx.setTimer(120, id -> send(router, down("b1", "host-b")));
+
+    await().atMost(WAIT).until(() -> receiver.acceptedAgents().size() == 6);
+    List<Request> requests = receiver.requests();
+    assertThat(requests)
+        .extracting(r -> agents(r))
+        .containsExactly(List.of("a1"), List.of("b1"), List.of("a2", "a3", "a4", "a5"));
+    assertThat(requests.get(1).arrivedNanos() - start).isLessThan(Duration.ofMillis(600).toNanos());
+    // The interval runs from the start of a1's send, which is after start.
+    assertThat(requests.get(2).arrivedNanos() - start)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(600).toNanos());
+  }
+
   private static Router router(Duration groupWait) {
+    return router(groupWait, Duration.ZERO);
+  }
+
+  private static Router router(Duration groupWait, Duration groupInterval) {
     RouteConfig route =
         RouteConfig.root(
             List.of(RECEIVER),
-            new GroupingConfig(List.of("host"), groupWait, Duration.ofHours(4)),
+            new GroupingConfig(List.of("host"), groupWait, groupInterval, Duration.ofHours(4)),
             List.of());
     return Router.of(route, List.of(RECEIVER));
   }

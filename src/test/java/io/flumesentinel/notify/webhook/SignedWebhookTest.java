@@ -11,6 +11,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -167,7 +168,7 @@ class SignedWebhookTest {
   }
 
   private void send(Alert alert) {
-    vertx.eventBus().send(Addresses.notify("ops"), alert);
+    vertx.eventBus().send(Addresses.notify("ops"), TestAlerts.notice(alert));
   }
 
   private WebhookReceiverConfig config() {

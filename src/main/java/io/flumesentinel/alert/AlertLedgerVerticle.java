@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * as JSON on {@link Addresses#ALERTS}. Delivery is at-least-once: a receiver's acknowledgement is
  * recorded after its 2xx, so a monitor killed in between sends that notice again (same fingerprint
  * and {@code startsAt}) after its restart.
+ *
+ * <p>In a cluster the ledger of the active monitor is {@link ZkBatchWriter.Fence fenced} by its
+ * term: once a newer term has begun, its writes are refused and it sends and publishes nothing
+ * more.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
@@ -56,6 +60,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Router router;
   private final Readiness readiness;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
+  private final ZkBatchWriter.Fence fence;
   private ZkBatchWriter writer;
 
   /** A ledger that sends every firing alert to every one of {@code receivers}. */
@@ -71,11 +76,23 @@ public final class AlertLedgerVerticle extends VerticleBase {
       List<String> receivers,
       Router router,
       Readiness readiness) {
+    this(zk, layout, receivers, router, readiness, null);
+  }
+
+  /** As above, writing only while {@code fence} holds ({@code null}: always). */
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk,
+      ZkLayout layout,
+      List<String> receivers,
+      Router router,
+      Readiness readiness,
+      ZkBatchWriter.Fence fence) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
     this.router = router;
     this.readiness = readiness;
+    this.fence = fence;
   }
 
   @Override
@@ -83,7 +100,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
     return load()
         .compose(
             stored -> {
-              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL);
+              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL, fence);
               readiness.ledgerLoaded();
               log.info("Alert ledger: {} alerts on record", entries.size());
               var transitions =
@@ -263,6 +280,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
   }
 
   private void dispatch(LedgerEntry entry, String receiver) {
+    if (writer.fencedOff()) {
+      return; // a newer term notifies now
+    }
     entry.dispatched.add(receiver);
     vertx.eventBus().send(Addresses.notify(receiver), entry.alert, LOCAL);
   }
@@ -271,6 +291,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
    * Every accepted transition: on the public address, and in the log (a receiver of last resort).
    */
   private void publish(Alert alert) {
+    if (writer.fencedOff()) {
+      return;
+    }
     log.info(
         "Alert {}: {} agent={} reason={}: {}",
         alert.status().wire(),

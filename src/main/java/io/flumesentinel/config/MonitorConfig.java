@@ -8,6 +8,7 @@ import java.util.List;
  * @param externalUrl the URL operators use to reach this monitor, sent as {@code externalURL}
  * @param route the route tree; {@code null} when none is configured: every alert goes to every
  *     receiver
+ * @param cluster high availability; {@link ClusterConfig#disabled()} for a single monitor
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -15,10 +16,23 @@ public record MonitorConfig(
     ClassifierConfig classifier,
     List<ReceiverConfig> receivers,
     String externalUrl,
-    RouteConfig route) {
+    RouteConfig route,
+    ClusterConfig cluster) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
+    cluster = cluster == null ? ClusterConfig.disabled() : cluster;
+  }
+
+  /** A single monitor (no cluster). */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route) {
+    this(zookeeper, http, classifier, receivers, externalUrl, route, null);
   }
 
   /** A config without a route tree: every alert goes to every receiver. */
@@ -28,11 +42,16 @@ public record MonitorConfig(
       ClassifierConfig classifier,
       List<ReceiverConfig> receivers,
       String externalUrl) {
-    this(zookeeper, http, classifier, receivers, externalUrl, null);
+    this(zookeeper, http, classifier, receivers, externalUrl, null, null);
   }
 
   public static MonitorConfig defaults() {
     return new MonitorConfig(
         ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "");
+  }
+
+  public MonitorConfig withCluster(ClusterConfig newCluster) {
+    return new MonitorConfig(
+        zookeeper, http, classifier, receivers, externalUrl, route, newCluster);
   }
 }

@@ -35,7 +35,8 @@ final class MonitorConfigReader {
   private MonitorConfigReader() {}
 
   static MonitorConfig read(YamlSection top, Function<String, String> environment) {
-    top.allowOnly(Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers", "route"));
+    top.allowOnly(
+        Set.of("zookeeper", "http", "externalUrl", "classifier", "receivers", "route", "cluster"));
     MonitorConfig defaults = MonitorConfig.defaults();
     ZkConfig zookeeper = zookeeper(top.section("zookeeper"));
     HttpConfig http = http(top.section("http"));
@@ -46,7 +47,35 @@ final class MonitorConfigReader {
     ClassifierConfig classifier = classifier(top.section("classifier"));
     List<ReceiverConfig> receivers = receivers(top, "receivers", environment);
     RouteConfig route = top.has("route") ? RouteReader.root(top.section("route"), receivers) : null;
-    return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl, route);
+    ClusterConfig cluster = cluster(top);
+    return new MonitorConfig(zookeeper, http, classifier, receivers, externalUrl, route, cluster);
+  }
+
+  /** {@code cluster: true}, or a mapping {@code {enabled, zookeeperPath, host, port}}. */
+  private static ClusterConfig cluster(YamlSection top) {
+    if (!top.has("cluster")) {
+      return ClusterConfig.disabled();
+    }
+    try {
+      return ClusterConfig.disabled().withEnabled(top.bool("cluster", false));
+    } catch (ConfigException notABoolean) {
+      // not true/false: then it must be the mapping
+    }
+    YamlSection cluster = top.section("cluster");
+    cluster.allowOnly(Set.of("enabled", "zookeeperPath", "host", "port"));
+    boolean enabled = cluster.bool("enabled", true);
+    String path = cluster.string("zookeeperPath").map(String::strip).orElse(null);
+    if (path != null) {
+      path = ConfigChecks.root(cluster.key("zookeeperPath"), path);
+    }
+    String host = cluster.string("host").map(String::strip).filter(h -> !h.isEmpty()).orElse(null);
+    if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException(
+          cluster.key("host"),
+          "must be a host name or IP address, got " + ConfigChecks.quote(host));
+    }
+    int port = (int) cluster.integer("port", 0, 0, 65_535);
+    return new ClusterConfig(enabled, path, host, port);
   }
 
   private static ZkConfig zookeeper(YamlSection zk) {

@@ -61,6 +61,10 @@ public final class ActiveSet extends VerticleBase {
   private boolean stopping;
   private final List<String> deployed = new ArrayList<>();
   private volatile int epoch = -1;
+
+  /** The current term's fence, revoked straight from Curator's thread when leadership goes. */
+  private volatile ZkBatchWriter.Fence fence;
+
   private long leaderSinceNanos;
 
   /**
@@ -130,6 +134,21 @@ public final class ActiveSet extends VerticleBase {
           }
         },
         task -> context.runOnContext(v -> task.run()));
+    // Before the hop onto this context: from this moment the ledger sends nothing more.
+    fresh.addListener(
+        new LeaderLatchListener() {
+          @Override
+          public void isLeader() {}
+
+          @Override
+          public void notLeader() {
+            ZkBatchWriter.Fence current = fence;
+            if (current != null) {
+              current.revoke();
+            }
+          }
+        },
+        Runnable::run);
     try {
       fresh.start(); // asynchronous: the latch node is created once connected
     } catch (Exception e) {
@@ -187,7 +206,10 @@ public final class ActiveSet extends VerticleBase {
         .compose(
             version -> {
               epoch = version;
-              ZkBatchWriter.Fence fence = new ZkBatchWriter.Fence(epochPath, version, this::fenced);
+              fence = new ZkBatchWriter.Fence(epochPath, version, this::fenced);
+              if (!leader) {
+                fence.revoke();
+              }
               Future<String> chain = Future.succeededFuture();
               for (Deployable verticle : term.apply(fence)) {
                 chain =
@@ -214,6 +236,10 @@ public final class ActiveSet extends VerticleBase {
     }
     active = false;
     epoch = -1;
+    if (fence != null) {
+      fence.revoke();
+      fence = null;
+    }
     vertx.eventBus().send(Addresses.ZK_STREAM, false, LOCAL);
     List<String> ids = new ArrayList<>(deployed);
     deployed.clear();

@@ -61,10 +61,42 @@ public final class ZkBatchWriter {
   private boolean fencedOff;
 
   /**
-   * Writes are allowed while {@code path} has {@code version}; {@code onFenced} runs (on the
-   * writer's context) the first time a write is refused because it has moved on.
+   * Writes are allowed while {@code path} has {@code version} and the fence is not {@link #revoke()
+   * revoked}; {@code onFenced} runs (on the writer's context) the first time a write is refused
+   * because the znode has moved on.
    */
-  public record Fence(String path, int version, Runnable onFenced) {}
+  public static final class Fence {
+    private final String path;
+    private final int version;
+    private final Runnable onFenced;
+    private volatile boolean revoked;
+
+    public Fence(String path, int version, Runnable onFenced) {
+      this.path = path;
+      this.version = version;
+      this.onFenced = onFenced;
+    }
+
+    public String path() {
+      return path;
+    }
+
+    public int version() {
+      return version;
+    }
+
+    /**
+     * Ends the term from outside, from any thread (leadership was lost): nothing more is written,
+     * and whoever asks {@link ZkBatchWriter#fencedOff()} learns it at once.
+     */
+    public void revoke() {
+      revoked = true;
+    }
+
+    public boolean revoked() {
+      return revoked;
+    }
+  }
 
   /**
    * @param existing the paths that exist now
@@ -94,7 +126,7 @@ public final class ZkBatchWriter {
 
   /** Whether a newer term has fenced this writer off; it writes nothing more. */
   public boolean fencedOff() {
-    return fencedOff;
+    return fencedOff || (fence != null && fence.revoked());
   }
 
   /** Writes the value {@code data} will give when the write is sent (so it is serialized once). */
@@ -115,7 +147,7 @@ public final class ZkBatchWriter {
   }
 
   private void flush() {
-    if (fencedOff) {
+    if (fencedOff()) {
       pending.clear();
       return;
     }
@@ -239,7 +271,7 @@ public final class ZkBatchWriter {
       context.owner().cancelTimer(timer);
       timer = -1;
     }
-    fence.onFenced().run();
+    fence.onFenced.run();
   }
 
   private Map<String, byte[]> takeBatch() {
@@ -314,7 +346,7 @@ public final class ZkBatchWriter {
   }
 
   private Future<Void> writeOne(String path, byte[] data) {
-    if (fencedOff) {
+    if (fencedOff()) {
       return Future.succeededFuture();
     }
     if (fence != null) {

@@ -194,9 +194,15 @@ class HaClusterTest {
     subscriber.await("SUBSCRIBED", WAIT);
     String state = subscriber.await("STATE (.*)", WAIT);
     assertThat(new JsonObject(state).getJsonArray("agents")).hasSize(2);
+    // Subscriptions reach the monitors through ZooKeeper: wait until an event published after the
+    // subscription arrives (the alerts consumer was registered before the events one).
+    running("d-probe");
     await()
         .atMost(WAIT)
-        .until(() -> subscriberSees(subscriber) >= 0); // the subscription is known to the monitors
+        .until(
+            () ->
+                subscriber.output().stream()
+                    .anyMatch(line -> line.startsWith("EVENT ") && line.contains("d-probe")));
 
     crash("d1");
     await().atMost(WAIT).until(() -> firing("d1") == 1);
@@ -212,10 +218,6 @@ class HaClusterTest {
             .map(a -> a.getString("status") + " " + a.getString("fingerprint"))
             .toList();
     assertThat(bus).isEqualTo(webhook);
-  }
-
-  private static int subscriberSees(ChildJvm subscriber) {
-    return subscriber.output().size();
   }
 
   private static List<JsonObject> published(ChildJvm subscriber) {

@@ -129,8 +129,9 @@ public final class Monitor implements AutoCloseable {
     String connected = connect;
     ActiveSet[] activeSet = new ActiveSet[1];
 
-    // What the active monitor runs, consumers first: notifiers, ledger, the ZooKeeper-loss alert,
-    // classifier, state requests. A single monitor runs them from start to close; in a cluster they
+    // What the active monitor runs, consumers first: notifiers, ledger, the ZooKeeper-loss alert
+    // (single mode), classifier, state requests. A single monitor runs them from start to close; in
+    // a cluster they
     // are built anew for each term of leadership, with the term's fence on the ledger.
     Function<ZkBatchWriter.Fence, List<? extends Deployable>> active =
         fence -> {
@@ -142,9 +143,14 @@ public final class Monitor implements AutoCloseable {
           List<Deployable> verticles = new ArrayList<>(term.values());
           verticles.add(
               new AlertLedgerVerticle(ledgerZk, layout, receivers, router, readiness, fence));
-          verticles.add(
-              new ZooKeeperLossVerticle(
-                  monitorName, connected, zk.sessionTimeout(), router, clock));
+          if (!cluster.enabled()) {
+            // In a cluster the leader loses its term with its session, just when this alert would
+            // fire (and could never be resolved): a standby takes over instead, and a cluster
+            // with no monitor connected shows as no replica ready.
+            verticles.add(
+                new ZooKeeperLossVerticle(
+                    monitorName, connected, zk.sessionTimeout(), router, clock));
+          }
           verticles.add(
               new ClassifierVerticle(
                   config.classifier(),

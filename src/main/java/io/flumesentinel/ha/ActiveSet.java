@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leadership is given up when the session is lost, not when the connection is merely suspended
  * (the client must use Curator's {@code SessionConnectionStateErrorPolicy}), and when the ledger
- * finds itself fenced off by a newer term. The term's verticles are then undeployed in the order
- * they were deployed, so the notifiers stop first, and this monitor joins the election again.
+ * finds itself fenced off by a newer term. The term's fence is then revoked at once (from Curator's
+ * own thread: the ledger dispatches nothing more), the term's verticles are undeployed, notifiers
+ * first, and this monitor stays in (or joins again) the election.
  */
 public final class ActiveSet extends VerticleBase {
 
@@ -229,7 +230,12 @@ public final class ActiveSet extends VerticleBase {
             });
   }
 
-  /** Undeploys the term's verticles, notifiers first; completes when all are gone. */
+  /**
+   * Undeploys the term's verticles, starting with the notifiers; completes when all are gone. The
+   * undeploys are started together rather than one after the other: an undeploy can wait on the
+   * cluster (a consumer's registration is removed from ZooKeeper), and a lost session is exactly
+   * when ZooKeeper is away. The fence is revoked first, so the ledger dispatches nothing meanwhile.
+   */
   private Future<Void> deactivate() {
     if (!active) {
       return Future.succeededFuture();
@@ -241,22 +247,25 @@ public final class ActiveSet extends VerticleBase {
       fence = null;
     }
     vertx.eventBus().send(Addresses.ZK_STREAM, false, LOCAL);
-    List<String> ids = new ArrayList<>(deployed);
-    deployed.clear();
-    Future<Void> chain = Future.succeededFuture();
-    for (String id : ids) {
-      chain =
-          chain.compose(
-              v ->
-                  vertx
-                      .undeploy(id)
-                      .otherwise(
-                          error -> {
-                            log.warn("Could not undeploy {}: {}", id, error.toString());
-                            return null;
-                          }));
+    List<Future<Void>> undeploys = new ArrayList<>();
+    for (String id : deployed) {
+      undeploys.add(
+          vertx
+              .undeploy(id)
+              .otherwise(
+                  error -> {
+                    log.warn("Could not undeploy {}: {}", id, error.toString());
+                    return null;
+                  }));
     }
-    return chain.onComplete(v -> readiness.role(Readiness.Role.STANDBY));
+    deployed.clear();
+    return Future.all(undeploys)
+        .<Void>mapEmpty()
+        .onComplete(
+            v -> {
+              readiness.role(Readiness.Role.STANDBY);
+              log.info("{}: standing by", instance);
+            });
   }
 
   /** The ledger was refused a write: a newer term exists, whatever the latch said. */

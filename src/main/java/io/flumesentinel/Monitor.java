@@ -6,6 +6,7 @@ import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.MailReceiverConfig;
@@ -16,6 +17,9 @@ import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.ha.ActiveSet;
+import io.flumesentinel.ha.ClusteredVertx;
+import io.flumesentinel.ha.StateVerticle;
 import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.http.ReadApi;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -30,7 +34,9 @@ import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkBatchReader;
+import io.flumesentinel.zk.ZkBatchWriter;
 import io.flumesentinel.zk.ZkWatchVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +44,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.slf4j.Logger;
@@ -52,9 +63,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A running monitor: the ZooKeeper client (and the embedded server when none is configured),
  * Vert.x, and the verticles, deployed consumers first so that nothing is published before someone
- * listens: health, notifiers, silences (loaded before the ledger, which consults them), ledger, the
- * ZooKeeper-loss alert, host-level inhibition, flap detection, classifier, and last the watch that
- * starts the flow.
+ * listens: health, silences (loaded before the ledger, which consults them), notifiers, ledger, the
+ * ZooKeeper-loss alert, host-level inhibition, flap detection, classifier, state requests, and last
+ * the watch that starts the flow.
+ *
+ * <p>With {@code cluster} enabled, Vert.x is clustered on the same ZooKeeper and every instance
+ * runs health, silences and the watch, while an {@link ActiveSet} runs the rest on the elected
+ * leader only.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -85,6 +100,7 @@ public final class Monitor implements AutoCloseable {
   /** Starts a monitor and returns once every verticle is deployed (not necessarily ready). */
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
+    ClusterConfig cluster = config.cluster();
     EmbeddedZooKeeper embedded = null;
     String connect = zk.connect();
     if (zk.embedded()) {
@@ -92,88 +108,133 @@ public final class Monitor implements AutoCloseable {
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
-    CuratorFramework client = curator(connect, zk);
+    CuratorFramework client = curator(connect, zk, false);
     // The ledger writes on a session of its own: ZooKeeper answers a session's reads only after its
     // earlier writes are committed, and the classifier's reads must not wait behind the ledger's
-    // fsyncs.
-    CuratorFramework ledgerClient = curator(connect, zk);
-    Vertx vertx = Vertx.vertx();
+    // fsyncs. In a cluster the same session holds leadership, which only its loss gives up.
+    CuratorFramework ledgerClient = curator(connect, zk, cluster.enabled());
+    Vertx vertx;
+    try {
+      vertx = cluster.enabled() ? ClusteredVertx.start(connect, zk, cluster) : Vertx.vertx();
+    } catch (Exception e) {
+      client.close();
+      ledgerClient.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
     LocalCodec.registerAll(vertx);
     Readiness readiness = new Readiness();
     ZkLayout layout = zk.layout();
-    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
     AsyncCuratorFramework ledgerZk = AsyncCuratorFramework.wrap(ledgerClient);
 
-    Map<String, NotifierVerticle> notifiers = new LinkedHashMap<>();
-    for (ReceiverConfig receiver : config.receivers()) {
-      notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
-    }
+    List<String> receivers = config.receivers().stream().map(ReceiverConfig::name).toList();
+    AtomicReference<Map<String, NotifierVerticle>> notifiers = new AtomicReference<>(Map.of());
     SilenceIndex silences = new SilenceIndex(clock);
     HealthVerticle health =
         new HealthVerticle(
             config.http(),
             readiness,
-            () -> status(readiness, notifiers),
+            () -> status(readiness, notifiers.get()),
             new ReadApi(client, layout, silences));
-    List<String> receivers = List.copyOf(notifiers.keySet());
     Duration readTimeout = zk.sessionTimeout().plus(zk.connectionTimeout());
-
-    Future<?> deployed = vertx.deployVerticle(health);
-    for (NotifierVerticle notifier : notifiers.values()) {
-      deployed = deployed.compose(id -> vertx.deployVerticle(notifier));
-    }
     Router router = Router.of(config.route(), receivers);
     String monitorName = hostName();
+    String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     String connected = connect;
+    ActiveSet[] activeSet = new ActiveSet[1];
+
+    // What the active monitor runs, consumers first: notifiers, ledger, the ZooKeeper-loss alert
+    // (single mode), host-level inhibition, flap detection, classifier, state requests. A single
+    // monitor runs them from start to close; in a cluster they are built anew for each term of
+    // leadership, with the term's fence on the ledger.
+    Function<ZkBatchWriter.Fence, List<? extends Deployable>> active =
+        fence -> {
+          Map<String, NotifierVerticle> term = new LinkedHashMap<>();
+          for (ReceiverConfig receiver : config.receivers()) {
+            term.put(receiver.name(), notifier(receiver, config.externalUrl()));
+          }
+          notifiers.set(term);
+          List<Deployable> verticles = new ArrayList<>(term.values());
+          verticles.add(
+              new AlertLedgerVerticle(
+                  ledgerZk,
+                  layout,
+                  receivers,
+                  router,
+                  readiness,
+                  silences,
+                  clock,
+                  AlertLedgerVerticle.REPEAT_RECHECK,
+                  fence));
+          if (!cluster.enabled()) {
+            // In a cluster the leader loses its term with its session, just when this alert would
+            // fire (and could never be resolved): a standby takes over instead, and a cluster
+            // with no monitor connected shows as no replica ready.
+            verticles.add(
+                new ZooKeeperLossVerticle(
+                    monitorName, connected, zk.sessionTimeout(), router, clock));
+          }
+          verticles.add(hostInhibition(config.hostDown(), clock));
+          verticles.add(flapping(config.flapping(), clock));
+          verticles.add(
+              new ClassifierVerticle(
+                  config.classifier(),
+                  context ->
+                      new ZkAgentNodeReader(
+                          new ZkBatchReader(client, context), layout, context, readTimeout),
+                  new AgentAlerts(config.externalUrl()),
+                  clock));
+          verticles.add(
+              new StateVerticle(
+                  client,
+                  layout,
+                  monitorName,
+                  () -> activeSet[0] == null ? -1 : activeSet[0].epoch()));
+          return verticles;
+        };
+
+    // Silences are loaded on every instance, before any ledger consults them (and /api/silences
+    // answers on standbys too).
+    Future<?> deployed =
+        vertx
+            .deployVerticle(health)
+            .compose(
+                id ->
+                    vertx.deployVerticle(
+                        new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION)));
+    if (cluster.enabled()) {
+      // Every instance watches (a standby keeps its copy warm); only the leader runs the rest.
+      activeSet[0] = new ActiveSet(ledgerClient, layout, instance, readiness, active);
+      deployed =
+          deployed
+              .compose(
+                  id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness, false)))
+              .compose(id -> vertx.deployVerticle(activeSet[0]));
+    } else {
+      for (Deployable verticle : active.apply(null)) {
+        deployed = deployed.compose(id -> vertx.deployVerticle(verticle));
+      }
+      deployed =
+          deployed.compose(
+              id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)));
+    }
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);
     try {
-      deployed
-          .compose(
-              id ->
-                  vertx.deployVerticle(
-                      new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION)))
-          .compose(
-              id ->
-                  vertx.deployVerticle(
-                      new AlertLedgerVerticle(
-                          ledgerZk,
-                          layout,
-                          receivers,
-                          router,
-                          readiness,
-                          silences,
-                          clock,
-                          AlertLedgerVerticle.REPEAT_RECHECK)))
-          .compose(
-              id ->
-                  vertx.deployVerticle(
-                      new ZooKeeperLossVerticle(
-                          monitorName, connected, zk.sessionTimeout(), router, clock)))
-          .compose(id -> vertx.deployVerticle(hostInhibition(config.hostDown(), clock)))
-          .compose(id -> vertx.deployVerticle(flapping(config.flapping(), clock)))
-          .compose(
-              id ->
-                  vertx.deployVerticle(
-                      new ClassifierVerticle(
-                          config.classifier(),
-                          context ->
-                              new ZkAgentNodeReader(
-                                  new ZkBatchReader(client, context), layout, context, readTimeout),
-                          new AgentAlerts(config.externalUrl()),
-                          clock)))
-          .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
-          .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+      deployed.await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       monitor.close();
       throw e;
     }
     log.info(
-        "Monitoring {}{} with {} receiver(s); health on port {}",
+        "Monitoring {}{} with {} receiver(s); health on port {}{}",
         connect,
         layout.root(),
         receivers.size(),
-        health.actualPort());
+        health.actualPort(),
+        cluster.enabled() ? "; in a cluster as " + instance + ", standing by until elected" : "");
     return monitor;
   }
 
@@ -202,14 +263,21 @@ public final class Monitor implements AutoCloseable {
         clock);
   }
 
-  private static CuratorFramework curator(String connect, ZkConfig zk) {
-    CuratorFramework client =
+  /**
+   * @param leaderSession whether the session holds leadership: then only its loss, not a suspension
+   *     of the connection, counts as an error for Curator's recipes
+   */
+  private static CuratorFramework curator(String connect, ZkConfig zk, boolean leaderSession) {
+    CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(connect)
             .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
-            .build();
+            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000));
+    if (leaderSession) {
+      builder.connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
+    }
+    CuratorFramework client = builder.build();
     client.start();
     return client;
   }
@@ -233,6 +301,7 @@ public final class Monitor implements AutoCloseable {
     notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
     return new JsonObject()
         .put("ready", readiness.ready())
+        .put("role", readiness.role().name().toLowerCase(java.util.Locale.ROOT))
         .put("waitingFor", readiness.waitingFor())
         .put("receivers", receivers);
   }

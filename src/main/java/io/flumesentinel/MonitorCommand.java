@@ -75,6 +75,13 @@ public final class MonitorCommand implements Callable<Integer> {
               + " in milliseconds (0: at once). Overrides classifier.graceMs.")
   private Long graceMs;
 
+  @Option(
+      names = "--cluster",
+      description =
+          "High availability: run as one of several monitors of the same root, one of them active,"
+              + " in a clustered Vert.x on the same ZooKeeper. Overrides cluster.enabled.")
+  private Boolean cluster;
+
   private final MonitorLauncher launcher;
 
   public MonitorCommand(MonitorLauncher launcher) {
@@ -83,7 +90,8 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigOverrides overrides = new ConfigOverrides(zkConnect, root, httpPort, webhooks, graceMs);
+    ConfigOverrides overrides =
+        new ConfigOverrides(zkConnect, root, httpPort, webhooks, graceMs, cluster);
     MonitorConfig config = ConfigLoader.load(configFile, overrides);
     launcher.launch(config);
     return 0;

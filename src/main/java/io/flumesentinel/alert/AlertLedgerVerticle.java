@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every notice leaves through {@link #dispatch}; the routing itself ({@link Router#dispatches})
  * is pure and usable by other senders.
+ *
+ * <p>In a cluster the ledger of the active monitor is {@link ZkBatchWriter.Fence fenced} by its
+ * term: once a newer term has begun, its writes are refused and it sends and publishes nothing
+ * more.
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
@@ -85,6 +89,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Clock clock;
   private final Duration recheckAtMost;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
+  private final ZkBatchWriter.Fence fence;
   private ZkBatchWriter writer;
 
   private Reminders reminders;
@@ -100,7 +105,16 @@ public final class AlertLedgerVerticle extends VerticleBase {
       Router router,
       Readiness readiness,
       SilenceIndex silences) {
-    this(zk, layout, receivers, router, readiness, silences, Clock.systemUTC(), REPEAT_RECHECK);
+    this(
+        zk,
+        layout,
+        receivers,
+        router,
+        readiness,
+        silences,
+        Clock.systemUTC(),
+        REPEAT_RECHECK,
+        null);
   }
 
   /**
@@ -112,6 +126,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
    * @param clock the time of acknowledgements and repeats
    * @param recheckAtMost the longest the ledger waits between two looks for repeats that are due,
    *     while any repeat is pending ({@link #REPEAT_RECHECK} in production)
+   * @param fence writes (and so sends and publications) only while it holds; {@code null}: always
    */
   public AlertLedgerVerticle(
       AsyncCuratorFramework zk,
@@ -121,7 +136,8 @@ public final class AlertLedgerVerticle extends VerticleBase {
       Readiness readiness,
       SilenceIndex silences,
       Clock clock,
-      Duration recheckAtMost) {
+      Duration recheckAtMost,
+      ZkBatchWriter.Fence fence) {
     this.zk = zk;
     this.layout = layout;
     this.receivers = List.copyOf(receivers);
@@ -130,6 +146,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
     this.silences = silences;
     this.clock = clock;
     this.recheckAtMost = recheckAtMost;
+    this.fence = fence;
   }
 
   @Override
@@ -138,7 +155,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
     return load()
         .compose(
             stored -> {
-              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL);
+              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL, fence);
               readiness.ledgerLoaded();
               log.info("Alert ledger: {} alerts on record", entries.size());
               var transitions =
@@ -367,6 +384,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   /** The one way a notice leaves the ledger: to one receiver's notifier, recorded as handed. */
   private void dispatch(LedgerEntry entry, Dispatch dispatch) {
+    if (writer.fencedOff()) {
+      return; // a newer term notifies now
+    }
     entry.dispatched.add(dispatch.receiver());
     dispatch.send(vertx.eventBus());
   }
@@ -392,6 +412,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
    * with the silences that mute it.
    */
   private void publish(Alert alert, List<String> silencedBy) {
+    if (writer.fencedOff()) {
+      return;
+    }
     log.info(
         "Alert {}: {} agent={} reason={}: {}{}",
         alert.status().wire(),

@@ -71,6 +71,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeoutMs: 2000
  *     requestTimeoutMs: 5000
  *     maxBatch: 50                  # wecom 20, slack 40
+ * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all

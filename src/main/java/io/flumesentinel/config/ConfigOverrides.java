@@ -14,12 +14,24 @@ import java.util.List;
  *     given they replace the receivers of the file and are named {@code webhook-1}, {@code
  *     webhook-2}, …; the file's {@code route} is dropped with them, so every alert goes to every
  *     one of them
+ * @param cluster {@code true} turns high availability on ({@code --cluster}); {@code null}: as the
+ *     file says
  */
 public record ConfigOverrides(
-    String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
+    String zkConnect,
+    String root,
+    Integer httpPort,
+    List<String> webhooks,
+    Long graceMs,
+    Boolean cluster) {
 
   public ConfigOverrides {
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+  }
+
+  public ConfigOverrides(
+      String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
+    this(zkConnect, root, httpPort, webhooks, graceMs, null);
   }
 
   public MonitorConfig applyTo(MonitorConfig config) {
@@ -46,6 +58,8 @@ public record ConfigOverrides(
       long grace = ConfigChecks.inRange("--grace-ms", graceMs, 0, 86_400_000);
       classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
     }
+    ClusterConfig clusterConfig =
+        cluster == null ? config.cluster() : config.cluster().withEnabled(cluster);
     if (webhooks.isEmpty()) {
       return new MonitorConfig(
           zk,
@@ -55,7 +69,8 @@ public record ConfigOverrides(
           config.externalUrl(),
           config.route(),
           config.flapping(),
-          config.hostDown());
+          config.hostDown(),
+          clusterConfig);
     }
     // The file's routes name the file's receivers, which are gone.
     return new MonitorConfig(
@@ -66,7 +81,8 @@ public record ConfigOverrides(
         config.externalUrl(),
         null,
         config.flapping(),
-        config.hostDown());
+        config.hostDown(),
+        clusterConfig);
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

@@ -44,7 +44,8 @@ final class MonitorConfigReader {
             "receivers",
             "route",
             "flapping",
-            "hostDown"));
+            "hostDown",
+            "cluster"));
     MonitorConfig defaults = MonitorConfig.defaults();
     ZkConfig zookeeper = zookeeper(top.section("zookeeper"));
     HttpConfig http = http(top.section("http"));
@@ -63,7 +64,8 @@ final class MonitorConfigReader {
         externalUrl,
         route,
         flapping(top.section("flapping")),
-        hostDown(top.section("hostDown"), top.has("hostDown")));
+        hostDown(top.section("hostDown"), top.has("hostDown")),
+        cluster(top));
   }
 
   private static FlappingConfig flapping(YamlSection flapping) {
@@ -89,6 +91,33 @@ final class MonitorConfigReader {
     int minAgents = (int) hostDown.integer("minAgents", defaults.minAgents(), 2, 100_000);
     long window = hostDown.integer("windowMs", defaults.window().toMillis(), 1, MAX_WAIT_MS);
     return new HostDownConfig(enabled, minAgents, Duration.ofMillis(window));
+  }
+
+  /** {@code cluster: true}, or a mapping {@code {enabled, zookeeperPath, host, port}}. */
+  private static ClusterConfig cluster(YamlSection top) {
+    if (!top.has("cluster")) {
+      return ClusterConfig.disabled();
+    }
+    try {
+      return ClusterConfig.disabled().withEnabled(top.bool("cluster", false));
+    } catch (ConfigException notABoolean) {
+      // not true/false: then it must be the mapping
+    }
+    YamlSection cluster = top.section("cluster");
+    cluster.allowOnly(Set.of("enabled", "zookeeperPath", "host", "port"));
+    boolean enabled = cluster.bool("enabled", true);
+    String path = cluster.string("zookeeperPath").map(String::strip).orElse(null);
+    if (path != null) {
+      path = ConfigChecks.root(cluster.key("zookeeperPath"), path);
+    }
+    String host = cluster.string("host").map(String::strip).filter(h -> !h.isEmpty()).orElse(null);
+    if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException(
+          cluster.key("host"),
+          "must be a host name or IP address, got " + ConfigChecks.quote(host));
+    }
+    int port = (int) cluster.integer("port", 0, 0, 65_535);
+    return new ClusterConfig(enabled, path, host, port);
   }
 
   private static ZkConfig zookeeper(YamlSection zk) {

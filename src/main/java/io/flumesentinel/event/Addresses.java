@@ -9,6 +9,18 @@ public final class Addresses {
   /** Public: lifecycle events (registered, started, stopped, deregistered, …) as JSON. */
   public static final String EVENTS = "flume.sentinel.events";
 
+  /**
+   * Public, request/reply: any member of the cluster asks, the active monitor answers with its
+   * current state as JSON ({@code monitor}, {@code epoch}, {@code agents}, {@code firing}).
+   */
+  public static final String STATE = "flume.sentinel.state";
+
+  /**
+   * Internal: {@code true} asks the watch to send a fresh {@link WatchSnapshot} and then every
+   * change (an instance becoming active), {@code false} to stop sending them (back to standby).
+   */
+  public static final String ZK_STREAM = "flume.sentinel.internal.zk.stream";
+
   /** Internal: {@link NodeChange} and {@link WatchSnapshot} from the ZooKeeper watch. */
   public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
 

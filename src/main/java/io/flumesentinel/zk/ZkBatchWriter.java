@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * the backlog is kept and written by {@link #retryFailed()}. The writer must be the only one
  * writing these paths: it remembers which exist to choose create, set-data or delete; a transaction
  * refused because that memory was wrong is replayed path by path. Use from one context only.
+ *
+ * <p>With a {@link Fence}, every transaction (and every write of a replay) also checks the version
+ * of the fence's znode, so that once someone else has moved it on (a new leader's term) nothing
+ * more is written: the writer drops its backlog, stops, and says so once.
  */
 public final class ZkBatchWriter {
 
@@ -53,6 +57,46 @@ public final class ZkBatchWriter {
   private long timer = -1;
   private boolean inFlight;
   private boolean waitingForConnection;
+  private final Fence fence;
+  private boolean fencedOff;
+
+  /**
+   * Writes are allowed while {@code path} has {@code version} and the fence is not {@link #revoke()
+   * revoked}; {@code onFenced} runs (on the writer's context) the first time a write is refused
+   * because the znode has moved on.
+   */
+  public static final class Fence {
+    private final String path;
+    private final int version;
+    private final Runnable onFenced;
+    private volatile boolean revoked;
+
+    public Fence(String path, int version, Runnable onFenced) {
+      this.path = path;
+      this.version = version;
+      this.onFenced = onFenced;
+    }
+
+    public String path() {
+      return path;
+    }
+
+    public int version() {
+      return version;
+    }
+
+    /**
+     * Ends the term from outside, from any thread (leadership was lost): nothing more is written,
+     * and whoever asks {@link ZkBatchWriter#fencedOff()} learns it at once.
+     */
+    public void revoke() {
+      revoked = true;
+    }
+
+    public boolean revoked() {
+      return revoked;
+    }
+  }
 
   /**
    * @param existing the paths that exist now
@@ -63,10 +107,26 @@ public final class ZkBatchWriter {
       Context context,
       Set<String> existing,
       java.time.Duration minInterval) {
+    this(zk, context, existing, minInterval, null);
+  }
+
+  /** A fenced writer; {@code fence} {@code null} is not fenced. */
+  public ZkBatchWriter(
+      AsyncCuratorFramework zk,
+      Context context,
+      Set<String> existing,
+      java.time.Duration minInterval,
+      Fence fence) {
     this.zk = zk;
     this.context = context;
     this.existing = new HashSet<>(existing);
     this.minIntervalMs = minInterval.toMillis();
+    this.fence = fence;
+  }
+
+  /** Whether a newer term has fenced this writer off; it writes nothing more. */
+  public boolean fencedOff() {
+    return fencedOff || (fence != null && fence.revoked());
   }
 
   /** Writes the value {@code data} will give when the write is sent (so it is serialized once). */
@@ -87,6 +147,10 @@ public final class ZkBatchWriter {
   }
 
   private void flush() {
+    if (fencedOff()) {
+      pending.clear();
+      return;
+    }
     if (inFlight || waitingForConnection || pending.isEmpty() || timer >= 0) {
       return;
     }
@@ -122,6 +186,9 @@ public final class ZkBatchWriter {
       flush();
       return;
     }
+    if (fence != null) {
+      ops.add(0, fenceCheck());
+    }
     inFlight = true;
     Future.fromCompletionStage(zk.transaction().forOperations(ops), context)
         .onComplete(
@@ -138,6 +205,30 @@ public final class ZkBatchWriter {
                     "Could not write {} node(s) ({}); will retry when ZooKeeper is back",
                     batch.size(),
                     done.cause().toString());
+              } else if (fence != null) {
+                stillOurs()
+                    .onComplete(
+                        ours -> {
+                          if (ours.failed()) {
+                            requeue(batch);
+                            inFlight = false;
+                            waitingForConnection = true;
+                          } else if (!ours.result()) {
+                            inFlight = false;
+                            fenced();
+                          } else {
+                            log.warn(
+                                "Batch write refused ({}); replaying {} node(s) one by one",
+                                done.cause().toString(),
+                                batch.size());
+                            replayOneByOne(batch)
+                                .onComplete(
+                                    replayed -> {
+                                      inFlight = false;
+                                      flush();
+                                    });
+                          }
+                        });
               } else {
                 // Our memory of what exists was wrong (someone else wrote here): replay path by
                 // path.
@@ -153,6 +244,34 @@ public final class ZkBatchWriter {
                         });
               }
             });
+  }
+
+  private CuratorOp fenceCheck() {
+    return zk.transactionOp().check().withVersion(fence.version()).forPath(fence.path());
+  }
+
+  /** Whether the fence still has our version; fails when ZooKeeper cannot say. */
+  private Future<Boolean> stillOurs() {
+    return Future.fromCompletionStage(zk.checkExists().forPath(fence.path()), context)
+        .map(stat -> stat != null && stat.getVersion() == fence.version());
+  }
+
+  private void fenced() {
+    if (fencedOff) {
+      return;
+    }
+    fencedOff = true;
+    log.warn(
+        "{} has moved past version {}: a newer term writes now; dropping {} pending write(s)",
+        fence.path(),
+        fence.version(),
+        pending.size());
+    pending.clear();
+    if (timer >= 0) {
+      context.owner().cancelTimer(timer);
+      timer = -1;
+    }
+    fence.onFenced.run();
   }
 
   private Map<String, byte[]> takeBatch() {
@@ -199,6 +318,21 @@ public final class ZkBatchWriter {
                     if (isConnectionProblem(error)) {
                       pending.putIfAbsent(entry.getKey(), entry::getValue);
                       waitingForConnection = true;
+                    } else if (fence != null) {
+                      return stillOurs()
+                          .map(
+                              ours -> {
+                                if (!ours) {
+                                  fenced();
+                                } else {
+                                  log.error(
+                                      "Could not write {}, giving up on this value: {}",
+                                      entry.getKey(),
+                                      error.toString());
+                                }
+                                return (Void) null;
+                              })
+                          .otherwiseEmpty();
                     } else {
                       log.error(
                           "Could not write {}, giving up on this value: {}",
@@ -212,6 +346,12 @@ public final class ZkBatchWriter {
   }
 
   private Future<Void> writeOne(String path, byte[] data) {
+    if (fencedOff()) {
+      return Future.succeededFuture();
+    }
+    if (fence != null) {
+      return fencedWriteOne(path, data);
+    }
     if (data.length == 0) {
       return Future.fromCompletionStage(
               zk.delete().withOptions(EnumSet.of(DeleteOption.quietly)).forPath(path), context)
@@ -225,6 +365,37 @@ public final class ZkBatchWriter {
             context)
         .<Void>mapEmpty()
         .onSuccess(v -> existing.add(path));
+  }
+
+  /** One path in its own transaction with the fence's check; create, set or delete as it is now. */
+  private Future<Void> fencedWriteOne(String path, byte[] data) {
+    return Future.fromCompletionStage(zk.checkExists().forPath(path), context)
+        .compose(
+            stat -> {
+              CuratorOp op;
+              if (data.length == 0) {
+                op = stat == null ? null : zk.transactionOp().delete().forPath(path);
+              } else if (stat == null) {
+                op = zk.transactionOp().create().forPath(path, data);
+              } else {
+                op = zk.transactionOp().setData().forPath(path, data);
+              }
+              if (op == null) {
+                existing.remove(path);
+                return Future.succeededFuture();
+              }
+              return Future.fromCompletionStage(
+                      zk.transaction().forOperations(List.of(fenceCheck(), op)), context)
+                  .<Void>mapEmpty()
+                  .onSuccess(
+                      v -> {
+                        if (data.length == 0) {
+                          existing.remove(path);
+                        } else {
+                          existing.add(path);
+                        }
+                      });
+            });
   }
 
   private static boolean isConnectionProblem(Throwable error) {

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * load by transaction id (a creation or deletion the load already reflects is skipped; a data read
  * is applied only if it is newer), so nothing is lost or reported twice. Curator calls back on its
  * own threads; everything here runs on this verticle's context, and no event loop is ever blocked.
+ *
+ * <p>A standby monitor of a cluster keeps the copy up to date but sends nothing on {@link
+ * Addresses#ZK_CHANGES} until it becomes active: then ({@link Addresses#ZK_STREAM} {@code true}) a
+ * snapshot of the copy goes out first and every later change after it, in order.
  */
 public final class ZkWatchVerticle extends VerticleBase {
 
@@ -69,14 +73,27 @@ public final class ZkWatchVerticle extends VerticleBase {
   private boolean loading;
   private boolean loadAgain;
 
+  /** Whether the snapshot and the changes are sent (always, except on a standby). */
+  private boolean streaming;
+
   /** A watch event and, for a creation or a data change, the read of the node it triggered. */
   private record PendingEvent(
       NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {}
 
   public ZkWatchVerticle(CuratorFramework client, ZkLayout layout, Readiness readiness) {
+    this(client, layout, readiness, true);
+  }
+
+  /**
+   * @param streaming {@code false} for a standby: changes are sent only after {@link
+   *     Addresses#ZK_STREAM} {@code true}
+   */
+  public ZkWatchVerticle(
+      CuratorFramework client, ZkLayout layout, Readiness readiness, boolean streaming) {
     this.client = client;
     this.layout = layout;
     this.readiness = readiness;
+    this.streaming = streaming;
   }
 
   @Override
@@ -90,7 +107,28 @@ public final class ZkWatchVerticle extends VerticleBase {
     }
     agentsWatch = watch(layout.agents(), onContext);
     liveWatch = watch(layout.live(), onContext);
-    return Future.succeededFuture();
+    return vertx
+        .eventBus()
+        .<Boolean>localConsumer(Addresses.ZK_STREAM, m -> stream(m.body()))
+        .completion();
+  }
+
+  private void stream(boolean on) {
+    boolean was = streaming;
+    streaming = on;
+    if (on && !was && loaded) {
+      sendSnapshot();
+    }
+  }
+
+  private void sendSnapshot() {
+    vertx
+        .eventBus()
+        .send(
+            Addresses.ZK_CHANGES,
+            new WatchSnapshot(
+                mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE)),
+            LOCAL);
   }
 
   @Override
@@ -138,16 +176,15 @@ public final class ZkWatchVerticle extends VerticleBase {
                     done.cause().toString());
               } else if (!loaded) {
                 loaded = true;
-                WatchSnapshot snapshot =
-                    new WatchSnapshot(
-                        mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE));
                 log.info(
                     "Loaded {} registered agents, {} running, under {}",
-                    snapshot.agents().size(),
-                    snapshot.live().size(),
+                    mirror.nodes(NodeChange.Kind.AGENT).size(),
+                    mirror.nodes(NodeChange.Kind.LIVE).size(),
                     layout.root());
                 readiness.watchLoaded();
-                vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot, LOCAL);
+                if (streaming) {
+                  sendSnapshot();
+                }
               }
               if (loadAgain) {
                 loadAgain = false;
@@ -244,6 +281,9 @@ public final class ZkWatchVerticle extends VerticleBase {
   }
 
   private void send(NodeChange change) {
+    if (!streaming) {
+      return;
+    }
     vertx.eventBus().send(Addresses.ZK_CHANGES, change, LOCAL);
   }
 

@@ -139,7 +139,8 @@ public final class CoreHarness implements AutoCloseable {
                         readiness,
                         silences,
                         ledgerClock,
-                        repeatRecheck)))
+                        repeatRecheck,
+                        null)))
         .compose(
             id ->
                 vertx.deployVerticle(

@@ -53,4 +53,17 @@ public final class Http {
     }
     return response.body();
   }
+
+  /** The body of a GET of {@code http://127.0.0.1:<port><path>} within 2 s, or {@code null}. */
+  public static String body(int port, String path) throws InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return null;
+    }
+  }
 }

@@ -62,20 +62,36 @@ public final class MonitorJar implements AutoCloseable {
   /** As {@link #start}, without waiting until it is ready: see {@link #awaitReady}. */
   public static MonitorJar launch(Path dir, String connect, WebhookReceiver receiver)
       throws Exception {
+    return launch(dir, connect, receiver, List.of(), List.of());
+  }
+
+  /**
+   * As {@link #launch(Path, String, WebhookReceiver)}, with more lines under {@code zookeeper:}
+   * (indented by the caller) and more top-level lines, e.g. {@code cluster: true}.
+   */
+  public static MonitorJar launch(
+      Path dir,
+      String connect,
+      WebhookReceiver receiver,
+      List<String> zookeeperLines,
+      List<String> topLines)
+      throws Exception {
     int httpPort = Http.freePort();
     Path config = dir.resolve("monitor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zookeeper:",
-            "  connect: \"" + connect + "\"",
+    List<String> lines = new ArrayList<>();
+    lines.add("zookeeper:");
+    lines.add("  connect: \"" + connect + "\"");
+    lines.addAll(zookeeperLines);
+    lines.addAll(
+        List.of(
             "http: { host: 127.0.0.1, port: " + httpPort + " }",
             "receivers:",
             "  - name: ops",
             "    urls: [ \"" + receiver.url() + "\" ]",
-            "    backoff: { initialMs: 100, maxMs: 2000 }",
-            ""));
+            "    backoff: { initialMs: 100, maxMs: 2000 }"));
+    lines.addAll(topLines);
+    lines.add("");
+    Files.writeString(config, String.join("\n", lines));
     return new MonitorJar(
         ChildJvm.start(command(256, "monitor", "--config", config.toString())), httpPort);
   }
@@ -91,6 +107,16 @@ public final class MonitorJar implements AutoCloseable {
   /** The status code of a GET of {@code path} on the monitor's HTTP port, or -1. */
   public int get(String path) throws InterruptedException {
     return Http.status(httpPort, path);
+  }
+
+  /** The body of a GET of {@code path} on the monitor's HTTP port, or {@code null}. */
+  public String body(String path) throws InterruptedException {
+    return Http.body(httpPort, path);
+  }
+
+  /** SIGKILL: the monitor gets no chance to clean up (its ZooKeeper sessions expire). */
+  public void kill() throws InterruptedException {
+    jvm.kill();
   }
 
   /** The lines the monitor printed so far. */

@@ -1,0 +1,103 @@
+package io.flumesentinel.ha;
+
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.NodeData;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.ChildrenReader;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers requests on {@link Addresses#STATE} (from any member of the cluster, or locally) with
+ * what the monitor knows now, read from ZooKeeper at the time of the request:
+ *
+ * <pre>{@code
+ * {"monitor": "host-a", "active": true, "epoch": 7,
+ *  "agents": [{"id": "a1", "running": true}, ...],
+ *  "firing": [{Alertmanager alert}, ...]}
+ * }</pre>
+ *
+ * Deployed with the active monitor's verticles, so a request reaches the active monitor only.
+ * {@code firing} is the alert ledger as last written (at most one write interval, 100 ms, behind).
+ * A read that fails (ZooKeeper unreachable) is answered with a failure (code 503).
+ */
+public final class StateVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(StateVerticle.class);
+
+  private final CuratorFramework client;
+  private final ZkLayout layout;
+  private final String monitor;
+  private final IntSupplier epoch;
+  private ChildrenReader reader;
+
+  public StateVerticle(
+      CuratorFramework client, ZkLayout layout, String monitor, IntSupplier epoch) {
+    this.client = client;
+    this.layout = layout;
+    this.monitor = monitor;
+    this.epoch = epoch;
+  }
+
+  @Override
+  public Future<?> start() {
+    reader = new ChildrenReader(client, context);
+    return vertx.eventBus().<Object>consumer(Addresses.STATE, this::answer).completion();
+  }
+
+  private void answer(Message<Object> request) {
+    Future.all(
+            reader.read(layout.agents()), reader.read(layout.live()), reader.read(layout.alerts()))
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                log.warn("Could not read the state for a request: {}", read.cause().toString());
+                request.fail(503, "ZooKeeper unreachable: " + read.cause().getMessage());
+                return;
+              }
+              ChildrenReader.Children agents = read.result().resultAt(0);
+              ChildrenReader.Children live = read.result().resultAt(1);
+              ChildrenReader.Children alerts = read.result().resultAt(2);
+              JsonArray agentList = new JsonArray();
+              new TreeMap<>(agents.nodes())
+                  .keySet()
+                  .forEach(
+                      id ->
+                          agentList.add(
+                              new JsonObject()
+                                  .put("id", id)
+                                  .put("running", live.nodes().containsKey(id))));
+              JsonArray firing = new JsonArray();
+              for (Map.Entry<String, NodeData> entry : new TreeMap<>(alerts.nodes()).entrySet()) {
+                try {
+                  JsonObject alert =
+                      new JsonObject(new String(entry.getValue().data(), StandardCharsets.UTF_8))
+                          .getJsonObject("alert");
+                  if (alert != null && "firing".equals(alert.getString("status"))) {
+                    firing.add(alert);
+                  }
+                } catch (RuntimeException e) {
+                  log.debug(
+                      "Skipping unreadable alert record {}: {}", entry.getKey(), e.toString());
+                }
+              }
+              request.reply(
+                  new JsonObject()
+                      .put("monitor", monitor)
+                      .put("active", true)
+                      .put("epoch", epoch.getAsInt())
+                      .put("agents", agentList)
+                      .put("firing", firing));
+            });
+  }
+}

@@ -1,0 +1,142 @@
+package io.flumesentinel.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.Monitor;
+import io.flumesentinel.Readiness;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.ClusterConfig;
+import io.flumesentinel.config.HttpConfig;
+import io.flumesentinel.config.MonitorConfig;
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.testing.TcpProxy;
+import io.flumesentinel.testing.WebhookReceiver;
+import io.flumesentinel.testing.Zk;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The active monitor is cut off from ZooKeeper (a partition, or a long pause) for longer than its
+ * session: the standby takes over and alerts what crashed meanwhile, once; when the cut ends the
+ * former leader finds its session gone, stands by, and notifies nothing. A single server behind a
+ * proxy: a client of an ensemble would learn the servers' own addresses and go around the proxy.
+ */
+class PartitionedLeaderTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration SESSION = Duration.ofSeconds(2);
+  private static final String ROOT = "/partitioned";
+
+  @Test
+  void aCutOffLeaderIsReplacedAndSendsNothingWhenBack() throws Exception {
+    try (TestingServer server = Zk.server();
+        TcpProxy proxy = new TcpProxy("127.0.0.1", server.getPort());
+        WebhookReceiver receiver = WebhookReceiver.start()) {
+      CuratorFramework agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
+      Registration agents =
+          new Registration(AsyncCuratorFramework.wrap(agentSide), new ZkLayout(ROOT));
+      for (String id : List.of("e1", "e2", "e3")) {
+        agents.register(id, AgentNode.of("host-a", "ingest", Map.of())).toCompletableFuture().get();
+        agents.goLive(id, new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
+      }
+      try (Monitor cutOff = monitor(proxy.connectString(), receiver)) {
+        await().atMost(WAIT).until(() -> active(cutOff));
+        try (Monitor standby = monitor(server.getConnectString(), receiver)) {
+          await().atMost(WAIT).until(() -> standby.readiness().ready());
+          crash(agents, "e1");
+          await().atMost(WAIT).until(() -> firing(receiver, "e1") == 1);
+          // delivered and on record as delivered: not sent again by the next leader
+          await().atMost(WAIT).until(() -> acknowledged(agentSide, "e1"));
+
+          proxy.cut(); // its sessions expire; the standby's latch node comes first
+          await().atMost(WAIT).until(() -> active(standby));
+          crash(agents, "e2");
+          await().atMost(WAIT).until(() -> firing(receiver, "e2") == 1);
+
+          proxy.restore(); // back with its session gone: it stands by
+          await().atMost(WAIT).until(() -> cutOff.readiness().role() == Readiness.Role.STANDBY);
+          crash(agents, "e3");
+          await().atMost(WAIT).until(() -> firing(receiver, "e3") == 1);
+          await()
+              .during(Duration.ofSeconds(2))
+              .atMost(Duration.ofSeconds(6))
+              .until(
+                  () ->
+                      firing(receiver, "e1") == 1
+                          && firing(receiver, "e2") == 1
+                          && firing(receiver, "e3") == 1);
+          assertThat(standby.readiness().role()).isEqualTo(Readiness.Role.ACTIVE);
+          for (String id : List.of("e1", "e2", "e3")) {
+            assertThat(receiver.alertsFor(id))
+                .extracting(WebhookReceiver.Received::status)
+                .containsOnly("firing");
+          }
+        }
+      } finally {
+        agentSide.close();
+      }
+    }
+  }
+
+  private static boolean acknowledged(CuratorFramework client, String agent) throws Exception {
+    ZkLayout layout = new ZkLayout(ROOT);
+    for (String child : client.getChildren().forPath(layout.alerts())) {
+      if (child.endsWith("." + agent)) {
+        String entry =
+            new String(client.getData().forPath(layout.alert(child)), StandardCharsets.UTF_8);
+        return "firing".equals(new JsonObject(entry).getJsonObject("sent").getString("ops"));
+      }
+    }
+    return false;
+  }
+
+  private static boolean active(Monitor monitor) {
+    return monitor.readiness().role() == Readiness.Role.ACTIVE && monitor.readiness().ready();
+  }
+
+  private static Monitor monitor(String connect, WebhookReceiver receiver) throws Exception {
+    ZkConfig zk =
+        new ZkConfig(connect, ROOT, SESSION, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
+    return Monitor.start(
+        new MonitorConfig(
+            zk,
+            new HttpConfig("127.0.0.1", 0),
+            ClassifierConfig.defaults(),
+            List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
+            "",
+            null,
+            new ClusterConfig(true, null, "127.0.0.1", 0)),
+        Clock.systemUTC());
+  }
+
+  private static void crash(Registration agents, String id) throws Exception {
+    agents
+        .recordCrashAndDropLive(
+            id,
+            AgentNode.of("host-a", "ingest", Map.of())
+                .withCrash(new ExitRecord(137, "KILL", Instant.now(), "")))
+        .toCompletableFuture()
+        .get();
+  }
+
+  private static long firing(WebhookReceiver receiver, String agent) {
+    return receiver.alertsFor(agent).stream().filter(a -> a.status().equals("firing")).count();
+  }
+}

@@ -161,7 +161,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
               var transitions =
                   vertx
                       .eventBus()
-                      .consumer(
+                      .localConsumer(
                           Addresses.TRANSITIONS,
                           m -> {
                             if (m.body() instanceof Alert alert) {
@@ -173,11 +173,11 @@ public final class AlertLedgerVerticle extends VerticleBase {
               var delivered =
                   vertx
                       .eventBus()
-                      .<Delivered>consumer(Addresses.DELIVERED, m -> delivered(m.body()));
+                      .<Delivered>localConsumer(Addresses.DELIVERED, m -> delivered(m.body()));
               var connection =
                   vertx
                       .eventBus()
-                      .<ConnectionChange>consumer(
+                      .<ConnectionChange>localConsumer(
                           Addresses.ZK_CONNECTION,
                           m -> {
                             if (m.body().state().usable()) {
@@ -185,7 +185,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
                             }
                           });
               var silenceChanges =
-                  vertx.eventBus().consumer(Addresses.SILENCES, m -> silencesChanged());
+                  vertx.eventBus().localConsumer(Addresses.SILENCES, m -> silencesChanged());
               return Future.all(
                   transitions.completion(),
                   delivered.completion(),

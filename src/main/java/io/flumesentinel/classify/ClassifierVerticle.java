@@ -76,7 +76,7 @@ public final class ClassifierVerticle extends VerticleBase {
     var changes =
         vertx
             .eventBus()
-            .consumer(
+            .localConsumer(
                 Addresses.ZK_CHANGES,
                 message -> {
                   Object body = message.body();
@@ -89,7 +89,8 @@ public final class ClassifierVerticle extends VerticleBase {
     var connection =
         vertx
             .eventBus()
-            .<ConnectionChange>consumer(Addresses.ZK_CONNECTION, m -> connectionChanged(m.body()));
+            .<ConnectionChange>localConsumer(
+                Addresses.ZK_CONNECTION, m -> connectionChanged(m.body()));
     return Future.all(changes.completion(), connection.completion());
   }
 

@@ -41,7 +41,7 @@ public final class StageVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx
         .eventBus()
-        .consumer(
+        .localConsumer(
             from,
             message -> {
               Object body = message.body();

@@ -74,7 +74,7 @@ class GroupedWebhookTest {
   @Test
   void aNewGroupWaitsItsGroupWaitForItsSiblingsThenLaterAlertsOfItGoAtOnce() throws Exception {
     deploy();
-    Router router = router(Duration.ofMillis(400));
+    Router router = router(Duration.ofSeconds(1));
 
     long start = System.nanoTime();
     send(router, down("a1", "host-a"));
@@ -84,14 +84,14 @@ class GroupedWebhookTest {
     assertThat(receiver.requests()).hasSize(1);
     assertThat(agents(receiver.requests().get(0))).containsExactly("a1", "a2");
     assertThat(receiver.requests().get(0).arrivedNanos() - start)
-        .isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
-    // The group fires already: a sibling goes at once.
+    // The group fires already: a sibling goes at once, not a groupWait later.
     long later = System.nanoTime();
     send(router, down("a3", "host-a"));
     await().atMost(WAIT).until(() -> receiver.acceptedAgents().size() == 3);
     assertThat(receiver.requests().get(1).arrivedNanos() - later)
-        .isLessThan(Duration.ofMillis(300).toNanos());
+        .isLessThan(Duration.ofMillis(800).toNanos());
   }
 
   @Test
@@ -115,7 +115,7 @@ class GroupedWebhookTest {
   @Test
   void aGroupJustSentWaitsItsGroupIntervalThenSendsWhatCameMeanwhileTogether() throws Exception {
     deploy();
-    Router router = router(Duration.ZERO, Duration.ofMillis(600));
+    Router router = router(Duration.ZERO, Duration.ofSeconds(1));
 
     long start = System.nanoTime();
     send(router, down("a1", "host-a"));
@@ -131,10 +131,10 @@ class GroupedWebhookTest {
     assertThat(requests)
         .extracting(r -> agents(r))
         .containsExactly(List.of("a1"), List.of("b1"), List.of("a2", "a3", "a4", "a5"));
-    assertThat(requests.get(1).arrivedNanos() - start).isLessThan(Duration.ofMillis(600).toNanos());
+    assertThat(requests.get(1).arrivedNanos() - start).isLessThan(Duration.ofSeconds(1).toNanos());
     // The interval runs from the start of a1's send, which is after start.
     assertThat(requests.get(2).arrivedNanos() - start)
-        .isGreaterThanOrEqualTo(Duration.ofMillis(600).toNanos());
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
   }
 
   private static Router router(Duration groupWait) {

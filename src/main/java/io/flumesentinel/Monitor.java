@@ -20,6 +20,7 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ActiveSet;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.StateVerticle;
+import io.flumesentinel.ha.UnclusteredPeersVerticle;
 import io.flumesentinel.http.HealthVerticle;
 import io.flumesentinel.http.ReadApi;
 import io.flumesentinel.notify.NotifierVerticle;
@@ -217,8 +218,16 @@ public final class Monitor implements AutoCloseable {
         deployed = deployed.compose(id -> vertx.deployVerticle(verticle));
       }
       deployed =
-          deployed.compose(
-              id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)));
+          deployed
+              .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
+              .compose(
+                  id ->
+                      vertx.deployVerticle(
+                          new UnclusteredPeersVerticle(
+                              AsyncCuratorFramework.wrap(client),
+                              layout,
+                              instance,
+                              UnclusteredPeersVerticle.RECHECK)));
     }
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, health, connect);

@@ -18,7 +18,6 @@ import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.zookeeper.KeeperException;
@@ -82,7 +81,7 @@ public final class ActiveSet extends VerticleBase {
       Readiness readiness,
       Function<ZkBatchWriter.Fence, List<? extends Deployable>> term) {
     this.client = client;
-    this.latchPath = ZKPaths.makePath(layout.root(), "monitor", "leader");
+    this.latchPath = layout.monitorLeader();
     this.epochPath = epochPath(layout);
     this.instance = instance;
     this.readiness = readiness;
@@ -91,7 +90,7 @@ public final class ActiveSet extends VerticleBase {
 
   /** The znode whose version numbers the terms. */
   public static String epochPath(ZkLayout layout) {
-    return ZKPaths.makePath(layout.root(), "monitor", "epoch");
+    return layout.monitorEpoch();
   }
 
   /** The epoch (the epoch znode's version) of the current term; -1 while standing by. */

@@ -11,6 +11,9 @@ import org.apache.curator.utils.ZKPaths;
  * &lt;root&gt;/live/&lt;id&gt;     EPHEMERAL   the agent is running ({@link LiveNode} JSON)
  * &lt;root&gt;/alerts/&lt;key&gt;  PERSISTENT  what is firing and what each receiver was sent
  * &lt;root&gt;/silences/&lt;id&gt; PERSISTENT  a silence (its JSON); removed some days after it ends
+ * &lt;root&gt;/monitor/leader       the leader election of monitors in cluster mode
+ * &lt;root&gt;/monitor/epoch        PERSISTENT  its version numbers the leader's terms
+ * &lt;root&gt;/monitor/single/&lt;instance&gt;  EPHEMERAL  a monitor running without cluster mode
  * </pre>
  *
  * A live node without its agent node present is a stop in progress or a deliberate stop; an agent
@@ -66,6 +69,21 @@ public record ZkLayout(String root) {
 
   public String silences() {
     return root + "/silences";
+  }
+
+  /** The leader election of monitors in cluster mode (Curator's {@code LeaderLatch}). */
+  public String monitorLeader() {
+    return root + "/monitor/leader";
+  }
+
+  /** The znode whose version numbers the leader's terms. */
+  public String monitorEpoch() {
+    return root + "/monitor/epoch";
+  }
+
+  /** Monitors running without cluster mode, one ephemeral node each. */
+  public String singleMonitors() {
+    return root + "/monitor/single";
   }
 
   public String agent(String id) {

@@ -307,7 +307,10 @@ public final class Monitor implements AutoCloseable {
 
   private static JsonObject status(Readiness readiness, Map<String, NotifierVerticle> notifiers) {
     JsonObject receivers = new JsonObject();
-    notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
+    // A standby sends nothing: the counters of a term it has lost would only mislead.
+    if (readiness.role() != Readiness.Role.STANDBY) {
+      notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
+    }
     return new JsonObject()
         .put("ready", readiness.ready())
         .put("role", readiness.role().name().toLowerCase(java.util.Locale.ROOT))

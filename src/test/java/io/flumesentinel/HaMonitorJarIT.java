@@ -67,6 +67,9 @@ class HaMonitorJarIT {
         MonitorJar active = awaitActive(monitors);
         MonitorJar standby = monitors.get(0) == active ? monitors.get(1) : monitors.get(0);
         assertThat(role(standby)).isEqualTo("standby");
+        // A standby sends nothing, so it shows no delivery counters; the active one does.
+        assertThat(new JsonObject(standby.body("/status")).getJsonObject("receivers")).isEmpty();
+        assertThat(new JsonObject(active.body("/status")).getJsonObject("receivers")).isNotEmpty();
 
         crash(agents, "h1");
         await().atMost(Duration.ofSeconds(10)).until(() -> firing(receiver, "h1") == 1);

@@ -175,7 +175,7 @@ public final class Monitor implements AutoCloseable {
             // with no monitor connected shows as no replica ready.
             verticles.add(
                 new ZooKeeperLossVerticle(
-                    monitorName, connected, zk.sessionTimeout(), router, clock));
+                    monitorName, connected, zk.sessionTimeout(), router, silences, clock));
           }
           verticles.add(hostInhibition(config.hostDown(), clock));
           verticles.add(flapping(config.flapping(), clock));

@@ -3,8 +3,10 @@ package io.flumesentinel.alert;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.silence.SilenceIndex;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +42,7 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
   private final String zkConnect;
   private final Duration after;
   private final Router router;
+  private final SilenceIndex silences;
   private final Clock clock;
 
   /** When the connection became unusable, or {@code null} while it is usable. */
@@ -52,17 +55,27 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
 
   private List<String> notified = List.of();
 
+  /** The silences that muted the firing alert (then nobody was notified). */
+  private List<String> silencedBy = List.of();
+
   /**
    * @param monitorName this monitor instance, as operators know it (its host name)
    * @param zkConnect the connect string, for the alert's text
    * @param after how long the connection may be unusable before the alert fires
+   * @param silences what is muted: a silenced loss is published and logged, not sent
    */
   public ZooKeeperLossVerticle(
-      String monitorName, String zkConnect, Duration after, Router router, Clock clock) {
+      String monitorName,
+      String zkConnect,
+      Duration after,
+      Router router,
+      SilenceIndex silences,
+      Clock clock) {
     this.monitorName = monitorName;
     this.zkConnect = zkConnect;
     this.after = after;
     this.router = router;
+    this.silences = silences;
     this.clock = clock;
   }
 
@@ -113,7 +126,10 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
         "Agent state is unknown while the connection is down: agent alerts are held, and decided"
             + " from what ZooKeeper holds once it is back.");
     firing = new Alert(Alert.Status.FIRING, labels, annotations, unusableSince, null, "");
-    notified = router.receivers(labels);
+    // Planned ZooKeeper maintenance is silenced like any alert; the silences are the last ones
+    // read, since ZooKeeper cannot be asked now.
+    silencedBy = silences.silencedBy(labels);
+    notified = silencedBy.isEmpty() ? router.receivers(labels) : List.of();
     send(firing);
   }
 
@@ -122,18 +138,22 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
     firing = null;
     send(resolved);
     notified = List.of();
+    silencedBy = List.of();
   }
 
   private void send(Alert alert) {
     log.info(
-        "Alert {}: {} monitor={}: {}",
+        "Alert {}: {} monitor={}: {}{}",
         alert.status().wire(),
         alert.alertname(),
         monitorName,
         alert.firing()
             ? alert.annotation("summary")
-            : "resolved (" + alert.annotation("resolution") + ")");
-    vertx.eventBus().publish(Addresses.ALERTS, alert.toJson());
+            : "resolved (" + alert.annotation("resolution") + ")",
+        silencedBy.isEmpty() ? "" : " (silenced by " + String.join(", ", silencedBy) + ")");
+    vertx
+        .eventBus()
+        .publish(Addresses.ALERTS, alert.toJson().put("silencedBy", new JsonArray(silencedBy)));
     // The resolved notice goes to whoever was handed the firing one, grouped as the routes say now.
     notified.forEach(receiver -> router.dispatch(alert, receiver).send(vertx.eventBus()));
   }

@@ -20,6 +20,8 @@ import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.silence.TestSilences;
 import io.flumesentinel.testing.TcpProxy;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.WebhookReceiver.Received;
@@ -172,6 +174,31 @@ class ZooKeeperLossTest {
     }
   }
 
+  @Test
+  void aSilencedLossIsPublishedAsSilencedAndSentToNobody() throws Exception {
+    try (TestVertx test = new TestVertx()) {
+      // Planned ZooKeeper maintenance.
+      test.deploy(
+          Duration.ofSeconds(30),
+          TestSilences.activeFor(
+              Clock.systemUTC(), "alertname=" + ZooKeeperLossVerticle.ALERTNAME));
+
+      test.connection(State.LOST);
+      await().atMost(WAIT).until(() -> test.published.size() == 1);
+      JsonObject published = test.published.get(0);
+      assertThat(published.getString("status")).isEqualTo("firing");
+      assertThat(published.getJsonArray("silencedBy")).hasSize(1);
+
+      test.connection(State.RECONNECTED);
+      await().atMost(WAIT).until(() -> test.published.size() == 2);
+      assertThat(test.published.get(1).getString("status")).isEqualTo("resolved");
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(test.notified::isEmpty);
+    }
+  }
+
   private static List<Received> lossAlerts(WebhookReceiver receiver, String status) {
     return receiver.alerts().stream()
         .filter(
@@ -197,6 +224,10 @@ class ZooKeeperLossTest {
     }
 
     void deploy(Duration after) throws Exception {
+      deploy(after, new SilenceIndex(Clock.systemUTC()));
+    }
+
+    void deploy(Duration after, SilenceIndex silences) throws Exception {
       vertx
           .deployVerticle(
               new ZooKeeperLossVerticle(
@@ -204,6 +235,7 @@ class ZooKeeperLossTest {
                   "zk-1:2181",
                   after,
                   Router.of(null, List.of("ops")),
+                  silences,
                   Clock.systemUTC()))
           .await(10, TimeUnit.SECONDS);
     }

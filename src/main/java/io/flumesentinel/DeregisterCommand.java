@@ -7,8 +7,6 @@ import io.flumesentinel.protocol.ZkLayout;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,18 +60,7 @@ public final class DeregisterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--root", e.getMessage());
     }
-    try (CuratorFramework client =
-        CuratorFrameworkFactory.builder()
-            .connectString(zkConnect)
-            .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs(5_000)
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .build()) {
-      client.start();
-      if (!client.blockUntilConnected((int) TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(
-            "ZooKeeper " + zkConnect + " unreachable within " + TIMEOUT_MS + " ms");
-      }
+    try (CuratorFramework client = CommandZooKeeper.connect(zkConnect, TIMEOUT_MS)) {
       Registration registration = new Registration(AsyncCuratorFramework.wrap(client), layout);
       boolean removed =
           registration

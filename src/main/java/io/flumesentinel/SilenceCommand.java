@@ -22,8 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,20 +83,7 @@ public final class SilenceCommand implements Runnable {
     }
 
     CuratorFramework connect() throws InterruptedException {
-      CuratorFramework client =
-          CuratorFrameworkFactory.builder()
-              .connectString(connect)
-              .sessionTimeoutMs(10_000)
-              .connectionTimeoutMs(5_000)
-              .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-              .build();
-      client.start();
-      if (!client.blockUntilConnected((int) TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        client.close();
-        throw new IllegalStateException(
-            "ZooKeeper " + connect + " unreachable within " + TIMEOUT_MS + " ms");
-      }
-      return client;
+      return CommandZooKeeper.connect(connect, TIMEOUT_MS);
     }
   }
 

@@ -10,22 +10,15 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
-import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.CoreHarness;
+import io.flumesentinel.testing.CoreTestBase;
 import io.flumesentinel.testing.MutableClock;
-import io.flumesentinel.testing.Zk;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +26,7 @@ import org.junit.jupiter.api.Test;
  * acknowledgement, against a real ZooKeeper, with the ledger's clock moved by the test: receiver
  * "a" repeats every hour (a child route), "b" every 4 hours (the root).
  */
-class LedgerRepeatTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(10);
+class LedgerRepeatTest extends CoreTestBase {
 
   /** How long "nothing more arrives" is watched: many of the ledger's looks for due repeats. */
   private static final Duration QUIET = Duration.ofMillis(400);
@@ -58,24 +49,7 @@ class LedgerRepeatTest {
                   new GroupingConfig(List.of("host"), Duration.ZERO, Duration.ofHours(1))),
               new RouteConfig(Map.of(), Map.of(), List.of("b"), false, List.of())));
 
-  private final ZkLayout layout = new ZkLayout("/repeat");
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private TestingServer server;
-  private CuratorFramework agentSide;
-  private Registration agents;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    server = Zk.server();
-    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
-    agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    agentSide.close();
-    server.close();
-  }
 
   private CoreHarness monitor() throws Exception {
     CoreHarness monitor =
@@ -156,7 +130,7 @@ class LedgerRepeatTest {
     }
     // An entry as written before repeats were recorded: no notifiedAt.
     String path = layout.alert("FlumeAgentDown.i1");
-    JsonObject entry = new JsonObject(recorded("FlumeAgentDown.i1"));
+    JsonObject entry = new JsonObject(ledgerRecord("FlumeAgentDown.i1"));
     assertThat(entry.getJsonObject("notifiedAt").fieldNames()).containsExactlyInAnyOrder("a", "b");
     entry.getJsonObject("notifiedAt").remove("b");
     agentSide.setData().forPath(path, entry.encode().getBytes(StandardCharsets.UTF_8));
@@ -202,14 +176,7 @@ class LedgerRepeatTest {
         .atMost(WAIT)
         .until(
             () ->
-                recorded(key).contains("\"notifiedAt\":{")
-                    && recorded(key).contains("\"" + receiver + "\":\"20"));
-  }
-
-  private String recorded(String key) throws Exception {
-    if (agentSide.checkExists().forPath(layout.alert(key)) == null) {
-      return "";
-    }
-    return new String(agentSide.getData().forPath(layout.alert(key)), StandardCharsets.UTF_8);
+                ledgerRecord(key).contains("\"notifiedAt\":{")
+                    && ledgerRecord(key).contains("\"" + receiver + "\":\"20"));
   }
 }

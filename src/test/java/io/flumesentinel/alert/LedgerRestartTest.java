@@ -8,43 +8,16 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
-import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.CoreHarness;
-import io.flumesentinel.testing.Zk;
-import java.time.Duration;
+import io.flumesentinel.testing.CoreTestBase;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A monitor restarted in the middle of an incident neither repeats a notification nor misses one.
  */
-class LedgerRestartTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private final ZkLayout layout = new ZkLayout("/restart");
-  private TestingServer server;
-  private CuratorFramework agentSide;
-  private Registration agents;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    server = Zk.server();
-    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
-    agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    agentSide.close();
-    server.close();
-  }
+class LedgerRestartTest extends CoreTestBase {
 
   private CoreHarness monitor() throws Exception {
     CoreHarness monitor =
@@ -72,7 +45,7 @@ class LedgerRestartTest {
       sent = first.received.get(0);
       await()
           .atMost(WAIT)
-          .until(() -> recordedSent("FlumeAgentDown.a1").contains("\"test\":\"firing\""));
+          .until(() -> ledgerRecord("FlumeAgentDown.a1").contains("\"test\":\"firing\""));
     }
 
     try (CoreHarness second = monitor()) {
@@ -99,7 +72,7 @@ class LedgerRestartTest {
       sent = first.received.get(0);
       await()
           .atMost(WAIT)
-          .until(() -> recordedSent("FlumeAgentDown.b1").contains("\"test\":\"firing\""));
+          .until(() -> ledgerRecord("FlumeAgentDown.b1").contains("\"test\":\"firing\""));
     }
     agents.goLive("b1", new LiveNode(2, Instant.now(), "", 1)).toCompletableFuture().get();
 
@@ -132,12 +105,5 @@ class LedgerRestartTest {
       assertThat(alert.firing()).isTrue();
       assertThat(alert.startsAt()).isEqualTo(unsent.startsAt()); // the same incident, not a new one
     }
-  }
-
-  private String recordedSent(String key) throws Exception {
-    if (agentSide.checkExists().forPath(layout.alert(key)) == null) {
-      return "";
-    }
-    return new String(agentSide.getData().forPath(layout.alert(key)));
   }
 }

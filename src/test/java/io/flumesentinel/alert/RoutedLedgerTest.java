@@ -9,19 +9,11 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
-import io.flumesentinel.protocol.Registration;
-import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.CoreHarness;
-import io.flumesentinel.testing.Zk;
-import java.time.Duration;
+import io.flumesentinel.testing.CoreTestBase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,9 +21,8 @@ import org.junit.jupiter.api.Test;
  * receivers "a" and "b", and a restart mid-incident neither repeats nor misses a notice per
  * receiver.
  */
-class RoutedLedgerTest {
+class RoutedLedgerTest extends CoreTestBase {
 
-  private static final Duration WAIT = Duration.ofSeconds(10);
   private static final List<String> RECEIVERS = List.of("a", "b");
 
   /** Group ingest to "a", everything else to "b". */
@@ -49,24 +40,6 @@ class RoutedLedgerTest {
           List.of(
               new RouteConfig(Map.of("group", "ingest"), Map.of(), List.of("a"), true, List.of()),
               new RouteConfig(Map.of(), Map.of("agent", ".+"), List.of("b"), false, List.of())));
-
-  private final ZkLayout layout = new ZkLayout("/routed");
-  private TestingServer server;
-  private CuratorFramework agentSide;
-  private Registration agents;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    server = Zk.server();
-    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));
-    agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    agentSide.close();
-    server.close();
-  }
 
   private CoreHarness monitor(RouteConfig route) throws Exception {
     CoreHarness monitor =
@@ -134,8 +107,12 @@ class RoutedLedgerTest {
       await().atMost(WAIT).until(() -> first.receivedBy("b", "o1").size() == 1);
       ingest = first.receivedBy("a", "i1").get(0);
       other = first.receivedBy("b", "o1").get(0);
-      await().atMost(WAIT).until(() -> recorded("FlumeAgentDown.i1").contains("\"a\":\"firing\""));
-      await().atMost(WAIT).until(() -> recorded("FlumeAgentDown.o1").contains("\"b\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> ledgerRecord("FlumeAgentDown.i1").contains("\"a\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> ledgerRecord("FlumeAgentDown.o1").contains("\"b\":\"firing\""));
     }
 
     try (CoreHarness second = monitor(INGEST_TO_A)) {
@@ -163,7 +140,9 @@ class RoutedLedgerTest {
       crash("i1", "ingest");
       await().atMost(WAIT).until(() -> first.receivedBy("a", "i1").size() == 1);
       ingest = first.receivedBy("a", "i1").get(0);
-      await().atMost(WAIT).until(() -> recorded("FlumeAgentDown.i1").contains("\"a\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> ledgerRecord("FlumeAgentDown.i1").contains("\"a\":\"firing\""));
     }
 
     try (CoreHarness second = monitor(INGEST_TO_BOTH)) {
@@ -171,7 +150,9 @@ class RoutedLedgerTest {
       await().atMost(WAIT).until(() -> second.receivedBy("b", "i1").size() == 1);
       assertThat(second.receivedBy("b", "i1").get(0).startsAt()).isEqualTo(ingest.startsAt());
       assertThat(second.receivedBy("b", "i1").get(0).firing()).isTrue();
-      await().atMost(WAIT).until(() -> recorded("FlumeAgentDown.i1").contains("\"b\":\"firing\""));
+      await()
+          .atMost(WAIT)
+          .until(() -> ledgerRecord("FlumeAgentDown.i1").contains("\"b\":\"firing\""));
       assertThat(second.receivedBy("a", "i1")).isEmpty();
 
       recover("i1");
@@ -185,12 +166,5 @@ class RoutedLedgerTest {
   private static void assertResolved(Alert resolved, Alert firing) {
     assertThat(resolved.status()).isEqualTo(Alert.Status.RESOLVED);
     assertThat(resolved.startsAt()).isEqualTo(firing.startsAt());
-  }
-
-  private String recorded(String key) throws Exception {
-    if (agentSide.checkExists().forPath(layout.alert(key)) == null) {
-      return "";
-    }
-    return new String(agentSide.getData().forPath(layout.alert(key)));
   }
 }

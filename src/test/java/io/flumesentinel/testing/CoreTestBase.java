@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -54,6 +55,14 @@ public abstract class CoreTestBase {
       monitor.close();
     }
     agentSide.close();
+  }
+
+  /** The ledger record of alert {@code key} (its JSON), or "" when there is none. */
+  protected String ledgerRecord(String key) throws Exception {
+    if (agentSide.checkExists().forPath(layout.alert(key)) == null) {
+      return "";
+    }
+    return new String(agentSide.getData().forPath(layout.alert(key)), StandardCharsets.UTF_8);
   }
 
   protected CoreHarness startMonitor() throws Exception {

@@ -2,6 +2,7 @@ package io.flumesentinel.ha;
 
 import io.flumesentinel.Readiness;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Deployable;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -321,7 +321,7 @@ public final class ActiveSet extends VerticleBase {
         .map(stat -> stat.getVersion())
         .recover(
             error -> {
-              if (!isCode(error, KeeperException.Code.NONODE)) {
+              if (!ZkErrors.is(error, KeeperException.Code.NONODE)) {
                 return Future.failedFuture(error);
               }
               return Future.fromCompletionStage(
@@ -333,15 +333,9 @@ public final class ActiveSet extends VerticleBase {
                   .map(path -> 0)
                   .recover(
                       again ->
-                          isCode(again, KeeperException.Code.NODEEXISTS)
+                          ZkErrors.is(again, KeeperException.Code.NODEEXISTS)
                               ? bumpEpoch()
                               : Future.failedFuture(again));
             });
-  }
-
-  private static boolean isCode(Throwable error, KeeperException.Code code) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof KeeperException keeper && keeper.code() == code;
   }
 }

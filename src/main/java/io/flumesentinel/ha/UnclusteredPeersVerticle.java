@@ -1,5 +1,6 @@
 package io.flumesentinel.ha;
 
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
@@ -112,12 +112,8 @@ public final class UnclusteredPeersVerticle extends VerticleBase {
     return Future.fromCompletionStage(zk.getChildren().forPath(path), context)
         .recover(
             error ->
-                isNoNode(error) ? Future.succeededFuture(List.of()) : Future.failedFuture(error));
-  }
-
-  private static boolean isNoNode(Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof KeeperException.NoNodeException;
+                ZkErrors.is(error, KeeperException.Code.NONODE)
+                    ? Future.succeededFuture(List.of())
+                    : Future.failedFuture(error));
   }
 }

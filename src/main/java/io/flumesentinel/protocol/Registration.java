@@ -66,7 +66,7 @@ public final class Registration {
         .handle(
             (data, error) -> {
               if (error != null) {
-                if (rootCause(error) instanceof KeeperException.NoNodeException) {
+                if (ZkErrors.cause(error) instanceof KeeperException.NoNodeException) {
                   return null;
                 }
                 throw wrap(error);
@@ -122,7 +122,7 @@ public final class Registration {
         .<Void>thenApply(results -> null)
         .exceptionallyCompose(
             error ->
-                rootCause(error) instanceof KeeperException.NoNodeException
+                ZkErrors.cause(error) instanceof KeeperException.NoNodeException
                     ? zk.setData().forPath(agentPath, data).thenApply(stat -> (Void) null)
                     : java.util.concurrent.CompletableFuture.failedFuture(error));
   }
@@ -152,7 +152,7 @@ public final class Registration {
         .thenApply(results -> true)
         .exceptionallyCompose(
             error -> {
-              if (!(rootCause(error) instanceof KeeperException.NoNodeException)) {
+              if (!(ZkErrors.cause(error) instanceof KeeperException.NoNodeException)) {
                 throw wrap(error);
               }
               // The live node went (or came) between the check and the transaction: look again.
@@ -160,16 +160,6 @@ public final class Registration {
                   ? deregister(id, attempts - 1)
                   : zk.checkExists().forPath(agentPath).thenApply(stat -> false);
             });
-  }
-
-  static Throwable rootCause(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static java.util.concurrent.CompletionException wrap(Throwable error) {

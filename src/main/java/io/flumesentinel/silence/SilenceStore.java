@@ -1,5 +1,6 @@
 package io.flumesentinel.silence;
 
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,10 +64,10 @@ public final class SilenceStore {
         .forPath(layout.silences())
         .exceptionally(
             error -> {
-              if (isCode(error, KeeperException.Code.NONODE)) {
+              if (ZkErrors.is(error, KeeperException.Code.NONODE)) {
                 return List.of();
               }
-              throw new CompletionException(cause(error));
+              throw new CompletionException(ZkErrors.cause(error));
             })
         .thenCompose(
             names -> {
@@ -119,13 +120,13 @@ public final class SilenceStore {
               if (error == null) {
                 return CompletableFuture.completedFuture(expired);
               }
-              if (isCode(error, KeeperException.Code.NONODE)) {
+              if (ZkErrors.is(error, KeeperException.Code.NONODE)) {
                 return CompletableFuture.completedFuture(Optional.<Silence>empty());
               }
-              if (isCode(error, KeeperException.Code.BADVERSION) && attempts > 1) {
+              if (ZkErrors.is(error, KeeperException.Code.BADVERSION) && attempts > 1) {
                 return expire(id, now, attempts - 1);
               }
-              return CompletableFuture.<Optional<Silence>>failedFuture(cause(error));
+              return CompletableFuture.<Optional<Silence>>failedFuture(ZkErrors.cause(error));
             })
         .thenCompose(stage -> stage);
   }
@@ -143,11 +144,11 @@ public final class SilenceStore {
               if (error == null) {
                 return true;
               }
-              if (isCode(error, KeeperException.Code.NONODE)
-                  || isCode(error, KeeperException.Code.BADVERSION)) {
+              if (ZkErrors.is(error, KeeperException.Code.NONODE)
+                  || ZkErrors.is(error, KeeperException.Code.BADVERSION)) {
                 return false;
               }
-              throw new CompletionException(cause(error));
+              throw new CompletionException(ZkErrors.cause(error));
             });
   }
 
@@ -164,10 +165,10 @@ public final class SilenceStore {
         .handle(
             (data, error) -> {
               if (error != null) {
-                if (isCode(error, KeeperException.Code.NONODE)) {
+                if (ZkErrors.is(error, KeeperException.Code.NONODE)) {
                   return null;
                 }
-                throw new CompletionException(cause(error));
+                throw new CompletionException(ZkErrors.cause(error));
               }
               try {
                 return new Stored(Silence.parse(name, data), stat.getVersion());
@@ -175,15 +176,5 @@ public final class SilenceStore {
                 return layout.silence(name) + ": " + e.getMessage();
               }
             });
-  }
-
-  private static Throwable cause(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
-  }
-
-  private static boolean isCode(Throwable error, KeeperException.Code code) {
-    return cause(error) instanceof KeeperException keeper && keeper.code() == code;
   }
 }

@@ -1,6 +1,7 @@
 package io.flumesentinel.silence;
 
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
@@ -85,7 +85,10 @@ public final class SilenceVerticle extends VerticleBase {
                 .forPath(layout.silences()),
             context)
         .recover(
-            error -> isNodeExists(error) ? Future.succeededFuture() : Future.failedFuture(error))
+            error ->
+                ZkErrors.is(error, KeeperException.Code.NODEEXISTS)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(error))
         .compose(created -> Future.fromCompletionStage(store.list(), context))
         .map(
             listing -> {
@@ -235,12 +238,5 @@ public final class SilenceVerticle extends VerticleBase {
       }
     }
     timer = vertx.setTimer(Math.max(1, waitMs), id -> evaluate(false));
-  }
-
-  private static boolean isNodeExists(Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof KeeperException keeper
-        && keeper.code() == KeeperException.Code.NODEEXISTS;
   }
 }

@@ -1,6 +1,7 @@
 package io.flumesentinel.supervisor;
 
 import io.flumesentinel.protocol.Health;
+import io.flumesentinel.protocol.ZkErrors;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
@@ -148,7 +149,7 @@ final class FlumeMetricsPoller {
   }
 
   private static String describe(Throwable error) {
-    Throwable cause = ZkRegistrar.rootCause(error);
+    Throwable cause = ZkErrors.cause(error);
     String message = cause.getMessage();
     return cause.getClass().getSimpleName()
         + (message == null || message.isBlank() ? "" : ": " + message);

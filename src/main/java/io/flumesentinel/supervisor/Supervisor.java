@@ -3,6 +3,7 @@ package io.flumesentinel.supervisor;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkErrors;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -331,7 +332,7 @@ public final class Supervisor {
                     "{}: could not deregister ({}); the live node expires with the session and the monitor"
                         + " alerts SESSION_LOST; run 'flume-sentinel deregister' when ZooKeeper is back",
                     config.agentId(),
-                    ZkRegistrar.rootCause(error).toString());
+                    ZkErrors.cause(error).toString());
               } else if (removed) {
                 log.info("{}: deregistered", config.agentId());
               } else {

@@ -6,13 +6,13 @@ import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkErrors;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -226,7 +226,7 @@ final class ZkRegistrar {
         .whenCompleteAsync(
             (stat, error) -> {
               if (error != null
-                  && rootCause(error) instanceof KeeperException.NoNodeException
+                  && ZkErrors.cause(error) instanceof KeeperException.NoNodeException
                   && !stopping) {
                 busy = false;
                 registered = false;
@@ -257,7 +257,7 @@ final class ZkRegistrar {
       sync();
       return;
     }
-    String problem = rootCause(error).toString();
+    String problem = ZkErrors.cause(error).toString();
     if (!problem.equals(lastProblem)) {
       log.warn("{}: ZooKeeper write failed, will retry: {}", agentId, problem);
       lastProblem = problem;
@@ -287,7 +287,7 @@ final class ZkRegistrar {
         .readAgent(agentId)
         .exceptionally(
             error -> {
-              if (rootCause(error) instanceof NodeDataException bad) {
+              if (ZkErrors.cause(error) instanceof NodeDataException bad) {
                 log.warn(
                     "{}: agent node is unreadable ({}); writing it anew",
                     agentId,
@@ -352,13 +352,13 @@ final class ZkRegistrar {
               if (error == null) {
                 return CompletableFuture.completedFuture(updated);
               }
-              if (rootCause(error) instanceof KeeperException.NoNodeException) {
+              if (ZkErrors.cause(error) instanceof KeeperException.NoNodeException) {
                 return registration
                     .register(agentId, updated)
                     .thenCompose(path -> dropLive())
                     .thenApply(v -> updated);
               }
-              return CompletableFuture.<AgentNode>failedFuture(rootCause(error));
+              return CompletableFuture.<AgentNode>failedFuture(ZkErrors.cause(error));
             })
         .thenCompose(stage -> stage);
   }
@@ -368,7 +368,7 @@ final class ZkRegistrar {
         .dropLive(agentId)
         .exceptionally(
             error -> {
-              if (rootCause(error) instanceof KeeperException.NoNodeException) {
+              if (ZkErrors.cause(error) instanceof KeeperException.NoNodeException) {
                 return null; // never created, or gone with an expired session
               }
               throw error instanceof CompletionException ce ? ce : new CompletionException(error);
@@ -377,15 +377,5 @@ final class ZkRegistrar {
 
   private static String describe(ExitRecord exit) {
     return exit.signal() != null ? "signal " + exit.signal() : "code " + exit.code();
-  }
-
-  static Throwable rootCause(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return Objects.requireNonNull(cause);
   }
 }

@@ -1,13 +1,13 @@
 package io.flumesentinel.zk;
 
 import io.flumesentinel.event.NodeData;
+import io.flumesentinel.protocol.ZkErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -54,7 +54,7 @@ public final class ChildrenReader {
             context)
         .recover(
             error ->
-                rootCause(error) instanceof KeeperException.NoNodeException
+                ZkErrors.cause(error) instanceof KeeperException.NoNodeException
                     ? Future.succeededFuture(List.of())
                     : Future.failedFuture(error))
         .compose(
@@ -79,11 +79,5 @@ public final class ChildrenReader {
               }
               return nodes;
             });
-  }
-
-  static Throwable rootCause(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
   }
 }

@@ -1,5 +1,6 @@
 package io.flumesentinel.zk;
 
+import io.flumesentinel.protocol.ZkErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.x.async.AsyncCuratorFramework;
@@ -399,8 +399,7 @@ public final class ZkBatchWriter {
   }
 
   private static boolean isConnectionProblem(Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = ZkErrors.cause(error);
     return cause instanceof KeeperException.ConnectionLossException
         || cause instanceof KeeperException.SessionExpiredException
         || cause instanceof KeeperException.SessionMovedException

@@ -4,7 +4,6 @@ import io.flumesentinel.event.Alert;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,11 +12,8 @@ import java.util.Set;
 
 /**
  * One alert in the ledger: its latest transition and, per receiver, the last status that receiver
- * acknowledged for this incident and when it last acknowledged the firing notice. Stored as JSON in
- * {@code <root>/alerts/<key>}: {@code {"alert": {…}, "sent": {receiver: "firing"|"resolved"},
- * "notifiedAt": {receiver: ISO-8601}}}. Reading is tolerant: an entry written before {@code
- * notifiedAt} existed, or with a time that does not parse, reads as one without it for those
- * receivers.
+ * acknowledged for this incident and when it last acknowledged the firing notice, stored as a
+ * {@link LedgerRecord}.
  */
 final class LedgerEntry {
 
@@ -67,21 +63,12 @@ final class LedgerEntry {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The entry of a stored record; see {@link LedgerRecord#parse} for what it tolerates. */
   static LedgerEntry parse(byte[] data) {
-    JsonObject json = new JsonObject(new String(data, StandardCharsets.UTF_8));
-    LedgerEntry entry = new LedgerEntry(Alert.fromJson(json.getJsonObject("alert")));
-    JsonObject sent = json.getJsonObject("sent", new JsonObject());
-    sent.forEach(e -> entry.sent.put(e.getKey(), String.valueOf(e.getValue())));
-    if (json.getValue("notifiedAt") instanceof JsonObject notified) {
-      notified.forEach(
-          e -> {
-            try {
-              entry.notifiedAt.put(e.getKey(), Instant.parse(String.valueOf(e.getValue())));
-            } catch (DateTimeParseException ignored) {
-              // as if never recorded: the repeat interval then starts when the entry is loaded
-            }
-          });
-    }
+    LedgerRecord record = LedgerRecord.parse(data);
+    LedgerEntry entry = new LedgerEntry(record.alert());
+    entry.sent.putAll(record.sent());
+    entry.notifiedAt.putAll(record.notifiedAt());
     return entry;
   }
 }

@@ -1,6 +1,8 @@
 package io.flumesentinel.ha;
 
+import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ChildrenReader;
@@ -9,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
@@ -80,11 +81,9 @@ public final class StateVerticle extends VerticleBase {
               JsonArray firing = new JsonArray();
               for (Map.Entry<String, NodeData> entry : new TreeMap<>(alerts.nodes()).entrySet()) {
                 try {
-                  JsonObject alert =
-                      new JsonObject(new String(entry.getValue().data(), StandardCharsets.UTF_8))
-                          .getJsonObject("alert");
-                  if (alert != null && "firing".equals(alert.getString("status"))) {
-                    firing.add(alert);
+                  Alert alert = LedgerRecord.parse(entry.getValue().data()).alert();
+                  if (alert.firing()) {
+                    firing.add(alert.toJson());
                   }
                 } catch (RuntimeException e) {
                   log.debug(

@@ -1,6 +1,6 @@
 package io.flumesentinel.http;
 
-import io.flumesentinel.event.Alert;
+import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.Matcher;
 import io.flumesentinel.silence.Silence;
@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,12 +119,12 @@ public final class ReadApi implements Routes {
   /** A ledger record ({@code {"alert": {…}, "sent": {…}}}) as the API shows it, or null. */
   private JsonObject alert(String name, byte[] data) {
     try {
-      JsonObject record = new JsonObject(new String(data, StandardCharsets.UTF_8));
-      Alert alert = Alert.fromJson(record.getJsonObject("alert"));
-      return alert
+      LedgerRecord record = LedgerRecord.parse(data);
+      return record
+          .alert()
           .toJson()
-          .put("silencedBy", new JsonArray(silences.silencedBy(alert.labels())))
-          .put("sent", record.getJsonObject("sent", new JsonObject()));
+          .put("silencedBy", new JsonArray(silences.silencedBy(record.alert().labels())))
+          .put("sent", record.sentJson());
     } catch (RuntimeException e) {
       log.debug("Not showing the unreadable alert record {}: {}", name, e.toString());
       return null;

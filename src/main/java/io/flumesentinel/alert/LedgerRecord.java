@@ -1,0 +1,58 @@
+package io.flumesentinel.alert;
+
+import io.flumesentinel.event.Alert;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One alert record of the ledger as stored in {@code <root>/alerts/<key>}, read-only: {@code
+ * {"alert": {…}, "sent": {receiver: "firing"|"resolved"}, "notifiedAt": {receiver: ISO-8601}}}. The
+ * one reader of that format, for the ledger and for whoever shows its contents (the HTTP API, state
+ * requests). Reading is tolerant: a record written before {@code notifiedAt} existed, or with a
+ * time that does not parse, reads as one without it for those receivers.
+ *
+ * @param sent receiver → the status it acknowledged for this incident
+ * @param notifiedAt receiver → when it last acknowledged the firing notice
+ */
+public record LedgerRecord(Alert alert, Map<String, String> sent, Map<String, Instant> notifiedAt) {
+
+  public LedgerRecord {
+    sent = Map.copyOf(sent);
+    notifiedAt = Map.copyOf(notifiedAt);
+  }
+
+  /**
+   * @throws RuntimeException (a JSON decoding or illegal-argument exception) when {@code data} is
+   *     not a ledger record
+   */
+  public static LedgerRecord parse(byte[] data) {
+    JsonObject json = new JsonObject(new String(data, StandardCharsets.UTF_8));
+    Alert alert = Alert.fromJson(json.getJsonObject("alert"));
+    Map<String, String> sent = new HashMap<>();
+    json.getJsonObject("sent", new JsonObject())
+        .forEach(e -> sent.put(e.getKey(), String.valueOf(e.getValue())));
+    Map<String, Instant> notifiedAt = new HashMap<>();
+    if (json.getValue("notifiedAt") instanceof JsonObject notified) {
+      notified.forEach(
+          e -> {
+            try {
+              notifiedAt.put(e.getKey(), Instant.parse(String.valueOf(e.getValue())));
+            } catch (DateTimeParseException ignored) {
+              // as if never recorded: the repeat interval then starts when the entry is loaded
+            }
+          });
+    }
+    return new LedgerRecord(alert, sent, notifiedAt);
+  }
+
+  /** {@link #sent} as JSON, as the record holds it. */
+  public JsonObject sentJson() {
+    JsonObject json = new JsonObject();
+    sent.forEach(json::put);
+    return json;
+  }
+}

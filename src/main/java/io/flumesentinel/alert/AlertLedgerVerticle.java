@@ -6,6 +6,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.ZkBatchWriter;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.zookeeper.KeeperException;
@@ -210,7 +210,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
             context)
         .recover(
             error ->
-                isCode(error, KeeperException.Code.NODEEXISTS)
+                ZkErrors.is(error, KeeperException.Code.NODEEXISTS)
                     ? Future.succeededFuture()
                     : Future.failedFuture(error))
         .compose(
@@ -241,7 +241,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
                             })
                         .recover(
                             error -> {
-                              if (!isCode(error, KeeperException.Code.NONODE)) {
+                              if (!ZkErrors.is(error, KeeperException.Code.NONODE)) {
                                 return Future.failedFuture(error);
                               }
                               stored.remove(path);
@@ -437,11 +437,5 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private void forget(LedgerEntry entry) {
     entries.remove(entry.alert.key(), entry);
     writer.delete(layout.alert(entry.alert.key()));
-  }
-
-  private static boolean isCode(Throwable error, KeeperException.Code code) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof KeeperException keeper && keeper.code() == code;
   }
 }

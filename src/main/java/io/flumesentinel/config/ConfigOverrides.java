@@ -60,26 +60,15 @@ public record ConfigOverrides(
     }
     ClusterConfig clusterConfig =
         cluster == null ? config.cluster() : config.cluster().withEnabled(cluster);
-    if (webhooks.isEmpty()) {
-      return new MonitorConfig(
-          zk,
-          http,
-          classifier,
-          config.receivers(),
-          config.externalUrl(),
-          config.route(),
-          config.flapping(),
-          config.hostDown(),
-          clusterConfig);
-    }
-    // The file's routes name the file's receivers, which are gone.
+    // --webhook replaces the file's receivers, and with them its routes, which name them.
+    boolean replaced = !webhooks.isEmpty();
     return new MonitorConfig(
         zk,
         http,
         classifier,
-        List.copyOf(webhookReceivers()),
+        replaced ? List.copyOf(webhookReceivers()) : config.receivers(),
         config.externalUrl(),
-        null,
+        replaced ? null : config.route(),
         config.flapping(),
         config.hostDown(),
         clusterConfig);

@@ -43,18 +43,6 @@ public record MonitorConfig(
     this(zookeeper, http, classifier, receivers, externalUrl, route, flapping, hostDown, null);
   }
 
-  /** A config with the default flap detection and host-level inhibition. */
-  public MonitorConfig(
-      ZkConfig zookeeper,
-      HttpConfig http,
-      ClassifierConfig classifier,
-      List<ReceiverConfig> receivers,
-      String externalUrl,
-      RouteConfig route,
-      ClusterConfig cluster) {
-    this(zookeeper, http, classifier, receivers, externalUrl, route, null, null, cluster);
-  }
-
   /** A single monitor with the default flap detection and host-level inhibition. */
   public MonitorConfig(
       ZkConfig zookeeper,

@@ -37,11 +37,6 @@ public record AlertGroup(
     }
   }
 
-  /** A group without a {@code groupInterval}. */
-  public AlertGroup(String key, SortedMap<String, String> labels, Duration groupWait) {
-    this(key, labels, groupWait, Duration.ZERO);
-  }
-
   /** The group of {@code labels} under the route whose key is {@code routeKey}. */
   public static AlertGroup of(
       String routeKey, Map<String, String> labels, Duration groupWait, Duration groupInterval) {

@@ -112,19 +112,7 @@ class FencingTest {
             });
     AtomicInteger fenced = new AtomicInteger();
     ZkBatchWriter.Fence fence = new ZkBatchWriter.Fence(EPOCH, 0, fenced::incrementAndGet);
-    vertx
-        .deployVerticle(
-            new AlertLedgerVerticle(
-                AsyncCuratorFramework.wrap(client),
-                LAYOUT,
-                List.of("ops"),
-                Router.of(null, List.of("ops")),
-                new Readiness(),
-                new SilenceIndex(Clock.systemUTC()),
-                Clock.systemUTC(),
-                AlertLedgerVerticle.REPEAT_RECHECK,
-                fence))
-        .await(10, TimeUnit.SECONDS);
+    deployLedger(fence);
     transition(new Reconciliation(List.of(), Set.of()));
     transition(TestAlerts.firing("before"));
     await().atMost(WAIT).until(() -> notified.size() == 1);
@@ -147,19 +135,7 @@ class FencingTest {
     List<Alert> notified = new CopyOnWriteArrayList<>();
     vertx.eventBus().<Notice>consumer(Addresses.notify("ops"), m -> notified.add(m.body().alert()));
     ZkBatchWriter.Fence fence = new ZkBatchWriter.Fence(EPOCH, 0, () -> {});
-    vertx
-        .deployVerticle(
-            new AlertLedgerVerticle(
-                AsyncCuratorFramework.wrap(client),
-                LAYOUT,
-                List.of("ops"),
-                Router.of(null, List.of("ops")),
-                new Readiness(),
-                new SilenceIndex(Clock.systemUTC()),
-                Clock.systemUTC(),
-                AlertLedgerVerticle.REPEAT_RECHECK,
-                fence))
-        .await(10, TimeUnit.SECONDS);
+    deployLedger(fence);
     transition(TestAlerts.firing("before"));
     await().atMost(WAIT).until(() -> notified.size() == 1);
 
@@ -180,5 +156,22 @@ class FencingTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A ledger with one receiver, "ops", writing under {@code fence}. */
+  private void deployLedger(ZkBatchWriter.Fence fence) throws Exception {
+    vertx
+        .deployVerticle(
+            new AlertLedgerVerticle(
+                AsyncCuratorFramework.wrap(client),
+                LAYOUT,
+                List.of("ops"),
+                Router.of(null, List.of("ops")),
+                new Readiness(),
+                new SilenceIndex(Clock.systemUTC()),
+                Clock.systemUTC(),
+                AlertLedgerVerticle.REPEAT_RECHECK,
+                fence))
+        .await(10, TimeUnit.SECONDS);
   }
 }

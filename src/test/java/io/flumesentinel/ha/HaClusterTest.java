@@ -238,13 +238,13 @@ class HaClusterTest {
             Path.of("target", "unused"));
     MonitorConfig config =
         new MonitorConfig(
-            zk,
-            new HttpConfig("127.0.0.1", 0),
-            ClassifierConfig.defaults(),
-            List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
-            "",
-            null,
-            new ClusterConfig(true, null, "127.0.0.1", 0));
+                zk,
+                new HttpConfig("127.0.0.1", 0),
+                ClassifierConfig.defaults(),
+                List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
+                "",
+                null)
+            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0));
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
     monitors.add(monitor);
     return monitor;

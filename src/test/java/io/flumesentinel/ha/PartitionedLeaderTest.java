@@ -116,13 +116,13 @@ class PartitionedLeaderTest {
         new ZkConfig(connect, ROOT, SESSION, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
     return Monitor.start(
         new MonitorConfig(
-            zk,
-            new HttpConfig("127.0.0.1", 0),
-            ClassifierConfig.defaults(),
-            List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
-            "",
-            null,
-            new ClusterConfig(true, null, "127.0.0.1", 0)),
+                zk,
+                new HttpConfig("127.0.0.1", 0),
+                ClassifierConfig.defaults(),
+                List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
+                "",
+                null)
+            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0)),
         Clock.systemUTC());
   }
 

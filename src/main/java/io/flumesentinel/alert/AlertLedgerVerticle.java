@@ -12,7 +12,6 @@ import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -415,19 +414,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
     if (writer.fencedOff()) {
       return;
     }
-    log.info(
-        "Alert {}: {} agent={} reason={}: {}{}",
-        alert.status().wire(),
-        alert.alertname(),
-        alert.agent(),
-        alert.annotation("reason"),
-        alert.firing()
-            ? alert.annotation("summary")
-            : "resolved (" + alert.annotation("resolution") + ")",
-        silencedBy.isEmpty() ? "" : " (silenced by " + String.join(", ", silencedBy) + ")");
-    vertx
-        .eventBus()
-        .publish(Addresses.ALERTS, alert.toJson().put("silencedBy", new JsonArray(silencedBy)));
+    AlertPublication.publish(vertx.eventBus(), alert, silencedBy);
   }
 
   private void persist(LedgerEntry entry) {

@@ -6,15 +6,12 @@ import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.silence.SilenceIndex;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells the receivers when the monitor itself has lost ZooKeeper, and when it has it back.
@@ -35,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperLossVerticle extends VerticleBase {
 
   public static final String ALERTNAME = "FlumeSentinelZooKeeperLost";
-
-  private static final Logger log = LoggerFactory.getLogger(ZooKeeperLossVerticle.class);
 
   private final String monitorName;
   private final String zkConnect;
@@ -142,18 +137,7 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
   }
 
   private void send(Alert alert) {
-    log.info(
-        "Alert {}: {} monitor={}: {}{}",
-        alert.status().wire(),
-        alert.alertname(),
-        monitorName,
-        alert.firing()
-            ? alert.annotation("summary")
-            : "resolved (" + alert.annotation("resolution") + ")",
-        silencedBy.isEmpty() ? "" : " (silenced by " + String.join(", ", silencedBy) + ")");
-    vertx
-        .eventBus()
-        .publish(Addresses.ALERTS, alert.toJson().put("silencedBy", new JsonArray(silencedBy)));
+    AlertPublication.publish(vertx.eventBus(), alert, silencedBy);
     // The resolved notice goes to whoever was handed the firing one, grouped as the routes say now.
     notified.forEach(receiver -> router.dispatch(alert, receiver).send(vertx.eventBus()));
   }

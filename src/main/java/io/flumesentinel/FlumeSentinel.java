@@ -1,5 +1,16 @@
 package io.flumesentinel;
 
+import io.flumesentinel.cli.CommandLineErrors;
+import io.flumesentinel.cli.DeregisterCommand;
+import io.flumesentinel.cli.Logging;
+import io.flumesentinel.cli.ManifestVersion;
+import io.flumesentinel.cli.MonitorBootstrap;
+import io.flumesentinel.cli.MonitorCommand;
+import io.flumesentinel.cli.MonitorLauncher;
+import io.flumesentinel.cli.SilenceCommand;
+import io.flumesentinel.cli.SuperviseCommand;
+import io.flumesentinel.cli.SupervisorBootstrap;
+import io.flumesentinel.cli.SupervisorLauncher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -14,6 +14,7 @@ import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.notify.robot.RobotStandIn;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.Health;

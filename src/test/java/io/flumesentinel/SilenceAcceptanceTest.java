@@ -9,6 +9,7 @@ import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;

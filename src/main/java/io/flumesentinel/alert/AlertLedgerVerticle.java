@@ -1,6 +1,5 @@
 package io.flumesentinel.alert;
 
-import io.flumesentinel.Readiness;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
@@ -8,6 +7,7 @@ import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.vertx.core.Future;

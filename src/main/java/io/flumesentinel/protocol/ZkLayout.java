@@ -1,6 +1,5 @@
 package io.flumesentinel.protocol;
 
-import io.flumesentinel.silence.Silence;
 import org.apache.curator.utils.ZKPaths;
 
 /**
@@ -102,7 +101,7 @@ public record ZkLayout(String root) {
    * @throws IllegalArgumentException when {@code id} cannot name a silence
    */
   public String silence(String id) {
-    String problem = Silence.idProblem(id);
+    String problem = SilenceIds.problem(id);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }

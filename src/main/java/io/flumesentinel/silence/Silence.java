@@ -1,5 +1,6 @@
 package io.flumesentinel.silence;
 
+import io.flumesentinel.protocol.SilenceIds;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * A silence, as in Alertmanager: while it is active (from {@code startsAt}, inclusive, to {@code
@@ -46,8 +46,6 @@ public record Silence(
       return name().toLowerCase(Locale.ROOT);
     }
   }
-
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   public Silence {
     String problem = idProblem(id);
@@ -108,12 +106,7 @@ public record Silence(
 
   /** Why {@code id} cannot name a silence, or {@code null} when it can. */
   public static String idProblem(String id) {
-    if (id == null || !ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-      return "'"
-          + id
-          + "' is not a silence id: 1-128 letters, digits, '.', '_' or '-' (as 'silence list' shows)";
-    }
-    return null;
+    return SilenceIds.problem(id);
   }
 
   public State state(Instant at) {

@@ -1,6 +1,5 @@
 package io.flumesentinel.zk;
 
-import io.flumesentinel.Readiness;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.NodeChange;
@@ -8,6 +7,7 @@ import io.flumesentinel.event.NodeData;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

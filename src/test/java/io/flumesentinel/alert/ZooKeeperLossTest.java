@@ -3,7 +3,6 @@ package io.flumesentinel.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.Monitor;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
@@ -15,6 +14,7 @@ import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.ConnectionChange.State;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.event.Notice;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;

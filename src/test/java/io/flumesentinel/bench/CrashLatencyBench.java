@@ -2,7 +2,7 @@ package io.flumesentinel.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flumesentinel.Monitor;
+import io.flumesentinel.monitor.Monitor;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;

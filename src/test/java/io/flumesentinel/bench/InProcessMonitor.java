@@ -1,12 +1,12 @@
 package io.flumesentinel.bench;
 
-import io.flumesentinel.Monitor;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.monitor.Monitor;
 import java.time.Clock;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.flumesentinel.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flumesentinel.Monitor;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.testing.Zk;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

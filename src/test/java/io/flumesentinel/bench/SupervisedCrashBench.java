@@ -2,8 +2,8 @@ package io.flumesentinel.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flumesentinel.Monitor;
 import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;

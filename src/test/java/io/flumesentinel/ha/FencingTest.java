@@ -3,7 +3,6 @@ package io.flumesentinel.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.Readiness;
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.event.Addresses;
@@ -13,6 +12,7 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.event.Notice;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.testing.TestAlerts;
 import io.flumesentinel.testing.Zk;
@@ -43,7 +43,7 @@ class FencingTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final ZkLayout LAYOUT = new ZkLayout("/fencing");
-  private static final String EPOCH = ActiveSet.epochPath(LAYOUT);
+  private static final String EPOCH = LeadershipTerms.epochPath(LAYOUT);
 
   private TestingServer server;
   private CuratorFramework client;

@@ -2,7 +2,6 @@ package io.flumesentinel.shape;
 
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.Monitor;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HostDownConfig;
@@ -11,6 +10,7 @@ import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.WebhookReceiver;

@@ -1,7 +1,5 @@
 package io.flumesentinel.testing;
 
-import io.flumesentinel.Monitor;
-import io.flumesentinel.Readiness;
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.classify.AgentAlerts;
@@ -16,7 +14,9 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.event.Notice;
+import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.zk.ZkBatchReader;

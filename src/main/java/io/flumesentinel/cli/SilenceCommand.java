@@ -1,0 +1,394 @@
+package io.flumesentinel.cli;
+
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.Matcher;
+import io.flumesentinel.silence.Silence;
+import io.flumesentinel.silence.SilenceStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flume-sentinel silence add|list|expire}: silences in ZooKeeper, as amtool manages them in
+ * Alertmanager. Every monitor of the same root sees a change within moments. Exit status 0 on
+ * success, 2 for bad input (one line naming it), 1 when ZooKeeper could not be reached or a silence
+ * to expire does not exist or has already expired.
+ */
+@Command(
+    name = "silence",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
+    usageHelpAutoWidth = true,
+    subcommands = {
+      SilenceCommand.Add.class,
+      SilenceCommand.ListSilences.class,
+      SilenceCommand.Expire.class
+    },
+    description =
+        "Adds, lists and expires silences: muted alerts are recorded and shown, not sent.")
+public final class SilenceCommand implements Runnable {
+
+  private static final long TIMEOUT_MS = 15_000;
+
+  @Spec private CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(),
+        "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  /** {@code --zk} and {@code --root}, and a connected client for one command. */
+  static final class ZkOptions {
+
+    @Option(
+        names = "--zk",
+        paramLabel = "CONNECT",
+        required = true,
+        description = "ZooKeeper connect string.")
+    String connect;
+
+    @Option(
+        names = "--root",
+        paramLabel = "PATH",
+        description = "Root znode (default ${DEFAULT-VALUE}).")
+    String root = ZkLayout.DEFAULT_ROOT;
+
+    ZkLayout layout(CommandSpec spec) {
+      try {
+        return new ZkLayout(root);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--root: " + e.getMessage());
+      }
+    }
+
+    CuratorFramework connect() throws InterruptedException {
+      return CommandZooKeeper.connect(connect, TIMEOUT_MS);
+    }
+  }
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      versionProvider = ManifestVersion.class,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = {
+        "Adds a silence and prints its id. Alerts whose labels satisfy every MATCHER are not sent"
+            + " while it is active.",
+        "MATCHER is label=value, label!=value, label=~regex or label!~regex (regexes match the"
+            + " whole value), e.g. group=ingest 'host=~flume-0[1-4]'."
+      })
+  static final class Add implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+    @Mixin private ZkOptions zk;
+
+    @Parameters(arity = "1..*", paramLabel = "MATCHER", description = "What to silence.")
+    private List<String> matchers;
+
+    @Option(
+        names = {"-d", "--duration"},
+        paramLabel = "DURATION",
+        description = "How long, from the start: 90m, 2h, 1d12h, 1w (default 1h without --end).")
+    private String duration;
+
+    @Option(
+        names = {"-e", "--end"},
+        paramLabel = "TIME",
+        description = "When it ends, ISO-8601 (2026-11-22T18:00:00Z); instead of --duration.")
+    private String end;
+
+    @Option(
+        names = {"-s", "--start"},
+        paramLabel = "TIME",
+        description = "When it starts, ISO-8601 (default: now).")
+    private String start;
+
+    @Option(
+        names = {"-a", "--author"},
+        paramLabel = "NAME",
+        description = "Who adds it (default: $USER, else the login name).")
+    private String author = defaultAuthor();
+
+    @Option(
+        names = {"-c", "--comment"},
+        paramLabel = "TEXT",
+        required = true,
+        description = "Why (required), e.g. a ticket.")
+    private String comment;
+
+    @Override
+    public Integer call() throws Exception {
+      Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS);
+      List<Matcher> parsed = new ArrayList<>();
+      for (String text : matchers) {
+        try {
+          parsed.add(Matcher.parse(text));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "matcher " + e.getMessage());
+        }
+      }
+      if (duration != null && end != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--duration and --end exclude each other: give one");
+      }
+      Instant startsAt = start == null ? now : instant("--start", start);
+      Instant endsAt =
+          end != null
+              ? instant("--end", end)
+              : startsAt.plus(duration == null ? Duration.ofHours(1) : duration(duration));
+      if (author == null || author.isBlank()) {
+        throw new ParameterException(
+            spec.commandLine(), "--author is required: no user name is known here");
+      }
+      Silence silence;
+      try {
+        silence = Silence.create(parsed, startsAt, endsAt, author, comment, now);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      ZkLayout layout = zk.layout(spec);
+      try (CuratorFramework client = zk.connect()) {
+        await(new SilenceStore(AsyncCuratorFramework.wrap(client), layout).add(silence));
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(silence.id());
+      out.flush();
+      return 0;
+    }
+
+    private static String defaultAuthor() {
+      String user = System.getenv("USER");
+      return user == null || user.isBlank() ? System.getProperty("user.name") : user;
+    }
+
+    private Instant instant(String option, String text) {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        try {
+          return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException again) {
+          throw new ParameterException(
+              spec.commandLine(),
+              option + ": '" + text + "' is not an ISO-8601 time such as 2026-11-22T18:00:00Z");
+        }
+      }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:ms|[smhdwy]))+");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|[smhdwy])");
+
+    /** Prometheus' duration form, as amtool takes it: 1w2d3h4m5s, 500ms. */
+    private Duration duration(String text) {
+      if (!DURATION.matcher(text).matches()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--duration: '" + text + "' is not a duration such as 90m, 2h, 1d12h or 1w");
+      }
+      Duration total = Duration.ZERO;
+      var parts = DURATION_PART.matcher(text);
+      while (parts.find()) {
+        long n = Long.parseLong(parts.group(1));
+        total =
+            total.plus(
+                switch (parts.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  case "d" -> Duration.ofDays(n);
+                  case "w" -> Duration.ofDays(7 * n);
+                  default -> Duration.ofDays(365 * n);
+                });
+      }
+      if (total.isZero()) {
+        throw new ParameterException(spec.commandLine(), "--duration must be more than 0");
+      }
+      return total;
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = ManifestVersion.class,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description =
+          "Lists the active and pending silences (with --expired: those that ended, kept 5 days).")
+  static final class ListSilences implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+    @Mixin private ZkOptions zk;
+
+    @Option(names = "--expired", description = "Show the expired silences instead.")
+    private boolean expired;
+
+    @Option(names = "--json", description = "One JSON array, as GET /api/silences answers.")
+    private boolean json;
+
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Only the ids, one a line.")
+    private boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+      ZkLayout layout = zk.layout(spec);
+      SilenceStore.Listing listing;
+      try (CuratorFramework client = zk.connect()) {
+        listing = await(new SilenceStore(AsyncCuratorFramework.wrap(client), layout).list());
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      listing.unreadable().forEach(problem -> err.println("flume-sentinel: ignoring " + problem));
+      err.flush();
+      Instant now = Clock.systemUTC().instant();
+      List<Silence> shown =
+          listing.index().all(now).stream()
+              .filter(s -> (s.state(now) == Silence.State.EXPIRED) == expired)
+              .toList();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        JsonArray array = new JsonArray();
+        shown.forEach(
+            s ->
+                array.add(
+                    s.toJson().put("status", new JsonObject().put("state", s.state(now).wire()))));
+        out.println(array.encodePrettily());
+      } else if (quiet) {
+        shown.forEach(s -> out.println(s.id()));
+      } else {
+        table(shown, now).forEach(out::println);
+      }
+      out.flush();
+      return 0;
+    }
+
+    static List<String> table(List<Silence> silences, Instant now) {
+      List<String[]> rows = new ArrayList<>();
+      rows.add(
+          new String[] {
+            "ID", "STATE", "MATCHERS", "STARTS AT", "ENDS AT", "CREATED BY", "COMMENT"
+          });
+      for (Silence s : silences) {
+        rows.add(
+            new String[] {
+              s.id(),
+              s.state(now).wire(),
+              s.matchersText(),
+              time(s.startsAt()),
+              time(s.endsAt()),
+              s.createdBy(),
+              s.comment().replaceAll("\\s*\\R\\s*", " ")
+            });
+      }
+      int[] widths = new int[rows.get(0).length];
+      for (String[] row : rows) {
+        for (int i = 0; i < row.length; i++) {
+          widths[i] = Math.max(widths[i], row[i].length());
+        }
+      }
+      List<String> lines = new ArrayList<>();
+      for (String[] row : rows) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < row.length; i++) {
+          line.append(
+              i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+        }
+        lines.add(line.toString().stripTrailing());
+      }
+      return lines;
+    }
+
+    private static String time(Instant at) {
+      return at.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+  }
+
+  @Command(
+      name = "expire",
+      mixinStandardHelpOptions = true,
+      versionProvider = ManifestVersion.class,
+      sortOptions = false,
+      usageHelpAutoWidth = true,
+      description = "Ends silences now; what they muted and still fires is sent at once.")
+  static final class Expire implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+    @Mixin private ZkOptions zk;
+
+    @Parameters(arity = "1..*", paramLabel = "ID", description = "Silence ids, as list shows.")
+    private List<String> ids;
+
+    @Override
+    public Integer call() throws Exception {
+      for (String id : ids) {
+        if (Silence.idProblem(id) != null) {
+          throw new ParameterException(spec.commandLine(), Silence.idProblem(id));
+        }
+      }
+      ZkLayout layout = zk.layout(spec);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      int status = 0;
+      try (CuratorFramework client = zk.connect()) {
+        SilenceStore store = new SilenceStore(AsyncCuratorFramework.wrap(client), layout);
+        for (String id : ids) {
+          try {
+            Optional<Silence> expired = await(store.expire(id, Clock.systemUTC().instant()));
+            if (expired.isPresent()) {
+              out.println("flume-sentinel: silence " + id + " expired");
+            } else {
+              err.println("flume-sentinel: no silence " + id + " under " + layout.root());
+              status = 1;
+            }
+          } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("flume-sentinel: " + e.getMessage());
+            status = 1;
+          }
+        }
+      }
+      out.flush();
+      err.flush();
+      return status;
+    }
+  }
+
+  /** The stage's result within the timeout; its own exception when it failed. */
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    try {
+      return stage.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+}

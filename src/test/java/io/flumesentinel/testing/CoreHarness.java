@@ -2,25 +2,17 @@ package io.flumesentinel.testing;
 
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
-import io.flumesentinel.classify.AgentAlerts;
-import io.flumesentinel.classify.ClassifierVerticle;
-import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
-import io.flumesentinel.config.FlappingConfig;
-import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.RouteConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.event.Notice;
-import io.flumesentinel.monitor.Monitor;
+import io.flumesentinel.monitor.AlertPipeline;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
-import io.flumesentinel.silence.SilenceVerticle;
-import io.flumesentinel.zk.ZkBatchReader;
-import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -32,12 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
- * The watch, the classifier, the flap detection and host-level inhibition, and the ledger against a
- * real ZooKeeper, with one receiver named "test" (or the receivers given, with a route tree) that
- * acknowledges everything it is handed (as a webhook answering 200 would).
+ * The monitor's {@link AlertPipeline} as production assembles it (silences, ledger, host-level
+ * inhibition, flap detection, classifier, watch) against a real ZooKeeper, with one receiver named
+ * "test" (or the receivers given, with a route tree) that acknowledges everything it is handed (as
+ * a webhook answering 200 would).
  */
 public final class CoreHarness implements AutoCloseable {
 
@@ -125,44 +117,16 @@ public final class CoreHarness implements AutoCloseable {
     }
     vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, m -> published.add(m.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
-    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
-    vertx
-        .deployVerticle(new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION))
-        .compose(
-            id ->
-                vertx.deployVerticle(
-                    new AlertLedgerVerticle(
-                        async,
-                        layout,
-                        receivers,
-                        Router.of(route, receivers),
-                        readiness,
-                        silences,
-                        ledgerClock,
-                        repeatRecheck,
-                        null)))
-        .compose(
-            id ->
-                vertx.deployVerticle(
-                    Monitor.hostInhibition(HostDownConfig.defaults(), Clock.systemUTC())))
-        .compose(
-            id ->
-                vertx.deployVerticle(
-                    Monitor.flapping(FlappingConfig.defaults(), Clock.systemUTC())))
-        .compose(
-            id ->
-                vertx.deployVerticle(
-                    new ClassifierVerticle(
-                        classifier,
-                        context ->
-                            new ZkAgentNodeReader(
-                                new ZkBatchReader(client, context),
-                                layout,
-                                context,
-                                Duration.ofSeconds(5)),
-                        new AgentAlerts("http://monitor.test"),
-                        Clock.systemUTC())))
-        .compose(id -> vertx.deployVerticle(new ZkWatchVerticle(client, layout, readiness)))
+    // The production assembly, with this harness's consumers in place of the notifiers.
+    AlertPipeline.builder(client, layout)
+        .readiness(readiness)
+        .silences(silences)
+        .receivers(receivers, Router.of(route, receivers))
+        .ledgerTiming(ledgerClock, repeatRecheck)
+        .classifier(classifier, Duration.ofSeconds(5))
+        .externalUrl("http://monitor.test")
+        .build()
+        .deployAlwaysActive(vertx)
         .await(20, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,337 @@
+package io.flumesentinel.monitor;
+
+import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.alert.Router;
+import io.flumesentinel.alert.ZooKeeperLossVerticle;
+import io.flumesentinel.classify.AgentAlerts;
+import io.flumesentinel.classify.ClassifierVerticle;
+import io.flumesentinel.classify.ZkAgentNodeReader;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.ha.StateVerticle;
+import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.HostInhibition;
+import io.flumesentinel.shape.StageVerticle;
+import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.silence.SilenceVerticle;
+import io.flumesentinel.zk.ZkBatchReader;
+import io.flumesentinel.zk.ZkBatchWriter;
+import io.flumesentinel.zk.ZkWatchVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+
+/**
+ * The path of an alert, assembled in one place: the ZooKeeper watch, the classifier, flap
+ * detection, host-level inhibition, the ledger and the receivers' notifiers, connected by the
+ * addresses in {@link Addresses}. The monitor, each term of leadership in a cluster and the test
+ * harness all deploy what this class builds, so the tests exercise the production wiring.
+ *
+ * <p>The pipeline has two parts:
+ *
+ * <ul>
+ *   <li>what every instance runs: silences (loaded before any ledger consults them) and the watch
+ *       that starts the flow ({@link #silences}, {@link #watch});
+ *   <li>what the active monitor runs ({@link #activeStages}), consumers first so that nothing is
+ *       published before someone listens: notifiers, ledger, the ZooKeeper-loss alert (single mode
+ *       only), host-level inhibition, flap detection, classifier, state requests. A single monitor
+ *       builds them once; a cluster builds them anew for each term, with the term's fence on the
+ *       ledger.
+ * </ul>
+ */
+public final class AlertPipeline {
+
+  private final CuratorFramework client;
+  private final AsyncCuratorFramework ledgerZk;
+  private final ZkLayout layout;
+  private final Readiness readiness;
+  private final SilenceIndex silences;
+  private final List<String> receivers;
+  private final Router router;
+  private final Supplier<Map<String, NotifierVerticle>> notifiers;
+  private final Clock clock;
+  private final Clock ledgerClock;
+  private final Duration repeatRecheck;
+  private final ClassifierConfig classifier;
+  private final Duration readTimeout;
+  private final String externalUrl;
+  private final FlappingConfig flapping;
+  private final HostDownConfig hostDown;
+  private final ZooKeeperLoss zooKeeperLoss;
+  private final StateRequests stateRequests;
+  private final AtomicReference<Map<String, NotifierVerticle>> current =
+      new AtomicReference<>(Map.of());
+
+  private AlertPipeline(Builder builder) {
+    this.client = Objects.requireNonNull(builder.client, "client");
+    this.ledgerZk =
+        builder.ledgerClient == null
+            ? AsyncCuratorFramework.wrap(client)
+            : AsyncCuratorFramework.wrap(builder.ledgerClient);
+    this.layout = Objects.requireNonNull(builder.layout, "layout");
+    this.readiness = Objects.requireNonNull(builder.readiness, "readiness");
+    this.silences = Objects.requireNonNull(builder.silences, "silences");
+    this.receivers = List.copyOf(builder.receivers);
+    this.router = Objects.requireNonNull(builder.router, "router");
+    this.notifiers = builder.notifiers;
+    this.clock = builder.clock;
+    this.ledgerClock = builder.ledgerClock == null ? builder.clock : builder.ledgerClock;
+    this.repeatRecheck = builder.repeatRecheck;
+    this.classifier = Objects.requireNonNull(builder.classifier, "classifier");
+    this.readTimeout = Objects.requireNonNull(builder.readTimeout, "readTimeout");
+    this.externalUrl = builder.externalUrl;
+    this.flapping = builder.flapping;
+    this.hostDown = builder.hostDown;
+    this.zooKeeperLoss = builder.zooKeeperLoss;
+    this.stateRequests = builder.stateRequests;
+  }
+
+  /**
+   * @param client the session that watches and reads registrations
+   * @param layout where the registrations, the ledger and the silences are
+   */
+  public static Builder builder(CuratorFramework client, ZkLayout layout) {
+    return new Builder(client, layout);
+  }
+
+  /** The silences, loaded on every instance before any ledger consults them. */
+  public SilenceVerticle silences() {
+    return new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION);
+  }
+
+  /**
+   * The watch of the registrations, deployed last: it starts the flow.
+   *
+   * @param streaming whether it sends changes to the classifier from the start (a single monitor);
+   *     a standby keeps its copy warm and streams only while a term is active
+   */
+  public ZkWatchVerticle watch(boolean streaming) {
+    return new ZkWatchVerticle(client, layout, readiness, streaming);
+  }
+
+  /**
+   * The verticles the active monitor runs, in deployment order (consumers first), built anew for
+   * each call.
+   *
+   * @param fence the term's fence on the ledger's writes, {@code null} outside a cluster
+   */
+  public List<Deployable> activeStages(ZkBatchWriter.Fence fence) {
+    Map<String, NotifierVerticle> term = new LinkedHashMap<>(notifiers.get());
+    current.set(Map.copyOf(term));
+    List<Deployable> verticles = new ArrayList<>(term.values());
+    verticles.add(
+        new AlertLedgerVerticle(
+            ledgerZk,
+            layout,
+            receivers,
+            router,
+            readiness,
+            silences,
+            ledgerClock,
+            repeatRecheck,
+            fence));
+    if (zooKeeperLoss != null) {
+      verticles.add(
+          new ZooKeeperLossVerticle(
+              zooKeeperLoss.monitor(),
+              zooKeeperLoss.connect(),
+              zooKeeperLoss.sessionTimeout(),
+              router,
+              silences,
+              clock));
+    }
+    verticles.add(hostInhibition(hostDown, clock));
+    verticles.add(flapping(flapping, clock));
+    verticles.add(
+        new ClassifierVerticle(
+            classifier,
+            context ->
+                new ZkAgentNodeReader(
+                    new ZkBatchReader(client, context), layout, context, readTimeout),
+            new AgentAlerts(externalUrl),
+            clock));
+    if (stateRequests != null) {
+      verticles.add(
+          new StateVerticle(client, layout, stateRequests.monitor(), stateRequests.epoch()));
+    }
+    return verticles;
+  }
+
+  /** The notifiers of the current (or last) term, by receiver. */
+  public Map<String, NotifierVerticle> notifiers() {
+    return current.get();
+  }
+
+  /**
+   * Deploys the whole pipeline for a monitor that is always active (no cluster): silences, the
+   * active stages, then the watch. Completes when every verticle is deployed.
+   */
+  public Future<Void> deployAlwaysActive(Vertx vertx) {
+    Future<String> deployed = vertx.deployVerticle(silences());
+    for (Deployable verticle : activeStages(null)) {
+      deployed = deployed.compose(id -> vertx.deployVerticle(verticle));
+    }
+    return deployed.compose(id -> vertx.deployVerticle(watch(true))).mapEmpty();
+  }
+
+  /** Flap detection, between the classifier and the host-level inhibition. */
+  public static StageVerticle flapping(FlappingConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.CLASSIFIED, Addresses.FLAPPING_CHECKED, new Flapping(config, clock), clock);
+  }
+
+  /** Host-level inhibition, between the flap detection and the ledger. */
+  public static StageVerticle hostInhibition(HostDownConfig config, Clock clock) {
+    return new StageVerticle(
+        Addresses.FLAPPING_CHECKED,
+        Addresses.TRANSITIONS,
+        new HostInhibition(config, clock),
+        clock);
+  }
+
+  /** The monitor's own alert when its ZooKeeper connection is unusable (single mode only). */
+  public record ZooKeeperLoss(String monitor, String connect, Duration sessionTimeout) {}
+
+  /** Answers to {@code flume.sentinel.state} requests, naming this monitor and its term. */
+  public record StateRequests(String monitor, IntSupplier epoch) {}
+
+  /** What the pipeline is built from; defaults are those of a monitor with no config. */
+  public static final class Builder {
+
+    private final CuratorFramework client;
+    private final ZkLayout layout;
+    private CuratorFramework ledgerClient;
+    private Readiness readiness = new Readiness();
+    private SilenceIndex silences;
+    private List<String> receivers = List.of();
+    private Router router;
+    private Supplier<Map<String, NotifierVerticle>> notifiers = Map::of;
+    private Clock clock = Clock.systemUTC();
+    private Clock ledgerClock;
+    private Duration repeatRecheck = AlertLedgerVerticle.REPEAT_RECHECK;
+    private ClassifierConfig classifier;
+    private Duration readTimeout;
+    private String externalUrl = "";
+    private FlappingConfig flapping = FlappingConfig.defaults();
+    private HostDownConfig hostDown = HostDownConfig.defaults();
+    private ZooKeeperLoss zooKeeperLoss;
+    private StateRequests stateRequests;
+
+    private Builder(CuratorFramework client, ZkLayout layout) {
+      this.client = client;
+      this.layout = layout;
+    }
+
+    /**
+     * The ledger's own session: ZooKeeper answers a session's reads only after its earlier writes
+     * are committed, and the classifier's reads must not wait behind the ledger's fsyncs. Without
+     * it the ledger shares the watching session.
+     */
+    public Builder ledgerClient(CuratorFramework ledgerClient) {
+      this.ledgerClient = ledgerClient;
+      return this;
+    }
+
+    public Builder readiness(Readiness readiness) {
+      this.readiness = readiness;
+      return this;
+    }
+
+    public Builder silences(SilenceIndex silences) {
+      this.silences = silences;
+      return this;
+    }
+
+    /** The receivers' names and the routes between them. */
+    public Builder receivers(List<String> receivers, Router router) {
+      this.receivers = receivers;
+      this.router = router;
+      return this;
+    }
+
+    /**
+     * The notifiers of one term, by receiver, built anew for each term; none when something else
+     * consumes {@link Addresses#notify} (as the test harness does).
+     */
+    public Builder notifiers(Supplier<Map<String, NotifierVerticle>> notifiers) {
+      this.notifiers = notifiers;
+      return this;
+    }
+
+    /** The clock of the classifier and the stages (and of the ledger, unless given its own). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * @param ledgerClock the ledger's clock, for its repeats
+     * @param repeatRecheck how often at most the ledger looks for repeats that are due
+     */
+    public Builder ledgerTiming(Clock ledgerClock, Duration repeatRecheck) {
+      this.ledgerClock = ledgerClock;
+      this.repeatRecheck = repeatRecheck;
+      return this;
+    }
+
+    /**
+     * @param readTimeout how long a read of agent nodes may take before the answer is unknown
+     */
+    public Builder classifier(ClassifierConfig classifier, Duration readTimeout) {
+      this.classifier = classifier;
+      this.readTimeout = readTimeout;
+      return this;
+    }
+
+    /** The monitor's address as alerts link to it. */
+    public Builder externalUrl(String externalUrl) {
+      this.externalUrl = externalUrl;
+      return this;
+    }
+
+    public Builder shaping(FlappingConfig flapping, HostDownConfig hostDown) {
+      this.flapping = flapping;
+      this.hostDown = hostDown;
+      return this;
+    }
+
+    /** Adds the ZooKeeper-loss alert to the active stages. */
+    public Builder zooKeeperLoss(ZooKeeperLoss zooKeeperLoss) {
+      this.zooKeeperLoss = zooKeeperLoss;
+      return this;
+    }
+
+    /** Adds the answers to state requests to the active stages. */
+    public Builder stateRequests(StateRequests stateRequests) {
+      this.stateRequests = stateRequests;
+      return this;
+    }
+
+    public AlertPipeline build() {
+      if (silences == null) {
+        silences = new SilenceIndex(clock);
+      }
+      if (router == null) {
+        router = Router.of(null, receivers);
+      }
+      return new AlertPipeline(this);
+    }
+  }
+}

@@ -29,12 +29,9 @@ public final class Addresses {
 
   /**
    * Internal: {@link Alert} transitions and {@link Reconciliation}s as the classifier decided them,
-   * to the flap detection.
+   * to the alert shaping (flap detection, then host-level inhibition).
    */
   public static final String CLASSIFIED = "flume.sentinel.internal.transitions.classified";
-
-  /** Internal: the same after flap detection, to the host-level inhibition. */
-  public static final String FLAPPING_CHECKED = "flume.sentinel.internal.transitions.flapping";
 
   /**
    * Internal: {@link Alert} transitions and {@link Reconciliation}s to the ledger, as the

@@ -16,6 +16,7 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.shape.Flapping;
 import io.flumesentinel.shape.HostInhibition;
+import io.flumesentinel.shape.StageChain;
 import io.flumesentinel.shape.StageVerticle;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
@@ -51,9 +52,9 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
  *       that starts the flow ({@link #silences}, {@link #watch});
  *   <li>what the active monitor runs ({@link #activeStages}), consumers first so that nothing is
  *       published before someone listens: notifiers, ledger, the ZooKeeper-loss alert (single mode
- *       only), host-level inhibition, flap detection, classifier, state requests. A single monitor
- *       builds them once; a cluster builds them anew for each term, with the term's fence on the
- *       ledger.
+ *       only), alert shaping (flap detection, then host-level inhibition, one {@link StageChain}),
+ *       classifier, state requests. A single monitor builds them once; a cluster builds them anew
+ *       for each term, with the term's fence on the ledger.
  * </ul>
  */
 public final class AlertPipeline {
@@ -157,8 +158,7 @@ public final class AlertPipeline {
               silences,
               clock));
     }
-    verticles.add(hostInhibition(hostDown, clock));
-    verticles.add(flapping(flapping, clock));
+    verticles.add(shaping(flapping, hostDown, clock));
     verticles.add(
         new ClassifierVerticle(
             classifier,
@@ -191,18 +191,15 @@ public final class AlertPipeline {
     return deployed.compose(id -> vertx.deployVerticle(watch(true))).mapEmpty();
   }
 
-  /** Flap detection, between the classifier and the host-level inhibition. */
-  public static StageVerticle flapping(FlappingConfig config, Clock clock) {
+  /**
+   * Flap detection, then host-level inhibition, as one stage between the classifier and the ledger.
+   */
+  public static StageVerticle shaping(
+      FlappingConfig flapping, HostDownConfig hostDown, Clock clock) {
     return new StageVerticle(
-        Addresses.CLASSIFIED, Addresses.FLAPPING_CHECKED, new Flapping(config, clock), clock);
-  }
-
-  /** Host-level inhibition, between the flap detection and the ledger. */
-  public static StageVerticle hostInhibition(HostDownConfig config, Clock clock) {
-    return new StageVerticle(
-        Addresses.FLAPPING_CHECKED,
+        Addresses.CLASSIFIED,
         Addresses.TRANSITIONS,
-        new HostInhibition(config, clock),
+        StageChain.of(new Flapping(flapping, clock), new HostInhibition(hostDown, clock)),
         clock);
   }
 

@@ -1,0 +1,198 @@
+package io.flumesentinel.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.Http;
+import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.Zk;
+import io.flumesentinel.testing.ZooKeeperProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A storm as users meet it: every process in a JVM of its own, started cold for each round —
+ * ZooKeeper, the fat jar's monitor, its webhook receiver, a bare client that only watches (the
+ * floor: nothing can know sooner) and the naive design ({@link NaiveClassifier}). One session
+ * holding every agent's live node is closed; each process notes in wall-clock microseconds when it
+ * has seen the last loss (the floor), classified it (naive) or received its firing alert (the
+ * monitor's receiver).
+ *
+ * <p>Run with {@code mvn -B -Pbench verify -Dit.test=BlackBoxStormBenchIT} (the fat jar is built
+ * first); {@code -Dstorm.agents=5000,20000} sets the storm sizes, {@code -Dstorm.rounds=3} the
+ * rounds per size. Prints per round and the medians, with the issue's goals: the monitor within 2×
+ * the floor (2.5× at 20,000) and at least 3× faster than the naive design.
+ */
+@Tag("bench")
+class BlackBoxStormBenchIT {
+
+  private static final Pattern LAST = Pattern.compile("last=(\\d+)");
+  private static final Pattern FIRST = Pattern.compile("first=(\\d+)");
+  private static final Pattern REQUESTS = Pattern.compile("requests=(\\d+)");
+  private static final Duration STORM_WITHIN = Duration.ofMinutes(3);
+
+  private final BenchReport report = new BenchReport("storm-blackbox");
+
+  @Test
+  void sessionClosedToEveryAlertDelivered() throws Exception {
+    int rounds = Integer.getInteger("storm.rounds", 3);
+    int[] sizes =
+        Arrays.stream(System.getProperty("storm.agents", "5000").split(","))
+            .mapToInt(s -> Integer.parseInt(s.strip()))
+            .toArray();
+    try (ZooKeeperProcess zooKeeper = ZooKeeperProcess.start()) {
+      for (int agents : sizes) {
+        double[] floor = new double[rounds];
+        double[] ours = new double[rounds];
+        double[] naive = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+          Round result = round(zooKeeper.connectString(), agents, round);
+          floor[round] = result.floorMs;
+          ours[round] = result.oursMs;
+          naive[round] = result.naiveMs;
+          report.line(
+              String.format(
+                  "agents=%d round=%d floor=%sms monitor=%sms (first alert %sms, %d requests)"
+                      + " naive=%sms monitor/floor=%s naive/monitor=%s",
+                  agents,
+                  round + 1,
+                  BenchReport.ms(result.floorMs),
+                  BenchReport.ms(result.oursMs),
+                  BenchReport.ms(result.firstMs),
+                  result.requests,
+                  BenchReport.ms(result.naiveMs),
+                  BenchReport.ms(result.oursMs / result.floorMs),
+                  BenchReport.ms(result.naiveMs / result.oursMs)));
+        }
+        double floorMedian = BenchReport.median(floor);
+        double oursMedian = BenchReport.median(ours);
+        double naiveMedian = BenchReport.median(naive);
+        double limit = agents >= 20_000 ? 2.5 : 2.0;
+        report.line(
+            String.format(
+                "agents=%d median floor=%sms monitor=%sms naive=%sms monitor/floor=%s %s"
+                    + " naive/monitor=%s %s",
+                agents,
+                BenchReport.ms(floorMedian),
+                BenchReport.ms(oursMedian),
+                BenchReport.ms(naiveMedian),
+                BenchReport.ms(oursMedian / floorMedian),
+                BenchReport.goal("monitor/floor", oursMedian / floorMedian, limit, "x"),
+                BenchReport.ms(naiveMedian / oursMedian),
+                naiveMedian / oursMedian >= 3 ? "(goal >= 3: PASS)" : "(goal >= 3: MISS)"));
+      }
+    }
+  }
+
+  private record Round(
+      double floorMs, double oursMs, double firstMs, long requests, double naiveMs) {}
+
+  private Round round(String connect, int agents, int round) throws Exception {
+    String prefix = "s" + round;
+    AgentFleet fleet = AgentFleet.of("/storm-" + agents + "-" + round, prefix, agents);
+    Path dir = Files.createTempDirectory("storm");
+    List<AutoCloseable> processes = new ArrayList<>();
+    try (CuratorFramework agentSide = Zk.client(connect, Duration.ofSeconds(30));
+        CuratorFramework liveSession = Zk.client(connect, Duration.ofSeconds(30))) {
+      fleet.register(agentSide);
+      fleet.goLive(liveSession);
+
+      ChildJvm receiver =
+          started(
+              processes,
+              ChildJvm.start(
+                  ChildJvm.command(
+                      256, StormReceiverMain.class.getName(), prefix, Integer.toString(agents)),
+                  dir.resolve("receiver.log")));
+      String url = receiver.await("^URL (\\S+)", Duration.ofSeconds(30));
+      ChildJvm floor =
+          started(
+              processes,
+              ChildJvm.start(
+                  ChildJvm.command(
+                      128,
+                      FloorWatcherMain.class.getName(),
+                      connect,
+                      fleet.layout().live(),
+                      Integer.toString(agents)),
+                  dir.resolve("floor.log")));
+      ChildJvm naive =
+          started(
+              processes,
+              ChildJvm.start(
+                  ChildJvm.command(
+                      256,
+                      NaiveWatcherMain.class.getName(),
+                      connect,
+                      fleet.root(),
+                      Integer.toString(agents)),
+                  dir.resolve("naive.log")));
+      int httpPort = Http.freePort();
+      ChildJvm monitor =
+          started(
+              processes,
+              ChildJvm.start(
+                  MonitorJar.command(
+                      512,
+                      "monitor",
+                      "--zk",
+                      connect,
+                      "--root",
+                      fleet.root(),
+                      "--http-port",
+                      Integer.toString(httpPort),
+                      "--webhook",
+                      url),
+                  dir.resolve("monitor.log")));
+      floor.await("^WATCHING", Duration.ofSeconds(60));
+      naive.await("^WATCHING", Duration.ofSeconds(120));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> Http.status(httpPort, "/health/ready") == 200);
+
+      long closedMicros = WallClock.nowMicros();
+      liveSession.close();
+
+      String floorLine = floor.await("^(ALL .*)", STORM_WITHIN);
+      String oursLine = receiver.await("^(ALL .*)", STORM_WITHIN);
+      String naiveLine = naive.await("^(ALL .*)", STORM_WITHIN);
+      return new Round(
+          since(closedMicros, floorLine, LAST),
+          since(closedMicros, oursLine, LAST),
+          since(closedMicros, oursLine, FIRST),
+          number(oursLine, REQUESTS),
+          since(closedMicros, naiveLine, LAST));
+    } finally {
+      for (int i = processes.size() - 1; i >= 0; i--) {
+        processes.get(i).close();
+      }
+    }
+  }
+
+  private static ChildJvm started(List<AutoCloseable> processes, ChildJvm jvm) {
+    processes.add(jvm);
+    return jvm;
+  }
+
+  private static double since(long closedMicros, String line, Pattern field) {
+    return (number(line, field) - closedMicros) / 1000.0;
+  }
+
+  private static long number(String line, Pattern field) {
+    Matcher m = field.matcher(line);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + field + " in: " + line);
+    }
+    return Long.parseLong(m.group(1));
+  }
+}

@@ -23,6 +23,9 @@ public final class AgentAlerts {
   private static final Set<String> RESERVED =
       Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
 
+  /** Stands for an agent node that could not be read: no host, no group, no labels. */
+  private static final AgentNode UNREADABLE = new AgentNode(null, null, Map.of(), null, 0, null);
+
   private final String generatorUrl;
 
   public AgentAlerts(String generatorUrl) {
@@ -37,7 +40,7 @@ public final class AgentAlerts {
    */
   public Alert down(
       String agentId, AgentNode agent, String nodeProblem, Reason reason, Instant startsAt) {
-    AgentNode known = agent != null ? agent : AgentNode.of(null, null, Map.of());
+    AgentNode known = agent != null ? agent : UNREADABLE;
     SortedMap<String, String> labels = labels(AGENT_DOWN, agentId, known, reason);
 
     SortedMap<String, String> annotations = new TreeMap<>();

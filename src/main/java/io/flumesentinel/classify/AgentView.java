@@ -5,19 +5,52 @@ import io.flumesentinel.event.NodeData;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
 
-/** What the classifier knows of one agent. Used from the classifier's context only. */
+/**
+ * What the {@link Classifier} knows of one agent: its two nodes as last seen, and where its two
+ * alerts stand ({@link DownState}, {@link StuckState}). Used from the classifier's thread only.
+ */
 final class AgentView {
 
+  /** Where the agent's down alert ({@code FlumeAgentDown}) stands. */
+  enum DownState {
+    /** Nothing firing and nothing pending. */
+    CLEAR,
+    /** Registered without a live node: NOT_RUNNING fires at the deadline unless it starts. */
+    AWAITING_START,
+    /** Its live node went with no crash record: SESSION_LOST fires at the deadline. */
+    IN_GRACE,
+    /** The down alert fires. */
+    FIRING;
+
+    /** Whether a deadline decides what comes next. */
+    boolean waiting() {
+      return this == AWAITING_START || this == IN_GRACE;
+    }
+  }
+
+  /** Where the agent's health alert ({@code FlumeAgentStuck}) stands. */
+  enum StuckState {
+    CLEAR,
+    FIRING
+  }
+
   final String id;
-  NodeData agentData;
+
+  /** The agent node as last seen; {@code null} while it is not registered. */
+  private NodeData agentData;
 
   /** {@code agentData} parsed, on first use: most agents never need it. */
   private AgentNode agent;
 
   private String agentProblem;
   private boolean parsed;
-  NodeData live;
+
+  /** The live node as last seen; {@code null} while it is not running. */
+  private NodeData live;
 
   /**
    * The highest crash count an alert has been raised for (or known at start-up): no second alert
@@ -26,13 +59,18 @@ final class AgentView {
    */
   long alertedCrashCount = -1;
 
-  /** The alert this agent has firing now, as the classifier decided it. */
-  Alert firing;
+  private DownState down = DownState.CLEAR;
 
-  /** The health alert ({@code FlumeAgentStuck}) this agent has firing now. */
-  Alert stuck;
+  /** The down alert as last sent, while {@link DownState#FIRING}. */
+  private Alert downAlert;
 
-  long timer = -1;
+  /** When the pending verdict is due, while {@link DownState#waiting()}. */
+  private Instant deadline;
+
+  private StuckState stuck = StuckState.CLEAR;
+
+  /** The health alert as last sent, while {@link StuckState#FIRING}. */
+  private Alert stuckAlert;
 
   AgentView(String id) {
     this.id = id;
@@ -43,6 +81,80 @@ final class AgentView {
     parsed = false;
     agent = null;
     agentProblem = null;
+  }
+
+  void live(NodeData data) {
+    live = data;
+  }
+
+  boolean registered() {
+    return agentData != null;
+  }
+
+  boolean running() {
+    return live != null;
+  }
+
+  DownState down() {
+    return down;
+  }
+
+  /** The firing down alert; only in {@link DownState#FIRING}. */
+  Alert downAlert() {
+    return Objects.requireNonNull(downAlert, "no down alert firing");
+  }
+
+  /** When the pending verdict is due; only while {@link DownState#waiting()}. */
+  Instant deadline() {
+    return Objects.requireNonNull(deadline, "no verdict pending");
+  }
+
+  void downFiring(Alert alert) {
+    down = DownState.FIRING;
+    downAlert = alert;
+    deadline = null;
+  }
+
+  void awaitUntil(DownState pending, Instant due) {
+    if (!pending.waiting()) {
+      throw new IllegalArgumentException(pending + " has no deadline");
+    }
+    down = pending;
+    deadline = due;
+    downAlert = null;
+  }
+
+  void downClear() {
+    down = DownState.CLEAR;
+    downAlert = null;
+    deadline = null;
+  }
+
+  StuckState stuck() {
+    return stuck;
+  }
+
+  /** The firing health alert; only in {@link StuckState#FIRING}. */
+  Alert stuckAlert() {
+    return Objects.requireNonNull(stuckAlert, "no health alert firing");
+  }
+
+  void stuckFiring(Alert alert) {
+    stuck = StuckState.FIRING;
+    stuckAlert = alert;
+  }
+
+  void stuckClear() {
+    stuck = StuckState.CLEAR;
+    stuckAlert = null;
+  }
+
+  /**
+   * Whether nothing is left to remember: neither node, and no alert firing. A verdict still pending
+   * goes with it: it would fire only for a registered agent.
+   */
+  boolean holdsNothing() {
+    return !registered() && !running() && down != DownState.FIRING && stuck == StuckState.CLEAR;
   }
 
   /**
@@ -83,8 +195,7 @@ final class AgentView {
     return false;
   }
 
-  private static final byte[] HEALTH_KEY =
-      "\"health\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final byte[] HEALTH_KEY = "\"health\"".getBytes(StandardCharsets.UTF_8);
 
   String agentProblem() {
     agent();
@@ -96,10 +207,6 @@ final class AgentView {
     if (alertedCrashCount < 0) {
       alertedCrashCount = crashCount();
     }
-  }
-
-  boolean registered() {
-    return agentData != null;
   }
 
   long crashCount() {

@@ -1,0 +1,492 @@
+package io.flumesentinel.classify;
+
+import io.flumesentinel.classify.AgentView.DownState;
+import io.flumesentinel.classify.AgentView.StuckState;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.event.LifecycleEvent;
+import io.flumesentinel.event.NodeChange;
+import io.flumesentinel.event.NodeData;
+import io.flumesentinel.event.Reason;
+import io.flumesentinel.event.Reconciliation;
+import io.flumesentinel.event.WatchSnapshot;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.Health;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The classifier's decisions: what each change of the registration nodes means for the agent's down
+ * alert ({@code FlumeAgentDown}: CRASHED, SESSION_LOST, NOT_RUNNING; resolved RECOVERED, STOPPED)
+ * and its health alert ({@code FlumeAgentStuck}).
+ *
+ * <p>Pure: no I/O and no timers. Every input returns its {@link Effect}s, in the order they must be
+ * carried out; time comes from the injected clock only. {@link ClassifierVerticle} feeds it the
+ * watch's messages, performs the {@link ReadAgentNode} reads it asks for and hands their answers
+ * back, and calls {@link #expire()} at {@link #nextDeadline()}.
+ *
+ * <p>Each agent's down alert is one explicit {@link DownState}: CLEAR, AWAITING_START (registered,
+ * not running yet: NOT_RUNNING at the start timeout), IN_GRACE (gone without a crash record:
+ * SESSION_LOST when the grace is over), FIRING. Its health alert is a {@link StuckState}.
+ *
+ * <p>Guarantees: a removed live node is decided only from the agent node as ZooKeeper itself
+ * answers (present: an abnormal exit; absent: a deliberate stop); an {@link AgentNodeAnswer#unknown
+ * unknown} answer is never taken for absent: the removal is held and read again when the connection
+ * is usable. A crash is reported once, whichever of its crash record and its live node's removal
+ * arrives first. Used from one thread only.
+ */
+final class Classifier {
+
+  private static final Logger log = LoggerFactory.getLogger(Classifier.class);
+
+  /** One thing to do, as the classifier decided it. */
+  sealed interface Effect permits SendTransition, SendReconciliation, PublishEvent, ReadAgentNode {}
+
+  /** Send an alert transition on to flap detection. */
+  record SendTransition(Alert alert) implements Effect {}
+
+  /** Send the verdict on the initial state on to flap detection. */
+  record SendReconciliation(Reconciliation reconciliation) implements Effect {}
+
+  /** Publish a lifecycle event (nobody is paged for it). */
+  record PublishEvent(LifecycleEvent event) implements Effect {}
+
+  /**
+   * Ask ZooKeeper itself whether the agent node exists, and hand the answer to {@link
+   * Classifier#agentNodeRead}.
+   *
+   * @param removedLive the live node whose removal the answer decides; {@code null} when it was
+   *     deleted before its data could be read
+   */
+  record ReadAgentNode(String agentId, NodeData removedLive) implements Effect {
+    public ReadAgentNode {
+      Objects.requireNonNull(agentId, "agentId");
+    }
+  }
+
+  /** How ZooKeeper answered "does the agent node exist?". */
+  enum Existence {
+    PRESENT,
+    ABSENT,
+    /** No answer: the connection is down or the read timed out. Never taken for absent. */
+    UNKNOWN
+  }
+
+  /**
+   * One answer to a {@link ReadAgentNode}.
+   *
+   * @param node the agent node, only when {@link Existence#PRESENT}
+   * @param problem why there is no answer, only when {@link Existence#UNKNOWN}
+   */
+  record AgentNodeAnswer(Existence existence, NodeData node, String problem) {
+
+    AgentNodeAnswer {
+      Objects.requireNonNull(existence, "existence");
+      if ((existence == Existence.PRESENT) != (node != null)) {
+        throw new IllegalArgumentException("a node comes with PRESENT and only with it");
+      }
+    }
+
+    static AgentNodeAnswer present(NodeData node) {
+      return new AgentNodeAnswer(Existence.PRESENT, node, null);
+    }
+
+    static AgentNodeAnswer absent() {
+      return new AgentNodeAnswer(Existence.ABSENT, null, null);
+    }
+
+    static AgentNodeAnswer unknown(String problem) {
+      return new AgentNodeAnswer(Existence.UNKNOWN, null, problem);
+    }
+  }
+
+  /** A deadline of one agent's pending verdict, as set; superseded when the view moved on. */
+  private record Wake(Instant at, String agentId) {}
+
+  private final ClassifierConfig config;
+  private final AgentAlerts alerts;
+  private final Clock clock;
+
+  private final Map<String, AgentView> views = new HashMap<>();
+
+  /** Removals whose verdict is unknown, by agent, in the order they became so. */
+  private final Map<String, ReadAgentNode> unknown = new LinkedHashMap<>();
+
+  private final PriorityQueue<Wake> wakes = new PriorityQueue<>(Comparator.comparing(Wake::at));
+
+  /** The effects of the input being handled, in order. */
+  private final List<Effect> effects = new ArrayList<>();
+
+  Classifier(ClassifierConfig config, AgentAlerts alerts, Clock clock) {
+    this.config = config;
+    this.alerts = alerts;
+    this.clock = clock;
+  }
+
+  /**
+   * The watch's initial load: every agent registered without a live node is down (CRASHED when its
+   * node records an exit, NOT_RUNNING otherwise), and the verdict lists every alert firing now.
+   */
+  List<Effect> reconcile(WatchSnapshot snapshot) {
+    snapshot.agents().forEach((id, data) -> view(id).agent(data));
+    snapshot.live().forEach((id, data) -> view(id).live(data));
+    List<Alert> firing = new ArrayList<>();
+    for (AgentView view : views.values()) {
+      if (view.registered() && !view.running()) {
+        view.settleBaseline();
+        AgentNode agent = view.agent();
+        boolean crashed = agent != null && agent.lastExit() != null;
+        Instant since =
+            crashed && agent.lastExit().at() != null ? agent.lastExit().at() : clock.instant();
+        view.downFiring(
+            alerts.down(
+                view.id,
+                agent,
+                view.agentProblem(),
+                crashed ? Reason.CRASHED : Reason.NOT_RUNNING,
+                since));
+        firing.add(view.downAlert());
+      }
+      if (!view.running()) {
+        view.stuckClear(); // not running: the down alert (or none) speaks for it
+      }
+      healthTransition(view); // the ledger resolves what it had firing and is not in the list
+      if (view.stuck() == StuckState.FIRING) {
+        firing.add(view.stuckAlert());
+      }
+    }
+    views.values().removeIf(view -> !view.registered() && !view.running());
+    log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
+    effects.add(new SendReconciliation(new Reconciliation(firing, snapshot.live().keySet())));
+    return drain();
+  }
+
+  /** One change of an agent or live node. */
+  List<Effect> changed(NodeChange change) {
+    AgentView view = view(change.agentId());
+    if (change.kind() == NodeChange.Kind.AGENT) {
+      agentChanged(view, change);
+    } else {
+      liveChanged(view, change);
+    }
+    Alert health = healthTransition(view);
+    if (health != null) {
+      effects.add(new SendTransition(health));
+    }
+    if (view.holdsNothing() && !unknown.containsKey(view.id)) {
+      views.remove(view.id);
+    }
+    return drain();
+  }
+
+  /** ZooKeeper's answer to a {@link ReadAgentNode} this classifier asked for. */
+  List<Effect> agentNodeRead(ReadAgentNode asked, AgentNodeAnswer answer) {
+    String id = asked.agentId();
+    switch (answer.existence()) {
+      case UNKNOWN -> {
+        log.warn(
+            "Agent {}: live node gone, agent node unknown ({}); deciding when ZooKeeper is back",
+            id,
+            answer.problem());
+        unknown.put(id, asked);
+      }
+      case ABSENT -> {
+        AgentView view = view(id);
+        view.agent(null);
+        event(LifecycleEvent.Type.STOPPED, id, "deliberate stop");
+        resolve(view, Reason.STOPPED);
+        resolveStuck(view, Reason.STOPPED);
+        views.remove(id);
+      }
+      case PRESENT -> decide(view(id), asked.removedLive(), answer.node());
+    }
+    return drain();
+  }
+
+  /** The monitor's own connection changed: once usable, every unknown verdict is read again. */
+  List<Effect> connectionChanged(ConnectionChange.State state) {
+    if (state.usable() && !unknown.isEmpty()) {
+      List<ReadAgentNode> retry = new ArrayList<>(unknown.values());
+      unknown.clear();
+      log.info("ZooKeeper is back: deciding {} pending removals", retry.size());
+      effects.addAll(retry);
+    }
+    return drain();
+  }
+
+  /** What time brings: the pending verdicts due at the clock's now, earliest first. */
+  List<Effect> expire() {
+    Instant now = clock.instant();
+    while (!wakes.isEmpty() && !wakes.peek().at().isAfter(now)) {
+      Wake wake = wakes.poll();
+      if (superseded(wake)) {
+        continue;
+      }
+      AgentView view = views.get(wake.agentId());
+      Reason reason =
+          view.down() == DownState.AWAITING_START ? Reason.NOT_RUNNING : Reason.SESSION_LOST;
+      view.downClear();
+      if (view.registered() && !view.running()) {
+        fire(view, reason);
+      }
+    }
+    return drain();
+  }
+
+  /** When {@link #expire()} has something to do next; {@code null} when nothing is pending. */
+  Instant nextDeadline() {
+    while (!wakes.isEmpty() && superseded(wakes.peek())) {
+      wakes.poll();
+    }
+    return wakes.isEmpty() ? null : wakes.peek().at();
+  }
+
+  /** What is known of {@code agentId}; {@code null} when the classifier holds nothing of it. */
+  AgentView viewOf(String agentId) {
+    return views.get(agentId);
+  }
+
+  /** Whether a removal of {@code agentId} waits for the connection to be decided. */
+  boolean verdictUnknown(String agentId) {
+    return unknown.containsKey(agentId);
+  }
+
+  private void agentChanged(AgentView view, NodeChange change) {
+    switch (change.type()) {
+      case CREATED -> {
+        view.agent(change.after());
+        view.alertedCrashCount = view.crashCount();
+        event(
+            LifecycleEvent.Type.REGISTERED,
+            view.id,
+            view.agent() == null ? view.agentProblem() : view.agent().host());
+        if (!view.running() && view.down() != DownState.FIRING) {
+          await(view, DownState.AWAITING_START, config.startTimeout());
+        }
+      }
+      case CHANGED -> {
+        view.settleBaseline();
+        view.agent(change.after());
+        crashCountChanged(view);
+      }
+      case DELETED -> {
+        view.agent(null);
+        cancelWait(view);
+        event(LifecycleEvent.Type.DEREGISTERED, view.id, "");
+        resolve(view, Reason.STOPPED);
+      }
+    }
+  }
+
+  /**
+   * The crash count went up. Normally the live node's removal follows and is classified then; but
+   * when the live node already belongs to a newer run, its removal was never seen (a restart faster
+   * than the watch), and the crash must be reported now rather than lost.
+   */
+  private void crashCountChanged(AgentView view) {
+    if (view.crashCount() <= view.alertedCrashCount) {
+      return;
+    }
+    if (!view.running()) {
+      view.alertedCrashCount = view.crashCount();
+      fire(view, Reason.CRASHED);
+    } else if (view.liveStartCrashCount() >= view.crashCount()) {
+      view.alertedCrashCount = view.crashCount();
+      fire(view, Reason.CRASHED);
+      event(LifecycleEvent.Type.RESTARTED, view.id, "crash count " + view.crashCount());
+      resolve(view, Reason.RECOVERED);
+    }
+  }
+
+  private void liveChanged(AgentView view, NodeChange change) {
+    NodeData before = change.before();
+    switch (change.type()) {
+      case CREATED -> came(view, change.after());
+      case CHANGED -> {
+        if (before != null && change.after().czxid() != before.czxid()) {
+          // Deleted and created again between two looks: the removal still needs a verdict.
+          came(view, change.after());
+          classifyRemoval(view, before);
+        } else {
+          view.live(change.after());
+        }
+      }
+      case DELETED -> {
+        view.live(null);
+        classifyRemoval(view, before);
+      }
+    }
+  }
+
+  private void came(AgentView view, NodeData live) {
+    view.live(live);
+    cancelWait(view);
+    event(LifecycleEvent.Type.STARTED, view.id, "");
+    resolve(view, Reason.RECOVERED);
+  }
+
+  /** A live node went: only the agent node, as ZooKeeper answers now, tells how. */
+  private void classifyRemoval(AgentView view, NodeData removed) {
+    unknown.remove(view.id);
+    effects.add(new ReadAgentNode(view.id, removed));
+  }
+
+  /** The agent node is there: the live node's removal was an abnormal exit of some kind. */
+  private void decide(AgentView view, NodeData removed, NodeData agentNow) {
+    view.settleBaseline();
+    view.agent(agentNow);
+    if (!view.running()) {
+      resolveStuck(view, Reason.DOWN);
+    } else {
+      Alert health = healthTransition(view);
+      if (health != null) {
+        effects.add(new SendTransition(health));
+      }
+    }
+    boolean crashed = view.crashRecordedSince(removed);
+    boolean running = view.running();
+    boolean firing = view.down() == DownState.FIRING;
+    if (crashed && view.crashCount() <= view.alertedCrashCount && (firing || running)) {
+      return; // this crash was already reported when its record arrived
+    }
+    if (!crashed && firing && !running) {
+      // Already reported down (a crash record, or no live node at start-up): a removal that adds
+      // nothing must not turn that verdict into a vaguer one.
+      return;
+    }
+    if (crashed) {
+      view.alertedCrashCount = view.crashCount();
+      fire(view, Reason.CRASHED);
+      if (running) {
+        resolve(view, Reason.RECOVERED);
+      }
+    } else if (running) {
+      event(LifecycleEvent.Type.SESSION_LOST, view.id, "live node came back before the verdict");
+    } else if (config.grace().isZero()) {
+      fire(view, Reason.SESSION_LOST);
+    } else {
+      await(view, DownState.IN_GRACE, config.grace());
+    }
+  }
+
+  /**
+   * Brings the agent's health alert in line with what is known now: fires it (or updates what it
+   * says) while the agent runs with an unhealthy status, resolves it otherwise. Returns the
+   * transition to send, or {@code null} when nothing changed.
+   */
+  private Alert healthTransition(AgentView view) {
+    boolean stuck = view.stuck() == StuckState.FIRING;
+    if (!stuck && (!view.running() || !view.mayBeUnhealthy())) {
+      return null;
+    }
+    if (stuck && !view.running() && view.registered()) {
+      return null; // the live node went: the removal's verdict says how it ended (see decide)
+    }
+    AgentNode agent = view.agent();
+    Health health = view.running() && agent != null ? agent.health() : null;
+    if (health != null && health.status().unhealthy()) {
+      Instant startsAt =
+          stuck
+              ? view.stuckAlert().startsAt()
+              : health.since() != null ? health.since() : clock.instant();
+      Alert alert = alerts.stuck(view.id, agent, health, startsAt);
+      if (stuck && alert.equals(view.stuckAlert())) {
+        return null;
+      }
+      view.stuckFiring(alert);
+      return alert;
+    }
+    if (!stuck) {
+      return null;
+    }
+    Reason how;
+    if (!view.registered()) {
+      how = Reason.STOPPED;
+    } else if (agent != null
+        && agent.crashCount() > view.liveStartCrashCount()
+        && view.liveStartCrashCount() >= 0) {
+      how = Reason.DOWN; // stopped running (or its crash record is in): the down alert takes over
+    } else {
+      how = Reason.RECOVERED;
+    }
+    Alert resolved = alerts.resolved(view.stuckAlert(), how, clock.instant());
+    view.stuckClear();
+    return resolved;
+  }
+
+  private void resolveStuck(AgentView view, Reason how) {
+    if (view.stuck() == StuckState.FIRING) {
+      Alert resolved = alerts.resolved(view.stuckAlert(), how, clock.instant());
+      view.stuckClear();
+      effects.add(new SendTransition(resolved));
+    }
+  }
+
+  private void fire(AgentView view, Reason reason) {
+    Instant startsAt =
+        view.down() == DownState.FIRING ? view.downAlert().startsAt() : clock.instant();
+    Alert alert = alerts.down(view.id, view.agent(), view.agentProblem(), reason, startsAt);
+    view.downFiring(alert);
+    event(
+        reason == Reason.CRASHED ? LifecycleEvent.Type.CRASHED : LifecycleEvent.Type.SESSION_LOST,
+        view.id,
+        alert.annotation("summary"));
+    effects.add(new SendTransition(alert));
+  }
+
+  private void resolve(AgentView view, Reason how) {
+    if (view.down() != DownState.FIRING) {
+      return;
+    }
+    Alert resolved = alerts.resolved(view.downAlert(), how, clock.instant());
+    view.downClear();
+    effects.add(new SendTransition(resolved));
+  }
+
+  /**
+   * {@code pending} decides at the end of {@code delay}, unless the agent runs (or goes) by then.
+   */
+  private void await(AgentView view, DownState pending, Duration delay) {
+    Instant due = clock.instant().plus(delay);
+    view.awaitUntil(pending, due);
+    wakes.add(new Wake(due, view.id));
+  }
+
+  private void cancelWait(AgentView view) {
+    if (view.down().waiting()) {
+      view.downClear();
+    }
+  }
+
+  /** Whether {@code wake} no longer stands for a pending verdict. */
+  private boolean superseded(Wake wake) {
+    AgentView view = views.get(wake.agentId());
+    return view == null || !view.down().waiting() || !view.deadline().equals(wake.at());
+  }
+
+  private AgentView view(String id) {
+    return views.computeIfAbsent(id, AgentView::new);
+  }
+
+  private void event(LifecycleEvent.Type type, String agentId, String detail) {
+    effects.add(new PublishEvent(new LifecycleEvent(type, agentId, clock.instant(), detail)));
+  }
+
+  private List<Effect> drain() {
+    List<Effect> out = List.copyOf(effects);
+    effects.clear();
+    return out;
+  }
+}

@@ -94,8 +94,16 @@ public final class NotifierStats {
 
   /** Called by the notifier after each change of its queue. */
   public void recordQueue(DeliveryQueue queue) {
-    queued = queue.size();
-    collapsed.set(queue.collapsed());
+    recordQueue(queue.size(), queue.collapsed());
+  }
+
+  /**
+   * Called by the notifier after each change of its queue: {@code queued} transitions held, {@code
+   * collapsed} collapsed since the start.
+   */
+  public void recordQueue(int queued, long collapsed) {
+    this.queued = queued;
+    this.collapsed.set(collapsed);
   }
 
   public JsonObject toJson() {

@@ -10,12 +10,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -61,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *       only).
  * </ul>
  *
+ * <p>What goes when and where is decided by a {@link DeliverySchedule}; this verticle carries it
+ * out: it moves the messages, calls the channel, keeps the one timer the schedule asks for, and
+ * logs and counts what happened.
+ *
  * <p>Caveat: transitions still queued when the verticle is undeployed are not sent; they are
  * logged, and the alert ledger, which never got their {@link Delivered}, is the place to resend
  * them from.
@@ -72,45 +75,36 @@ public final class NotifierVerticle extends VerticleBase {
 
   private final ReceiverConfig config;
   private final Function<Vertx, Channel> channelFactory;
+  private final Clock clock;
   private final NotifierStats stats;
   private final ErrorChanges errors = new ErrorChanges();
-  private DeliveryQueue queue;
-  private Backoff backoff;
+  private DeliverySchedule schedule;
   private Channel channel;
-  private List<String> targets;
-
-  /** A send is in flight or a back-off timer is pending: new alerts wait for it. */
-  private boolean busy;
-
   private boolean stopped;
-  private List<Alert> batch = List.of();
-  private AlertGroup batchGroup;
 
-  /** Group key → the keys of its alerts firing, as the notices so far tell; for groupWait. */
-  private final Map<String, Set<String>> firingByGroup = new HashMap<>();
-
-  /** Group key → the timer holding a new group for its groupWait. */
-  private final Map<String, Long> held = new HashMap<>();
-
-  private int targetIndex;
-
-  /** The back-off or pacing timer pending, or -1. */
+  /** The timer set for the schedule's wake-up, or -1. */
   private long timer = -1;
 
-  private long minIntervalNanos;
-
-  /** When the last round started ({@link System#nanoTime()}), if one did. */
-  private long lastRoundNanos;
-
-  private boolean roundStarted;
+  /** When {@link #timer} wakes the schedule; meaningful while it is set. */
+  private Instant timerAt = Instant.MIN;
 
   /**
    * @param channelFactory opens the channel at deployment; an {@link IllegalArgumentException} it
    *     throws fails the deployment with a message naming the receiver
    */
   public NotifierVerticle(ReceiverConfig config, Function<Vertx, Channel> channelFactory) {
+    this(config, channelFactory, new ElapsedClock());
+  }
+
+  /**
+   * @param clock measures holds, pace and back-off; it should never go back, as the default one
+   *     (elapsed time since deployment) does not
+   */
+  public NotifierVerticle(
+      ReceiverConfig config, Function<Vertx, Channel> channelFactory, Clock clock) {
     this.config = config;
     this.channelFactory = channelFactory;
+    this.clock = clock;
     this.stats = new NotifierStats(config.name());
   }
 
@@ -122,18 +116,18 @@ public final class NotifierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
-      if (config.maxBatch() < 1) {
-        throw new IllegalArgumentException("maxBatch must be at least 1, was " + config.maxBatch());
-      }
-      queue = new DeliveryQueue(config.queueCapacity());
-      backoff = new Backoff(config.backoff());
+      DeliverySchedule.requireMaxBatch(config.maxBatch());
+      DeliveryQueue queue = new DeliveryQueue(config.queueCapacity());
+      Backoff backoff = new Backoff(config.backoff());
       channel = channelFactory.apply(vertx);
-      targets = List.copyOf(channel.targets());
-      minIntervalNanos = channel.minInterval().toNanos();
+      List<String> targets = List.copyOf(channel.targets());
       if (targets.isEmpty()) {
         channel.close();
         throw new IllegalArgumentException("the channel has no target");
       }
+      schedule =
+          new DeliverySchedule(
+              clock, config.maxBatch(), queue, backoff, targets, channel.minInterval());
     } catch (IllegalArgumentException e) {
       channel = null;
       return Future.failedFuture(
@@ -153,19 +147,21 @@ public final class NotifierVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     vertx.cancelTimer(timer);
-    held.values().forEach(vertx::cancelTimer);
-    if (queue.size() > 0) {
+    if (schedule.queued() > 0) {
       LOG.warn(
           "Receiver {}: stopping with {} alert transition(s) not delivered",
           config.name(),
-          queue.size());
+          schedule.queued());
     }
     return channel.close();
   }
 
   private void enqueue(Notice notice) {
-    holdIfNew(notice);
-    for (Notice droppedNotice : queue.offer(notice)) {
+    if (stopped) {
+      return;
+    }
+    DeliverySchedule.Arrival arrival = schedule.arrived(notice);
+    for (Notice droppedNotice : arrival.dropped()) {
       Alert dropped = droppedNotice.alert();
       stats.recordDropped(1);
       LOG.warn(
@@ -176,92 +172,48 @@ public final class NotifierVerticle extends VerticleBase {
           dropped.key(),
           dropped.startsAt());
     }
-    stats.recordQueue(queue);
-    if (!busy) {
-      sendNextBatch();
-    }
+    recordQueue();
+    follow(arrival.next());
   }
 
-  /**
-   * Holds a new group with a {@code groupWait} for that long, and keeps count of each group's
-   * firing alerts, which is what makes a group new.
-   */
-  private void holdIfNew(Notice notice) {
-    AlertGroup group = notice.group();
-    Alert alert = notice.alert();
-    Set<String> firing = firingByGroup.get(group.key());
-    if (alert.firing()) {
-      if (firing == null) {
-        hold(group.key(), group.groupWait());
-      }
-      firingByGroup.computeIfAbsent(group.key(), key -> new HashSet<>()).add(alert.key());
-    } else if (firing != null) {
-      firing.remove(alert.key());
-      if (firing.isEmpty()) {
-        firingByGroup.remove(group.key());
-      }
-    }
+  /** Sets the timer the schedule asks for, then starts the attempt it decided, if any. */
+  private void follow(DeliverySchedule.Next next) {
+    wakeAt(next.wakeAt());
+    next.attempt().ifPresent(this::attempt);
   }
 
-  /**
-   * Keeps the alerts of group {@code key} waiting for {@code duration} (nothing if zero or if it is
-   * held already); other groups go meanwhile.
-   */
-  private void hold(String key, Duration duration) {
-    if (duration.isZero() || held.containsKey(key) || stopped) {
+  /** Keeps one timer, set at {@code at}; none if empty. */
+  private void wakeAt(Optional<Instant> at) {
+    if (timer >= 0 && at.isPresent() && at.get().equals(timerAt)) {
       return;
     }
-    held.put(
-        key,
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (at.isEmpty() || stopped) {
+      return;
+    }
+    timerAt = at.get();
+    // Rounded up, so that the schedule finds the time reached when the timer fires.
+    long delayNanos = Duration.between(clock.instant(), timerAt).toNanos();
+    long delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos) + 1);
+    timer =
         vertx.setTimer(
-            Math.max(1, duration.toMillis()),
+            delayMillis,
             id -> {
-              held.remove(key);
-              if (!busy) {
-                sendNextBatch();
+              timer = -1;
+              if (!stopped) {
+                follow(schedule.woke());
               }
-            }));
+            });
   }
 
-  private void sendNextBatch() {
-    if (stopped || !queue.hasReady(held.keySet())) {
-      busy = false;
-      return;
-    }
-    busy = true;
-    long now = System.nanoTime();
-    long waitNanos = roundStarted ? lastRoundNanos + minIntervalNanos - now : 0;
-    if (waitNanos > 0) {
-      long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1);
-      timer = vertx.setTimer(waitMillis, id -> startRound());
-      return;
-    }
-    startRound();
-  }
-
-  private void startRound() {
-    timer = -1;
-    if (stopped || !queue.hasReady(held.keySet())) {
-      busy = false;
-      return;
-    }
-    roundStarted = true;
-    lastRoundNanos = System.nanoTime();
-    List<Notice> notices = queue.takeBatch(config.maxBatch(), held.keySet());
-    batchGroup = notices.get(0).group();
-    // What this group gets meanwhile goes together, groupInterval after this send started.
-    hold(batchGroup.key(), batchGroup.groupInterval());
-    batch = notices.stream().map(Notice::alert).toList();
-    targetIndex = 0;
-    attempt();
-  }
-
-  private void attempt() {
-    String target = targets.get(targetIndex);
+  private void attempt(DeliverySchedule.Attempt attempt) {
     stats.recordRequest();
     Future<DeliveryOutcome> sent;
     try {
-      sent = channel.send(target, batchGroup, batch);
+      sent = channel.send(attempt.target(), attempt.group(), attempt.alerts());
     } catch (RuntimeException e) {
       // A channel bug must not leave the notifier busy for ever: treat it as a failed attempt.
       sent = Future.failedFuture(e);
@@ -269,22 +221,25 @@ public final class NotifierVerticle extends VerticleBase {
     sent.onComplete(
         result ->
             onOutcome(
-                target,
                 result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause())));
   }
 
-  private void onOutcome(String target, DeliveryOutcome outcome) {
+  private void onOutcome(DeliveryOutcome outcome) {
     if (stopped) {
       return;
     }
-    switch (outcome.verdict()) {
-      case DELIVERED -> delivered(target);
-      case PERMANENT -> rejected(target, outcome);
-      case RETRYABLE -> failed(target, outcome);
+    DeliverySchedule.Settlement settlement = schedule.attempted(outcome.verdict());
+    String target = settlement.ended().target();
+    List<Alert> batch = settlement.ended().alerts();
+    switch (settlement.settled()) {
+      case DELIVERED -> delivered(target, batch);
+      case REJECTED -> rejected(target, batch, outcome);
+      case NEXT_TARGET, BACKING_OFF -> failed(target, settlement, outcome);
     }
+    follow(settlement.next());
   }
 
-  private void delivered(String target) {
+  private void delivered(String target, List<Alert> batch) {
     String previousError = errors.recovered(target);
     if (previousError != null) {
       LOG.info(
@@ -293,22 +248,16 @@ public final class NotifierVerticle extends VerticleBase {
           target,
           previousError);
     }
-    queue.ack();
     stats.recordDelivered(batch.size());
-    stats.recordQueue(queue);
-    backoff.reset();
+    recordQueue();
     vertx.eventBus().send(Addresses.DELIVERED, new Delivered(config.name(), batch), LOCAL);
-    sendNextBatch();
   }
 
-  private void rejected(String target, DeliveryOutcome outcome) {
-    // The receiver answered, so it is up: a later failure of this target is news again, and the
-    // back-off restarts.
+  private void rejected(String target, List<Alert> batch, DeliveryOutcome outcome) {
+    // The receiver answered, so it is up: a later failure of this target is news again.
     errors.recovered(target);
-    backoff.reset();
-    queue.ack();
     stats.recordRejected(batch.size(), target + ": " + outcome.describe());
-    stats.recordQueue(queue);
+    recordQueue();
     LOG.error(
         "Receiver {}: {} refused {} alert transition(s) with {}; not retried: {}",
         config.name(),
@@ -316,38 +265,30 @@ public final class NotifierVerticle extends VerticleBase {
         batch.size(),
         outcome.describe(),
         keys(batch));
-    sendNextBatch();
   }
 
-  private void failed(String target, DeliveryOutcome outcome) {
+  private void failed(
+      String target, DeliverySchedule.Settlement settlement, DeliveryOutcome outcome) {
     stats.recordRetry(target + ": " + outcome.describe());
-    boolean lastTarget = targetIndex == targets.size() - 1;
+    boolean backingOff = settlement.settled() == DeliverySchedule.Settled.BACKING_OFF;
     if (errors.failed(target, outcome.describe())) {
       LOG.warn(
           "Receiver {}: {} failed: {}; {}",
           config.name(),
           target,
           outcome.describe(),
-          lastTarget ? "backing off" : "trying the next target");
+          backingOff ? "backing off" : "trying the next target");
     }
-    if (!lastTarget) {
-      targetIndex++;
-      attempt();
-      return;
+    if (backingOff) {
+      LOG.debug(
+          "Receiver {}: every target failed, next round in {} ms",
+          config.name(),
+          Math.max(1, settlement.backoff().toMillis()));
     }
-    // Back to the queue, so that the next round also takes what arrived meanwhile, and a full queue
-    // can collapse a transition of this batch into a newer one.
-    queue.nack();
-    batch = List.of();
-    long delayMillis = Math.max(1, backoff.nextDelay().toMillis());
-    LOG.debug("Receiver {}: every target failed, next round in {} ms", config.name(), delayMillis);
-    timer =
-        vertx.setTimer(
-            delayMillis,
-            id -> {
-              timer = -1;
-              sendNextBatch();
-            });
+  }
+
+  private void recordQueue() {
+    stats.recordQueue(schedule.queued(), schedule.collapsed());
   }
 
   private static String keys(List<Alert> alerts) {

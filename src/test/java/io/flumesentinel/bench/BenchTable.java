@@ -68,7 +68,10 @@ final class BenchTable {
         + cores
         + (cores == 1 ? " core" : " cores")
         + (commit == null || commit.isBlank() ? "" : ", commit " + commit.strip())
-        + ", `mvn -B -Pbench test -Dtest="
+        + (bench.endsWith("IT")
+            // black-box benchmarks run against the fat jar, after it is built
+            ? ", `mvn -B -Pbench verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="
+            : ", `mvn -B -Pbench test -Dtest=")
         + bench
         + "`";
   }

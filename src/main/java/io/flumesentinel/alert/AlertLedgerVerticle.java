@@ -5,7 +5,6 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
-import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
@@ -14,14 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.apache.curator.x.async.api.CreateOption;
-import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,14 +71,11 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   private final AsyncCuratorFramework zk;
   private final ZkLayout layout;
-  private final List<String> receivers;
-  private final Router router;
   private final Readiness readiness;
-  private final SilenceIndex silences;
   private final Clock clock;
   private final Duration recheckAtMost;
   private final ZkBatchWriter.Fence fence;
-  private Ledger ledger;
+  private final Ledger ledger;
   private ZkBatchWriter writer;
   private ReminderTimer reminders;
 
@@ -135,23 +125,21 @@ public final class AlertLedgerVerticle extends VerticleBase {
       ZkBatchWriter.Fence fence) {
     this.zk = zk;
     this.layout = layout;
-    this.receivers = List.copyOf(receivers);
-    this.router = router;
     this.readiness = readiness;
-    this.silences = silences;
     this.clock = clock;
     this.recheckAtMost = recheckAtMost;
     this.fence = fence;
+    this.ledger = new Ledger(receivers, router, silences::silencedBy, clock);
   }
 
   @Override
   public Future<?> start() {
-    ledger = new Ledger(receivers, router, silences::silencedBy, clock);
     reminders = new ReminderTimer(vertx, clock, recheckAtMost, () -> carryOut(ledger.remind()));
-    return load()
+    return StoredLedger.read(zk, layout, context)
         .compose(
             stored -> {
-              writer = new ZkBatchWriter(zk, context, stored, WRITE_INTERVAL, fence);
+              ledger.load(stored.records());
+              writer = new ZkBatchWriter(zk, context, stored.paths(), WRITE_INTERVAL, fence);
               readiness.ledgerLoaded();
               log.info("Alert ledger: {} alerts on record", ledger.size());
               var transitions =
@@ -198,62 +186,6 @@ public final class AlertLedgerVerticle extends VerticleBase {
   public Future<?> stop() {
     reminders.cancel();
     return Future.succeededFuture();
-  }
-
-  /**
-   * Reads every alert on record into the ledger; completes with the paths that exist. An unreadable
-   * record is left where it is, and ignored.
-   */
-  private Future<Set<String>> load() {
-    Set<String> stored = new HashSet<>();
-    List<LedgerRecord> records = new ArrayList<>();
-    return Future.fromCompletionStage(
-            zk.create()
-                .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded))
-                .forPath(layout.alerts()),
-            context)
-        .recover(
-            error ->
-                ZkErrors.is(error, KeeperException.Code.NODEEXISTS)
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(error))
-        .compose(
-            created ->
-                Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context))
-        .compose(
-            children -> {
-              List<Future<Void>> reads = new ArrayList<>();
-              for (String child : children) {
-                String path = layout.alert(child);
-                stored.add(path);
-                reads.add(
-                    Future.fromCompletionStage(zk.getData().forPath(path), context)
-                        .map(
-                            data -> {
-                              try {
-                                records.add(LedgerRecord.parse(data));
-                              } catch (RuntimeException e) {
-                                log.warn(
-                                    "Ignoring unreadable alert record {}: {}", path, e.toString());
-                              }
-                              return (Void) null;
-                            })
-                        .recover(
-                            error -> {
-                              if (!ZkErrors.is(error, KeeperException.Code.NONODE)) {
-                                return Future.failedFuture(error);
-                              }
-                              stored.remove(path);
-                              return Future.succeededFuture();
-                            }));
-              }
-              return Future.all(reads)
-                  .map(
-                      done -> {
-                        ledger.load(records);
-                        return stored;
-                      });
-            });
   }
 
   /**

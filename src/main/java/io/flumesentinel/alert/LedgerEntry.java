@@ -1,8 +1,6 @@
 package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Alert;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,22 +48,17 @@ final class LedgerEntry {
     return dispatched.contains(receiver) || sentFiring(receiver);
   }
 
-  byte[] toBytes() {
-    JsonObject sentJson = new JsonObject();
-    sent.forEach(sentJson::put);
-    JsonObject notifiedJson = new JsonObject();
-    notifiedAt.forEach((receiver, at) -> notifiedJson.put(receiver, at.toString()));
-    return new JsonObject()
-        .put("alert", alert.toJson())
-        .put("sent", sentJson)
-        .put("notifiedAt", notifiedJson)
-        .encode()
-        .getBytes(StandardCharsets.UTF_8);
+  /** What is stored of this entry now: a snapshot, unaffected by later changes. */
+  LedgerRecord record() {
+    return new LedgerRecord(alert, sent, notifiedAt);
   }
 
-  /** The entry of a stored record; see {@link LedgerRecord#parse} for what it tolerates. */
-  static LedgerEntry parse(byte[] data) {
-    LedgerRecord record = LedgerRecord.parse(data);
+  byte[] toBytes() {
+    return record().toBytes();
+  }
+
+  /** The entry of a stored record, as it was stored. */
+  static LedgerEntry of(LedgerRecord record) {
     LedgerEntry entry = new LedgerEntry(record.alert());
     entry.sent.putAll(record.sent());
     entry.notifiedAt.putAll(record.notifiedAt());

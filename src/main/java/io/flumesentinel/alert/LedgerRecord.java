@@ -7,13 +7,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One alert record of the ledger as stored in {@code <root>/alerts/<key>}, read-only: {@code
+ * One alert record of the ledger as stored in {@code <root>/alerts/<key>}, immutable: {@code
  * {"alert": {…}, "sent": {receiver: "firing"|"resolved"}, "notifiedAt": {receiver: ISO-8601}}}. The
- * one reader of that format, for the ledger and for whoever shows its contents (the HTTP API, state
- * requests). Reading is tolerant: a record written before {@code notifiedAt} existed, or with a
- * time that does not parse, reads as one without it for those receivers.
+ * one reader and writer of that format, for the ledger and for whoever shows its contents (the HTTP
+ * API, state requests). Reading is tolerant: a record written before {@code notifiedAt} existed, or
+ * with a time that does not parse, reads as one without it for those receivers.
  *
  * @param sent receiver → the status it acknowledged for this incident
  * @param notifiedAt receiver → when it last acknowledged the firing notice
@@ -49,10 +50,22 @@ public record LedgerRecord(Alert alert, Map<String, String> sent, Map<String, In
     return new LedgerRecord(alert, sent, notifiedAt);
   }
 
-  /** {@link #sent} as JSON, as the record holds it. */
+  /** The record as stored, receivers in name order. */
+  public byte[] toBytes() {
+    JsonObject notifiedJson = new JsonObject();
+    new TreeMap<>(notifiedAt).forEach((receiver, at) -> notifiedJson.put(receiver, at.toString()));
+    return new JsonObject()
+        .put("alert", alert.toJson())
+        .put("sent", sentJson())
+        .put("notifiedAt", notifiedJson)
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@link #sent} as JSON, as the record holds it, receivers in name order. */
   public JsonObject sentJson() {
     JsonObject json = new JsonObject();
-    sent.forEach(json::put);
+    new TreeMap<>(sent).forEach(json::put);
     return json;
   }
 }

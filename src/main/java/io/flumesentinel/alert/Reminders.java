@@ -1,20 +1,17 @@
 package io.flumesentinel.alert;
 
-import io.vertx.core.Vertx;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * The ledger's reminders of still-firing alerts: which are due, and one timer for the next.
+ * Which reminders of still-firing alerts are due, and when the next one is: pure, from the ledger's
+ * entries, the routes and an instant.
  *
  * <p>A firing alert is due again for a receiver once its route's repeat interval has passed since
  * that receiver last acknowledged it ({@link LedgerEntry#notifiedAt}), if the routes still name the
- * receiver, it is not being sent already and no silence mutes it. {@link #due} decides, purely; the
- * timer only says when to ask again. Used from the ledger's context only.
+ * receiver, it is not being sent already and no silence mutes it.
  */
 final class Reminders {
 
@@ -27,24 +24,7 @@ final class Reminders {
    */
   record Due(List<Reminder> now, Instant next) {}
 
-  private final Vertx vertx;
-  private final Clock clock;
-  private final Duration recheckAtMost;
-  private final Runnable check;
-  private long timer = -1;
-  private Instant timerAt;
-
-  /**
-   * @param recheckAtMost the longest the timer runs: it counts monotonic time while due times are
-   *     the wall clock's, so a clock that was set or a host that slept costs at most this much
-   * @param check what to run when the timer fires
-   */
-  Reminders(Vertx vertx, Clock clock, Duration recheckAtMost, Runnable check) {
-    this.vertx = vertx;
-    this.clock = clock;
-    this.recheckAtMost = recheckAtMost;
-    this.check = check;
-  }
+  private Reminders() {}
 
   /** The reminders due at {@code at} among {@code entries}, and when the next one is. */
   static Due due(Collection<LedgerEntry> entries, Router router, Instant at) {
@@ -69,29 +49,5 @@ final class Reminders {
       }
     }
     return new Due(List.copyOf(due), next);
-  }
-
-  /** Makes sure {@code check} runs by {@code due}, keeping an earlier run if one is set. */
-  void checkBy(Instant due) {
-    if (timer != -1 && !due.isBefore(timerAt)) {
-      return;
-    }
-    vertx.cancelTimer(timer);
-    Instant now = clock.instant();
-    long delayMillis =
-        Math.max(1, Math.min(Duration.between(now, due).toMillis(), recheckAtMost.toMillis()));
-    timerAt = now.plusMillis(delayMillis);
-    timer =
-        vertx.setTimer(
-            delayMillis,
-            id -> {
-              timer = -1;
-              check.run();
-            });
-  }
-
-  void cancel() {
-    vertx.cancelTimer(timer);
-    timer = -1;
   }
 }

@@ -3,6 +3,7 @@ package io.flumesentinel.zk;
 import io.flumesentinel.protocol.ZkErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes whole-state znodes under one parent (create-or-replace, or delete), batching them into
  * ZooKeeper {@code multi} transactions, so that the last value asked for each path is the one that
- * stays, without blocking, and without one fsync per write.
+ * stays, without blocking, and without one fsync per write. Any value may be written, the empty one
+ * included.
  *
  * <p>One transaction is in flight at a time, and at most one starts per {@code minInterval};
  * everything asked for meanwhile goes in the next one (newer values of a path replace older ones,
@@ -41,17 +43,30 @@ import org.slf4j.LoggerFactory;
 public final class ZkBatchWriter {
 
   private static final Logger log = LoggerFactory.getLogger(ZkBatchWriter.class);
-  private static final Supplier<byte[]> DELETE = () -> new byte[0];
 
   /** Well under ZooKeeper's default 1 MB request limit (jute.maxbuffer). */
   private static final int MAX_BATCH_BYTES = 512 * 1024;
 
   private static final int MAX_BATCH_OPS = 1000;
 
+  /** What a transaction does with one path. */
+  private sealed interface Op permits Write, Delete {}
+
+  /** Create the node with {@code data}, or replace its data; {@code data} may be empty. */
+  private record Write(byte[] data) implements Op {}
+
+  /** Remove the node, if it exists. */
+  private record Delete() implements Op {}
+
+  private static final Op DELETE = new Delete();
+
   private final AsyncCuratorFramework zk;
   private final Context context;
   private final Set<String> existing;
-  private final LinkedHashMap<String, Supplier<byte[]>> pending = new LinkedHashMap<>();
+
+  /** Path → the operation asked for last, built (and so serialized) when its batch is taken. */
+  private final LinkedHashMap<String, Supplier<Op>> pending = new LinkedHashMap<>();
+
   private final long minIntervalMs;
   private long lastStartNanos = Long.MIN_VALUE / 2;
   private long timer = -1;
@@ -103,10 +118,7 @@ public final class ZkBatchWriter {
    * @param minInterval the least time between the starts of two transactions
    */
   public ZkBatchWriter(
-      AsyncCuratorFramework zk,
-      Context context,
-      Set<String> existing,
-      java.time.Duration minInterval) {
+      AsyncCuratorFramework zk, Context context, Set<String> existing, Duration minInterval) {
     this(zk, context, existing, minInterval, null);
   }
 
@@ -115,7 +127,7 @@ public final class ZkBatchWriter {
       AsyncCuratorFramework zk,
       Context context,
       Set<String> existing,
-      java.time.Duration minInterval,
+      Duration minInterval,
       Fence fence) {
     this.zk = zk;
     this.context = context;
@@ -129,14 +141,17 @@ public final class ZkBatchWriter {
     return fencedOff || (fence != null && fence.revoked());
   }
 
-  /** Writes the value {@code data} will give when the write is sent (so it is serialized once). */
+  /**
+   * Writes the value {@code data} will give when the write is sent (so it is serialized once); an
+   * empty value makes an empty node.
+   */
   public void put(String path, Supplier<byte[]> data) {
-    pending.put(path, data);
+    pending.put(path, () -> new Write(data.get()));
     flush();
   }
 
   public void delete(String path) {
-    pending.put(path, DELETE);
+    pending.put(path, () -> DELETE);
     flush();
   }
 
@@ -146,6 +161,7 @@ public final class ZkBatchWriter {
     flush();
   }
 
+  /** Starts the next transaction if one may start now, or sets the timer for when one may. */
   private void flush() {
     if (fencedOff()) {
       pending.clear();
@@ -168,90 +184,195 @@ public final class ZkBatchWriter {
       return;
     }
     lastStartNanos = System.nanoTime();
-    Map<String, byte[]> batch = takeBatch();
-    List<CuratorOp> ops = new ArrayList<>(batch.size());
+    Map<String, Op> batch = takeBatch();
+    List<CuratorOp> ops = new ArrayList<>(batch.size() + 1);
     batch.forEach(
-        (path, data) -> {
-          if (data.length == 0) {
-            if (existing.contains(path)) {
-              ops.add(zk.transactionOp().delete().forPath(path));
-            }
-          } else if (existing.contains(path)) {
-            ops.add(zk.transactionOp().setData().forPath(path, data));
-          } else {
-            ops.add(zk.transactionOp().create().forPath(path, data));
+        (path, op) -> {
+          CuratorOp transactionOp = transactionOp(path, op, existing.contains(path));
+          if (transactionOp != null) {
+            ops.add(transactionOp);
           }
         });
     if (ops.isEmpty()) {
-      flush();
+      flush(); // only deletions of nodes that do not exist: nothing to send
       return;
     }
+    inFlight = true;
+    commit(batch, ops)
+        .onComplete(
+            done -> {
+              inFlight = false;
+              flush();
+            });
+  }
+
+  /**
+   * Sends {@code ops}, the operations of {@code batch}, as one transaction behind the fence's
+   * check, and deals with a refusal; never fails.
+   */
+  private Future<Void> commit(Map<String, Op> batch, List<CuratorOp> ops) {
     if (fence != null) {
       ops.add(0, fenceCheck());
     }
-    inFlight = true;
-    Future.fromCompletionStage(zk.transaction().forOperations(ops), context)
-        .onComplete(
+    return Future.fromCompletionStage(zk.transaction().forOperations(ops), context)
+        .transform(
             done -> {
               if (done.succeeded()) {
-                written(batch);
-                inFlight = false;
-                flush();
-              } else if (isConnectionProblem(done.cause())) {
-                requeue(batch);
-                inFlight = false;
-                waitingForConnection = true;
-                log.warn(
-                    "Could not write {} node(s) ({}); will retry when ZooKeeper is back",
-                    batch.size(),
-                    done.cause().toString());
-              } else if (fence != null) {
-                stillOurs()
-                    .onComplete(
-                        ours -> {
-                          if (ours.failed()) {
-                            requeue(batch);
-                            inFlight = false;
-                            waitingForConnection = true;
-                          } else if (!ours.result()) {
-                            inFlight = false;
-                            fenced();
-                          } else {
-                            log.warn(
-                                "Batch write refused ({}); replaying {} node(s) one by one",
-                                done.cause().toString(),
-                                batch.size());
-                            replayOneByOne(batch)
-                                .onComplete(
-                                    replayed -> {
-                                      inFlight = false;
-                                      flush();
-                                    });
-                          }
-                        });
-              } else {
-                // Our memory of what exists was wrong (someone else wrote here): replay path by
-                // path.
-                log.warn(
-                    "Batch write refused ({}); replaying {} node(s) one by one",
-                    done.cause().toString(),
-                    batch.size());
-                replayOneByOne(batch)
-                    .onComplete(
-                        replayed -> {
-                          inFlight = false;
-                          flush();
-                        });
+                batch.forEach(this::remember);
+                return Future.succeededFuture();
               }
+              return refused(batch, done.cause());
             });
+  }
+
+  /**
+   * A refused transaction: with ZooKeeper away the batch waits for it; when the fence has moved the
+   * writer stops; otherwise its memory of what exists was wrong (someone else wrote here) and the
+   * batch is replayed path by path. Never fails.
+   */
+  private Future<Void> refused(Map<String, Op> batch, Throwable error) {
+    if (isConnectionProblem(error)) {
+      waitForConnection(batch, error);
+      return Future.succeededFuture();
+    }
+    return stillOurs()
+        .transform(
+            ours -> {
+              if (ours.failed()) {
+                waitForConnection(batch, ours.cause());
+                return Future.succeededFuture();
+              }
+              if (!ours.result()) {
+                fenced();
+                return Future.succeededFuture();
+              }
+              log.warn(
+                  "Batch write refused ({}); replaying {} node(s) one by one",
+                  error.toString(),
+                  batch.size());
+              return replayOneByOne(batch);
+            });
+  }
+
+  /** Puts a failed batch back to be written when the connection is usable again. */
+  private void waitForConnection(Map<String, Op> batch, Throwable error) {
+    requeue(batch);
+    waitingForConnection = true;
+    log.warn(
+        "Could not write {} node(s) ({}); will retry when ZooKeeper is back",
+        batch.size(),
+        error.toString());
+  }
+
+  /** Writes each path of {@code batch} on its own, in order; never fails. */
+  private Future<Void> replayOneByOne(Map<String, Op> batch) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, Op> entry : batch.entrySet()) {
+      String path = entry.getKey();
+      Op op = entry.getValue();
+      chain = chain.compose(v -> writeOne(path, op).recover(error -> notWritten(path, op, error)));
+    }
+    return chain;
+  }
+
+  /**
+   * One path of a replay was refused: it waits for the connection, or the fence has moved, or the
+   * value is given up (logged). Never fails.
+   */
+  private Future<Void> notWritten(String path, Op op, Throwable error) {
+    if (isConnectionProblem(error)) {
+      pending.putIfAbsent(path, () -> op);
+      waitingForConnection = true;
+      return Future.succeededFuture();
+    }
+    return stillOurs()
+        .<Void>map(
+            ours -> {
+              if (!ours) {
+                fenced();
+              } else {
+                log.error(
+                    "Could not write {}, giving up on this value: {}", path, error.toString());
+              }
+              return null;
+            })
+        .otherwiseEmpty();
+  }
+
+  /**
+   * One path on its own: behind the fence's check if there is one, else create-or-set or delete.
+   */
+  private Future<Void> writeOne(String path, Op op) {
+    if (fencedOff()) {
+      return Future.succeededFuture();
+    }
+    if (fence != null) {
+      return fencedWriteOne(path, op);
+    }
+    Future<?> written =
+        op instanceof Write write
+            ? Future.fromCompletionStage(
+                zk.create()
+                    .withOptions(
+                        EnumSet.of(
+                            CreateOption.createParentsIfNeeded, CreateOption.setDataIfExists))
+                    .forPath(path, write.data()),
+                context)
+            : Future.fromCompletionStage(
+                zk.delete().withOptions(EnumSet.of(DeleteOption.quietly)).forPath(path), context);
+    return written.<Void>mapEmpty().onSuccess(v -> remember(path, op));
+  }
+
+  /** One path in its own transaction with the fence's check; create, set or delete as it is now. */
+  private Future<Void> fencedWriteOne(String path, Op op) {
+    return Future.fromCompletionStage(zk.checkExists().forPath(path), context)
+        .compose(
+            stat -> {
+              CuratorOp transactionOp = transactionOp(path, op, stat != null);
+              if (transactionOp == null) {
+                remember(path, op);
+                return Future.succeededFuture();
+              }
+              return Future.fromCompletionStage(
+                      zk.transaction().forOperations(List.of(fenceCheck(), transactionOp)), context)
+                  .<Void>mapEmpty()
+                  .onSuccess(v -> remember(path, op));
+            });
+  }
+
+  /**
+   * {@code op} on {@code path} as a transaction operation; {@code null} when there is none to do.
+   */
+  private CuratorOp transactionOp(String path, Op op, boolean exists) {
+    if (op instanceof Write write) {
+      return exists
+          ? zk.transactionOp().setData().forPath(path, write.data())
+          : zk.transactionOp().create().forPath(path, write.data());
+    }
+    return exists ? zk.transactionOp().delete().forPath(path) : null;
+  }
+
+  /** What exists once {@code op} on {@code path} is done. */
+  private void remember(String path, Op op) {
+    if (op instanceof Write) {
+      existing.add(path);
+    } else {
+      existing.remove(path);
+    }
   }
 
   private CuratorOp fenceCheck() {
     return zk.transactionOp().check().withVersion(fence.version()).forPath(fence.path());
   }
 
-  /** Whether the fence still has our version; fails when ZooKeeper cannot say. */
+  /**
+   * Whether the fence still has our version (always, without a fence); fails when ZooKeeper cannot
+   * say.
+   */
   private Future<Boolean> stillOurs() {
+    if (fence == null) {
+      return Future.succeededFuture(true);
+    }
     return Future.fromCompletionStage(zk.checkExists().forPath(fence.path()), context)
         .map(stat -> stat != null && stat.getVersion() == fence.version());
   }
@@ -274,128 +395,28 @@ public final class ZkBatchWriter {
     fence.onFenced.run();
   }
 
-  private Map<String, byte[]> takeBatch() {
-    Map<String, byte[]> batch = new LinkedHashMap<>();
+  /** Takes the oldest pending operations, up to a transaction's worth, building their values. */
+  private Map<String, Op> takeBatch() {
+    Map<String, Op> batch = new LinkedHashMap<>();
     int bytes = 0;
-    Iterator<Map.Entry<String, Supplier<byte[]>>> it = pending.entrySet().iterator();
+    Iterator<Map.Entry<String, Supplier<Op>>> it = pending.entrySet().iterator();
     while (it.hasNext() && batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES) {
-      Map.Entry<String, Supplier<byte[]>> next = it.next();
-      byte[] data = next.getValue().get();
-      bytes += data.length + next.getKey().length() + 64;
-      batch.put(next.getKey(), data);
+      Map.Entry<String, Supplier<Op>> next = it.next();
+      Op op = next.getValue().get();
+      int size = op instanceof Write write ? write.data().length : 0;
+      bytes += size + next.getKey().length() + 64;
+      batch.put(next.getKey(), op);
       it.remove();
     }
     return batch;
   }
 
-  private void written(Map<String, byte[]> batch) {
-    batch.forEach(
-        (path, data) -> {
-          if (data.length == 0) {
-            existing.remove(path);
-          } else {
-            existing.add(path);
-          }
-        });
-  }
-
   /** Puts a failed batch back, unless a newer value of a path has been asked for meanwhile. */
-  private void requeue(Map<String, byte[]> batch) {
-    LinkedHashMap<String, Supplier<byte[]>> newer = new LinkedHashMap<>(pending);
+  private void requeue(Map<String, Op> batch) {
+    LinkedHashMap<String, Supplier<Op>> newer = new LinkedHashMap<>(pending);
     pending.clear();
-    batch.forEach((path, data) -> pending.put(path, () -> data));
+    batch.forEach((path, op) -> pending.put(path, () -> op));
     pending.putAll(newer);
-  }
-
-  private Future<Void> replayOneByOne(Map<String, byte[]> batch) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, byte[]> entry : batch.entrySet()) {
-      chain =
-          chain
-              .compose(v -> writeOne(entry.getKey(), entry.getValue()))
-              .recover(
-                  error -> {
-                    if (isConnectionProblem(error)) {
-                      pending.putIfAbsent(entry.getKey(), entry::getValue);
-                      waitingForConnection = true;
-                    } else if (fence != null) {
-                      return stillOurs()
-                          .map(
-                              ours -> {
-                                if (!ours) {
-                                  fenced();
-                                } else {
-                                  log.error(
-                                      "Could not write {}, giving up on this value: {}",
-                                      entry.getKey(),
-                                      error.toString());
-                                }
-                                return (Void) null;
-                              })
-                          .otherwiseEmpty();
-                    } else {
-                      log.error(
-                          "Could not write {}, giving up on this value: {}",
-                          entry.getKey(),
-                          error.toString());
-                    }
-                    return Future.succeededFuture();
-                  });
-    }
-    return chain;
-  }
-
-  private Future<Void> writeOne(String path, byte[] data) {
-    if (fencedOff()) {
-      return Future.succeededFuture();
-    }
-    if (fence != null) {
-      return fencedWriteOne(path, data);
-    }
-    if (data.length == 0) {
-      return Future.fromCompletionStage(
-              zk.delete().withOptions(EnumSet.of(DeleteOption.quietly)).forPath(path), context)
-          .onSuccess(v -> existing.remove(path));
-    }
-    return Future.fromCompletionStage(
-            zk.create()
-                .withOptions(
-                    EnumSet.of(CreateOption.createParentsIfNeeded, CreateOption.setDataIfExists))
-                .forPath(path, data),
-            context)
-        .<Void>mapEmpty()
-        .onSuccess(v -> existing.add(path));
-  }
-
-  /** One path in its own transaction with the fence's check; create, set or delete as it is now. */
-  private Future<Void> fencedWriteOne(String path, byte[] data) {
-    return Future.fromCompletionStage(zk.checkExists().forPath(path), context)
-        .compose(
-            stat -> {
-              CuratorOp op;
-              if (data.length == 0) {
-                op = stat == null ? null : zk.transactionOp().delete().forPath(path);
-              } else if (stat == null) {
-                op = zk.transactionOp().create().forPath(path, data);
-              } else {
-                op = zk.transactionOp().setData().forPath(path, data);
-              }
-              if (op == null) {
-                existing.remove(path);
-                return Future.succeededFuture();
-              }
-              return Future.fromCompletionStage(
-                      zk.transaction().forOperations(List.of(fenceCheck(), op)), context)
-                  .<Void>mapEmpty()
-                  .onSuccess(
-                      v -> {
-                        if (data.length == 0) {
-                          existing.remove(path);
-                        } else {
-                          existing.add(path);
-                        }
-                      });
-            });
   }
 
   private static boolean isConnectionProblem(Throwable error) {

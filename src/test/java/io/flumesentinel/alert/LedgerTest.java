@@ -1,6 +1,5 @@
 package io.flumesentinel.alert;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static io.flumesentinel.alert.LedgerScript.ALL_TO_B;
 import static io.flumesentinel.alert.LedgerScript.ack;
 import static io.flumesentinel.alert.LedgerScript.expire;
@@ -14,16 +13,11 @@ import static io.flumesentinel.alert.LedgerScript.tick;
 import static io.flumesentinel.alert.LedgerScript.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.flumesentinel.alert.LedgerScript.Step;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -248,35 +242,5 @@ class LedgerTest {
   @MethodSource("rows")
   void decides(String name, List<Step> given, Step when, List<String> then) {
     assertThat(new LedgerScript().run(given, when)).as("%s then %s", given, when).isEqualTo(then);
-  }
-
-  @Test
-  void takesTimeOnlyFromItsClock() {
-    noClasses()
-        .that()
-        .belongToAnyOf(
-            Ledger.class,
-            LedgerEffects.class,
-            LedgerEntry.class,
-            LedgerRecord.class,
-            Reminders.class,
-            Router.class)
-        .should()
-        .callMethod(Instant.class, "now")
-        .orShould()
-        .callMethod(System.class, "currentTimeMillis")
-        .orShould()
-        .callMethod(System.class, "nanoTime")
-        .orShould()
-        .callMethod(Clock.class, "systemUTC")
-        .orShould()
-        .callMethod(Clock.class, "systemDefaultZone")
-        .orShould()
-        .dependOnClassesThat()
-        .resideInAPackage("io.vertx.core")
-        .check(
-            new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.flumesentinel.alert"));
   }
 }

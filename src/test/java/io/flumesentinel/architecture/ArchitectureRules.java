@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -69,6 +70,40 @@ final class ArchitectureRules {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(upper);
+  }
+
+  /**
+   * The classes that decide (what to send, hold, write, or wake up for) take time only from the
+   * clock they are given and know nothing of Vert.x's runtime (its JSON types are only data), so
+   * that they can be tested with an injected clock and no waiting.
+   *
+   * @param decisions fully qualified names of the deciding classes (their nested classes included)
+   */
+  static ArchRule decisionsTakeTimeFromTheirClock(String... decisions) {
+    StringBuilder names = new StringBuilder();
+    for (String decision : decisions) {
+      names.append(names.isEmpty() ? "" : "|").append(java.util.regex.Pattern.quote(decision));
+    }
+    return noClasses()
+        .that()
+        .haveNameMatching("(" + names + ")(\\$.*)?")
+        .should()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(java.time.Instant.class, "now")
+        .orShould()
+        .callMethod(java.time.Clock.class, "systemUTC")
+        .orShould()
+        .callMethod(java.time.Clock.class, "systemDefaultZone")
+        .orShould()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("io.vertx..")
+                .and(
+                    DescribedPredicate.not(
+                        JavaClass.Predicates.resideInAPackage("io.vertx.core.json.."))))
+        .because("a decision is tested with an injected clock, never by waiting");
   }
 
   private static ArchCondition<JavaClass> useAVerticleOfAnotherPackage(String root) {

@@ -36,6 +36,18 @@ class ArchitectureRulesTest {
   }
 
   @Test
+  void aDecisionReadingTheSystemClockFailsTheBuild() {
+    JavaClasses clock = new ClassFileImporter().importPackages(FIXTURE + ".clock");
+    assertThatThrownBy(
+            () ->
+                ArchitectureRules.decisionsTakeTimeFromTheirClock(
+                        FIXTURE + ".clock.WallClockDecision")
+                    .check(clock))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Instant.now()");
+  }
+
+  @Test
   void aSecondClassInTheRootPackageFailsTheBuild() {
     JavaClasses cycle = new ClassFileImporter().importPackages(FIXTURE + ".cycle");
     assertThatThrownBy(

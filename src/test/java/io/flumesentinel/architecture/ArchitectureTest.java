@@ -63,6 +63,27 @@ class ArchitectureTest {
   }
 
   @Test
+  void decisionsTakeTimeOnlyFromTheirClock() {
+    ArchitectureRules.decisionsTakeTimeFromTheirClock(
+            ROOT + ".classify.Classifier",
+            ROOT + ".classify.AgentView",
+            ROOT + ".shape.Flapping",
+            ROOT + ".shape.HostInhibition",
+            ROOT + ".shape.StageChain",
+            ROOT + ".alert.Ledger",
+            ROOT + ".alert.LedgerEffects",
+            ROOT + ".alert.LedgerEntry",
+            ROOT + ".alert.LedgerRecord",
+            ROOT + ".alert.Reminders",
+            ROOT + ".alert.Router",
+            ROOT + ".notify.DeliverySchedule",
+            ROOT + ".notify.GroupHolds",
+            ROOT + ".notify.DeliveryQueue",
+            ROOT + ".notify.Backoff")
+        .check(product);
+  }
+
+  @Test
   void theFoundationDependsOnNoStage() {
     ArchitectureRules.foundationDependsOnNoStage(ROOT, FOUNDATION, STAGES_AND_RUNTIME)
         .check(product);

@@ -30,7 +30,10 @@ class RouterTest {
     return new RouteConfig(match, matchRe, receivers, continueMatching, List.of(routes));
   }
 
-  /** The README's example: ingest on flume-01..04 to the team and mail, the rest to ops. */
+  /**
+   * The routing example of docs/notifications.md: ingest on flume-01..04 to the team and mail, the
+   * rest to ops.
+   */
   private static final RouteConfig README =
       RouteConfig.root(
           List.of("ops"),

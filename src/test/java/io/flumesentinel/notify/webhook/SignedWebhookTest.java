@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Signed webhooks against a real Vert.x receiver that checks each request as the README tells
- * receivers to: the HMAC-SHA256 of {@code "<timestamp>.<raw body>"} under the shared secret, a
- * timestamp within five minutes of its clock, and 401 for anything else.
+ * Signed webhooks against a real Vert.x receiver that checks each request as docs/notifications.md
+ * tells receivers to: the HMAC-SHA256 of {@code "<timestamp>.<raw body>"} under the shared secret,
+ * a timestamp within five minutes of its clock, and 401 for anything else.
  */
 @ExtendWith(VertxExtension.class)
 class SignedWebhookTest {
@@ -64,7 +64,7 @@ class SignedWebhookTest {
     url = "http://127.0.0.1:" + server.actualPort() + "/hook";
   }
 
-  /** The receiver's side, written from the README alone. */
+  /** The receiver's side, written from docs/notifications.md alone. */
   private void verify(HttpServerRequest request) {
     request
         .body()

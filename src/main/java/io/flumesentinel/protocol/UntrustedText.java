@@ -110,7 +110,7 @@ public final class UntrustedText {
    * and C1 controls, DEL, the line and paragraph separators, and the bidirectional embeddings,
    * overrides and isolates (which can make a host name read backwards).
    */
-  static boolean isControl(int c) {
+  public static boolean isControl(int c) {
     return Character.getType(c) == Character.CONTROL
         || c == 0x2028
         || c == 0x2029

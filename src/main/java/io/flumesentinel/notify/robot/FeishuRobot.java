@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Feishu (Lark) custom bot: one text message per batch; with a secret, the body carries {@code
+ * A Feishu (Lark) custom bot: one text message per batch, its values unable to form a tag such as
+ * {@code <at user_id="all">} ({@link RobotText#feishuText}); with a secret, the body carries {@code
  * timestamp} (seconds) and {@code sign}, the Base64 of HMAC-SHA256 keyed with timestamp + "\n" +
  * secret over no data. Success is {@code code} 0 (older bots: {@code StatusCode} 0); 11232 and 9499
  * (rate limited) are retried, any other code is permanent.
@@ -50,15 +51,16 @@ final class FeishuRobot implements Robot {
   }
 
   static String text(AlertGroup group, List<Alert> batch) {
+    List<Alert> shown = RobotText.shown(batch, RobotText::feishuText);
     List<String> entries = new ArrayList<>(batch.size());
-    for (Alert alert : batch) {
+    for (Alert alert : shown) {
       StringBuilder entry = new StringBuilder(RobotText.heading(alert));
       RobotText.fields(alert)
           .forEach((name, value) -> entry.append("\n  ").append(name).append(": ").append(value));
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        AlertFields.title(group.labels(), batch),
+        AlertFields.title(RobotText.shown(group.labels(), RobotText::feishuText), shown),
         entries,
         "\n\n",
         MAX_TEXT_BYTES,

@@ -5,11 +5,14 @@ import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * A Feishu (Lark) custom bot: one text message per batch, its values unable to form a tag such as
@@ -25,6 +28,13 @@ final class FeishuRobot implements Robot {
    * stays under the smaller, with room for the JSON around it.
    */
   static final int MAX_TEXT_BYTES = 18_000;
+
+  /**
+   * The bytes {@code text} takes in the request body: UTF-8, with JSON's escapes (a quote or a
+   * backslash counts two), since the limit is the body's.
+   */
+  static final ToIntFunction<String> JSON_BYTES =
+      text -> Json.encode(text).getBytes(StandardCharsets.UTF_8).length - 2;
 
   static final Set<Integer> RATE_LIMITED = Set.of(11_232, 9_499);
 
@@ -64,7 +74,7 @@ final class FeishuRobot implements Robot {
         entries,
         "\n\n",
         MAX_TEXT_BYTES,
-        RobotText.UTF8_BYTES);
+        JSON_BYTES);
   }
 
   /** Feishu's signature of {@code timestamp} (seconds) with {@code secret}. */

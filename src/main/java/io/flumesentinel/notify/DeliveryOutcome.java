@@ -76,10 +76,10 @@ public record DeliveryOutcome(Verdict verdict, String protocol, int status, Stri
   /**
    * The outcome of an attempt that got no response: a timeout, a refused or reset connection, a DNS
    * failure. All of them are retryable; they say nothing about whether the receiver would accept
-   * the body.
+   * the body. A URL in the error's message is cut to its origin ({@link Redaction#urls}).
    */
   public static DeliveryOutcome ofError(Throwable error) {
-    String message = error.getMessage();
+    String message = Redaction.urls(error.getMessage());
     String what = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     return new DeliveryOutcome(Verdict.RETRYABLE, NONE, 0, what);
   }

@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * unexpectedly, <em>before</em> it removes the live node, so that whoever sees the live node go can
  * read why. Unknown fields are ignored when reading, so newer writers do not break older monitors.
  *
+ * <p>Anyone who can write to ZooKeeper can write this node, so {@link #parse} makes what it reads
+ * safe to carry to logs and receivers: host, group and label values one line of at most {@value
+ * UntrustedText#MAX_VALUE_CHARS} characters, label names Prometheus label names (others renamed or
+ * dropped, and logged), the stderr tail at most {@value ExitRecord#MAX_STDERR_TAIL} characters
+ * without control characters but line breaks.
+ *
  * <p>{@code health} is optional (a supervisor that watches Flume's metrics writes it when the
  * status changes); a garbled health object is read as absent, and logged, so it never hides the
  * rest of the node.
@@ -98,8 +104,8 @@ public record AgentNode(
       throw new NodeDataException("agent.lastExit must be an object");
     }
     return new AgentNode(
-        Json.string(json, "host", "agent"),
-        Json.string(json, "group", "agent"),
+        Json.line(json, "host", "agent"),
+        Json.line(json, "group", "agent"),
         Json.labels(json, "labels", "agent"),
         Json.instant(json, "registeredAt", "agent"),
         crashCount == null ? 0 : crashCount,

@@ -38,9 +38,9 @@ public record ExitRecord(Integer code, String signal, Instant at, String stderrT
     Long code = Json.number(json, "code", "lastExit");
     return new ExitRecord(
         code == null ? null : code.intValue(),
-        Json.string(json, "signal", "lastExit"),
+        Json.line(json, "signal", "lastExit"),
         Json.instant(json, "at", "lastExit"),
-        Json.string(json, "stderrTail", "lastExit"));
+        UntrustedText.lines(Json.string(json, "stderrTail", "lastExit"), MAX_STDERR_TAIL));
   }
 
   private static String tail(String text, int max) {

@@ -65,11 +65,12 @@ public record Health(Status status, String reason, Instant since, Map<String, St
     try {
       parsed = Status.valueOf(status.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new NodeDataException("health.status must be OK, STUCK or HUNG, got '" + status + "'");
+      throw new NodeDataException(
+          "health.status must be OK, STUCK or HUNG, got '" + UntrustedText.line(status) + "'");
     }
     return new Health(
         parsed,
-        Json.string(json, "reason", "health"),
+        Json.line(json, "reason", "health"),
         Json.instant(json, "since", "health"),
         Json.labels(json, "details", "health"));
   }

@@ -38,7 +38,7 @@ public record LiveNode(long pid, Instant startedAt, String version, long crashCo
     return new LiveNode(
         pid == null ? -1 : pid,
         Json.instant(json, "startedAt", "live"),
-        Json.string(json, "version", "live"),
+        Json.line(json, "version", "live"),
         crashCount == null ? 0 : crashCount);
   }
 }

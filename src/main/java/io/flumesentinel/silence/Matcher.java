@@ -4,16 +4,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One condition of a silence on one label, as amtool writes it: {@code group=ingest}, {@code
  * group!=ingest}, {@code host=~"flume-0[1-4]"}, {@code host!~"flume-.*"}.
  *
  * <p>Regular expressions are anchored, as in Prometheus and Alertmanager: {@code
- * host=~flume-0[1-4]} matches the label's whole value, not a part of it. A label the alert does not
- * have counts as the empty string, so {@code dc!=east} also matches alerts without {@code dc}.
- * Immutable.
+ * host=~flume-0[1-4]} matches the label's whole value, not a part of it. They are RE2's, as there,
+ * and run in linear time ({@link UserRegex}), so that no user's pattern can stall the thread that
+ * matches it. A label the alert does not have counts as the empty string, so {@code dc!=east} also
+ * matches alerts without {@code dc}. Immutable.
  *
  * <p>The JSON form is Alertmanager's: {@code {"name", "value", "isRegex", "isEqual"}}.
  */
@@ -65,7 +65,7 @@ public record Matcher(String label, Op op, String value) {
           "label name '" + label + "' must match " + LABEL.pattern());
     }
     if (op.regex) {
-      compile(value);
+      UserRegex.compile(value);
     }
   }
 
@@ -102,7 +102,7 @@ public record Matcher(String label, Op op, String value) {
   /** Whether an alert with {@code labels} satisfies this matcher (an absent label is empty). */
   public boolean matches(Map<String, String> labels) {
     String actual = labels.getOrDefault(label, "");
-    boolean same = op.regex ? compile(value).matcher(actual).matches() : value.equals(actual);
+    boolean same = op.regex ? UserRegex.matches(value, actual) : value.equals(actual);
     return same == op.equal;
   }
 
@@ -158,16 +158,6 @@ public record Matcher(String label, Op op, String value) {
       throw new IllegalArgumentException("matcher." + key + " must be true or false");
     }
     return b;
-  }
-
-  /** Patterns are small and few: compiling on each use keeps the record a plain value. */
-  private static Pattern compile(String regex) {
-    try {
-      return Pattern.compile("^(?:" + regex + ")$");
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "'" + regex + "' is not a valid regex: " + e.getDescription());
-    }
   }
 
   /** Where the first operator starts: the first '=' or '!' followed by '=' or '~'. */

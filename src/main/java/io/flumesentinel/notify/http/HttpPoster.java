@@ -1,6 +1,7 @@
 package io.flumesentinel.notify.http;
 
 import io.flumesentinel.notify.DeliveryOutcome;
+import io.flumesentinel.notify.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,9 @@ import java.util.Map;
  *
  * <p>Guarantee: every {@link #post} completes, with a {@link DeliveryOutcome} and never with a
  * failure, within the connect timeout plus the request timeout; its callbacks run on the caller's
- * context.
+ * context. The outcome's detail never holds the URL's path or query (where receivers keep their
+ * tokens), whether from the client's error (a timeout names the request it gave up on) or from the
+ * receiver's answer ({@link Redaction#scrub}).
  */
 public final class HttpPoster {
 
@@ -100,7 +103,15 @@ public final class HttpPoster {
                     // The status has arrived: a body lost afterwards must not turn a 2xx into a
                     // resend.
                     .otherwise(error -> judge.judge(response.statusCode(), Buffer.buffer())))
-        .otherwise(DeliveryOutcome::ofError);
+        .otherwise(DeliveryOutcome::ofError)
+        .map(outcome -> secretFree(outcome, url));
+  }
+
+  private static DeliveryOutcome secretFree(DeliveryOutcome outcome, String url) {
+    String detail = Redaction.scrub(outcome.detail(), url);
+    return detail.equals(outcome.detail())
+        ? outcome
+        : new DeliveryOutcome(outcome.verdict(), outcome.protocol(), outcome.status(), detail);
   }
 
   public Future<Void> close() {

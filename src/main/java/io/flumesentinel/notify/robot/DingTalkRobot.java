@@ -14,15 +14,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A DingTalk custom robot: one markdown message per batch; with a secret, the URL carries {@code
- * timestamp} (ms) and {@code sign}, the URL-encoded Base64 of HMAC-SHA256(secret, timestamp + "\n"
- * + secret). DingTalk answers 200 with {@code errcode} 0 on success; 130101 (sent too fast) is
- * retried, any other code is permanent.
+ * A DingTalk custom robot: one markdown message per batch, its values escaped ({@link
+ * RobotText#markdown}) and its text at most {@link #MAX_TEXT_CHARS}; with a secret, the URL carries
+ * {@code timestamp} (ms) and {@code sign}, the URL-encoded Base64 of HMAC-SHA256(secret, timestamp
+ * + "\n" + secret). DingTalk answers 200 with {@code errcode} 0 on success; 130101 (sent too fast)
+ * is retried, any other code is permanent.
  */
 final class DingTalkRobot implements Robot {
 
   /** DingTalk's limit on the markdown text, in characters. */
   static final int MAX_TEXT_CHARS = 20_000;
+
+  /**
+   * Longest {@code title}, in characters: DingTalk shows it as the notification's preview, of which
+   * a phone shows a line.
+   */
+  static final int MAX_TITLE_CHARS = 128;
 
   static final int SEND_TOO_FAST = 130_101;
 
@@ -39,7 +46,13 @@ final class DingTalkRobot implements Robot {
 
   @Override
   public Request request(AlertGroup group, List<Alert> batch, long nowMillis) {
-    String title = AlertFields.title(group.labels(), batch);
+    // The title is a plain-text preview, never rendered as markdown: fitted, not escaped.
+    String title =
+        RobotText.cut(
+            AlertFields.title(
+                RobotText.shown(group.labels(), v -> v), RobotText.shown(batch, v -> v)),
+            MAX_TITLE_CHARS,
+            RobotText.CHARS);
     String text = text(group, batch);
     JsonObject body =
         new JsonObject()
@@ -49,15 +62,16 @@ final class DingTalkRobot implements Robot {
   }
 
   static String text(AlertGroup group, List<Alert> batch) {
+    List<Alert> shown = RobotText.shown(batch, RobotText::markdown);
     List<String> entries = new ArrayList<>(batch.size());
-    for (Alert alert : batch) {
+    for (Alert alert : shown) {
       StringBuilder entry = new StringBuilder("#### ").append(RobotText.heading(alert));
       RobotText.fields(alert)
           .forEach((name, value) -> entry.append("\n- ").append(name).append(": ").append(value));
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        "### " + AlertFields.title(group.labels(), batch),
+        "### " + AlertFields.title(RobotText.shown(group.labels(), RobotText::markdown), shown),
         entries,
         "\n\n",
         MAX_TEXT_CHARS,

@@ -5,14 +5,18 @@ import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
- * A Feishu (Lark) custom bot: one text message per batch; with a secret, the body carries {@code
+ * A Feishu (Lark) custom bot: one text message per batch, its values unable to form a tag such as
+ * {@code <at user_id="all">} ({@link RobotText#feishuText}); with a secret, the body carries {@code
  * timestamp} (seconds) and {@code sign}, the Base64 of HMAC-SHA256 keyed with timestamp + "\n" +
  * secret over no data. Success is {@code code} 0 (older bots: {@code StatusCode} 0); 11232 and 9499
  * (rate limited) are retried, any other code is permanent.
@@ -24,6 +28,13 @@ final class FeishuRobot implements Robot {
    * stays under the smaller, with room for the JSON around it.
    */
   static final int MAX_TEXT_BYTES = 18_000;
+
+  /**
+   * The bytes {@code text} takes in the request body: UTF-8, with JSON's escapes (a quote or a
+   * backslash counts two), since the limit is the body's.
+   */
+  static final ToIntFunction<String> JSON_BYTES =
+      text -> Json.encode(text).getBytes(StandardCharsets.UTF_8).length - 2;
 
   static final Set<Integer> RATE_LIMITED = Set.of(11_232, 9_499);
 
@@ -50,19 +61,20 @@ final class FeishuRobot implements Robot {
   }
 
   static String text(AlertGroup group, List<Alert> batch) {
+    List<Alert> shown = RobotText.shown(batch, RobotText::feishuText);
     List<String> entries = new ArrayList<>(batch.size());
-    for (Alert alert : batch) {
+    for (Alert alert : shown) {
       StringBuilder entry = new StringBuilder(RobotText.heading(alert));
       RobotText.fields(alert)
           .forEach((name, value) -> entry.append("\n  ").append(name).append(": ").append(value));
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        AlertFields.title(group.labels(), batch),
+        AlertFields.title(RobotText.shown(group.labels(), RobotText::feishuText), shown),
         entries,
         "\n\n",
         MAX_TEXT_BYTES,
-        RobotText.UTF8_BYTES);
+        JSON_BYTES);
   }
 
   /** Feishu's signature of {@code timestamp} (seconds) with {@code secret}. */

@@ -6,10 +6,10 @@ import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.notify.Channel;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.notify.Redaction;
 import io.flumesentinel.notify.http.HttpPoster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,8 @@ import java.util.List;
  * with "… and N more".
  *
  * <p>The robot's URL holds its access token, so the target named in logs and stats is only its
- * scheme and host.
+ * scheme, host and port ({@link Redaction#origin}), and {@link HttpPoster} keeps the URL's path and
+ * query out of every error.
  */
 public final class RobotChannel implements Channel {
 
@@ -39,8 +40,7 @@ public final class RobotChannel implements Channel {
     this.config = config;
     this.robot = Robot.of(config);
     this.clock = clock;
-    URI uri = URI.create(config.url());
-    this.target = config.type() + ":" + uri.getScheme() + "://" + uri.getAuthority();
+    this.target = config.type() + ":" + Redaction.origin(config.url());
     this.poster = new HttpPoster(vertx, config.connectTimeout(), config.requestTimeout());
   }
 

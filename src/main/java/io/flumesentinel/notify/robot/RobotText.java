@@ -4,6 +4,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.notify.AlertFields;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.http.HttpPoster;
+import io.flumesentinel.protocol.UntrustedText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -12,13 +13,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
 
 /**
- * What the robots share: the fields of an alert a chat message shows, fitting entries into a
- * vendor's size limit, and judging the {@code {"errcode":0}} kind of answer.
+ * What the robots share: the fields of an alert a chat message shows, values made literal text in
+ * the vendor's markup ({@link #shown}), fitting entries into a vendor's size limit, and judging the
+ * {@code {"errcode":0}} kind of answer.
+ *
+ * <p>Labels and annotations come from whoever can write to ZooKeeper: in a message they are shown
+ * as text, never as markup the vendor acts on (a link, an image, a mention of everyone).
  */
 final class RobotText {
+
+  /**
+   * Longest value of a label or annotation shown, in characters before escaping, so that a title
+   * and an entry stay readable and far from every vendor's limit.
+   */
+  static final int MAX_VALUE_CHARS = UntrustedText.MAX_VALUE_CHARS;
 
   /** The fields a chat message shows besides the status, alert name and agent. */
   private static final Set<String> SHOWN =
@@ -29,6 +43,84 @@ final class RobotText {
       text -> text.getBytes(StandardCharsets.UTF_8).length;
 
   private RobotText() {}
+
+  /**
+   * {@code batch} as a message shows it: every label and annotation value (and the link) one line
+   * of at most {@link #MAX_VALUE_CHARS} characters, then escaped by {@code escape}, so that titles,
+   * headings and fields built from it need no further escaping.
+   */
+  static List<Alert> shown(List<Alert> batch, UnaryOperator<String> escape) {
+    return batch.stream()
+        .map(
+            alert ->
+                new Alert(
+                    alert.status(),
+                    shown(alert.labels(), escape),
+                    shown(alert.annotations(), escape),
+                    alert.startsAt(),
+                    alert.endsAt(),
+                    escape.apply(UntrustedText.line(alert.generatorUrl()))))
+        .toList();
+  }
+
+  /** Labels (a group's) as a message shows them; see {@link #shown(List, UnaryOperator)}. */
+  static SortedMap<String, String> shown(Map<String, String> labels, UnaryOperator<String> escape) {
+    SortedMap<String, String> shown = new TreeMap<>();
+    labels.forEach((name, value) -> shown.put(name, escape.apply(UntrustedText.line(value))));
+    return shown;
+  }
+
+  /**
+   * {@code text} as literal markdown for DingTalk and WeCom: the characters that make links,
+   * images, emphasis, code and strike-through are escaped with a backslash, and {@code <} and
+   * {@code >} (which would open an HTML tag or a WeCom mention such as {@code <@all>}) are shown as
+   * their full-width forms, which no renderer reads as markup. Characters that only mean something
+   * at the start of a line ({@code #}, {@code -}, {@code 1.}) are left alone: a value never starts
+   * a line.
+   */
+  static String markdown(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\\', '`', '*', '_', '[', ']', '(', ')', '!', '~', '|' -> out.append('\\').append(c);
+        case '<' -> out.append('\uFF1C');
+        case '>' -> out.append('\uFF1E');
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * {@code text} as literal Feishu text: a text message knows no escape, but reads {@code <at
+   * user_id="all">} as a mention of everyone; {@code <} and {@code >} are shown as their full-width
+   * forms, so no tag can be formed.
+   */
+  static String feishuText(String text) {
+    return text.replace('<', '\uFF1C').replace('>', '\uFF1E');
+  }
+
+  /**
+   * {@code text} cut (ending with {@link UntrustedText#CUT}) so that it is at most {@code limit} by
+   * {@code size}.
+   */
+  static String cut(String text, int limit, ToIntFunction<String> size) {
+    if (size.applyAsInt(text) <= limit) {
+      return text;
+    }
+    int low = 0;
+    int high = text.length();
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (size.applyAsInt(UntrustedText.cut(text, mid)) <= limit) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return low == 0 ? "" : UntrustedText.cut(text, low);
+  }
 
   /** {@code [FIRING] FlumeAgentDown: agent-1}. */
   static String heading(Alert alert) {
@@ -57,18 +149,28 @@ final class RobotText {
    * {@code head}, then as many {@code entries} as fit, each after {@code separator}, so that the
    * whole is at most {@code limit} by {@code size}; when some are left out, a last entry {@link
    * #more(int) … and N more} counts them. The entries keep their order: the first alerts of the
-   * batch are shown.
+   * batch are shown. The head takes at most a quarter of the limit, and the first entry is shown
+   * cut when it does not fit whole, so that a message always says what it is about.
    */
   static String fit(
       String head, List<String> entries, String separator, int limit, ToIntFunction<String> size) {
-    StringBuilder text = new StringBuilder(head);
-    int used = size.applyAsInt(head);
+    String fittedHead = cut(head, limit / 4, size);
+    StringBuilder text = new StringBuilder(fittedHead);
+    int used = size.applyAsInt(fittedHead);
     int shown = 0;
     for (String entry : entries) {
       int next = used + size.applyAsInt(separator + entry);
       int left = entries.size() - shown - 1;
       int reserve = left == 0 ? 0 : size.applyAsInt(separator + more(left));
       if (next + reserve > limit) {
+        if (shown == 0) {
+          int room = limit - used - reserve - size.applyAsInt(separator);
+          String first = cut(entry, room, size);
+          if (!first.isEmpty()) {
+            text.append(separator).append(first);
+            shown++;
+          }
+        }
         break;
       }
       text.append(separator).append(entry);

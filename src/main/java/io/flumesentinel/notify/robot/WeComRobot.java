@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A WeCom (WeChat Work) group robot: one markdown message per batch, its content at most 4096 UTF-8
- * bytes. The key in the URL is the only credential; WeCom does not sign. Success is {@code errcode}
- * 0; 45009 (over the rate limit) is retried, any other code is permanent.
+ * A WeCom (WeChat Work) group robot: one markdown message per batch, its values escaped ({@link
+ * RobotText#markdown}, which also keeps a value from mentioning anyone with {@code <@all>}), its
+ * content at most 4096 UTF-8 bytes. The key in the URL is the only credential; WeCom does not sign.
+ * Success is {@code errcode} 0; 45009 (over the rate limit) is retried, any other code is
+ * permanent.
  */
 final class WeComRobot implements Robot {
 
@@ -40,8 +42,9 @@ final class WeComRobot implements Robot {
   }
 
   static String content(AlertGroup group, List<Alert> batch) {
+    List<Alert> shown = RobotText.shown(batch, RobotText::markdown);
     List<String> entries = new ArrayList<>(batch.size());
-    for (Alert alert : batch) {
+    for (Alert alert : shown) {
       String colour = alert.firing() ? "warning" : "info";
       StringBuilder entry =
           new StringBuilder("**<font color=\"")
@@ -58,7 +61,7 @@ final class WeComRobot implements Robot {
       entries.add(entry.toString());
     }
     return RobotText.fit(
-        "## " + AlertFields.title(group.labels(), batch),
+        "## " + AlertFields.title(RobotText.shown(group.labels(), RobotText::markdown), shown),
         entries,
         "\n\n",
         MAX_CONTENT_BYTES,

@@ -8,35 +8,47 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
-/** The log lines one class writes during a test, as an operator would read them. */
-final class CapturedLogs extends AppenderBase<ILoggingEvent> {
+/**
+ * The log lines one class (or every class) writes during a test, as an operator would read them.
+ */
+public final class CapturedLogs extends AppenderBase<ILoggingEvent> {
 
   private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
   private final Logger logger;
 
-  private CapturedLogs(Class<?> type) {
-    this.logger = (Logger) LoggerFactory.getLogger(type);
+  private CapturedLogs(String name) {
+    this.logger = (Logger) LoggerFactory.getLogger(name);
   }
 
-  static CapturedLogs of(Class<?> type) {
-    CapturedLogs logs = new CapturedLogs(type);
+  public static CapturedLogs of(Class<?> type) {
+    return named(type.getName());
+  }
+
+  /** The lines of the logger {@code name}, such as {@link Logger#ROOT_LOGGER_NAME} for all. */
+  public static CapturedLogs named(String name) {
+    CapturedLogs logs = new CapturedLogs(name);
     logs.start();
     logs.logger.addAppender(logs);
     return logs;
   }
 
-  void detach() {
+  public void detach() {
     logger.detachAppender(this);
     stop();
   }
 
   /** The formatted messages at this level that contain {@code text}. */
-  List<String> at(Level level, String text) {
+  public List<String> at(Level level, String text) {
     return events.stream()
         .filter(event -> event.getLevel() == level)
         .map(ILoggingEvent::getFormattedMessage)
         .filter(message -> message.contains(text))
         .toList();
+  }
+
+  /** Every event so far, in order. */
+  public List<ILoggingEvent> events() {
+    return List.copyOf(events);
   }
 
   @Override

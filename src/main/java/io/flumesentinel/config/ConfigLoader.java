@@ -13,7 +13,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -89,6 +92,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigLoader {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
@@ -118,19 +123,38 @@ public final class ConfigLoader {
 
   /**
    * Validates YAML text, reading the secrets it names (such as a mail receiver's {@code
-   * passwordEnv}) from {@code environment}.
+   * passwordEnv}) from {@code environment}. A deprecated key is logged as a warning naming its
+   * replacement.
    *
    * @param environment the value of an environment variable by name, {@code null} if unset
    */
   public static MonitorConfig parse(
       String yaml, String origin, Function<String, String> environment) {
+    return parse(yaml, origin, environment, LOG::warn);
+  }
+
+  /**
+   * Validates YAML text.
+   *
+   * @param warnings told of each deprecated key, in one line naming it and what replaces it
+   */
+  static MonitorConfig parse(
+      String yaml, String origin, Function<String, String> environment, Consumer<String> warnings) {
     JsonNode document;
     try {
       document = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       throw new ConfigException(origin, syntaxError(e));
     }
-    return MonitorConfigReader.read(YamlSection.root(document, origin), environment);
+    if (document == null || document.isMissingNode() || document.isNull()) {
+      document = YAML.createObjectNode();
+    } else if (!document.isObject()) {
+      throw new ConfigException(
+          origin,
+          "the top level must be a mapping of keys, got "
+              + (document.isArray() ? "a list" : ConfigChecks.quote(document.asText())));
+    }
+    return YamlBinding.bind(document, environment, warnings);
   }
 
   private static String read(Path file) {

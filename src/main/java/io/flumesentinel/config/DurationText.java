@@ -83,8 +83,10 @@ public final class DurationText {
     try {
       duration = Duration.parse(written);
     } catch (DateTimeParseException e) {
-      if (e.getCause() instanceof ArithmeticException tooLong) {
-        throw tooLong;
+      if (e.getCause() instanceof ArithmeticException
+          || e.getCause() instanceof NumberFormatException) {
+        // Written as ISO-8601, but with a number too large for a Duration.
+        throw new ArithmeticException("too long a duration: " + written);
       }
       throw new IllegalArgumentException("not a duration: " + written, e);
     }

@@ -26,29 +26,35 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>Every problem is a {@link ConfigException} whose message is one line naming the full key path
  * ({@code receivers[1].urls[0]: ...}) or, for an unreadable or malformed file, the file itself.
  * Unknown keys are errors, so a typo never silently falls back to a default. Absent keys take the
- * defaults of the config records. Secrets never come from this file.
+ * defaults of the config records. Secrets never come from this file. The file is bound to the
+ * records by Jackson databind (each record's {@code read} factory says how it is written).
+ *
+ * <p>Durations are written as {@link DurationText} reads them: {@code 500ms}, {@code 30s}, {@code
+ * 5m}, {@code 4h}, {@code 2d}. The keys ending in {@code Ms} that came before them ({@code
+ * sessionTimeoutMs: 15000}) are still read, as whole milliseconds, with a warning naming the key
+ * that replaces each ({@link DurationKey}).
  *
  * <pre>
  * zookeeper:
  *   connect: "zk1:2181,zk2:2181"   # omit or empty: start an embedded ZooKeeper (try-out only)
  *   root: /flume-sentinel           # protocol root znode
- *   sessionTimeoutMs: 15000         # 1000..600000
- *   connectionTimeoutMs: 5000       # 1..sessionTimeoutMs
+ *   sessionTimeout: 15s             # 1s..10m
+ *   connectionTimeout: 5s           # 1ms..sessionTimeout
  *   embedded: { port: 2181, dataDir: ./data/zookeeper }   # used only when connect is empty
  * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
- * classifier: { graceMs: 0, startTimeoutMs: 60000 }
- * flapping: { enabled: true, maxDowns: 3, windowMs: 600000, stableForMs: 600000 }
- * hostDown: { minAgents: 5, windowMs: 30000 }   # off unless given; enabled: false switches it off
+ * classifier: { grace: 0s, startTimeout: 60s }   # 0..1d, 1ms..1d
+ * flapping: { enabled: true, maxDowns: 3, within: 10m, stableFor: 10m }   # 1s..1d
+ * hostDown: { minAgents: 5, within: 30s }   # off unless given; enabled: false switches it off
  * receivers:
  *   - name: ops                     # [A-Za-z0-9_-]+, unique
  *     type: webhook                 # webhook (the default), mail, dingtalk, wecom, feishu, slack
  *     urls: [ "http://alertmanager:9093/api/v1/alerts-webhook", "http://backup:9093/hook" ]   # failover, in order
- *     connectTimeoutMs: 2000
- *     requestTimeoutMs: 5000
+ *     connectTimeout: 2s            # 1ms..10m, as every receiver's timeouts
+ *     requestTimeout: 5s
  *     maxBatch: 500                 # at least 1
  *     queueCapacity: 10000          # at least maxBatch
- *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
+ *     backoff: { initial: 200ms, max: 30s, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
  *     signature: { secretEnv: WEBHOOK_SECRET }   # optional: the NAME of the variable with the HMAC secret
  *   - name: oncall-mail
  *     type: mail
@@ -62,17 +68,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     to: [ oncall@example.com ]    # at least one
  *     cc: [ team@example.com ]
  *     sendResolved: true
- *     connectTimeoutMs: 5000
- *     sendTimeoutMs: 30000          # one whole mail, connection included
+ *     connectTimeout: 5s
+ *     sendTimeout: 30s              # one whole mail, connection included
  *     maxBatch: 100                 # alerts in one mail
  *     queueCapacity: 10000
- *     backoff: { initialMs: 200, maxMs: 30000 }
+ *     backoff: { initial: 200ms, max: 30s }
  *   - name: ops-dingtalk
  *     type: dingtalk                # dingtalk, wecom, feishu or slack
  *     url: "https://oapi.dingtalk.com/robot/send?access_token=..."   # or urlEnv: the NAME of a variable
  *     secretEnv: DINGTALK_SECRET    # dingtalk and feishu only: the NAME of the variable with the secret
- *     connectTimeoutMs: 2000
- *     requestTimeoutMs: 5000
+ *     connectTimeout: 2s
+ *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
  * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
  * route:                            # optional; without it every alert goes to every receiver

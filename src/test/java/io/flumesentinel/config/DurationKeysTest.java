@@ -3,6 +3,8 @@ package io.flumesentinel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every duration key of the file, written as a duration, and the millisecond key it replaces, still
@@ -154,6 +157,12 @@ class DurationKeysTest {
     parse(yaml);
 
     assertThat(warnings).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"conf/monitor.yaml", "conf/monitor-routes.yaml", "k8s/configmap.yaml"})
+  void theShippedFilesWriteDurations(String file) throws Exception {
+    assertThat(Files.readAllLines(Path.of(file))).noneMatch(line -> line.matches(".*\\wMs\\s*:.*"));
   }
 
   static Stream<Arguments> problems() {

@@ -24,6 +24,7 @@ import java.util.function.Function;
  * @param connectTimeout to open the connection
  * @param sendTimeout for one whole mail, connection included
  */
+// type chose this class (ReceiverConfig); it is no setting of a webhook or mail receiver
 @JsonIgnoreProperties("type")
 public record MailReceiverConfig(
     String name,

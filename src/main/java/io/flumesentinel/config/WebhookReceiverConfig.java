@@ -19,6 +19,7 @@ import java.util.function.Function;
  *     transitions of the same alert are collapsed first, and anything dropped is counted and logged
  * @param signature how requests are signed; {@code null}: they are not
  */
+// type chose this class (ReceiverConfig); it is no setting of a webhook or mail receiver
 @JsonIgnoreProperties("type")
 public record WebhookReceiverConfig(
     String name,

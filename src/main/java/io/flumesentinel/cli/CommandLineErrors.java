@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -26,8 +27,14 @@ public final class CommandLineErrors
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine command = ex.getCommandLine();
-    StringBuilder line =
-        new StringBuilder(PREFIX).append("usage error: ").append(oneLine(ex.getMessage()));
+    // picocli words a converter's failure "Invalid value for option '--x': ..."; the duration
+    // converter's own message is complete and reads as every other: "--x: ...".
+    String message =
+        ex.getCause() instanceof DurationConverter.Invalid invalid
+                && ex.getArgSpec() instanceof OptionSpec option
+            ? option.longestName() + ": " + invalid.getMessage()
+            : ex.getMessage();
+    StringBuilder line = new StringBuilder(PREFIX).append("usage error: ").append(oneLine(message));
     if (ex instanceof UnmatchedArgumentException unmatched
         && !unmatched.getSuggestions().isEmpty()) {
       line.append(" (did you mean ")

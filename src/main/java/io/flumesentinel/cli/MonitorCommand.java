@@ -72,7 +72,7 @@ public final class MonitorCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "How long a lost agent session may wait for the agent to come back before alerting,"
-              + " in milliseconds (0: at once). Overrides classifier.graceMs.")
+              + " in milliseconds (0: at once). Overrides classifier.grace.")
   private Long graceMs;
 
   @Option(

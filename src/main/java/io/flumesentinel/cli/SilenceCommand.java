@@ -20,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
@@ -114,8 +113,9 @@ public final class SilenceCommand implements Runnable {
     @Option(
         names = {"-d", "--duration"},
         paramLabel = "DURATION",
+        converter = DurationConverter.class,
         description = "How long, from the start: 90m, 2h, 1d12h, 1w (default 1h without --end).")
-    private String duration;
+    private Duration duration;
 
     @Option(
         names = {"-e", "--end"},
@@ -161,7 +161,7 @@ public final class SilenceCommand implements Runnable {
       Instant endsAt =
           end != null
               ? instant("--end", end)
-              : startsAt.plus(duration == null ? Duration.ofHours(1) : duration(duration));
+              : startsAt.plus(duration == null ? Duration.ofHours(1) : positive(duration));
       if (author == null || author.isBlank()) {
         throw new ParameterException(
             spec.commandLine(), "--author is required: no user name is known here");
@@ -201,36 +201,11 @@ public final class SilenceCommand implements Runnable {
       }
     }
 
-    private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:ms|[smhdwy]))+");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|[smhdwy])");
-
-    /** Prometheus' duration form, as amtool takes it: 1w2d3h4m5s, 500ms. */
-    private Duration duration(String text) {
-      if (!DURATION.matcher(text).matches()) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--duration: '" + text + "' is not a duration such as 90m, 2h, 1d12h or 1w");
-      }
-      Duration total = Duration.ZERO;
-      var parts = DURATION_PART.matcher(text);
-      while (parts.find()) {
-        long n = Long.parseLong(parts.group(1));
-        total =
-            total.plus(
-                switch (parts.group(2)) {
-                  case "ms" -> Duration.ofMillis(n);
-                  case "s" -> Duration.ofSeconds(n);
-                  case "m" -> Duration.ofMinutes(n);
-                  case "h" -> Duration.ofHours(n);
-                  case "d" -> Duration.ofDays(n);
-                  case "w" -> Duration.ofDays(7 * n);
-                  default -> Duration.ofDays(365 * n);
-                });
-      }
-      if (total.isZero()) {
+    private Duration positive(Duration duration) {
+      if (duration.isZero()) {
         throw new ParameterException(spec.commandLine(), "--duration must be more than 0");
       }
-      return total;
+      return duration;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
@@ -12,5 +14,20 @@ public record ClassifierConfig(Duration grace, Duration startTimeout) {
 
   public static ClassifierConfig defaults() {
     return new ClassifierConfig(Duration.ZERO, Duration.ofSeconds(60));
+  }
+
+  /** The {@code classifier} section: {@code grace} and {@code startTimeout}. */
+  @JsonCreator
+  static ClassifierConfig read(
+      @JsonProperty("grace") Duration grace,
+      @JsonProperty("graceMs") Milliseconds graceMs,
+      @JsonProperty("startTimeout") Duration startTimeout,
+      @JsonProperty("startTimeoutMs") Milliseconds startTimeoutMs) {
+    ClassifierConfig defaults = defaults();
+    return new ClassifierConfig(
+        DurationKey.GRACE.read(grace, graceMs, defaults.grace).value(),
+        DurationKey.START_TIMEOUT
+            .read(startTimeout, startTimeoutMs, defaults.startTimeout)
+            .value());
   }
 }

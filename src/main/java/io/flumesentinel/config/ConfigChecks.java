@@ -3,18 +3,13 @@ package io.flumesentinel.config;
 import io.flumesentinel.protocol.ZkLayout;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The value rules shared by the YAML file and the command-line overrides. Each check returns the
  * (normalized) value or throws a {@link ConfigException} naming {@code key}.
  */
 final class ConfigChecks {
-
-  static final Pattern RECEIVER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private ConfigChecks() {}
 
@@ -24,62 +19,6 @@ final class ConfigChecks {
     }
     return value;
   }
-
-  /**
-   * A duration as Prometheus and Alertmanager write it: {@code 30s}, {@code 5m}, {@code 4h}, {@code
-   * 1d}, {@code 1h30m}, {@code 500ms}; units {@code w d h m s ms}, largest first. {@code 0} alone
-   * needs no unit.
-   */
-  static Duration duration(String key, String value, Duration min, Duration max) {
-    String text = value.strip();
-    Matcher parts = DURATION.matcher(text);
-    if (!text.equals("0") && (text.isEmpty() || !parts.matches())) {
-      throw new ConfigException(key, "must be a duration like 30s, 5m or 4h, got " + quote(value));
-    }
-    Duration duration = Duration.ZERO;
-    if (!text.equals("0")) {
-      long[] unitMillis = {604_800_000L, 86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
-      for (int i = 0; i < unitMillis.length; i++) {
-        String number = parts.group(i + 1);
-        if (number != null) {
-          if (number.length() > 9) {
-            throw new ConfigException(key, quote(value) + " is too long a duration");
-          }
-          duration = duration.plusMillis(Long.parseLong(number) * unitMillis[i]);
-        }
-      }
-    }
-    if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
-      throw new ConfigException(
-          key, "must be between " + format(min) + " and " + format(max) + ", got " + quote(value));
-    }
-    return duration;
-  }
-
-  /**
-   * {@code d} as {@link #duration} reads it back: {@code 4h}, {@code 1h30m}, {@code 90d}, {@code
-   * 0}.
-   */
-  static String format(Duration d) {
-    if (d.isZero()) {
-      return "0";
-    }
-    long millis = d.toMillis();
-    StringBuilder text = new StringBuilder();
-    long[] unitMillis = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
-    String[] units = {"d", "h", "m", "s", "ms"};
-    for (int i = 0; i < units.length; i++) {
-      if (millis >= unitMillis[i]) {
-        text.append(millis / unitMillis[i]).append(units[i]);
-        millis %= unitMillis[i];
-      }
-    }
-    return text.toString();
-  }
-
-  private static final Pattern DURATION =
-      Pattern.compile(
-          "(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m(?!s))?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
 
   static int port(String key, long value) {
     return (int) inRange(key, value, 0, 65_535);

@@ -4,13 +4,20 @@ package io.flumesentinel.config;
 public final class ConfigException extends RuntimeException {
 
   private final String key;
+  private final String problem;
 
   public ConfigException(String key, String problem) {
     super(key + ": " + problem);
     this.key = key;
+    this.problem = problem;
   }
 
   public String key() {
     return key;
+  }
+
+  /** What is wrong, without the key. */
+  public String problem() {
+    return problem;
   }
 }

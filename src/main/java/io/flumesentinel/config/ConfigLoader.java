@@ -13,7 +13,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -23,29 +26,35 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <p>Every problem is a {@link ConfigException} whose message is one line naming the full key path
  * ({@code receivers[1].urls[0]: ...}) or, for an unreadable or malformed file, the file itself.
  * Unknown keys are errors, so a typo never silently falls back to a default. Absent keys take the
- * defaults of the config records. Secrets never come from this file.
+ * defaults of the config records. Secrets never come from this file. The file is bound to the
+ * records by Jackson databind (each record's {@code read} factory says how it is written).
+ *
+ * <p>Durations are written as {@link DurationText} reads them: {@code 500ms}, {@code 30s}, {@code
+ * 5m}, {@code 4h}, {@code 2d}. The keys ending in {@code Ms} that came before them ({@code
+ * sessionTimeoutMs: 15000}) are still read, as whole milliseconds, with a warning naming the key
+ * that replaces each ({@link DurationKey}).
  *
  * <pre>
  * zookeeper:
  *   connect: "zk1:2181,zk2:2181"   # omit or empty: start an embedded ZooKeeper (try-out only)
  *   root: /flume-sentinel           # protocol root znode
- *   sessionTimeoutMs: 15000         # 1000..600000
- *   connectionTimeoutMs: 5000       # 1..sessionTimeoutMs
+ *   sessionTimeout: 15s             # 1s..10m
+ *   connectionTimeout: 5s           # 1ms..sessionTimeout
  *   embedded: { port: 2181, dataDir: ./data/zookeeper }   # used only when connect is empty
  * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
- * classifier: { graceMs: 0, startTimeoutMs: 60000 }
- * flapping: { enabled: true, maxDowns: 3, windowMs: 600000, stableForMs: 600000 }
- * hostDown: { minAgents: 5, windowMs: 30000 }   # off unless given; enabled: false switches it off
+ * classifier: { grace: 0s, startTimeout: 60s }   # 0..1d, 1ms..1d
+ * flapping: { enabled: true, maxDowns: 3, within: 10m, stableFor: 10m }   # 1s..1d
+ * hostDown: { minAgents: 5, within: 30s }   # off unless given; enabled: false switches it off
  * receivers:
  *   - name: ops                     # [A-Za-z0-9_-]+, unique
  *     type: webhook                 # webhook (the default), mail, dingtalk, wecom, feishu, slack
  *     urls: [ "http://alertmanager:9093/api/v1/alerts-webhook", "http://backup:9093/hook" ]   # failover, in order
- *     connectTimeoutMs: 2000
- *     requestTimeoutMs: 5000
+ *     connectTimeout: 2s            # 1ms..10m, as every receiver's timeouts
+ *     requestTimeout: 5s
  *     maxBatch: 500                 # at least 1
  *     queueCapacity: 10000          # at least maxBatch
- *     backoff: { initialMs: 200, maxMs: 30000, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
+ *     backoff: { initial: 200ms, max: 30s, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
  *     signature: { secretEnv: WEBHOOK_SECRET }   # optional: the NAME of the variable with the HMAC secret
  *   - name: oncall-mail
  *     type: mail
@@ -59,17 +68,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     to: [ oncall@example.com ]    # at least one
  *     cc: [ team@example.com ]
  *     sendResolved: true
- *     connectTimeoutMs: 5000
- *     sendTimeoutMs: 30000          # one whole mail, connection included
+ *     connectTimeout: 5s
+ *     sendTimeout: 30s              # one whole mail, connection included
  *     maxBatch: 100                 # alerts in one mail
  *     queueCapacity: 10000
- *     backoff: { initialMs: 200, maxMs: 30000 }
+ *     backoff: { initial: 200ms, max: 30s }
  *   - name: ops-dingtalk
  *     type: dingtalk                # dingtalk, wecom, feishu or slack
  *     url: "https://oapi.dingtalk.com/robot/send?access_token=..."   # or urlEnv: the NAME of a variable
  *     secretEnv: DINGTALK_SECRET    # dingtalk and feishu only: the NAME of the variable with the secret
- *     connectTimeoutMs: 2000
- *     requestTimeoutMs: 5000
+ *     connectTimeout: 2s
+ *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
  * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
  * route:                            # optional; without it every alert goes to every receiver
@@ -88,6 +97,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * </pre>
  */
 public final class ConfigLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
@@ -118,19 +129,38 @@ public final class ConfigLoader {
 
   /**
    * Validates YAML text, reading the secrets it names (such as a mail receiver's {@code
-   * passwordEnv}) from {@code environment}.
+   * passwordEnv}) from {@code environment}. A deprecated key is logged as a warning naming its
+   * replacement.
    *
    * @param environment the value of an environment variable by name, {@code null} if unset
    */
   public static MonitorConfig parse(
       String yaml, String origin, Function<String, String> environment) {
+    return parse(yaml, origin, environment, LOG::warn);
+  }
+
+  /**
+   * Validates YAML text.
+   *
+   * @param warnings told of each deprecated key, in one line naming it and what replaces it
+   */
+  static MonitorConfig parse(
+      String yaml, String origin, Function<String, String> environment, Consumer<String> warnings) {
     JsonNode document;
     try {
       document = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       throw new ConfigException(origin, syntaxError(e));
     }
-    return MonitorConfigReader.read(YamlSection.root(document, origin), environment);
+    if (document == null || document.isMissingNode() || document.isNull()) {
+      document = YAML.createObjectNode();
+    } else if (!document.isObject()) {
+      throw new ConfigException(
+          origin,
+          "the top level must be a mapping of keys, got "
+              + (document.isArray() ? "a list" : ConfigChecks.quote(document.asText())));
+    }
+    return YamlBinding.bind(document, environment, warnings);
   }
 
   private static String read(Path file) {

@@ -1,5 +1,7 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
@@ -22,5 +24,27 @@ public record FlappingConfig(boolean enabled, int maxDowns, Duration window, Dur
   public static FlappingConfig disabled() {
     FlappingConfig defaults = defaults();
     return new FlappingConfig(false, defaults.maxDowns, defaults.window, defaults.stableFor);
+  }
+
+  /**
+   * The {@code flapping} section: {@code enabled}, {@code maxDowns}, {@code within} (the window)
+   * and {@code stableFor}.
+   */
+  @JsonCreator
+  static FlappingConfig read(
+      @JsonProperty("enabled") Boolean enabled,
+      @JsonProperty("maxDowns") Long maxDowns,
+      @JsonProperty("within") Duration within,
+      @JsonProperty("windowMs") Milliseconds windowMs,
+      @JsonProperty("stableFor") Duration stableFor,
+      @JsonProperty("stableForMs") Milliseconds stableForMs) {
+    FlappingConfig defaults = defaults();
+    return new FlappingConfig(
+        enabled == null ? defaults.enabled : enabled,
+        maxDowns == null
+            ? defaults.maxDowns
+            : (int) ConfigChecks.inRange("maxDowns", maxDowns, 1, 1_000),
+        DurationKey.FLAPPING_WINDOW.read(within, windowMs, defaults.window).value(),
+        DurationKey.STABLE_FOR.read(stableFor, stableForMs, defaults.stableFor).value());
   }
 }

@@ -1,5 +1,7 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
@@ -16,5 +18,24 @@ public record HostDownConfig(boolean enabled, int minAgents, Duration window) {
 
   public static HostDownConfig defaults() {
     return new HostDownConfig(false, 5, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The {@code hostDown} section: {@code enabled}, {@code minAgents} and {@code within} (the
+   * window). Writing the section turns it on unless it says {@code enabled: false}.
+   */
+  @JsonCreator
+  static HostDownConfig read(
+      @JsonProperty("enabled") Boolean enabled,
+      @JsonProperty("minAgents") Long minAgents,
+      @JsonProperty("within") Duration within,
+      @JsonProperty("windowMs") Milliseconds windowMs) {
+    HostDownConfig defaults = defaults();
+    return new HostDownConfig(
+        enabled == null || enabled,
+        minAgents == null
+            ? defaults.minAgents
+            : (int) ConfigChecks.inRange("minAgents", minAgents, 2, 100_000),
+        DurationKey.HOST_DOWN_WINDOW.read(within, windowMs, defaults.window).value());
   }
 }

@@ -1,7 +1,13 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One mail receiver: each batch of alerts becomes one mail to {@code to} and {@code cc}, sent
@@ -18,6 +24,8 @@ import java.util.List;
  * @param connectTimeout to open the connection
  * @param sendTimeout for one whole mail, connection included
  */
+// type chose this class (ReceiverConfig); it is no setting of a webhook or mail receiver
+@JsonIgnoreProperties("type")
 public record MailReceiverConfig(
     String name,
     String host,
@@ -90,6 +98,91 @@ public record MailReceiverConfig(
         DEFAULT_MAX_BATCH,
         DEFAULT_QUEUE_CAPACITY,
         BackoffConfig.defaults());
+  }
+
+  /**
+   * A {@code receivers} entry of {@code type: mail}: {@code name}, {@code host}, {@code port},
+   * {@code starttls}, {@code ssl}, {@code username}, {@code passwordEnv} (the variable holding the
+   * password), {@code from}, {@code to}, {@code cc}, {@code sendResolved}, {@code connectTimeout},
+   * {@code sendTimeout}, {@code maxBatch}, {@code queueCapacity} and {@code backoff}.
+   */
+  @JsonCreator
+  static MailReceiverConfig read(
+      @JsonProperty("name") String name,
+      @JsonProperty("host") String host,
+      @JsonProperty("port") Long port,
+      @JsonProperty("starttls") StartTls starttls,
+      @JsonProperty("ssl") Boolean ssl,
+      @JsonProperty("username") String username,
+      @JsonProperty("passwordEnv") String passwordEnv,
+      @JsonProperty("from") String from,
+      @JsonProperty("to") List<String> to,
+      @JsonProperty("cc") List<String> cc,
+      @JsonProperty("sendResolved") Boolean sendResolved,
+      @JsonProperty("connectTimeout") Duration connectTimeout,
+      @JsonProperty("connectTimeoutMs") Milliseconds connectTimeoutMs,
+      @JsonProperty("sendTimeout") Duration sendTimeout,
+      @JsonProperty("sendTimeoutMs") Milliseconds sendTimeoutMs,
+      @JsonProperty("maxBatch") Long maxBatch,
+      @JsonProperty("queueCapacity") Long queueCapacity,
+      @JsonProperty("backoff") BackoffConfig backoff,
+      @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
+          Function<String, String> environment) {
+    String checkedName = ReceiverChecks.name(name);
+    String server = ReceiverChecks.stripped(host);
+    if (server.isEmpty() || server.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException("host", "the SMTP server's host name or IP address is required");
+    }
+    int checkedPort =
+        port == null ? DEFAULT_PORT : (int) ConfigChecks.inRange("port", port, 1, 65_535);
+    String login = ReceiverChecks.stripped(username);
+    String variable = ReceiverChecks.stripped(passwordEnv);
+    String password = null;
+    if (!variable.isEmpty()) {
+      if (!ReceiverChecks.ENV_NAME.matcher(variable).matches()) {
+        throw new ConfigException(
+            "passwordEnv", "must be the name of an environment variable, not the password itself");
+      }
+      password = environment.apply(variable);
+      if (password == null) {
+        throw new ConfigException(
+            "passwordEnv", "the environment variable " + variable + " is not set");
+      }
+      if (login.isEmpty()) {
+        throw new ConfigException("username", "is required with passwordEnv");
+      }
+    }
+    String sender = ReceiverChecks.mailAddress("from", from);
+    List<String> recipients = ReceiverChecks.mailAddresses("to", to);
+    if (recipients.isEmpty()) {
+      throw new ConfigException("to", "at least one address is required");
+    }
+    List<String> copies = ReceiverChecks.mailAddresses("cc", cc);
+    Duration connect =
+        DurationKey.CONNECT_TIMEOUT
+            .read(connectTimeout, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT)
+            .value();
+    Duration send =
+        DurationKey.SEND_TIMEOUT.read(sendTimeout, sendTimeoutMs, DEFAULT_SEND_TIMEOUT).value();
+    int batch = ReceiverChecks.maxBatch(maxBatch, DEFAULT_MAX_BATCH);
+    return new MailReceiverConfig(
+        checkedName,
+        server,
+        checkedPort,
+        starttls == null ? StartTls.OPTIONAL : starttls,
+        ssl != null && ssl,
+        login,
+        variable,
+        password,
+        sender,
+        recipients,
+        copies,
+        sendResolved == null || sendResolved,
+        connect,
+        send,
+        batch,
+        ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
+        backoff == null ? BackoffConfig.defaults() : backoff);
   }
 
   @Override

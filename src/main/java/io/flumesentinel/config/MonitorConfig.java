@@ -1,6 +1,10 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything the {@code monitor} command needs, validated.
@@ -72,5 +76,41 @@ public record MonitorConfig(
   public MonitorConfig withCluster(ClusterConfig newCluster) {
     return new MonitorConfig(
         zookeeper, http, classifier, receivers, externalUrl, route, flapping, hostDown, newCluster);
+  }
+
+  /**
+   * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
+   * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
+   * flapping}, {@code hostDown} and {@code cluster}.
+   */
+  @JsonCreator
+  static MonitorConfig read(
+      @JsonProperty("zookeeper") ZkConfig zookeeper,
+      @JsonProperty("http") HttpConfig http,
+      @JsonProperty("externalUrl") String externalUrl,
+      @JsonProperty("classifier") ClassifierConfig classifier,
+      @JsonProperty("receivers") List<ReceiverConfig> receivers,
+      @JsonProperty("route") WrittenRoute route,
+      @JsonProperty("flapping") FlappingConfig flapping,
+      @JsonProperty("hostDown") HostDownConfig hostDown,
+      @JsonProperty("cluster") ClusterConfig cluster) {
+    MonitorConfig defaults = defaults();
+    String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
+    if (!url.isEmpty()) {
+      url = ConfigChecks.httpUrl("externalUrl", url);
+    }
+    List<ReceiverConfig> given = receivers == null ? List.of() : receivers;
+    ReceiverChecks.uniqueNames(given);
+    Set<String> names = given.stream().map(ReceiverConfig::name).collect(Collectors.toSet());
+    return new MonitorConfig(
+        zookeeper == null ? defaults.zookeeper : zookeeper,
+        http == null ? defaults.http : http,
+        classifier == null ? defaults.classifier : classifier,
+        given,
+        url,
+        route == null ? null : route.root(names),
+        flapping,
+        hostDown,
+        cluster);
   }
 }

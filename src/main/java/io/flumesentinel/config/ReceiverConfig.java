@@ -1,9 +1,20 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonTypeIdResolver;
+
 /**
  * One receiver of alerts, whatever its channel: what every notifier needs to queue, batch and
  * retry. Each channel adds its own settings.
+ *
+ * <p>In the file, {@code type} selects the channel; without it a receiver is a webhook.
  */
+@JsonTypeInfo(
+    use = JsonTypeInfo.Id.CUSTOM,
+    property = "type",
+    visible = true,
+    defaultImpl = WebhookReceiverConfig.class)
+@JsonTypeIdResolver(YamlBinding.ReceiverTypes.class)
 public sealed interface ReceiverConfig
     permits WebhookReceiverConfig, MailReceiverConfig, RobotReceiverConfig {
 

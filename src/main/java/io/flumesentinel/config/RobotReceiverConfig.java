@@ -1,7 +1,12 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * One chat-robot receiver: a DingTalk, WeCom or Feishu group robot, or a Slack incoming webhook.
@@ -103,6 +108,83 @@ public record RobotReceiverConfig(
         vendor.defaultMaxBatch(),
         DEFAULT_QUEUE_CAPACITY,
         BackoffConfig.defaults());
+  }
+
+  /**
+   * A {@code receivers} entry of a robot's {@code type}: {@code name}, {@code url} or {@code
+   * urlEnv} (the variable holding it), {@code secretEnv} (signing robots only), {@code
+   * connectTimeout}, {@code requestTimeout}, {@code maxBatch}, {@code queueCapacity} and {@code
+   * backoff}.
+   */
+  @JsonCreator
+  static RobotReceiverConfig read(
+      @JsonProperty("type") String type,
+      @JsonProperty("name") String name,
+      @JsonProperty("url") String url,
+      @JsonProperty("urlEnv") String urlEnv,
+      @JsonProperty("secretEnv") String secretEnv,
+      @JsonProperty("connectTimeout") Duration connectTimeout,
+      @JsonProperty("connectTimeoutMs") Milliseconds connectTimeoutMs,
+      @JsonProperty("requestTimeout") Duration requestTimeout,
+      @JsonProperty("requestTimeoutMs") Milliseconds requestTimeoutMs,
+      @JsonProperty("maxBatch") Long maxBatch,
+      @JsonProperty("queueCapacity") Long queueCapacity,
+      @JsonProperty("backoff") BackoffConfig backoff,
+      @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
+          Function<String, String> environment) {
+    Vendor vendor = Vendor.of(type.strip().toLowerCase(Locale.ROOT));
+    String checkedName = ReceiverChecks.name(name);
+    String urlInFile = ReceiverChecks.stripped(url);
+    String urlVariable = ReceiverChecks.stripped(urlEnv);
+    String checkedUrl;
+    if (!urlVariable.isEmpty()) {
+      if (!urlInFile.isEmpty()) {
+        throw new ConfigException("urlEnv", "give either url or urlEnv, not both");
+      }
+      checkedUrl =
+          ConfigChecks.httpUrl(
+              "urlEnv", ReceiverChecks.environmentValue("urlEnv", urlVariable, environment));
+    } else if (urlInFile.isEmpty()) {
+      throw new ConfigException(
+          "url", "the robot's webhook URL is required (or urlEnv naming a variable)");
+    } else {
+      checkedUrl = ConfigChecks.httpUrl("url", urlInFile);
+    }
+    String secretVariable = ReceiverChecks.stripped(secretEnv);
+    String secret = null;
+    if (!secretVariable.isEmpty()) {
+      if (!vendor.signs()) {
+        throw new ConfigException(
+            "secretEnv", vendor.wire() + " robots do not sign their messages");
+      }
+      secret = ReceiverChecks.environmentValue("secretEnv", secretVariable, environment);
+      if (secret.isBlank()) {
+        throw new ConfigException(
+            "secretEnv", "the environment variable " + secretVariable + " is empty");
+      }
+      secret = secret.strip();
+    }
+    Duration connect =
+        DurationKey.CONNECT_TIMEOUT
+            .read(connectTimeout, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT)
+            .value();
+    Duration request =
+        DurationKey.REQUEST_TIMEOUT
+            .read(requestTimeout, requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT)
+            .value();
+    int batch = ReceiverChecks.maxBatch(maxBatch, vendor.defaultMaxBatch());
+    return new RobotReceiverConfig(
+        checkedName,
+        vendor,
+        checkedUrl,
+        urlVariable,
+        secretVariable,
+        secret,
+        connect,
+        request,
+        batch,
+        ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
+        backoff == null ? BackoffConfig.defaults() : backoff);
   }
 
   @Override

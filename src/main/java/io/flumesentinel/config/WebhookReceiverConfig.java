@@ -1,7 +1,14 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One webhook receiver. Several {@code urls} are tried in order for each request (failover); one
@@ -12,6 +19,8 @@ import java.util.List;
  *     transitions of the same alert are collapsed first, and anything dropped is counted and logged
  * @param signature how requests are signed; {@code null}: they are not
  */
+// type chose this class (ReceiverConfig); it is no setting of a webhook or mail receiver
+@JsonIgnoreProperties("type")
 public record WebhookReceiverConfig(
     String name,
     List<String> urls,
@@ -48,6 +57,26 @@ public record WebhookReceiverConfig(
     @Override
     public String toString() {
       return "Signature[secretEnv=" + secretEnv + ", secret=(hidden)]";
+    }
+
+    /** The {@code signature} section: {@code secretEnv}, the variable holding the secret. */
+    @JsonCreator
+    static Signature read(
+        @JsonProperty("secretEnv") String secretEnv,
+        @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
+            Function<String, String> environment) {
+      String variable = ReceiverChecks.stripped(secretEnv);
+      if (variable.isEmpty()) {
+        throw new ConfigException(
+            "secretEnv",
+            "is required: the name of the environment variable holding the signing secret");
+      }
+      String secret = ReceiverChecks.environmentValue("secretEnv", variable, environment).strip();
+      if (secret.isEmpty()) {
+        throw new ConfigException(
+            "secretEnv", "the environment variable " + variable + " is empty");
+      }
+      return new Signature(variable, secret);
     }
   }
 
@@ -87,5 +116,50 @@ public record WebhookReceiverConfig(
   public WebhookReceiverConfig withSignature(Signature signature) {
     return new WebhookReceiverConfig(
         name, urls, connectTimeout, requestTimeout, maxBatch, queueCapacity, backoff, signature);
+  }
+
+  /**
+   * A {@code receivers} entry of {@code type: webhook} (the default): {@code name}, {@code urls}
+   * (tried in order), {@code connectTimeout}, {@code requestTimeout}, {@code maxBatch}, {@code
+   * queueCapacity}, {@code backoff} and {@code signature}.
+   */
+  @JsonCreator
+  static WebhookReceiverConfig read(
+      @JsonProperty("name") String name,
+      @JsonProperty("urls") List<String> urls,
+      @JsonProperty("connectTimeout") Duration connectTimeout,
+      @JsonProperty("connectTimeoutMs") Milliseconds connectTimeoutMs,
+      @JsonProperty("requestTimeout") Duration requestTimeout,
+      @JsonProperty("requestTimeoutMs") Milliseconds requestTimeoutMs,
+      @JsonProperty("maxBatch") Long maxBatch,
+      @JsonProperty("queueCapacity") Long queueCapacity,
+      @JsonProperty("backoff") BackoffConfig backoff,
+      @JsonProperty("signature") Signature signature) {
+    String checkedName = ReceiverChecks.name(name);
+    if (urls == null || urls.isEmpty()) {
+      throw new ConfigException("urls", "at least one URL is required");
+    }
+    List<String> checkedUrls = new ArrayList<>();
+    for (int i = 0; i < urls.size(); i++) {
+      checkedUrls.add(ConfigChecks.httpUrl("urls[" + i + "]", urls.get(i)));
+    }
+    Duration connect =
+        DurationKey.CONNECT_TIMEOUT
+            .read(connectTimeout, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT)
+            .value();
+    Duration request =
+        DurationKey.REQUEST_TIMEOUT
+            .read(requestTimeout, requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT)
+            .value();
+    int batch = ReceiverChecks.maxBatch(maxBatch, DEFAULT_MAX_BATCH);
+    return new WebhookReceiverConfig(
+        checkedName,
+        checkedUrls,
+        connect,
+        request,
+        batch,
+        ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
+        backoff == null ? BackoffConfig.defaults() : backoff,
+        signature);
   }
 }

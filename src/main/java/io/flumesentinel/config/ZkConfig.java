@@ -1,6 +1,9 @@
 package io.flumesentinel.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.flumesentinel.protocol.ZkLayout;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -41,5 +44,66 @@ public record ZkConfig(
   public ZkConfig withConnect(String newConnect) {
     return new ZkConfig(
         newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir);
+  }
+
+  /**
+   * The {@code zookeeper} section: {@code connect}, {@code root}, {@code sessionTimeout}, {@code
+   * connectionTimeout} (at most {@code sessionTimeout}) and {@code embedded}.
+   */
+  @JsonCreator
+  static ZkConfig read(
+      @JsonProperty("connect") String connect,
+      @JsonProperty("root") String root,
+      @JsonProperty("sessionTimeout") Duration sessionTimeout,
+      @JsonProperty("sessionTimeoutMs") Milliseconds sessionTimeoutMs,
+      @JsonProperty("connectionTimeout") Duration connectionTimeout,
+      @JsonProperty("connectionTimeoutMs") Milliseconds connectionTimeoutMs,
+      @JsonProperty("embedded") EmbeddedServer embedded) {
+    ZkConfig defaults = of(null);
+    String checkedConnect = ConfigChecks.connectString("connect", connect);
+    String checkedRoot = ConfigChecks.root("root", root == null ? defaults.root : root);
+    DurationKey.Written session =
+        DurationKey.SESSION_TIMEOUT.read(sessionTimeout, sessionTimeoutMs, defaults.sessionTimeout);
+    DurationKey.Written connection =
+        DurationKey.CONNECTION_TIMEOUT.read(
+            connectionTimeout, connectionTimeoutMs, defaults.connectionTimeout);
+    // Curator would silently shorten it to the session timeout; say so instead.
+    connection.atMost(session);
+    EmbeddedServer server =
+        embedded == null
+            ? new EmbeddedServer(defaults.embeddedPort, defaults.embeddedDataDir)
+            : embedded;
+    return new ZkConfig(
+        checkedConnect,
+        checkedRoot,
+        session.value(),
+        connection.value(),
+        server.port(),
+        server.dataDir());
+  }
+
+  /** The {@code embedded} section: the server started when {@code connect} is empty. */
+  record EmbeddedServer(int port, Path dataDir) {
+
+    @JsonCreator
+    static EmbeddedServer read(
+        @JsonProperty("port") Long port, @JsonProperty("dataDir") String dataDir) {
+      ZkConfig defaults = of(null);
+      return new EmbeddedServer(
+          port == null ? defaults.embeddedPort : ConfigChecks.port("port", port),
+          dataDir == null ? defaults.embeddedDataDir : directory(dataDir));
+    }
+
+    private static Path directory(String value) {
+      if (value.isBlank()) {
+        throw new ConfigException("dataDir", "must be a directory path, got an empty value");
+      }
+      try {
+        return Path.of(value.strip());
+      } catch (InvalidPathException e) {
+        throw new ConfigException(
+            "dataDir", ConfigChecks.quote(value) + " is not a valid path: " + e.getReason());
+      }
+    }
   }
 }

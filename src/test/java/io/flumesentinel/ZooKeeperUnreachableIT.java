@@ -46,7 +46,7 @@ class ZooKeeperUnreachableIT {
                 dir,
                 connect,
                 receiver,
-                List.of("  sessionTimeoutMs: 2000", "  connectionTimeoutMs: 1000"),
+                List.of("  sessionTimeout: 2s", "  connectionTimeout: 1s"),
                 List.of())) {
       await()
           .atMost(Duration.ofSeconds(60))

@@ -218,7 +218,7 @@ public final class Monitor implements AutoCloseable {
       }
     }
     log.warn(
-        "ZooKeeper at {} cannot be reached (no connection within {} ms): running, not ready, and"
+        "ZooKeeper at {} cannot be reached (connection timeout {} ms): running, not ready, and"
             + " watching once it can be reached",
         client.getZookeeperClient().getCurrentConnectionString(),
         zk.connectionTimeout().toMillis());

@@ -21,7 +21,9 @@ import java.util.TreeMap;
  * does not turn into a flood of agent alerts. What operators must learn instead is that nobody is
  * watching. So once the connection has been unusable for {@code after} (the session timeout: past
  * it, ZooKeeper has expired the monitor's session), or as soon as Curator reports the session lost,
- * one {@value #ALERTNAME} alert fires; it resolves when the connection is usable again.
+ * one {@value #ALERTNAME} alert fires; it resolves when the connection is usable again. A monitor
+ * that cannot reach ZooKeeper from its start ({@link ConnectionChange.State#NOT_YET_CONNECTED})
+ * fires it the same way, once that has lasted {@code after}.
  *
  * <p>It goes straight to the receivers its route names, not through the {@link
  * AlertLedgerVerticle}: the ledger is kept in ZooKeeper, which is exactly what is missing. The
@@ -42,6 +44,12 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
 
   /** When the connection became unusable, or {@code null} while it is usable. */
   private Instant unusableSince;
+
+  /**
+   * The first state of the current outage: {@link ConnectionChange.State#NOT_YET_CONNECTED} when
+   * ZooKeeper has not been reached since start-up.
+   */
+  private ConnectionChange.State outage;
 
   private long timer = -1;
 
@@ -84,16 +92,21 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
 
   private void changed(ConnectionChange.State state) {
     if (state.usable()) {
+      // Reached at last, or reached again.
+      String resolution =
+          outage == ConnectionChange.State.NOT_YET_CONNECTED ? "CONNECTED" : "RECONNECTED";
       unusableSince = null;
+      outage = null;
       vertx.cancelTimer(timer);
       timer = -1;
       if (firing != null) {
-        resolve();
+        resolve(resolution);
       }
       return;
     }
     if (unusableSince == null) {
       unusableSince = clock.instant();
+      outage = state;
       timer = vertx.setTimer(Math.max(1, after.toMillis()), id -> fire());
     }
     if (state == ConnectionChange.State.LOST) {
@@ -115,7 +128,13 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
     annotations.put("reason", "ZOOKEEPER_LOST");
     annotations.put(
         "summary",
-        "Flume Sentinel on " + monitorName + " lost its ZooKeeper connection (" + zkConnect + ")");
+        outage == ConnectionChange.State.NOT_YET_CONNECTED
+            ? "Flume Sentinel on " + monitorName + " cannot reach ZooKeeper (" + zkConnect + ")"
+            : "Flume Sentinel on "
+                + monitorName
+                + " lost its ZooKeeper connection ("
+                + zkConnect
+                + ")");
     annotations.put(
         "description",
         "Agent state is unknown while the connection is down: agent alerts are held, and decided"
@@ -128,8 +147,8 @@ public final class ZooKeeperLossVerticle extends VerticleBase {
     send(firing);
   }
 
-  private void resolve() {
-    Alert resolved = firing.resolve(clock.instant(), Map.of("resolution", "RECONNECTED"));
+  private void resolve(String resolution) {
+    Alert resolved = firing.resolve(clock.instant(), Map.of("resolution", resolution));
     firing = null;
     send(resolved);
     notified = List.of();

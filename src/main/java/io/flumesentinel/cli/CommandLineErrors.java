@@ -14,7 +14,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns every failure into exactly one line on stderr and an exit status: 2 for a usage or config
  * error (no stack trace: the line says what to fix), 1 for a failure at run time (whose stack trace
- * goes to the log, not to stderr).
+ * goes to the log, not to stderr) and for a ZooKeeper that cannot be reached (no stack trace: the
+ * line names the ensemble).
  */
 public final class CommandLineErrors
     implements IParameterExceptionHandler, IExecutionExceptionHandler {
@@ -51,6 +52,10 @@ public final class CommandLineErrors
     if (ex instanceof ConfigException) {
       print(command.getErr(), PREFIX + "config error: " + oneLine(ex.getMessage()));
       return USAGE;
+    }
+    if (ex instanceof CommandZooKeeper.Unreachable) {
+      print(command.getErr(), PREFIX + oneLine(ex.getMessage()));
+      return RUNTIME;
     }
     LoggerFactory.getLogger(CommandLineErrors.class)
         .error("{} failed", command.getCommandSpec().qualifiedName(), ex);

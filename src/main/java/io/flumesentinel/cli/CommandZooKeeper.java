@@ -1,34 +1,103 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.protocol.ZkErrors;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** The ZooKeeper client of a one-shot command ({@code deregister}, {@code silence}). */
-final class CommandZooKeeper {
+/**
+ * The ZooKeeper client of a one-shot command ({@code deregister}, {@code silence}): connected
+ * within the connection timeout, or the command ends with one line naming the ensemble it could not
+ * reach ({@link Unreachable}). Its log goes to stderr from the start ({@link
+ * Logging#toStandardError}), so stdout holds the command's results only.
+ */
+final class CommandZooKeeper implements AutoCloseable {
 
-  private CommandZooKeeper() {}
+  /** How long a command waits for a connection (and a reconnection) before it gives up. */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long one request may take, retries included. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+  private final CuratorFramework client;
+  private final String connect;
+
+  private CommandZooKeeper(CuratorFramework client, String connect) {
+    this.client = client;
+    this.connect = connect;
+  }
+
+  /** ZooKeeper could not be reached: the whole message is the command's one line on stderr. */
+  static final class Unreachable extends RuntimeException {
+    Unreachable(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /**
-   * A started client, connected within {@code timeoutMs}.
+   * A started client, connected within {@link #CONNECTION_TIMEOUT}.
    *
-   * @throws IllegalStateException naming {@code connect} when ZooKeeper does not answer in time
+   * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
    */
-  static CuratorFramework connect(String connect, long timeoutMs) throws InterruptedException {
+  static CommandZooKeeper connect(String connect) throws InterruptedException {
+    Logging.toStandardError();
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString(connect)
             .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs(5_000)
+            .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
             .build();
     client.start();
-    if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {
+    if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       client.close();
-      throw new IllegalStateException(
-          "ZooKeeper " + connect + " unreachable within " + timeoutMs + " ms");
+      throw new Unreachable(
+          "cannot reach ZooKeeper at "
+              + connect
+              + " (no connection within "
+              + CONNECTION_TIMEOUT.toSeconds()
+              + " s)");
     }
+    return new CommandZooKeeper(client, connect);
+  }
+
+  CuratorFramework client() {
     return client;
+  }
+
+  /**
+   * The request's result within {@link #REQUEST_TIMEOUT}; its own exception when it failed, or
+   * {@link Unreachable} when it failed because ZooKeeper went away meanwhile.
+   */
+  <T> T await(CompletionStage<T> request) throws Exception {
+    try {
+      return request.toCompletableFuture().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new Unreachable(
+          "cannot reach ZooKeeper at "
+              + connect
+              + " (no answer within "
+              + REQUEST_TIMEOUT.toSeconds()
+              + " s)");
+    } catch (ExecutionException e) {
+      if (ZkErrors.unreachable(e)) {
+        throw new Unreachable(
+            "cannot reach ZooKeeper at " + connect + " (" + ZkErrors.cause(e).getMessage() + ")");
+      }
+      if (ZkErrors.cause(e) instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 }

@@ -5,8 +5,6 @@ import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +15,8 @@ import picocli.CommandLine.Spec;
  * {@code flume-sentinel deregister}: the deliberate stop's ZooKeeper half, from anywhere — the live
  * node and the agent node removed in one multi, so the monitor raises no alert. For an agent whose
  * supervisor gave up or whose host is gone for good. Exit status 0 when removed, 1 when the agent
- * was not registered or ZooKeeper could not be reached.
+ * was not registered or ZooKeeper could not be reached (one line on stderr naming the ensemble,
+ * after the connection timeout).
  */
 @Command(
     name = "deregister",
@@ -28,8 +27,6 @@ import picocli.CommandLine.Spec;
     description =
         "Removes agent ID's registration (live and agent node in one multi): a deliberate stop, no alert.")
 public final class DeregisterCommand implements Callable<Integer> {
-
-  private static final long TIMEOUT_MS = 15_000;
 
   @Spec private CommandSpec spec;
 
@@ -60,13 +57,9 @@ public final class DeregisterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--root", e.getMessage());
     }
-    try (CuratorFramework client = CommandZooKeeper.connect(zkConnect, TIMEOUT_MS)) {
-      Registration registration = new Registration(AsyncCuratorFramework.wrap(client), layout);
-      boolean removed =
-          registration
-              .deregister(agentId)
-              .toCompletableFuture()
-              .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect)) {
+      Registration registration = new Registration(AsyncCuratorFramework.wrap(zk.client()), layout);
+      boolean removed = zk.await(registration.deregister(agentId));
       if (removed) {
         spec.commandLine()
             .getOut()

@@ -17,10 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +29,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flume-sentinel silence add|list|expire}: silences in ZooKeeper, as amtool manages them in
  * Alertmanager. Every monitor of the same root sees a change within moments. Exit status 0 on
- * success, 2 for bad input (one line naming it), 1 when ZooKeeper could not be reached or a silence
- * to expire does not exist or has already expired.
+ * success, 2 for bad input (one line naming it), 1 when ZooKeeper could not be reached (one line
+ * naming the ensemble, after the connection timeout) or a silence to expire does not exist or has
+ * already expired. Results go to stdout, everything else to stderr.
  */
 @Command(
     name = "silence",
@@ -49,8 +46,6 @@ import picocli.CommandLine.Spec;
     description =
         "Adds, lists and expires silences: muted alerts are recorded and shown, not sent.")
 public final class SilenceCommand implements Runnable {
-
-  private static final long TIMEOUT_MS = 15_000;
 
   @Spec private CommandSpec spec;
 
@@ -85,8 +80,8 @@ public final class SilenceCommand implements Runnable {
       }
     }
 
-    CuratorFramework connect() throws InterruptedException {
-      return CommandZooKeeper.connect(connect, TIMEOUT_MS);
+    CommandZooKeeper connect() throws InterruptedException {
+      return CommandZooKeeper.connect(connect);
     }
   }
 
@@ -173,8 +168,9 @@ public final class SilenceCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       ZkLayout layout = zk.layout(spec);
-      try (CuratorFramework client = zk.connect()) {
-        await(new SilenceStore(AsyncCuratorFramework.wrap(client), layout).add(silence));
+      try (CommandZooKeeper client = zk.connect()) {
+        client.await(
+            new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).add(silence));
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(silence.id());
@@ -237,8 +233,10 @@ public final class SilenceCommand implements Runnable {
     public Integer call() throws Exception {
       ZkLayout layout = zk.layout(spec);
       SilenceStore.Listing listing;
-      try (CuratorFramework client = zk.connect()) {
-        listing = await(new SilenceStore(AsyncCuratorFramework.wrap(client), layout).list());
+      try (CommandZooKeeper client = zk.connect()) {
+        listing =
+            client.await(
+                new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).list());
       }
       PrintWriter err = spec.commandLine().getErr();
       listing.unreadable().forEach(problem -> err.println("flume-sentinel: ignoring " + problem));
@@ -332,11 +330,11 @@ public final class SilenceCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int status = 0;
-      try (CuratorFramework client = zk.connect()) {
-        SilenceStore store = new SilenceStore(AsyncCuratorFramework.wrap(client), layout);
+      try (CommandZooKeeper client = zk.connect()) {
+        SilenceStore store = new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout);
         for (String id : ids) {
           try {
-            Optional<Silence> expired = await(store.expire(id, Clock.systemUTC().instant()));
+            Optional<Silence> expired = client.await(store.expire(id, Clock.systemUTC().instant()));
             if (expired.isPresent()) {
               out.println("flume-sentinel: silence " + id + " expired");
             } else {
@@ -352,18 +350,6 @@ public final class SilenceCommand implements Runnable {
       out.flush();
       err.flush();
       return status;
-    }
-  }
-
-  /** The stage's result within the timeout; its own exception when it failed. */
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    try {
-      return stage.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 }

@@ -7,6 +7,8 @@ package io.flumesentinel.event;
 public record ConnectionChange(State state) {
 
   public enum State {
+    /** Not connected since start-up: ZooKeeper has not been reached yet. */
+    NOT_YET_CONNECTED,
     CONNECTED,
     SUSPENDED,
     LOST,

@@ -10,8 +10,10 @@ import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.ha.StateVerticle;
 import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.shape.Flapping;
@@ -25,7 +27,10 @@ import io.flumesentinel.zk.ZkBatchWriter;
 import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +43,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The path of an alert, assembled in one place: the ZooKeeper watch, the classifier, flap
@@ -56,8 +63,15 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
  *       classifier, state requests. A single monitor builds them once; a cluster builds them anew
  *       for each term, with the term's fence on the ledger.
  * </ul>
+ *
+ * <p>A single monitor deploys it in two steps ({@link #deploySingle}): what needs no ZooKeeper at
+ * once, the rest once ZooKeeper is connected, so that it runs, says it is not ready and alerts on
+ * the missing ZooKeeper while ZooKeeper cannot be reached.
  */
 public final class AlertPipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(AlertPipeline.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final CuratorFramework client;
   private final AsyncCuratorFramework ledgerZk;
@@ -134,9 +148,25 @@ public final class AlertPipeline {
    * @param fence the term's fence on the ledger's writes, {@code null} outside a cluster
    */
   public List<Deployable> activeStages(ZkBatchWriter.Fence fence) {
+    List<Deployable> verticles = new ArrayList<>(notifierStages());
+    verticles.addAll(decisionStages(fence, true));
+    return verticles;
+  }
+
+  /** The notifiers of a new term (the current ones from now on), by receiver, in config order. */
+  private List<NotifierVerticle> notifierStages() {
     Map<String, NotifierVerticle> term = new LinkedHashMap<>(notifiers.get());
     current.set(Map.copyOf(term));
-    List<Deployable> verticles = new ArrayList<>(term.values());
+    return List.copyOf(term.values());
+  }
+
+  /**
+   * The active stages after the notifiers: ledger, the ZooKeeper-loss alert (if {@code
+   * withZooKeeperLoss} and configured), host-level inhibition, flap detection, classifier, state
+   * requests.
+   */
+  private List<Deployable> decisionStages(ZkBatchWriter.Fence fence, boolean withZooKeeperLoss) {
+    List<Deployable> verticles = new ArrayList<>();
     verticles.add(
         new AlertLedgerVerticle(
             ledgerZk,
@@ -148,15 +178,8 @@ public final class AlertPipeline {
             ledgerClock,
             repeatRecheck,
             fence));
-    if (zooKeeperLoss != null) {
-      verticles.add(
-          new ZooKeeperLossVerticle(
-              zooKeeperLoss.monitor(),
-              zooKeeperLoss.connect(),
-              zooKeeperLoss.sessionTimeout(),
-              router,
-              silences,
-              clock));
+    if (withZooKeeperLoss && zooKeeperLoss != null) {
+      verticles.add(zooKeeperLossStage());
     }
     verticles.add(shaping(flapping, hostDown, clock));
     verticles.add(
@@ -174,21 +197,137 @@ public final class AlertPipeline {
     return verticles;
   }
 
+  private ZooKeeperLossVerticle zooKeeperLossStage() {
+    return new ZooKeeperLossVerticle(
+        zooKeeperLoss.monitor(),
+        zooKeeperLoss.connect(),
+        zooKeeperLoss.sessionTimeout(),
+        router,
+        silences,
+        clock);
+  }
+
   /** The notifiers of the current (or last) term, by receiver. */
   public Map<String, NotifierVerticle> notifiers() {
     return current.get();
   }
 
   /**
-   * Deploys the whole pipeline for a monitor that is always active (no cluster): silences, the
-   * active stages, then the watch. Completes when every verticle is deployed.
+   * Deploys the whole pipeline for a monitor that is always active (no cluster), as {@link
+   * #deploySingle}; completes when every verticle is deployed.
    */
   public Future<Void> deployAlwaysActive(Vertx vertx) {
-    Future<String> deployed = vertx.deployVerticle(silences());
-    for (Deployable verticle : activeStages(null)) {
-      deployed = deployed.compose(id -> vertx.deployVerticle(verticle));
+    return deploySingle(vertx).complete();
+  }
+
+  /**
+   * What {@link #deploySingle} has done.
+   *
+   * @param watching completes once the notifiers, the ZooKeeper-loss alert and the watch run: the
+   *     monitor reports its connection (readiness, the alert), whether ZooKeeper is there or not
+   * @param complete completes once the whole pipeline runs, which needs ZooKeeper; fails only for a
+   *     reason other than ZooKeeper being away
+   */
+  public record Deployment(Future<Void> watching, Future<Void> complete) {}
+
+  /**
+   * Deploys the pipeline of a monitor that is always active (no cluster) so that a ZooKeeper that
+   * cannot be reached is a state it runs in, not a failure. First what needs no ZooKeeper: the
+   * notifiers, the ZooKeeper-loss alert, and the watch, which reports the connection from the start
+   * and holds back the registrations it loads. Then, once connected: the silences (loaded before
+   * the ledger consults them), the ledger, the stages, the classifier and the state requests; and
+   * the watch starts sending, a snapshot first. If that second step fails because the connection
+   * went away meanwhile, what it deployed is undeployed and it is tried again once the connection
+   * is back.
+   */
+  public Deployment deploySingle(Vertx vertx) {
+    List<Deployable> first = new ArrayList<>(notifierStages());
+    if (zooKeeperLoss != null) {
+      first.add(zooKeeperLossStage());
     }
-    return deployed.compose(id -> vertx.deployVerticle(watch(true))).mapEmpty();
+    first.add(watch(false));
+    Future<Void> watching = deployInOrder(vertx, first);
+    Promise<Void> complete = Promise.promise();
+    watching.onComplete(
+        done -> {
+          if (done.failed()) {
+            complete.fail(done.cause());
+          } else {
+            deployWhenConnected(vertx, complete);
+          }
+        });
+    return new Deployment(watching, complete.future());
+  }
+
+  private void deployWhenConnected(Vertx vertx, Promise<Void> complete) {
+    connected(vertx)
+        .compose(
+            connected -> {
+              List<Deployable> second = new ArrayList<>();
+              second.add(silences());
+              second.addAll(decisionStages(null, false));
+              return deployInOrder(vertx, second);
+            })
+        .onSuccess(
+            deployed -> {
+              vertx.eventBus().send(Addresses.ZK_STREAM, true, LOCAL);
+              complete.complete();
+            })
+        .onFailure(
+            error -> {
+              if (!ZkErrors.unreachable(error)) {
+                complete.fail(error);
+                return;
+              }
+              log.warn(
+                  "ZooKeeper went away while the pipeline started ({}); starting it once ZooKeeper"
+                      + " is back",
+                  error.toString());
+              deployWhenConnected(vertx, complete);
+            });
+  }
+
+  /** Completes once the watching session is connected (at once if it is now). */
+  private Future<Void> connected(Vertx vertx) {
+    Promise<Void> connected = Promise.promise();
+    MessageConsumer<ConnectionChange> changes =
+        vertx.eventBus().localConsumer(Addresses.ZK_CONNECTION);
+    changes.handler(
+        change -> {
+          if (change.body().state().usable()) {
+            connected.tryComplete();
+          }
+        });
+    // Listening first, then looking: a connection made in between is not missed.
+    changes
+        .completion()
+        .onSuccess(
+            listening -> {
+              if (client.getZookeeperClient().isConnected()) {
+                connected.tryComplete();
+              }
+            });
+    connected.future().onComplete(done -> changes.unregister());
+    return connected.future();
+  }
+
+  /** Deploys one after the other; if one fails, undeploys those before it (last first). */
+  private static Future<Void> deployInOrder(Vertx vertx, List<Deployable> verticles) {
+    List<String> ids = new ArrayList<>();
+    Future<Void> deployed = Future.succeededFuture();
+    for (Deployable verticle : verticles) {
+      deployed =
+          deployed.compose(previous -> vertx.deployVerticle(verticle).map(ids::add)).mapEmpty();
+    }
+    return deployed.recover(
+        error -> {
+          Future<Void> undeployed = Future.succeededFuture();
+          for (int i = ids.size() - 1; i >= 0; i--) {
+            String id = ids.get(i);
+            undeployed = undeployed.transform(previous -> vertx.undeploy(id));
+          }
+          return undeployed.transform(previous -> Future.<Void>failedFuture(error));
+        });
   }
 
   /**

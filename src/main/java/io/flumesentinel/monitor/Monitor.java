@@ -14,6 +14,7 @@ import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
+import io.flumesentinel.logging.NonBlockingAsyncAppender;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
 import io.flumesentinel.notify.robot.RobotChannel;
@@ -22,7 +23,6 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -77,7 +78,12 @@ public final class Monitor implements AutoCloseable {
     this.zkConnect = zkConnect;
   }
 
-  /** Starts a monitor and returns once every verticle is deployed (not necessarily ready). */
+  /**
+   * Starts a monitor and returns once every verticle is deployed (not necessarily ready); or, when
+   * ZooKeeper cannot be reached (single mode), once the HTTP server, the notifiers and the watch of
+   * the connection run: the rest is deployed when ZooKeeper is there, and meanwhile the monitor
+   * answers not ready and alerts on the missing ZooKeeper after the session timeout.
+   */
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
@@ -104,7 +110,7 @@ public final class Monitor implements AutoCloseable {
       throw e;
     }
     LocalCodec.registerAll(vertx);
-    Readiness readiness = new Readiness();
+    Readiness readiness = new Readiness(connect);
     ZkLayout layout = zk.layout();
     List<String> receivers = config.receivers().stream().map(ReceiverConfig::name).toList();
     SilenceIndex silences = new SilenceIndex(clock);
@@ -141,34 +147,37 @@ public final class Monitor implements AutoCloseable {
             () -> status(readiness, pipeline.notifiers()),
             new ReadApi(client, layout, silences));
 
-    Future<?> deployed = vertx.deployVerticle(http);
-    if (cluster.enabled()) {
-      // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
-      // /api/silences answers on standbys too); only the leader runs the active stages.
-      terms.set(
-          new LeadershipTerms(ledgerClient, layout, instance, readiness, pipeline::activeStages));
-      deployed =
-          deployed
-              .compose(id -> vertx.deployVerticle(pipeline.silences()))
-              .compose(id -> vertx.deployVerticle(pipeline.watch(false)))
-              .compose(id -> vertx.deployVerticle(terms.get()));
-    } else {
-      deployed =
-          deployed
-              .compose(id -> pipeline.deployAlwaysActive(vertx))
-              .compose(
-                  id ->
-                      vertx.deployVerticle(
-                          new UnclusteredPeersVerticle(
-                              AsyncCuratorFramework.wrap(client),
-                              layout,
-                              instance,
-                              UnclusteredPeersVerticle.RECHECK)));
-    }
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
+    long startupMs = zk.connectionTimeout().toMillis() + 30_000;
+    boolean reached = true;
     try {
-      deployed.await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+      vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
+      if (cluster.enabled()) {
+        // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
+        // /api/silences answers on standbys too); only the leader runs the active stages.
+        terms.set(
+            new LeadershipTerms(ledgerClient, layout, instance, readiness, pipeline::activeStages));
+        vertx
+            .deployVerticle(pipeline.silences())
+            .compose(id -> vertx.deployVerticle(pipeline.watch(false)))
+            .compose(id -> vertx.deployVerticle(terms.get()))
+            .await(startupMs, TimeUnit.MILLISECONDS);
+      } else {
+        AlertPipeline.Deployment deployment = pipeline.deploySingle(vertx);
+        deployment
+            .watching()
+            .compose(
+                watching ->
+                    vertx.deployVerticle(
+                        new UnclusteredPeersVerticle(
+                            AsyncCuratorFramework.wrap(client),
+                            layout,
+                            instance,
+                            UnclusteredPeersVerticle.RECHECK)))
+            .await(startupMs, TimeUnit.MILLISECONDS);
+        reached = awaitPipeline(deployment, client, zk, startupMs);
+      }
     } catch (Exception e) {
       monitor.close();
       throw e;
@@ -179,8 +188,44 @@ public final class Monitor implements AutoCloseable {
         layout.root(),
         receivers.size(),
         http.actualPort(),
-        cluster.enabled() ? "; in a cluster as " + instance + ", standing by until elected" : "");
+        cluster.enabled()
+            ? "; in a cluster as " + instance + ", standing by until elected"
+            : reached ? "" : "; not ready until ZooKeeper can be reached");
     return monitor;
+  }
+
+  /**
+   * Waits until the whole pipeline runs, if ZooKeeper can be reached. If it cannot (within the
+   * connection timeout, or it went away during the start-up), the monitor runs on without waiting:
+   * not ready, alerting on the lost ZooKeeper, and it starts watching once ZooKeeper is there.
+   *
+   * @return whether the pipeline runs
+   * @throws Exception when the pipeline failed for another reason than ZooKeeper being away
+   */
+  private static boolean awaitPipeline(
+      AlertPipeline.Deployment deployment, CuratorFramework client, ZkConfig zk, long startupMs)
+      throws Exception {
+    boolean connected =
+        client.blockUntilConnected((int) zk.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (connected) {
+      try {
+        deployment.complete().await(startupMs, TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        if (client.getZookeeperClient().isConnected()) {
+          throw e;
+        }
+      }
+    }
+    log.warn(
+        "ZooKeeper at {} cannot be reached (connection timeout {} ms): running, not ready, and"
+            + " watching once it can be reached",
+        client.getZookeeperClient().getCurrentConnectionString(),
+        zk.connectionTimeout().toMillis());
+    deployment
+        .complete()
+        .onFailure(error -> log.error("The monitor cannot start watching: {}", error.toString()));
+    return false;
   }
 
   /** This host's name, as operators know it; resolved once, at start-up, off any event loop. */
@@ -244,7 +289,8 @@ public final class Monitor implements AutoCloseable {
         .put("ready", readiness.ready())
         .put("role", readiness.role().name().toLowerCase(java.util.Locale.ROOT))
         .put("waitingFor", readiness.waitingFor())
-        .put("receivers", receivers);
+        .put("receivers", receivers)
+        .put("logLinesDropped", NonBlockingAsyncAppender.droppedLines());
   }
 
   public Readiness readiness() {

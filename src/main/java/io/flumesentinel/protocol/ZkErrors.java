@@ -23,6 +23,17 @@ public final class ZkErrors {
     return cause;
   }
 
+  /**
+   * Whether {@code error} says that ZooKeeper could not be reached (the connection was lost, the
+   * session expired or the request timed out), rather than answering: worth trying again once the
+   * connection is back.
+   */
+  public static boolean unreachable(Throwable error) {
+    return is(error, KeeperException.Code.CONNECTIONLOSS)
+        || is(error, KeeperException.Code.SESSIONEXPIRED)
+        || is(error, KeeperException.Code.OPERATIONTIMEOUT);
+  }
+
   /** Whether {@code error} is ZooKeeper's answer {@code code}. */
   public static boolean is(Throwable error, KeeperException.Code code) {
     return cause(error) instanceof KeeperException keeper && keeper.code() == code;

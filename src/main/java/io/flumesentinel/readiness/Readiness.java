@@ -20,12 +20,27 @@ public final class Readiness {
     ACTIVE
   }
 
+  private final String zooKeeper;
+
   private volatile Role role = Role.SINGLE;
 
   private volatile boolean zkConnected;
   private volatile boolean watchLoaded;
   private volatile boolean ledgerLoaded;
   private volatile boolean reconciled;
+
+  /** Readiness that names no ZooKeeper ensemble in {@link #waitingFor()}. */
+  public Readiness() {
+    this(null);
+  }
+
+  /**
+   * @param zooKeeper the ensemble's connect string, named in {@link #waitingFor()} while it is not
+   *     connected (so that an operator sees which ZooKeeper the monitor cannot reach)
+   */
+  public Readiness(String zooKeeper) {
+    this.zooKeeper = zooKeeper;
+  }
 
   public void zkConnected(boolean connected) {
     this.zkConnected = connected;
@@ -62,7 +77,8 @@ public final class Readiness {
   public List<String> waitingFor() {
     List<String> reasons = new ArrayList<>();
     if (!zkConnected) {
-      reasons.add("ZooKeeper connection");
+      reasons.add(
+          zooKeeper == null ? "ZooKeeper connection" : "ZooKeeper connection to " + zooKeeper);
     }
     if (!watchLoaded) {
       reasons.add("initial load of agent and live nodes");

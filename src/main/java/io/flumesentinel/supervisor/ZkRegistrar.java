@@ -72,6 +72,9 @@ final class ZkRegistrar {
   private LiveNodeKeeper liveNode;
   private String lastProblem;
 
+  /** The connection's state as Curator last reported it: logged only when it changes. */
+  private ConnectionState connection;
+
   ZkRegistrar(
       CuratorFramework client,
       Registration registration,
@@ -148,22 +151,30 @@ final class ZkRegistrar {
   }
 
   private void onConnection(ConnectionState state) {
+    // Curator may report a state again (LOST, while it keeps failing to reconnect): one line each.
+    boolean changed = state != connection;
+    connection = state;
     switch (state) {
       case CONNECTED, RECONNECTED -> {
-        log.info(
-            "{}: ZooKeeper {}",
-            agentId,
-            state == ConnectionState.CONNECTED ? "connected" : "reconnected");
+        if (changed) {
+          log.info(
+              "{}: ZooKeeper {}",
+              agentId,
+              state == ConnectionState.CONNECTED ? "connected" : "reconnected");
+        }
         connected = true;
         // Someone may have changed or removed the agent node meanwhile: look again.
         registered = false;
         sync();
       }
       case SUSPENDED, LOST -> {
-        log.warn(
-            "{}: ZooKeeper connection {}; the agent keeps running, registration resumes when it is back",
-            agentId,
-            state.name().toLowerCase(java.util.Locale.ROOT));
+        if (changed) {
+          log.warn(
+              "{}: ZooKeeper connection {}; the agent keeps running, registration resumes when it is"
+                  + " back",
+              agentId,
+              state.name().toLowerCase(java.util.Locale.ROOT));
+        }
         connected = false;
       }
       default -> {}

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Keeps a copy of {@code <root>/agents} and {@code <root>/live} and turns what changes into
  * event-bus messages: one {@link WatchSnapshot} once the first load is done, then a {@link
  * NodeChange} per change, in ZooKeeper's order. Also reports the monitor's own connection state as
- * {@link ConnectionChange}s.
+ * {@link ConnectionChange}s, from its start: {@link ConnectionChange.State#NOT_YET_CONNECTED} when
+ * ZooKeeper cannot be reached yet, which is a state the monitor runs in, not a failure.
  *
  * <p>Watching uses Curator's {@link PersistentWatcher} (ZooKeeper's persistent recursive watches,
  * the mechanism {@code CuratorCache} is built on). Loading does not follow {@code CuratorCache},
@@ -76,6 +77,9 @@ public final class ZkWatchVerticle extends VerticleBase {
   /** Whether the snapshot and the changes are sent (always, except on a standby). */
   private boolean streaming;
 
+  /** The connection's state as last reported; logged only when it changes. */
+  private ConnectionChange.State connection;
+
   /** A watch event and, for a creation or a data change, the read of the node it triggered. */
   private record PendingEvent(
       NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {}
@@ -102,9 +106,12 @@ public final class ZkWatchVerticle extends VerticleBase {
     Executor onContext = task -> context.runOnContext(v -> task.run());
     connectionListener = (c, state) -> connectionChanged(state);
     client.getConnectionStateListenable().addListener(connectionListener, onContext);
-    if (client.getZookeeperClient().isConnected()) {
-      connectionChanged(ConnectionState.CONNECTED);
-    }
+    // The state at start-up, so that a ZooKeeper that cannot be reached yet is a state too: not
+    // ready, and alerted on by whoever listens once it lasts.
+    report(
+        client.getZookeeperClient().isConnected()
+            ? ConnectionChange.State.CONNECTED
+            : ConnectionChange.State.NOT_YET_CONNECTED);
     agentsWatch = watch(layout.agents(), onContext);
     liveWatch = watch(layout.live(), onContext);
     return vertx
@@ -288,19 +295,34 @@ public final class ZkWatchVerticle extends VerticleBase {
   }
 
   private void connectionChanged(ConnectionState state) {
-    ConnectionChange.State mapped =
+    report(
         switch (state) {
           case CONNECTED -> ConnectionChange.State.CONNECTED;
           case RECONNECTED -> ConnectionChange.State.RECONNECTED;
           case SUSPENDED, READ_ONLY -> ConnectionChange.State.SUSPENDED;
           case LOST -> ConnectionChange.State.LOST;
-        };
-    readiness.zkConnected(mapped.usable());
-    if (mapped.usable()) {
-      log.info("ZooKeeper connection {}", state);
-    } else {
-      log.warn("ZooKeeper connection {}: agent state is unknown until it is back", state);
+        });
+  }
+
+  /**
+   * Publishes every state Curator reports (it may report one twice, say LOST while it keeps failing
+   * to reconnect), and logs one line per change: the start-up state only once it is a connection.
+   */
+  private void report(ConnectionChange.State state) {
+    ConnectionChange.State before = connection;
+    connection = state;
+    readiness.zkConnected(state.usable());
+    if (state != before && state != ConnectionChange.State.NOT_YET_CONNECTED) {
+      String ensemble = client.getZookeeperClient().getCurrentConnectionString();
+      if (state.usable()) {
+        log.info("ZooKeeper connection to {} {}", ensemble, state);
+      } else {
+        log.warn(
+            "ZooKeeper connection to {} {}: agent state is unknown until it is back",
+            ensemble,
+            state);
+      }
     }
-    vertx.eventBus().publish(Addresses.ZK_CONNECTION, new ConnectionChange(mapped), LOCAL);
+    vertx.eventBus().publish(Addresses.ZK_CONNECTION, new ConnectionChange(state), LOCAL);
   }
 }

@@ -17,7 +17,12 @@ public final class Zk {
    * second.
    */
   public static TestingServer server() throws Exception {
-    InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 100, 1000);
+    return server(-1);
+  }
+
+  /** As {@link #server()}, on {@code port}: a server that appears where a client expects it. */
+  public static TestingServer server(int port) throws Exception {
+    InstanceSpec spec = new InstanceSpec(null, port, -1, -1, true, -1, 100, 1000);
     return new TestingServer(spec, true);
   }
 

@@ -36,6 +36,14 @@ public final class ZooKeeperProcess implements AutoCloseable {
 
   /** Starts the server on a free port and returns once it has said it listens. */
   public static ZooKeeperProcess start() throws IOException, InterruptedException {
+    return start(0);
+  }
+
+  /**
+   * Starts the server on {@code port} (0: a free one) and returns once it has said it listens: a
+   * server that appears, or comes back, where a process under test expects it.
+   */
+  public static ZooKeeperProcess start(int port) throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory("zookeeper");
     ChildJvm jvm = null;
     try {
@@ -44,7 +52,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
               ChildJvm.command(
                   MAX_HEAP_MB,
                   StandaloneZooKeeper.class.getName(),
-                  "0",
+                  Integer.toString(port),
                   dataDir.toString(),
                   TICK_TIME_MS));
       String connect = jvm.await("ZooKeeper listening on (\\S+:\\d+)", START_WITHIN);

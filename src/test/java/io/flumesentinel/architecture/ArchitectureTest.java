@@ -9,14 +9,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The architecture, checked on the product's classes: packages without cycles, the main class alone
  * in the root package, stages that exchange messages instead of reaching into each other, and the
- * shared foundation (messages, the ZooKeeper protocol, config, readiness) below every stage.
+ * shared foundation (messages, the ZooKeeper protocol, config, readiness, logging) below every
+ * stage.
  */
 class ArchitectureTest {
 
   static final String ROOT = "io.flumesentinel";
 
   /** Used by every stage; depends on none of them. */
-  static final String[] FOUNDATION = {"event", "protocol", "config", "readiness"};
+  static final String[] FOUNDATION = {"event", "protocol", "config", "readiness", "logging"};
 
   /** Everything above the foundation. */
   static final String[] STAGES_AND_RUNTIME = {

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.flumesentinel.cli.OneLineMessageConverter;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.logging.OneLineMessageConverter;
 import io.flumesentinel.notify.webhook.CapturedLogs;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;

@@ -1,4 +1,4 @@
-package io.flumesentinel.cli;
+package io.flumesentinel.logging;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;

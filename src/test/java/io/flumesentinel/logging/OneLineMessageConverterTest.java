@@ -1,4 +1,4 @@
-package io.flumesentinel.cli;
+package io.flumesentinel.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

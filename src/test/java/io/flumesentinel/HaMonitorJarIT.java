@@ -8,6 +8,8 @@ import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.LiveNodeHolder;
 import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
@@ -29,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two fat-jar monitors with {@code cluster: true} on one ZooKeeper: each crash is one webhook; the
  * active one is killed with SIGKILL and a crash right after it is alerted by the standby within the
- * session timeout plus 2 s, without repeating what was already delivered. The handover time is
- * printed.
+ * session timeout plus 2 s, without repeating what was already delivered (a crash, and a host whose
+ * session expired, which the standby derives as NOT_RUNNING). The handover time is printed.
  */
 class HaMonitorJarIT {
 
   private static final Duration SESSION = Duration.ofSeconds(4);
+  private static final Duration AGENT_SESSION = Duration.ofSeconds(2);
   private static final ZkLayout LAYOUT = ZkLayout.defaults();
 
   @TempDir Path dir;
@@ -74,6 +77,22 @@ class HaMonitorJarIT {
         crash(agents, "h1");
         await().atMost(Duration.ofSeconds(10)).until(() -> firing(receiver, "h1") == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged(client, "h1"));
+        // A host that dies: its live node expires with no crash record, a SESSION_LOST. The
+        // standby did not see it go and derives it as NOT_RUNNING after the takeover: the same
+        // incident, not to be sent again.
+        try (ChildJvm holder =
+            ChildJvm.main(
+                LiveNodeHolder.class.getName(),
+                zooKeeper.connectString(),
+                LAYOUT.root(),
+                "s1",
+                Long.toString(AGENT_SESSION.toMillis()))) {
+          holder.await("LIVE", Duration.ofSeconds(30));
+          holder.kill();
+          await().atMost(Duration.ofSeconds(20)).until(() -> firing(receiver, "s1") == 1);
+        }
+        assertThat(receiver.alertsFor("s1").get(0).annotation("reason")).isEqualTo("SESSION_LOST");
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged(client, "s1"));
 
         active.kill();
         long killedAt = System.nanoTime();
@@ -98,7 +117,11 @@ class HaMonitorJarIT {
                 () ->
                     firing(receiver, "h1") == 1
                         && firing(receiver, "h2") == 1
-                        && firing(receiver, "h3") == 1);
+                        && firing(receiver, "h3") == 1
+                        && firing(receiver, "s1") == 1);
+        assertThat(receiver.alertsFor("s1"))
+            .extracting(a -> a.status() + " " + a.annotation("reason"))
+            .containsExactly("firing SESSION_LOST");
         assertThat(standby.output()).noneMatch(line -> line.contains("has been blocked"));
       } finally {
         monitors.forEach(MonitorJar::close);

@@ -12,6 +12,8 @@ import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
 import io.flumesentinel.testing.ZooKeeperProcess;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -236,5 +238,47 @@ class MonitorJarIT {
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(stderr.lines()).hasSize(1);
     assertThat(stderr).contains("zookeeper.sessionTimeoutMs");
+  }
+
+  @Test
+  @Order(6)
+  void aKilledAndRestartedMonitorSendsNothingDeliveredAgain() throws Exception {
+    // Firing and acknowledged by now: NOT_RUNNING (early), SESSION_LOST (marker, storm-*), which a
+    // restarted monitor, not having seen them go, derives as NOT_RUNNING: the same incidents.
+    await().atMost(Duration.ofSeconds(15)).until(MonitorJarIT::everyFiringAlertAcknowledged);
+    int before = receiver.alerts().size();
+    monitor.kill();
+    monitor = MonitorJar.start(dir, connect, receiver);
+
+    agents
+        .register("after-restart", AgentNode.of("host-r", "e2e", Map.of()))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    agents
+        .goLive("after-restart", new LiveNode(1, Instant.now(), "test", 0))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    agents.dropLive("after-restart").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> receiver.alertsFor("after-restart").size() == 1);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.alerts().size() == before + 1);
+  }
+
+  /** Whether every firing alert on record has its acknowledgement by "ops" recorded. */
+  private static boolean everyFiringAlertAcknowledged() throws Exception {
+    for (String child : client.getChildren().forPath(LAYOUT.alerts())) {
+      JsonObject entry =
+          new JsonObject(
+              new String(client.getData().forPath(LAYOUT.alert(child)), StandardCharsets.UTF_8));
+      if ("firing".equals(entry.getJsonObject("alert").getString("status"))
+          && !"firing".equals(entry.getJsonObject("sent").getString("ops"))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

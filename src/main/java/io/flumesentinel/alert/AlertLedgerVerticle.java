@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.slf4j.Logger;
@@ -49,7 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In a cluster the ledger of the active monitor is {@link ZkBatchWriter.Fence fenced} by its
  * term: once a newer term has begun, its writes are refused and it sends and publishes nothing
- * more.
+ * more. While the term's fence is {@link ZkBatchWriter.Fence#hold() held} (its session is in doubt)
+ * the ledger goes on deciding and writing, but keeps its notices and publications, in order, until
+ * the fence is released (then they go out) or revoked (then they are dropped: the next term derives
+ * them again from what is on record).
  */
 public final class AlertLedgerVerticle extends VerticleBase {
 
@@ -78,6 +82,12 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Ledger ledger;
   private ZkBatchWriter writer;
   private ReminderTimer reminders;
+
+  /**
+   * Decisions whose notices and publications wait while the term's fence is held, oldest first;
+   * dropped once the term is over (the next term derives them again from the ledger).
+   */
+  private final ArrayDeque<LedgerEffects> heldBack = new ArrayDeque<>();
 
   /**
    * A ledger on the system clock that sends each firing alert to the receivers {@code router} names
@@ -135,6 +145,9 @@ public final class AlertLedgerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reminders = new ReminderTimer(vertx, clock, recheckAtMost, () -> carryOut(ledger.remind()));
+    if (fence != null) {
+      fence.whenReleased(() -> context.runOnContext(v -> releaseHeldBack()));
+    }
     return StoredLedger.read(zk, layout, context)
         .compose(
             stored -> {
@@ -190,15 +203,19 @@ public final class AlertLedgerVerticle extends VerticleBase {
 
   /**
    * Carries out what the ledger decided: notices to their receivers' notifiers and transitions to
-   * the public address (both only while this ledger's term lasts), record changes to the writer,
-   * and the reminder timer.
+   * the public address (both only while this ledger's term lasts, and kept in order while its
+   * session is in doubt), record changes to the writer, and the reminder timer.
    */
   private void carryOut(LedgerEffects effects) {
-    if (!writer.fencedOff()) { // else a newer term notifies now
-      effects.notices().forEach(dispatch -> dispatch.send(vertx.eventBus()));
-      effects
-          .publications()
-          .forEach(p -> AlertPublication.publish(vertx.eventBus(), p.alert(), p.silencedBy()));
+    if (writer.fencedOff()) { // a newer term notifies now
+      heldBack.clear();
+    } else if (fence != null && (fence.held() || !heldBack.isEmpty())) {
+      if (heldBack.isEmpty()) {
+        log.warn("The ledger's ZooKeeper session is in doubt: holding notifications");
+      }
+      heldBack.add(effects);
+    } else {
+      send(effects);
     }
     for (LedgerEffects.RecordChange change : effects.records()) {
       String path = layout.alert(change.key());
@@ -209,5 +226,28 @@ public final class AlertLedgerVerticle extends VerticleBase {
       }
     }
     effects.remindBy().ifPresent(reminders::checkBy);
+  }
+
+  /** The hold ended: what was kept goes out in order, unless the term ended meanwhile. */
+  private void releaseHeldBack() {
+    if (writer == null || fence.held() || heldBack.isEmpty()) {
+      return;
+    }
+    if (writer.fencedOff()) {
+      log.warn("The ledger's session was lost: dropping {} held decisions", heldBack.size());
+      heldBack.clear();
+      return;
+    }
+    log.info("The ledger's ZooKeeper session is back: sending {} held decisions", heldBack.size());
+    while (!heldBack.isEmpty()) {
+      send(heldBack.poll());
+    }
+  }
+
+  private void send(LedgerEffects effects) {
+    effects.notices().forEach(dispatch -> dispatch.send(vertx.eventBus()));
+    effects
+        .publications()
+        .forEach(p -> AlertPublication.publish(vertx.eventBus(), p.alert(), p.silencedBy()));
   }
 }

@@ -39,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * receiver and no silence mutes it ({@link Reminders}). A repeat is the same incident and is not
  * published. The times are stored, so a restart does not reset them.
  *
+ * <p>Incidents: a firing alert of a key whose record fires is the same incident, whatever its
+ * {@code startsAt}: it keeps the record's (a monitor that took over or restarted derives the
+ * incident again on its own clock). A re-derivation with a vaguer reason ({@code NOT_RUNNING} after
+ * {@code SESSION_LOST}, either after {@code CRASHED}) changes nothing and sends nothing; a more
+ * specific one updates the record and is published, but goes only to receivers never handed the
+ * incident; anything else new goes to every receiver again ({@link IncidentUpdate}). The resolved
+ * notice keeps the record's reason. So neither a handover nor a restart pages a receiver twice for
+ * an incident it acknowledged.
+ *
  * <p>A notice counts as handed ({@link LedgerEntry#dispatched}) once it is in the effects: the
  * runner must hand it over, or hand over nothing more at all (a fenced-off ledger, whose term has
  * ended, sends and publishes nothing again). Used from one thread at a time.
@@ -194,28 +203,31 @@ final class Ledger {
     LedgerEntry entry = entries.get(alert.key());
     if (!alert.firing()) {
       if (entry != null && entry.alert.firing()) {
-        resolve(entry, alert.withStartsAt(entry.alert.startsAt()), out);
+        resolve(entry, IncidentUpdate.resolvedAs(entry.alert, alert), out);
       }
       return;
     }
     if (entry != null && entry.alert.firing()) {
       Alert continued = alert.withStartsAt(entry.alert.startsAt());
-      if (continued.equals(entry.alert)) {
-        // Same incident, nothing new (a restart's reconciliation, a change of silences): only
-        // receivers never handed it get it, unless it is muted.
-        entry.silencedBy = silences.silencedBy(continued.labels());
-        if (!entry.silencedBy.isEmpty()) {
+      switch (IncidentUpdate.of(entry.alert, continued)) {
+        case SAME, VAGUER -> {
+          // Nothing new (a restart's or a takeover's reconciliation, a change of silences, a
+          // monitor that did not see the agent go): the record stands; only receivers never
+          // handed it get it, unless it is muted.
+          handToTheUntold(entry, out);
           return;
         }
-        for (Dispatch dispatch : router.dispatches(continued)) {
-          if (!entry.sentFiring(dispatch.receiver())
-              && !entry.dispatched.contains(dispatch.receiver())) {
-            hand(entry, dispatch, out);
-          }
+        case REFINED -> {
+          // The same incident, better explained: recorded and published as an update, but a
+          // receiver that has it is not paged again.
+          entry.alert = continued;
+          handToTheUntold(entry, out);
+          out.publish(entry.alert, entry.silencedBy);
+          out.write(entry.record());
+          return;
         }
-        return;
+        case NEWS -> entry.alert = continued;
       }
-      entry.alert = continued;
     } else {
       entry = new LedgerEntry(alert);
       entries.put(alert.key(), entry);
@@ -228,6 +240,23 @@ final class Ledger {
     }
     out.publish(entry.alert, entry.silencedBy);
     out.write(entry.record());
+  }
+
+  /**
+   * The firing incident on record goes to each receiver its routes name that neither acknowledged
+   * it nor was handed it since this monitor started, unless a silence mutes it.
+   */
+  private void handToTheUntold(LedgerEntry entry, LedgerEffects.Builder out) {
+    entry.silencedBy = silences.silencedBy(entry.alert.labels());
+    if (!entry.silencedBy.isEmpty()) {
+      return;
+    }
+    for (Dispatch dispatch : router.dispatches(entry.alert)) {
+      if (!entry.sentFiring(dispatch.receiver())
+          && !entry.dispatched.contains(dispatch.receiver())) {
+        hand(entry, dispatch, out);
+      }
+    }
   }
 
   /**

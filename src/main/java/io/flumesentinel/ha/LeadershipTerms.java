@@ -18,6 +18,8 @@ import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.zookeeper.KeeperException;
@@ -35,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * consumers first, and then the watch sends them a snapshot of the registrations and every change
  * after it. The ledger, loaded from ZooKeeper, tells what was already delivered; the snapshot, what
  * went down meanwhile.
+ *
+ * <p>While the session is in doubt (suspended) the term keeps what it would send: its fence is held
+ * at once, from Curator's thread, and released when the same session is back; if the session is
+ * lost, it is revoked and what was kept is dropped (the next term derives it again from the
+ * ledger). A leader cut off from ZooKeeper notices the disconnection (about two thirds of a session
+ * timeout) before the server can expire its session and elect another leader, so it stops sending
+ * before any newer term can begin.
  *
  * <p>Leadership is given up when the session is lost, not when the connection is merely suspended
  * (the client must use Curator's {@code SessionConnectionStateErrorPolicy}), and when the ledger
@@ -66,6 +75,14 @@ public final class LeadershipTerms extends VerticleBase {
   private volatile ZkBatchWriter.Fence fence;
 
   private long leaderSinceNanos;
+
+  /**
+   * The term stops sending as soon as the ledger's session is in doubt, without waiting for the
+   * latch (which gives up leadership only once the session is lost, and can learn that later than
+   * the server expired it): SUSPENDED holds the term's fence, RECONNECTED releases it, LOST revokes
+   * it. A connection after a LOST is a new session, whose fence is already revoked.
+   */
+  private final ConnectionStateListener sessionWatch = (c, state) -> ledgerSession(state);
 
   /**
    * @param client the session whose ephemeral node holds leadership; the ledger must write on this
@@ -101,6 +118,8 @@ public final class LeadershipTerms extends VerticleBase {
   @Override
   public Future<?> start() {
     readiness.role(Readiness.Role.STANDBY);
+    // On Curator's own thread, like the latch's revocation: nothing waits for this context.
+    client.getConnectionStateListenable().addListener(sessionWatch);
     join();
     return Future.succeededFuture();
   }
@@ -111,6 +130,7 @@ public final class LeadershipTerms extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    client.getConnectionStateListenable().removeListener(sessionWatch);
     stopping = true;
     leader = false;
     LeaderLatch current = latch;
@@ -153,6 +173,22 @@ public final class LeadershipTerms extends VerticleBase {
       fresh.start(); // asynchronous: the latch node is created once connected
     } catch (Exception e) {
       log.error("Could not join the leader election at {}: {}", latchPath, e.toString());
+    }
+  }
+
+  private void ledgerSession(ConnectionState state) {
+    ZkBatchWriter.Fence current = fence;
+    if (current == null) {
+      return;
+    }
+    switch (state) {
+      case SUSPENDED -> {
+        current.hold();
+        log.warn("{}: ledger session in doubt; holding notifications", instance);
+      }
+      case RECONNECTED -> current.release();
+      case LOST -> current.revoke();
+      default -> {}
     }
   }
 
@@ -209,6 +245,8 @@ public final class LeadershipTerms extends VerticleBase {
               fence = new ZkBatchWriter.Fence(epochPath, version, this::fenced);
               if (!leader) {
                 fence.revoke();
+              } else if (!client.getZookeeperClient().isConnected()) {
+                fence.hold(); // suspended since the epoch was written: released on RECONNECTED
               }
               Future<String> chain = Future.succeededFuture();
               for (Deployable verticle : term.apply(fence)) {

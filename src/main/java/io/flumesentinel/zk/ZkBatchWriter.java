@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.x.async.AsyncCuratorFramework;
@@ -79,12 +80,29 @@ public final class ZkBatchWriter {
    * Writes are allowed while {@code path} has {@code version} and the fence is not {@link #revoke()
    * revoked}; {@code onFenced} runs (on the writer's context) the first time a write is refused
    * because the znode has moved on.
+   *
+   * <p>Besides, whoever owns the term may {@link #hold()} it while its session is in doubt: writes
+   * go on (the version check guards them), but whoever sends on the term's behalf keeps what it
+   * would send until the fence is {@link #release() released} (the same session is back) or revoked
+   * (the session is lost: what was kept is dropped). Every method may be called from any thread.
    */
   public static final class Fence {
+
+    /** Where a term stands. */
+    public enum State {
+      /** The term sends. */
+      OPEN,
+      /** The term's session is in doubt: it keeps what it would send. */
+      HELD,
+      /** The term is over: nothing more is written or sent. Final. */
+      REVOKED
+    }
+
     private final String path;
     private final int version;
     private final Runnable onFenced;
-    private volatile boolean revoked;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private volatile Runnable onReleased = () -> {};
 
     public Fence(String path, int version, Runnable onFenced) {
       this.path = path;
@@ -105,11 +123,39 @@ public final class ZkBatchWriter {
      * and whoever asks {@link ZkBatchWriter#fencedOff()} learns it at once.
      */
     public void revoke() {
-      revoked = true;
+      state.set(State.REVOKED);
     }
 
     public boolean revoked() {
-      return revoked;
+      return state.get() == State.REVOKED;
+    }
+
+    /** The term's session is in doubt: keep what would be sent. No effect once revoked. */
+    public void hold() {
+      state.compareAndSet(State.OPEN, State.HELD);
+    }
+
+    /**
+     * The term's session is back: send what was kept. Runs the {@link #whenReleased} action (on the
+     * caller's thread) if the fence was held; no effect once revoked.
+     */
+    public void release() {
+      if (state.compareAndSet(State.HELD, State.OPEN)) {
+        onReleased.run();
+      }
+    }
+
+    public boolean held() {
+      return state.get() == State.HELD;
+    }
+
+    public State state() {
+      return state.get();
+    }
+
+    /** What to run when a hold ends with the term still open; replaces an earlier action. */
+    public void whenReleased(Runnable action) {
+      onReleased = action;
     }
   }
 

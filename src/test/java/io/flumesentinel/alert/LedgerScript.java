@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * A script of inputs fed to a {@link Ledger} at given times, with what it answers written as short
  * lines: {@code notify a firing i1}, {@code publish resolved i1 resolution=RECOVERED endsAt=+60s},
- * {@code publish firing i1 silencedBy=s1}, {@code write i1 a=firing@+1s b=firing}, {@code delete
- * i1}, {@code remind by +3601s} (times in seconds after {@link #T0}).
+ * {@code publish firing i1 silencedBy=s1}, {@code publish firing i1 reason=CRASHED} (for alerts
+ * that give a reason), {@code write i1 a=firing@+1s b=firing}, {@code delete i1}, {@code remind by
+ * +3601s} (times in seconds after {@link #T0}).
  *
  * <p>Receivers "a" and "b"; with {@link #ROUTES}, agents whose id starts with "i" are in group
  * ingest and go to "a" (repeat every hour) and "b" (every 4 hours), others only to "b". The
@@ -131,6 +132,36 @@ final class LedgerScript {
           Alert alert = alert(agent, s.incidents.get(agent).startsAt(), "still down");
           s.incidents.put(agent, alert);
           return s.ledger.transition(alert);
+        });
+  }
+
+  /**
+   * A monitor derives {@code agent} down for {@code reason} ({@code CRASHED}, {@code SESSION_LOST},
+   * {@code NOT_RUNNING}) on its own clock, as one that took over or restarted does, and hands it to
+   * the ledger.
+   */
+  static Step derive(long at, String agent, String reason) {
+    return new Step(
+        at,
+        "derive " + agent + " " + reason,
+        s -> {
+          Alert alert = derived(agent, s.clock.instant(), reason);
+          s.incidents.put(agent, alert);
+          return s.ledger.transition(alert);
+        });
+  }
+
+  /**
+   * The classifier of a monitor that takes over derives {@code agent} down for {@code reason} now:
+   * what a following {@link #reconcile} carries. Nothing reaches the ledger yet.
+   */
+  static Step rederive(long at, String agent, String reason) {
+    return new Step(
+        at,
+        "rederive " + agent + " " + reason,
+        s -> {
+          s.incidents.put(agent, derived(agent, s.clock.instant(), reason));
+          return nothing();
         });
   }
 
@@ -248,6 +279,14 @@ final class LedgerScript {
     return new Alert(Alert.Status.FIRING, labels, annotations, startsAt, null, "");
   }
 
+  /** A down alert of {@code agent} giving {@code reason}, as the classifier words it. */
+  static Alert derived(String agent, Instant startsAt, String reason) {
+    Alert plain = alert(agent, startsAt, "is down: " + reason);
+    TreeMap<String, String> annotations = new TreeMap<>(plain.annotations());
+    annotations.put("reason", reason);
+    return new Alert(Alert.Status.FIRING, plain.labels(), annotations, startsAt, null, "");
+  }
+
   static List<String> lines(LedgerEffects effects) {
     List<String> lines = new ArrayList<>();
     for (Dispatch dispatch : effects.notices()) {
@@ -259,6 +298,9 @@ final class LedgerScript {
       Alert alert = publication.alert();
       StringBuilder line = new StringBuilder("publish ").append(alert.status().wire()).append(' ');
       line.append(alert.agent());
+      if (alert.annotation("reason") != null) {
+        line.append(" reason=").append(alert.annotation("reason"));
+      }
       if (alert.annotation("resolution") != null) {
         line.append(" resolution=").append(alert.annotation("resolution"));
       }

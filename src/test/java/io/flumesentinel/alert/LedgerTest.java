@@ -2,9 +2,11 @@ package io.flumesentinel.alert;
 
 import static io.flumesentinel.alert.LedgerScript.ALL_TO_B;
 import static io.flumesentinel.alert.LedgerScript.ack;
+import static io.flumesentinel.alert.LedgerScript.derive;
 import static io.flumesentinel.alert.LedgerScript.expire;
 import static io.flumesentinel.alert.LedgerScript.fire;
 import static io.flumesentinel.alert.LedgerScript.reconcile;
+import static io.flumesentinel.alert.LedgerScript.rederive;
 import static io.flumesentinel.alert.LedgerScript.resolve;
 import static io.flumesentinel.alert.LedgerScript.restart;
 import static io.flumesentinel.alert.LedgerScript.silence;
@@ -36,6 +38,14 @@ class LedgerTest {
 
   private static List<Step> told(Step... more) {
     List<Step> all = new ArrayList<>(told());
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  /** i1 went down for {@code reason} at 0 s and both receivers acknowledged it at 1 s. */
+  private static List<Step> toldDown(String reason, Step... more) {
+    List<Step> all =
+        new ArrayList<>(List.of(derive(0, "i1", reason), ack(1, "a", "i1"), ack(1, "b", "i1")));
     all.addAll(List.of(more));
     return all;
   }
@@ -231,7 +241,75 @@ class LedgerTest {
             "records without acknowledgement times start the repeat intervals at load",
             told(storeWithoutTimes(50), restart(100)),
             reconcile(100, List.of("i1"), Set.of()),
-            "remind by +3700s"));
+            "remind by +3700s"),
+        // Handovers and restarts: one incident, whichever monitor derives it and how
+        row(
+            "a takeover that derives an acknowledged SESSION_LOST as NOT_RUNNING sends nothing",
+            toldDown("SESSION_LOST", restart(60), rederive(60, "i1", "NOT_RUNNING")),
+            reconcile(60, List.of("i1"), Set.of()),
+            "remind by +3601s"),
+        row(
+            "nor one that derives an acknowledged CRASHED as NOT_RUNNING",
+            toldDown("CRASHED", restart(60), rederive(60, "i1", "NOT_RUNNING")),
+            reconcile(60, List.of("i1"), Set.of()),
+            "remind by +3601s"),
+        row(
+            "the same reason derived again on another clock is the same incident",
+            toldDown("CRASHED", restart(60), rederive(60, "i1", "CRASHED")),
+            reconcile(60, List.of("i1"), Set.of()),
+            "remind by +3601s"),
+        row(
+            "a vaguer reason after the takeover changes nothing on record",
+            toldDown("SESSION_LOST"),
+            derive(30, "i1", "NOT_RUNNING")),
+        row(
+            "the vaguer derivation goes to a receiver that never had the incident, as recorded",
+            List.of(
+                derive(0, "i1", "SESSION_LOST"),
+                ack(1, "a", "i1"),
+                restart(60),
+                rederive(60, "i1", "NOT_RUNNING")),
+            reconcile(60, List.of("i1"), Set.of()),
+            "notify b firing i1",
+            "remind by +3601s"),
+        row(
+            "a refined reason is recorded and published as an update, and pages nobody again",
+            toldDown("SESSION_LOST"),
+            derive(30, "i1", "CRASHED"),
+            "publish firing i1 reason=CRASHED",
+            "write i1 a=firing@+1s b=firing@+1s"),
+        row(
+            "a refined reason goes only to the receivers that never had the incident",
+            List.of(
+                derive(0, "i1", "NOT_RUNNING"),
+                ack(1, "a", "i1"),
+                restart(60),
+                rederive(60, "i1", "CRASHED")),
+            reconcile(60, List.of("i1"), Set.of()),
+            "notify b firing i1",
+            "publish firing i1 reason=CRASHED",
+            "write i1 a=firing@+1s",
+            "remind by +3601s"),
+        row(
+            "the resolved notice after a vaguer takeover keeps the reason on record",
+            toldDown(
+                "SESSION_LOST",
+                restart(60),
+                rederive(60, "i1", "NOT_RUNNING"),
+                reconcile(60, List.of("i1"), Set.of())),
+            resolve(90, "i1"),
+            "notify a resolved i1",
+            "notify b resolved i1",
+            "publish resolved i1 reason=SESSION_LOST resolution=RECOVERED endsAt=+90s",
+            "write i1 a=firing@+1s b=firing@+1s"),
+        row(
+            "the same reason saying something new still goes to every receiver",
+            toldDown("CRASHED"),
+            update(30, "i1"),
+            "notify a firing i1",
+            "notify b firing i1",
+            "publish firing i1",
+            "write i1 a=firing@+1s b=firing@+1s"));
   }
 
   private static Arguments row(String name, List<Step> given, Step when, String... then) {

@@ -387,6 +387,25 @@ class ClassifierTest {
                 "firing FlumeAgentDown a1 reason=CRASHED since=+5s",
                 "resolved FlumeAgentDown a1 resolution=RECOVERED"),
             "registered live CLEAR"),
+        // a monitor that takes over or restarts derives each incident again: a crash from the
+        // supervisor's record, so its start is the same whenever the monitor starts; an expired
+        // live node only as NOT_RUNNING, since now (the ledger keeps the start and the reason on
+        // record for the same incident)
+        row(
+            NOTHING,
+            snapshot(5000, Map.of("a1", agent(2)), Map.of()),
+            List.of("reconciled firing=[FlumeAgentDown a1 CRASHED since=-10s] running=[]"),
+            "registered no-live FIRING"),
+        row(
+            NOTHING,
+            snapshot(5000, Map.of("a1", agent(0)), Map.of()),
+            List.of("reconciled firing=[FlumeAgentDown a1 NOT_RUNNING since=+5s] running=[]"),
+            "registered no-live FIRING"),
+        row(
+            DOWN_NOT_RUNNING,
+            agentChanged(5000, agent(1)),
+            List.of("event CRASHED a1", "firing FlumeAgentDown a1 reason=CRASHED since=+0s"),
+            "registered no-live FIRING"),
         // garbled node data
         row(
             NOTHING,

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A deposed leader's ledger: once a newer term has moved the epoch znode on, its writes are refused
- * and it notifies nobody; a fence revoked from outside (leadership lost) stops it at once.
+ * and it notifies nobody; a fence revoked from outside (leadership lost) stops it at once; a held
+ * fence (the session in doubt) keeps its notices until released, and drops them when revoked.
  */
 class FencingTest {
 
@@ -142,6 +143,43 @@ class FencingTest {
     fence.revoke(); // leadership lost
     transition(TestAlerts.firing("after"));
     await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> notified.size() == 1);
+  }
+
+  @Test
+  void aHeldFenceKeepsNoticesInOrderUntilReleased() throws Exception {
+    List<Alert> notified = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Notice>consumer(Addresses.notify("ops"), m -> notified.add(m.body().alert()));
+    ZkBatchWriter.Fence fence = new ZkBatchWriter.Fence(EPOCH, 0, () -> {});
+    deployLedger(fence);
+    transition(TestAlerts.firing("before"));
+    await().atMost(WAIT).until(() -> notified.size() == 1);
+
+    fence.hold(); // the ledger's session is in doubt
+    transition(TestAlerts.firing("held-1"));
+    transition(TestAlerts.firing("held-2"));
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> notified.size() == 1);
+
+    fence.release(); // the same session is back
+    await().atMost(WAIT).until(() -> notified.size() == 3);
+    assertThat(notified).extracting(Alert::agent).containsExactly("before", "held-1", "held-2");
+  }
+
+  @Test
+  void aHeldFenceThatIsRevokedSendsNothingItKept() throws Exception {
+    List<Alert> notified = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Notice>consumer(Addresses.notify("ops"), m -> notified.add(m.body().alert()));
+    ZkBatchWriter.Fence fence = new ZkBatchWriter.Fence(EPOCH, 0, () -> {});
+    deployLedger(fence);
+    transition(TestAlerts.firing("before"));
+    await().atMost(WAIT).until(() -> notified.size() == 1);
+
+    fence.hold();
+    transition(TestAlerts.firing("held"));
+    fence.revoke(); // the session was lost: the next term derives it again
+    fence.release();
+    transition(TestAlerts.firing("after"));
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> notified.size() == 1);
+    assertThat(fence.state()).isEqualTo(ZkBatchWriter.Fence.State.REVOKED);
   }
 
   private void transition(Object message) {

@@ -1,0 +1,144 @@
+package io.flumesentinel.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.ClusterConfig;
+import io.flumesentinel.config.HttpConfig;
+import io.flumesentinel.config.MonitorConfig;
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.monitor.Monitor;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.testing.TcpProxy;
+import io.flumesentinel.testing.WebhookReceiver;
+import io.flumesentinel.testing.Zk;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The active monitor vanishes without a clean stop (cut off from ZooKeeper for good, as a killed
+ * process is) after a {@code SESSION_LOST} was delivered: the standby that takes over derives that
+ * agent as {@code NOT_RUNNING}, having not seen it go, and must not send it again; the next crash
+ * is sent exactly once.
+ */
+class HandoverTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration SESSION = Duration.ofSeconds(2);
+  private static final String ROOT = "/handover";
+
+  @Test
+  void aTakeoverDoesNotResendADeliveredSessionLoss() throws Exception {
+    try (TestingServer server = Zk.server();
+        TcpProxy proxy = new TcpProxy("127.0.0.1", server.getPort());
+        WebhookReceiver receiver = WebhookReceiver.start()) {
+      CuratorFramework agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
+      CuratorFramework lostHost = Zk.client(server.getConnectString(), SESSION);
+      try {
+        ZkLayout layout = new ZkLayout(ROOT);
+        Registration agents = new Registration(AsyncCuratorFramework.wrap(agentSide), layout);
+        Registration lost = new Registration(AsyncCuratorFramework.wrap(lostHost), layout);
+        agents
+            .register("h1", AgentNode.of("host-a", "ingest", Map.of()))
+            .toCompletableFuture()
+            .get();
+        lost.goLive("h1", new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
+        agents
+            .register("h2", AgentNode.of("host-b", "ingest", Map.of()))
+            .toCompletableFuture()
+            .get();
+        agents.goLive("h2", new LiveNode(2, Instant.now(), "", 0)).toCompletableFuture().get();
+
+        try (Monitor first = monitor(proxy.connectString(), receiver)) {
+          await().atMost(WAIT).until(() -> active(first));
+          try (Monitor standby = monitor(server.getConnectString(), receiver)) {
+            await().atMost(WAIT).until(() -> standby.readiness().ready());
+            lostHost.close(); // its live node goes, no crash record: the host is gone
+            await().atMost(WAIT).until(() -> firing(receiver, "h1") == 1);
+            assertThat(receiver.alertsFor("h1").get(0).annotation("reason"))
+                .isEqualTo("SESSION_LOST");
+            await().atMost(WAIT).until(() -> acknowledged(agentSide, "h1"));
+
+            proxy.cut(); // gone for good as far as ZooKeeper can tell, as a killed process is
+            await().atMost(WAIT).until(() -> active(standby));
+            crash(agents, "h2");
+            await().atMost(WAIT).until(() -> firing(receiver, "h2") == 1);
+            await()
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> firing(receiver, "h1") == 1 && firing(receiver, "h2") == 1);
+            assertThat(receiver.alertsFor("h1"))
+                .extracting(a -> a.status() + " " + a.annotation("reason"))
+                .containsExactly("firing SESSION_LOST");
+            proxy.restore(); // so that the first monitor can close its sessions
+          }
+        }
+      } finally {
+        lostHost.close();
+        agentSide.close();
+      }
+    }
+  }
+
+  private static boolean acknowledged(CuratorFramework client, String agent) throws Exception {
+    ZkLayout layout = new ZkLayout(ROOT);
+    for (String child : client.getChildren().forPath(layout.alerts())) {
+      if (child.endsWith("." + agent)) {
+        String entry =
+            new String(client.getData().forPath(layout.alert(child)), StandardCharsets.UTF_8);
+        return "firing".equals(new JsonObject(entry).getJsonObject("sent").getString("ops"));
+      }
+    }
+    return false;
+  }
+
+  private static boolean active(Monitor monitor) {
+    return monitor.readiness().role() == Readiness.Role.ACTIVE && monitor.readiness().ready();
+  }
+
+  private static Monitor monitor(String connect, WebhookReceiver receiver) throws Exception {
+    ZkConfig zk =
+        new ZkConfig(connect, ROOT, SESSION, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
+    return Monitor.start(
+        new MonitorConfig(
+                zk,
+                new HttpConfig("127.0.0.1", 0),
+                ClassifierConfig.defaults(),
+                List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
+                "",
+                null)
+            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0)),
+        Clock.systemUTC());
+  }
+
+  private static void crash(Registration agents, String id) throws Exception {
+    agents
+        .recordCrashAndDropLive(
+            id,
+            AgentNode.of("host-b", "ingest", Map.of())
+                .withCrash(new ExitRecord(137, "KILL", Instant.now(), "")))
+        .toCompletableFuture()
+        .get();
+  }
+
+  private static long firing(WebhookReceiver receiver, String agent) {
+    return receiver.alertsFor(agent).stream().filter(a -> a.status().equals("firing")).count();
+  }
+}

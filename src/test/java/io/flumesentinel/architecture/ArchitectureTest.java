@@ -72,6 +72,7 @@ class ArchitectureTest {
             ROOT + ".shape.HostInhibition",
             ROOT + ".shape.StageChain",
             ROOT + ".alert.Ledger",
+            ROOT + ".alert.IncidentUpdate",
             ROOT + ".alert.LedgerEffects",
             ROOT + ".alert.LedgerEntry",
             ROOT + ".alert.LedgerRecord",

@@ -513,7 +513,7 @@ public final class ZkBatchWriter {
       long size = requestBytes(path, op);
       if (size > MAX_REQUEST_BYTES) {
         it.remove();
-        dropOversize(path, size);
+        dropOversize(path, op);
         continue;
       }
       if (bytes + size > MAX_REQUEST_BYTES) {
@@ -533,14 +533,14 @@ public final class ZkBatchWriter {
     return (long) path.getBytes(StandardCharsets.UTF_8).length + data + OP_OVERHEAD_BYTES;
   }
 
-  /** A value that can never be sent: said once, counted, and forgotten. */
-  private void dropOversize(String path, long size) {
+  /** A value that can never be sent: said once (its path and size), counted, and forgotten. */
+  private void dropOversize(String path, Op op) {
     oversizeDropped++;
     log.error(
-        "Not writing {}: the value takes {} bytes, more than the {} one ZooKeeper request may"
-            + " carry here; dropped (the node keeps its earlier value)",
+        "Not writing {}: its value of {} bytes is more than one ZooKeeper request may carry here"
+            + " ({} bytes with its path); dropped, the node keeps its earlier value",
         path,
-        size,
+        op instanceof Write write ? write.data().length : 0,
         MAX_REQUEST_BYTES);
   }
 

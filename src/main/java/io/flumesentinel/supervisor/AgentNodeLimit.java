@@ -40,7 +40,7 @@ final class AgentNodeLimit {
     if (exit != null && !exit.stderrTail().isEmpty()) {
       String tail = exit.stderrTail();
       while (!tail.isEmpty() && !fits(fitted, maxBytes)) {
-        tail = UntrustedText.lines(tail, tail.length() / 2);
+        tail = tail.length() < 2 ? "" : UntrustedText.lines(tail, tail.length() / 2);
         fitted = withExit(fitted, new ExitRecord(exit.code(), exit.signal(), exit.at(), tail));
       }
       if (fits(fitted, maxBytes)) {

@@ -2,7 +2,6 @@ package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
-import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkLayout;
@@ -46,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>The decisions are the pure {@link Ledger}'s; this verticle only loads the stored records,
  * feeds it what arrives on the event bus, and carries out what it answers: notices to the
  * receivers' notifiers ({@link Dispatch#send}), publications, writes through one {@link
- * ZkBatchWriter}, and one timer for reminders.
+ * ZkBatchWriter}, and one timer for reminders. The writer follows the connection of the ledger's
+ * own ZooKeeper client (which may be another session, on another server, than the one that watches
+ * the agents): what could not be written while that session was away is written once it is back.
  *
  * <p>In a cluster the ledger of the active monitor is {@link ZkBatchWriter.Fence fenced} by its
  * term: once a newer term has begun, its writes are refused and it sends and publishes nothing
@@ -80,7 +81,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Duration recheckAtMost;
   private final ZkBatchWriter.Fence fence;
   private final Ledger ledger;
-  private ZkBatchWriter writer;
+  private volatile ZkBatchWriter writer;
   private ReminderTimer reminders;
 
   /**
@@ -173,32 +174,31 @@ public final class AlertLedgerVerticle extends VerticleBase {
                       .eventBus()
                       .<Delivered>localConsumer(
                           Addresses.DELIVERED, m -> carryOut(ledger.delivered(m.body())));
-              var connection =
-                  vertx
-                      .eventBus()
-                      .<ConnectionChange>localConsumer(
-                          Addresses.ZK_CONNECTION,
-                          m -> {
-                            if (m.body().state().usable()) {
-                              writer.retryFailed();
-                            }
-                          });
               var silenceChanges =
                   vertx
                       .eventBus()
                       .localConsumer(Addresses.SILENCES, m -> carryOut(ledger.silencesChanged()));
               return Future.all(
-                  transitions.completion(),
-                  delivered.completion(),
-                  connection.completion(),
-                  silenceChanges.completion());
+                  transitions.completion(), delivered.completion(), silenceChanges.completion());
             });
   }
 
   @Override
   public Future<?> stop() {
     reminders.cancel();
+    if (writer != null) {
+      writer.close();
+    }
     return Future.succeededFuture();
+  }
+
+  /**
+   * How many record values were never written because one alone was larger than a ZooKeeper request
+   * may carry (each logged once); 0 before the ledger is loaded.
+   */
+  public long oversizeRecordsDropped() {
+    ZkBatchWriter current = writer;
+    return current == null ? 0 : current.oversizeDropped();
   }
 
   /**

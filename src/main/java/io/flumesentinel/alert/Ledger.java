@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A notice counts as handed ({@link LedgerEntry#dispatched}) once it is in the effects: the
  * runner must hand it over, or hand over nothing more at all (a fenced-off ledger, whose term has
- * ended, sends and publishes nothing again). Used from one thread at a time.
+ * ended, sends and publishes nothing again).
+ *
+ * <p>Every alert is {@link RecordLimits fitted} to the bounds of a record as it comes in, so the
+ * alert recorded, handed and published is one and the same, whatever size its agent node has. Used
+ * from one thread at a time.
  */
 final class Ledger {
 
@@ -199,7 +203,8 @@ final class Ledger {
     return out.build();
   }
 
-  private void transition(Alert alert, LedgerEffects.Builder out) {
+  private void transition(Alert given, LedgerEffects.Builder out) {
+    Alert alert = RecordLimits.fit(given); // what is recorded is what is sent
     LedgerEntry entry = entries.get(alert.key());
     if (!alert.firing()) {
       if (entry != null && entry.alert.firing()) {

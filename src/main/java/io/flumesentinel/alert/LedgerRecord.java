@@ -50,12 +50,15 @@ public record LedgerRecord(Alert alert, Map<String, String> sent, Map<String, In
     return new LedgerRecord(alert, sent, notifiedAt);
   }
 
-  /** The record as stored, receivers in name order. */
+  /**
+   * The record as stored, receivers in name order, its alert {@link RecordLimits fitted} to the
+   * bounds of a record (as the ledger keeps every alert already).
+   */
   public byte[] toBytes() {
     JsonObject notifiedJson = new JsonObject();
     new TreeMap<>(notifiedAt).forEach((receiver, at) -> notifiedJson.put(receiver, at.toString()));
     return new JsonObject()
-        .put("alert", alert.toJson())
+        .put("alert", RecordLimits.fit(alert).toJson())
         .put("sent", sentJson())
         .put("notifiedAt", notifiedJson)
         .encode()

@@ -66,6 +66,12 @@ public record Silence(
   }
 
   /**
+   * The most bytes a new silence may take as stored, so that the monitor reads every silence in a
+   * few small requests.
+   */
+  public static final int MAX_STORED_BYTES = 64 * 1024;
+
+  /**
    * A new silence with a random id, checked as amtool and Alertmanager check one.
    *
    * @throws IllegalArgumentException with one line naming what is wrong
@@ -100,8 +106,19 @@ public record Silence(
     if (!endsAt.isAfter(now)) {
       throw new IllegalArgumentException("the end " + endsAt + " is in the past");
     }
-    return new Silence(
-        UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy.strip(), comment);
+    Silence silence =
+        new Silence(
+            UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy.strip(), comment);
+    int size = silence.toBytes().length;
+    if (size > MAX_STORED_BYTES) {
+      throw new IllegalArgumentException(
+          "the silence takes "
+              + size
+              + " bytes as stored; at most "
+              + MAX_STORED_BYTES
+              + " are allowed: shorten its comment or its matchers");
+    }
+    return silence;
   }
 
   /** Why {@code id} cannot name a silence, or {@code null} when it can. */

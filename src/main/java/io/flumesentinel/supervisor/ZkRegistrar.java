@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * waits in the queue and is recorded once it is back; the process itself never waits for ZooKeeper.
  * A change of the run's health is written after those, into {@code current} (so the next crash
  * record builds on it); a crash record and a fresh registration drop the health, which belongs to
- * one run.
+ * one run. Every node written is {@link AgentNodeLimit bounded} in size.
  */
 final class ZkRegistrar {
 
@@ -85,7 +85,7 @@ final class ZkRegistrar {
     this.client = client;
     this.registration = registration;
     this.agentId = agentId;
-    this.wanted = wanted;
+    this.wanted = AgentNodeLimit.fit(wanted);
     this.version = version;
     this.executor = executor;
     client.getConnectionStateListenable().addListener((c, state) -> onConnection(state), executor);
@@ -221,7 +221,7 @@ final class ZkRegistrar {
           && current != null
           && !wantedHealth.equals(current.health())) {
         busy = true;
-        writeHealth(current.withHealth(wantedHealth));
+        writeHealth(AgentNodeLimit.fit(current.withHealth(wantedHealth)));
       }
     }
     notifyDrained();
@@ -319,16 +319,22 @@ final class ZkRegistrar {
                 return CompletableFuture.completedFuture(null);
               }
               AgentNode node =
-                  existing == null
-                      ? new AgentNode(
-                          wanted.host(), wanted.group(), wanted.labels(), Instant.now(), 0, null)
-                      : new AgentNode(
-                          wanted.host(),
-                          wanted.group(),
-                          wanted.labels(),
-                          existing.registeredAt(),
-                          existing.crashCount(),
-                          existing.lastExit());
+                  AgentNodeLimit.fit(
+                      existing == null
+                          ? new AgentNode(
+                              wanted.host(),
+                              wanted.group(),
+                              wanted.labels(),
+                              Instant.now(),
+                              0,
+                              null)
+                          : new AgentNode(
+                              wanted.host(),
+                              wanted.group(),
+                              wanted.labels(),
+                              existing.registeredAt(),
+                              existing.crashCount(),
+                              existing.lastExit()));
               return registration
                   .register(agentId, node)
                   .thenAccept(
@@ -355,7 +361,7 @@ final class ZkRegistrar {
             ? current
             : new AgentNode(
                 wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
-    AgentNode updated = base.withCrash(exit).withHealth(null);
+    AgentNode updated = AgentNodeLimit.fit(base.withCrash(exit).withHealth(null));
     return registration
         .recordCrashAndDropLive(agentId, updated)
         .handle(

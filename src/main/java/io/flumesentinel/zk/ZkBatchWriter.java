@@ -3,6 +3,7 @@ package io.flumesentinel.zk;
 import io.flumesentinel.protocol.ZkErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.curator.x.async.api.DeleteOption;
@@ -33,9 +35,19 @@ import org.slf4j.LoggerFactory;
  * and a value is serialized only when its transaction is built). That keeps the order per path, and
  * turns a storm of thousands of writes into a few transactions that leave the server's time to the
  * reads that classify the storm. An isolated write still goes at once. When the connection is down
- * the backlog is kept and written by {@link #retryFailed()}. The writer must be the only one
- * writing these paths: it remembers which exist to choose create, set-data or delete; a transaction
- * refused because that memory was wrong is replayed path by path. Use from one context only.
+ * the backlog is kept and written as soon as the writer's own client is connected again (it follows
+ * that client's connection state, not anyone else's), or by {@link #retryFailed()}, and in any case
+ * tried again every {@link #RETRY_INTERVAL}. The writer must be the only one writing these paths:
+ * it remembers which exist to choose create, set-data or delete; a transaction refused because that
+ * memory was wrong is replayed path by path. Use from one context only, and {@link #close()} it
+ * when done.
+ *
+ * <p>Every request is sized in bytes: a transaction holds at most {@value #MAX_REQUEST_BYTES} bytes
+ * of paths and values, well under ZooKeeper's 1 MB request limit ({@code jute.maxbuffer}), because
+ * a server that receives a larger request closes the connection, failing everything in flight on
+ * it. A single write larger than that is a bad value, not a connection problem: it is logged once
+ * (its path and size, never its data), {@link #oversizeDropped() counted} and dropped, never sent;
+ * the node keeps its earlier value, and the other writes go on.
  *
  * <p>With a {@link Fence}, every transaction (and every write of a replay) also checks the version
  * of the fence's znode, so that once someone else has moved it on (a new leader's term) nothing
@@ -45,8 +57,25 @@ public final class ZkBatchWriter {
 
   private static final Logger log = LoggerFactory.getLogger(ZkBatchWriter.class);
 
-  /** Well under ZooKeeper's default 1 MB request limit (jute.maxbuffer). */
-  private static final int MAX_BATCH_BYTES = 512 * 1024;
+  /**
+   * The most bytes of paths and values one request (a transaction, or one write of a replay) may
+   * carry: half of ZooKeeper's default 1 MB request limit ({@code jute.maxbuffer}), leaving room
+   * for the per-operation framing and the fence's check. A write larger than this on its own is
+   * dropped.
+   */
+  public static final int MAX_REQUEST_BYTES = 512 * 1024;
+
+  /**
+   * What one operation takes in a request besides its path and value: its header, the lengths, the
+   * ACL and flags of a create (generously).
+   */
+  private static final int OP_OVERHEAD_BYTES = 128;
+
+  /** How soon a request that failed while the client still says it is connected is tried again. */
+  private static final long CONNECTED_RETRY_MS = 1000;
+
+  /** How often a backlog kept while ZooKeeper was away is tried again without being told. */
+  public static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
 
   private static final int MAX_BATCH_OPS = 1000;
 
@@ -63,6 +92,10 @@ public final class ZkBatchWriter {
 
   private final AsyncCuratorFramework zk;
   private final Context context;
+  private final ConnectionStateListener connectionListener;
+  private volatile long oversizeDropped;
+  private long retryTimer = -1;
+  private boolean closed;
   private final Set<String> existing;
 
   /** Path → the operation asked for last, built (and so serialized) when its batch is taken. */
@@ -180,6 +213,37 @@ public final class ZkBatchWriter {
     this.existing = new HashSet<>(existing);
     this.minIntervalMs = minInterval.toMillis();
     this.fence = fence;
+    this.connectionListener =
+        (client, state) -> {
+          if (state.isConnected()) {
+            retryFailed();
+          }
+        };
+    zk.unwrap()
+        .getConnectionStateListenable()
+        .addListener(connectionListener, task -> context.runOnContext(v -> task.run()));
+  }
+
+  /**
+   * Stops following the client's connection and writing: what is still pending is not written. Call
+   * on the writer's context.
+   */
+  public void close() {
+    closed = true;
+    zk.unwrap().getConnectionStateListenable().removeListener(connectionListener);
+    cancelRetryTimer();
+    if (timer >= 0) {
+      context.owner().cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /**
+   * How many values were dropped because they alone were larger than {@link #MAX_REQUEST_BYTES}
+   * (each also logged once), since the writer was made.
+   */
+  public long oversizeDropped() {
+    return oversizeDropped;
   }
 
   /** Whether a newer term has fenced this writer off; it writes nothing more. */
@@ -201,15 +265,26 @@ public final class ZkBatchWriter {
     flush();
   }
 
-  /** Writes the backlog kept while the connection was down. */
+  /**
+   * Writes the backlog kept while the connection was down; the writer also does so by itself when
+   * its client is connected again.
+   */
   public void retryFailed() {
     waitingForConnection = false;
+    cancelRetryTimer();
     flush();
+  }
+
+  private void cancelRetryTimer() {
+    if (retryTimer >= 0) {
+      context.owner().cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
   }
 
   /** Starts the next transaction if one may start now, or sets the timer for when one may. */
   private void flush() {
-    if (fencedOff()) {
+    if (fencedOff() || closed) {
       pending.clear();
       return;
     }
@@ -240,7 +315,7 @@ public final class ZkBatchWriter {
           }
         });
     if (ops.isEmpty()) {
-      flush(); // only deletions of nodes that do not exist: nothing to send
+      flush(); // only deletions of nodes that do not exist, or values dropped: nothing to send
       return;
     }
     inFlight = true;
@@ -303,11 +378,37 @@ public final class ZkBatchWriter {
   /** Puts a failed batch back to be written when the connection is usable again. */
   private void waitForConnection(Map<String, Op> batch, Throwable error) {
     requeue(batch);
-    waitingForConnection = true;
+    waitUntilConnected();
     log.warn(
         "Could not write {} node(s) ({}); will retry when ZooKeeper is back",
         batch.size(),
         error.toString());
+  }
+
+  /**
+   * Holds the backlog until the client is connected again. The connection may have come back while
+   * the failed request was still out (its state change is then already past), so the backlog is
+   * also tried again after {@link #RETRY_INTERVAL}, and at once if the client says it is connected
+   * now.
+   */
+  private void waitUntilConnected() {
+    waitingForConnection = true;
+    if (closed || retryTimer >= 0) {
+      return;
+    }
+    long delay =
+        zk.unwrap().getZookeeperClient().isConnected()
+            ? Math.max(minIntervalMs, CONNECTED_RETRY_MS)
+            : RETRY_INTERVAL.toMillis();
+    retryTimer =
+        context
+            .owner()
+            .setTimer(
+                delay,
+                id -> {
+                  retryTimer = -1;
+                  retryFailed();
+                });
   }
 
   /** Writes each path of {@code batch} on its own, in order; never fails. */
@@ -328,7 +429,7 @@ public final class ZkBatchWriter {
   private Future<Void> notWritten(String path, Op op, Throwable error) {
     if (isConnectionProblem(error)) {
       pending.putIfAbsent(path, () -> op);
-      waitingForConnection = true;
+      waitUntilConnected();
       return Future.succeededFuture();
     }
     return stillOurs()
@@ -434,6 +535,7 @@ public final class ZkBatchWriter {
         fence.version(),
         pending.size());
     pending.clear();
+    cancelRetryTimer();
     if (timer >= 0) {
       context.owner().cancelTimer(timer);
       timer = -1;
@@ -441,20 +543,51 @@ public final class ZkBatchWriter {
     fence.onFenced.run();
   }
 
-  /** Takes the oldest pending operations, up to a transaction's worth, building their values. */
+  /**
+   * Takes the oldest pending operations, up to a transaction's worth in count and in bytes,
+   * building their values; a value that alone is over {@link #MAX_REQUEST_BYTES} is dropped. The
+   * first operation that does not fit stays pending, its value kept built.
+   */
   private Map<String, Op> takeBatch() {
     Map<String, Op> batch = new LinkedHashMap<>();
-    int bytes = 0;
+    long bytes = 0;
     Iterator<Map.Entry<String, Supplier<Op>>> it = pending.entrySet().iterator();
-    while (it.hasNext() && batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES) {
+    while (it.hasNext() && batch.size() < MAX_BATCH_OPS) {
       Map.Entry<String, Supplier<Op>> next = it.next();
+      String path = next.getKey();
       Op op = next.getValue().get();
-      int size = op instanceof Write write ? write.data().length : 0;
-      bytes += size + next.getKey().length() + 64;
-      batch.put(next.getKey(), op);
+      long size = requestBytes(path, op);
+      if (size > MAX_REQUEST_BYTES) {
+        it.remove();
+        dropOversize(path, op);
+        continue;
+      }
+      if (bytes + size > MAX_REQUEST_BYTES) {
+        next.setValue(() -> op); // the next transaction's first
+        break;
+      }
+      bytes += size;
+      batch.put(path, op);
       it.remove();
     }
     return batch;
+  }
+
+  /** What {@code op} on {@code path} takes in a request, framing included. */
+  private static long requestBytes(String path, Op op) {
+    int data = op instanceof Write write ? write.data().length : 0;
+    return (long) path.getBytes(StandardCharsets.UTF_8).length + data + OP_OVERHEAD_BYTES;
+  }
+
+  /** A value that can never be sent: said once (its path and size), counted, and forgotten. */
+  private void dropOversize(String path, Op op) {
+    oversizeDropped++;
+    log.error(
+        "Not writing {}: its value of {} bytes is more than one ZooKeeper request may carry here"
+            + " ({} bytes with its path); dropped, the node keeps its earlier value",
+        path,
+        op instanceof Write write ? write.data().length : 0,
+        MAX_REQUEST_BYTES);
   }
 
   /** Puts a failed batch back, unless a newer value of a path has been asked for meanwhile. */

@@ -37,6 +37,10 @@ public final class CoreHarness implements AutoCloseable {
 
   public final Vertx vertx = Vertx.vertx();
   public final CuratorFramework client;
+
+  /** The ledger's own client, when it has one; {@code null}: it writes through {@link #client}. */
+  public final CuratorFramework ledgerClient;
+
   public final Readiness readiness = new Readiness();
   public final SilenceIndex silences = new SilenceIndex(Clock.systemUTC());
 
@@ -58,6 +62,25 @@ public final class CoreHarness implements AutoCloseable {
   public CoreHarness(String connect, ZkLayout layout, ClassifierConfig classifier)
       throws Exception {
     this(connect, layout, classifier, List.of(RECEIVER), null);
+  }
+
+  /**
+   * A harness whose ledger reads and writes through {@code ledgerClient}, a session of its own
+   * (possibly to another server of the ensemble, or through a proxy), as production can configure
+   * it; the harness closes that client.
+   */
+  public CoreHarness(
+      String connect, CuratorFramework ledgerClient, ZkLayout layout, ClassifierConfig classifier)
+      throws Exception {
+    this(
+        connect,
+        ledgerClient,
+        layout,
+        classifier,
+        List.of(RECEIVER),
+        null,
+        Clock.systemUTC(),
+        AlertLedgerVerticle.REPEAT_RECHECK);
   }
 
   /**
@@ -93,7 +116,21 @@ public final class CoreHarness implements AutoCloseable {
       Clock ledgerClock,
       Duration repeatRecheck)
       throws Exception {
+    this(connect, null, layout, classifier, receivers, route, ledgerClock, repeatRecheck);
+  }
+
+  private CoreHarness(
+      String connect,
+      CuratorFramework ledgerClient,
+      ZkLayout layout,
+      ClassifierConfig classifier,
+      List<String> receivers,
+      RouteConfig route,
+      Clock ledgerClock,
+      Duration repeatRecheck)
+      throws Exception {
     client = Zk.client(connect, Duration.ofSeconds(5));
+    this.ledgerClient = ledgerClient;
     LocalCodec.registerAll(vertx);
     for (String receiver : receivers) {
       List<Alert> mine = receivedBy.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>());
@@ -119,6 +156,7 @@ public final class CoreHarness implements AutoCloseable {
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> events.add(m.body()));
     // The production assembly, with this harness's consumers in place of the notifiers.
     AlertPipeline.builder(client, layout)
+        .ledgerClient(ledgerClient)
         .readiness(readiness)
         .silences(silences)
         .receivers(receivers, Router.of(route, receivers))
@@ -150,5 +188,8 @@ public final class CoreHarness implements AutoCloseable {
   public void close() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
     client.close();
+    if (ledgerClient != null) {
+      ledgerClient.close();
+    }
   }
 }

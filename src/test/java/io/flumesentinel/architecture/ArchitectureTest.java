@@ -73,6 +73,7 @@ class ArchitectureTest {
             ROOT + ".shape.StageChain",
             ROOT + ".alert.Ledger",
             ROOT + ".alert.IncidentUpdate",
+            ROOT + ".alert.RecordLimits",
             ROOT + ".alert.LedgerEffects",
             ROOT + ".alert.LedgerEntry",
             ROOT + ".alert.LedgerRecord",

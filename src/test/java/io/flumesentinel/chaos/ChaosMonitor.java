@@ -81,14 +81,12 @@ final class ChaosMonitor implements AutoCloseable {
 
   private final String name;
   private final ChildJvm jvm;
-  private final Path log;
   private final int httpPort;
   private final long launchedNanos;
 
-  private ChaosMonitor(String name, ChildJvm jvm, Path log, int httpPort, long launchedNanos) {
+  private ChaosMonitor(String name, ChildJvm jvm, int httpPort, long launchedNanos) {
     this.name = name;
     this.jvm = jvm;
-    this.log = log;
     this.httpPort = httpPort;
     this.launchedNanos = launchedNanos;
   }
@@ -126,7 +124,7 @@ final class ChaosMonitor implements AutoCloseable {
     ChildJvm jvm =
         ChildJvm.start(
             MonitorJar.command(config.maxHeapMb(), "monitor", "--config", file.toString()), log);
-    return new ChaosMonitor(name, jvm, log, httpPort, launched);
+    return new ChaosMonitor(name, jvm, httpPort, launched);
   }
 
   String name() {
@@ -144,10 +142,7 @@ final class ChaosMonitor implements AutoCloseable {
         name + " ready within " + atMost.toSeconds() + " s of its launch",
         atMost,
         () -> {
-          if (!jvm.process().isAlive()) {
-            throw new AssertionError(
-                name + " exited with " + jvm.process().exitValue() + " before it was ready");
-          }
+          requireAlive();
           return status("/health/ready") == 200;
         });
     return (System.nanoTime() - launchedNanos) / 1e6;
@@ -195,8 +190,20 @@ final class ChaosMonitor implements AutoCloseable {
     }
   }
 
-  boolean alive() {
-    return jvm.process().isAlive();
+  /**
+   * @throws AssertionError when its process has ended, with its exit code and last line: a wait for
+   *     the monitor fails at once rather than at its bound
+   */
+  void requireAlive() {
+    if (jvm.process().isAlive()) {
+      return;
+    }
+    List<String> output = output();
+    throw new AssertionError(
+        name
+            + " exited with "
+            + jvm.process().exitValue()
+            + (output.isEmpty() ? "" : ": " + output.get(output.size() - 1)));
   }
 
   /**
@@ -229,10 +236,6 @@ final class ChaosMonitor implements AutoCloseable {
   /** The lines it printed so far. */
   List<String> output() {
     return jvm.output();
-  }
-
-  Path log() {
-    return log;
   }
 
   /** SIGKILL: it gets no chance to clean up (its ZooKeeper sessions expire). */

@@ -50,7 +50,10 @@ class ZooKeeperDownAtStartChaosIT {
                 Waits.until(
                     "/health/live answering 200 while ZooKeeper is down",
                     Duration.ofSeconds(60),
-                    () -> monitor.status("/health/live") == 200));
+                    () -> {
+                      monitor.requireAlive();
+                      return monitor.status("/health/live") == 200;
+                    }));
             int ready = monitor.status("/health/ready");
             report.figure("readyWhileDown", ready);
             assertThat(ready).as("/health/ready while ZooKeeper is down").isEqualTo(503);
@@ -59,8 +62,11 @@ class ZooKeeperDownAtStartChaosIT {
                 Waits.until(
                     ZooKeeperLossVerticle.ALERTNAME + " at the webhook",
                     SESSION.plusSeconds(30),
-                    () -> Waits.firingNamed(receiver, ZooKeeperLossVerticle.ALERTNAME) >= 1));
-            assertThat(monitor.alive()).as("monitor process alive").isTrue();
+                    () -> {
+                      monitor.requireAlive();
+                      return Waits.firingNamed(receiver, ZooKeeperLossVerticle.ALERTNAME) >= 1;
+                    }));
+            monitor.requireAlive();
             assertThat(monitor.status("/health/live")).as("/health/live").isEqualTo(200);
 
             try (PortZooKeeper zooKeeper = PortZooKeeper.start(port)) {
@@ -69,7 +75,10 @@ class ZooKeeperDownAtStartChaosIT {
                   Waits.until(
                       "ready once ZooKeeper is up",
                       Duration.ofSeconds(60),
-                      () -> monitor.status("/health/ready") == 200));
+                      () -> {
+                        monitor.requireAlive();
+                        return monitor.status("/health/ready") == 200;
+                      }));
             }
             List<String> stackTrace =
                 monitor.output().stream().filter(l -> STACK_TRACE.matcher(l).find()).toList();

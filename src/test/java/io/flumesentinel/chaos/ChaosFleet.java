@@ -1,12 +1,14 @@
 package io.flumesentinel.chaos;
 
 import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,27 @@ final class ChaosFleet {
     Registration registration = new Registration(AsyncCuratorFramework.wrap(client), layout);
     LiveNode live = new LiveNode(4242, Instant.now(), "chaos", 0);
     pipelined(ids, id -> registration.goLive(id, live));
+  }
+
+  /**
+   * An agent crash as its supervisor reports it: the crash recorded in the agent node and the live
+   * node deleted, in one transaction.
+   */
+  static void crash(CuratorFramework client, ZkLayout layout, String id) throws Exception {
+    Registration registration = new Registration(AsyncCuratorFramework.wrap(client), layout);
+    AgentNode current = registration.readAgent(id).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    registration
+        .recordCrashAndDropLive(
+            id, current.withCrash(new ExitRecord(137, "KILL", Instant.now(), "killed")))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** Registers {@code id} and makes it live through {@code client}, whose session holds it. */
+  static void registerRunning(CuratorFramework client, ZkLayout layout, String id)
+      throws Exception {
+    register(client, layout, List.of(id), x -> AgentNode.of("host-" + id, "chaos", Map.of()));
+    goLive(client, layout, List.of(id));
   }
 
   private static void pipelined(List<String> ids, Function<String, CompletionStage<?>> write)

@@ -41,7 +41,7 @@ class ClusterHandoverChaosIT {
                   Zk.client(zooKeeper.connectString(), Duration.ofSeconds(10));
               HeldAgent delivered =
                   HeldAgent.start(zooKeeper.connectString(), LAYOUT, "delivered", AGENT_SESSION)) {
-            HeldAgent.startInProcess(client, LAYOUT, "next");
+            ChaosFleet.registerRunning(client, LAYOUT, "next");
             try {
               for (String name : List.of("monitor-a", "monitor-b")) {
                 monitors.add(

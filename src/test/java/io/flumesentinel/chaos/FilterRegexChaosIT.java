@@ -58,11 +58,11 @@ class FilterRegexChaosIT {
                           zooKeeper.connectString(), LAYOUT.root(), receiver.url()),
                       report)) {
             for (String id : ids) {
-              HeldAgent.startInProcess(client, LAYOUT, id);
+              ChaosFleet.registerRunning(client, LAYOUT, id);
             }
             monitor.awaitReady(Duration.ofSeconds(60));
             for (String id : ids) {
-              HeldAgent.crash(client, LAYOUT, id);
+              ChaosFleet.crash(client, LAYOUT, id);
             }
             Waits.allFiring(receiver, ids, Duration.ofSeconds(30));
             Waits.until(

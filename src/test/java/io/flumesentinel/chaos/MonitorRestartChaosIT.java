@@ -37,7 +37,7 @@ class MonitorRestartChaosIT {
                   Zk.client(zooKeeper.connectString(), Duration.ofSeconds(10));
               HeldAgent delivered =
                   HeldAgent.start(zooKeeper.connectString(), LAYOUT, "delivered", AGENT_SESSION)) {
-            HeldAgent.startInProcess(client, LAYOUT, "next");
+            ChaosFleet.registerRunning(client, LAYOUT, "next");
             ChaosMonitor.Config config = Resends.config(zooKeeper, LAYOUT, receiver, SESSION);
             try (ChaosMonitor first = ChaosMonitor.launch(dir, "monitor-1", config, report)) {
               first.awaitReady(Duration.ofSeconds(60));

@@ -63,7 +63,7 @@ class OversizeRecordChaosIT {
                 .create()
                 .creatingParentsIfNeeded()
                 .forPath(LAYOUT.agent("huge"), hugeNode(false));
-            HeldAgent.startInProcess(client, LAYOUT, "after");
+            ChaosFleet.registerRunning(client, LAYOUT, "after");
             ChaosFleet.goLive(client, LAYOUT, List.of("huge"));
 
             try (ChaosMonitor monitor =
@@ -96,7 +96,7 @@ class OversizeRecordChaosIT {
                       Duration.ofSeconds(10),
                       () -> LedgerView.recordedFiring(client, LAYOUT, "huge")));
 
-              HeldAgent.crash(client, LAYOUT, "after");
+              ChaosFleet.crash(client, LAYOUT, "after");
               Waits.until(
                   "an ordinary crash after it alerted",
                   Duration.ofSeconds(20),

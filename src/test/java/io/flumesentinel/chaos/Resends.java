@@ -90,7 +90,7 @@ final class Resends {
     } finally {
       report.figure("deliveredSent", Waits.firing(receiver, "delivered"));
     }
-    HeldAgent.crash(client, layout, "next");
+    ChaosFleet.crash(client, layout, "next");
     try {
       report.millis(
           "nextAlert",

@@ -1,5 +1,6 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.zk.ZkClients;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -22,6 +23,7 @@ final class CommandZooKeeper {
             .sessionTimeoutMs(10_000)
             .connectionTimeoutMs(5_000)
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+            .zkClientConfig(ZkClients.clientConfig())
             .build();
     client.start();
     if (!client.blockUntilConnected((int) timeoutMs, TimeUnit.MILLISECONDS)) {

@@ -67,17 +67,12 @@ public final class ZkBatchReader {
   }
 
   public Future<Map<String, Optional<NodeData>>> getData(List<String> paths) {
-    List<Future<Map<String, Optional<NodeData>>>> batches = new ArrayList<>();
+    Map<String, Optional<NodeData>> found = new HashMap<>(paths.size() * 2);
+    List<Future<Void>> batches = new ArrayList<>();
     for (List<String> batch : plan(paths)) {
-      batches.add(read(batch));
+      batches.add(read(batch, found));
     }
-    return Future.all(batches)
-        .map(
-            all -> {
-              Map<String, Optional<NodeData>> found = new HashMap<>(paths.size() * 2);
-              batches.forEach(batch -> found.putAll(batch.result()));
-              return found;
-            });
+    return Future.all(batches).map(all -> found);
   }
 
   /** The paths cut into requests whose expected replies stay within the budget. */
@@ -108,9 +103,9 @@ public final class ZkBatchReader {
         + path.length();
   }
 
-  /** One multi; on a connection loss, its two halves instead. */
-  private Future<Map<String, Optional<NodeData>>> read(List<String> batch) {
-    return multi(batch)
+  /** One multi, its answers put in {@code found}; on a connection loss, its two halves instead. */
+  private Future<Void> read(List<String> batch, Map<String, Optional<NodeData>> found) {
+    return multi(batch, found)
         .recover(
             error -> {
               if (batch.size() == 1
@@ -120,19 +115,11 @@ public final class ZkBatchReader {
               }
               List<String> first = batch.subList(0, batch.size() / 2);
               List<String> second = batch.subList(batch.size() / 2, batch.size());
-              Future<Map<String, Optional<NodeData>>> a = read(first);
-              Future<Map<String, Optional<NodeData>>> b = read(second);
-              return Future.all(a, b)
-                  .map(
-                      both -> {
-                        Map<String, Optional<NodeData>> found = new HashMap<>(a.result());
-                        found.putAll(b.result());
-                        return found;
-                      });
+              return Future.all(read(first, found), read(second, found)).mapEmpty();
             });
   }
 
-  private Future<Map<String, Optional<NodeData>>> multi(List<String> batch) {
+  private Future<Void> multi(List<String> batch, Map<String, Optional<NodeData>> found) {
     Promise<List<OpResult>> done = Promise.promise();
     try {
       List<Op> ops = new ArrayList<>(batch.size());
@@ -155,12 +142,11 @@ public final class ZkBatchReader {
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
-    return done.future().compose(results -> answers(batch, results));
+    return done.future().compose(results -> answers(batch, results, found));
   }
 
-  private Future<Map<String, Optional<NodeData>>> answers(
-      List<String> batch, List<OpResult> results) {
-    Map<String, Optional<NodeData>> found = new HashMap<>(batch.size() * 2);
+  private Future<Void> answers(
+      List<String> batch, List<OpResult> results, Map<String, Optional<NodeData>> found) {
     for (int i = 0; i < results.size(); i++) {
       String path = batch.get(i);
       OpResult result = results.get(i);
@@ -176,7 +162,7 @@ public final class ZkBatchReader {
             new IllegalStateException("unexpected answer for " + path + ": " + result));
       }
     }
-    return Future.succeededFuture(found);
+    return Future.succeededFuture();
   }
 
   private void remember(String path, int dataLength) {

@@ -21,7 +21,7 @@ public final class FleetWriter {
 
   static final int PER_REQUEST = 500;
   static final int REQUEST_BYTES = 512 * 1024;
-  static final int IN_FLIGHT = 20;
+  static final int IN_FLIGHT = 4;
 
   private FleetWriter() {}
 

@@ -7,6 +7,7 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,13 @@ import java.util.Objects;
  * alerts stand ({@link DownState}, {@link StuckState}). Used from the classifier's thread only.
  */
 final class AgentView {
+
+  /**
+   * The largest agent node the monitor reads: 64 KiB. A supervisor writes a few KB (labels, the
+   * last exit with its stderr tail); a larger node is not parsed, and the agent's alerts say that
+   * its node is too large to read, with its size, in {@code nodeDataError}.
+   */
+  static final int MAX_AGENT_NODE_BYTES = 64 * 1024;
 
   /** Where the agent's down alert ({@code FlumeAgentDown}) stands. */
   enum DownState {
@@ -164,6 +172,11 @@ final class AgentView {
   AgentNode agent() {
     if (!parsed && agentData != null) {
       parsed = true;
+      int size = agentData.data().length;
+      if (size > MAX_AGENT_NODE_BYTES) {
+        agentProblem = tooLarge(size);
+        return null;
+      }
       try {
         agent = AgentNode.parse(agentData.data());
       } catch (NodeDataException e) {
@@ -171,6 +184,15 @@ final class AgentView {
       }
     }
     return agent;
+  }
+
+  /** Why an agent node of {@code size} bytes is not read. */
+  static String tooLarge(int size) {
+    return String.format(
+        Locale.ROOT,
+        "agent node too large to read: %,d bytes (limit %,d)",
+        size,
+        MAX_AGENT_NODE_BYTES);
   }
 
   /**
@@ -182,6 +204,9 @@ final class AgentView {
       return false;
     }
     byte[] data = agentData.data();
+    if (data.length > MAX_AGENT_NODE_BYTES) {
+      return false;
+    }
     byte[] key = HEALTH_KEY;
     outer:
     for (int i = 0; i + key.length <= data.length; i++) {

@@ -1,6 +1,7 @@
 package io.flumesentinel.cli;
 
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.zk.ZkClients;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,7 @@ final class CommandZooKeeper implements AutoCloseable {
             .sessionTimeoutMs(10_000)
             .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+            .zkClientConfig(ZkClients.clientConfig())
             .build();
     client.start();
     if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -11,9 +11,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,12 @@ import org.slf4j.LoggerFactory;
  *       hold) and {@code silenced} ({@code true} or {@code false}). Read from ZooKeeper with
  *       batched reads, so it shows what the ledger has written (at most a tenth of a second behind
  *       it) and costs a few requests even for thousands of alerts; 503 when ZooKeeper does not
- *       answer within {@link #ZK_TIMEOUT}.
+ *       answer within {@link #ZK_TIMEOUT}. Paged: {@code limit} alerts at most ({@value
+ *       #DEFAULT_LIMIT} unless asked, up to {@value #MAX_LIMIT}), in the order of {@code startsAt}
+ *       then {@code fingerprint}; {@code X-Total-Count} says how many match, and a {@code Link}
+ *       header with {@code rel="next"} gives the next page's address while there is one. The cursor
+ *       in it names the last alert shown, so a page never repeats or skips an alert that was there
+ *       before and after.
  *   <li>{@code GET /api/silences}: every silence the monitor knows, active, then pending, then
  *       expired (kept some days), each with {@code status.state}, as a JSON array.
  * </ul>
@@ -43,6 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class ReadApi implements Routes {
 
   static final Duration ZK_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Alerts in one answer unless {@code limit} says otherwise. */
+  static final int DEFAULT_LIMIT = 500;
+
+  /** The largest {@code limit}: keeps one answer a few MB at most. */
+  static final int MAX_LIMIT = 5000;
 
   private static final Logger log = LoggerFactory.getLogger(ReadApi.class);
 
@@ -76,7 +90,9 @@ public final class ReadApi implements Routes {
   private void alerts(RoutingContext ctx, ChildrenReader reader) {
     List<Matcher> filter = new ArrayList<>();
     Boolean silenced;
+    Page page;
     try {
+      page = Page.of(ctx);
       for (String text : ctx.queryParam("filter")) {
         filter.add(Matcher.parse(text));
       }
@@ -109,11 +125,97 @@ public final class ReadApi implements Routes {
                           alerts.add(alert);
                         }
                       });
-              alerts.sort(
-                  Comparator.comparing((JsonObject a) -> a.getString("startsAt"))
-                      .thenComparing(a -> a.getString("fingerprint")));
-              respond(ctx, 200, new JsonArray(new ArrayList<Object>(alerts)).encode());
+              alerts.sort(ORDER);
+              int from = 0;
+              if (page.after() != null) {
+                while (from < alerts.size() && ORDER.compare(alerts.get(from), page.after()) <= 0) {
+                  from++;
+                }
+              }
+              int to = Math.min(alerts.size(), from + page.limit());
+              ctx.response().putHeader("x-total-count", Integer.toString(alerts.size()));
+              if (to < alerts.size()) {
+                ctx.response()
+                    .putHeader(
+                        "link",
+                        "<" + nextPage(ctx, page.limit(), alerts.get(to - 1)) + ">; rel=\"next\"");
+              }
+              respond(
+                  ctx,
+                  200,
+                  new JsonArray(new ArrayList<Object>(alerts.subList(from, to))).encode());
             });
+  }
+
+  /** The order of the answer, and of the pages: by start, then by fingerprint. */
+  private static final Comparator<JsonObject> ORDER =
+      Comparator.comparing((JsonObject a) -> a.getString("startsAt"))
+          .thenComparing(a -> a.getString("fingerprint"));
+
+  /**
+   * @param limit alerts in this page at most
+   * @param after the last alert of the previous page ({@code startsAt} and {@code fingerprint}
+   *     only), or {@code null} for the first page
+   */
+  private record Page(int limit, JsonObject after) {
+
+    static Page of(RoutingContext ctx) {
+      int limit = DEFAULT_LIMIT;
+      List<String> limits = ctx.queryParam("limit");
+      if (!limits.isEmpty()) {
+        try {
+          limit = Integer.parseInt(limits.get(0));
+        } catch (NumberFormatException e) {
+          limit = 0;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+          throw new IllegalArgumentException(
+              "limit must be a number from 1 to " + MAX_LIMIT + ", not '" + limits.get(0) + "'");
+        }
+      }
+      List<String> cursors = ctx.queryParam("cursor");
+      return new Page(limit, cursors.isEmpty() ? null : decode(cursors.get(0)));
+    }
+
+    private static JsonObject decode(String cursor) {
+      try {
+        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        int space = text.indexOf(' ');
+        if (space > 0) {
+          return new JsonObject()
+              .put("startsAt", text.substring(0, space))
+              .put("fingerprint", text.substring(space + 1));
+        }
+      } catch (IllegalArgumentException e) {
+        // named below
+      }
+      throw new IllegalArgumentException(
+          "cursor must be the one a Link header gave, not '" + cursor + "'");
+    }
+  }
+
+  /** This request's address with the cursor after {@code last}. */
+  private static String nextPage(RoutingContext ctx, int limit, JsonObject last) {
+    String cursor =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                (last.getString("startsAt") + " " + last.getString("fingerprint"))
+                    .getBytes(StandardCharsets.UTF_8));
+    StringBuilder next = new StringBuilder(ctx.request().path()).append("?limit=").append(limit);
+    for (Map.Entry<String, String> param : ctx.queryParams()) {
+      if (!param.getKey().equals("limit") && !param.getKey().equals("cursor")) {
+        next.append('&')
+            .append(encode(param.getKey()))
+            .append('=')
+            .append(encode(param.getValue()));
+      }
+    }
+    return next.append("&cursor=").append(cursor).toString();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   /** A ledger record ({@code {"alert": {…}, "sent": {…}}}) as the API shows it, or null. */

@@ -23,6 +23,7 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
+import io.flumesentinel.zk.ZkClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -248,7 +249,8 @@ public final class Monitor implements AutoCloseable {
             .connectString(connect)
             .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000));
+            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
+            .zkClientConfig(ZkClients.clientConfig());
     if (leaderSession) {
       builder.connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
     }

@@ -1,5 +1,6 @@
 package io.flumesentinel.testing;
 
+import io.flumesentinel.zk.ZkClients;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -34,6 +35,7 @@ public final class Zk {
             .sessionTimeoutMs((int) sessionTimeout.toMillis())
             .connectionTimeoutMs(5000)
             .retryPolicy(new ExponentialBackoffRetry(50, 3))
+            .zkClientConfig(ZkClients.clientConfig())
             .build();
     client.start();
     return client;

@@ -46,8 +46,8 @@ public final class FlumeSentinel implements Runnable {
     try {
       status = commandLine(new MonitorBootstrap(), new SupervisorBootstrap()).execute(args);
     } catch (Throwable fatal) {
-      // An Error escaping start-up (a missing class, no memory) must not leave a half-started JVM
-      // behind.
+      // An Error escaping start-up (a missing class, no memory) must not leave a
+      // half-started JVM behind.
       System.err.println("flume-sentinel: " + fatal);
       status = 1;
     }
@@ -73,8 +73,8 @@ public final class FlumeSentinel implements Runnable {
     commandLine.addSubcommand(new SuperviseCommand(supervisor));
     commandLine.addSubcommand(new DeregisterCommand());
     commandLine.addSubcommand(new SilenceCommand());
-    // Set after the subcommands are added: picocli copies these settings to the commands present
-    // now.
+    // Set after the subcommands are added: picocli copies these settings to the
+    // commands present now.
     CommandLineErrors errors = new CommandLineErrors();
     commandLine.setParameterExceptionHandler(errors);
     commandLine.setExecutionExceptionHandler(errors);

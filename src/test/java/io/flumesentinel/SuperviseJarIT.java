@@ -161,8 +161,8 @@ class SuperviseJarIT {
       throws Exception {
     supervise("sv-kill", "sleep", "600");
     LiveNode first = awaitLive("sv-kill", -1, Duration.ofSeconds(30));
-    // the monitor has seen the live node once the startTimeout alert could not fire: give its watch
-    // a moment
+    // the monitor has seen the live node once the startTimeout alert could not fire: give its
+    // watch a moment
     await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
 
     long killedAt = System.nanoTime();

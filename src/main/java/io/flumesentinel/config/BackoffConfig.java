@@ -31,8 +31,8 @@ public record BackoffConfig(Duration initial, Duration max, double multiplier, d
     BackoffConfig defaults = defaults();
     DurationKey.Written first =
         DurationKey.BACKOFF_INITIAL.read(initial, initialMs, defaults.initial);
-    // A large initial delay with max omitted means "no growth", not an error about a key never
-    // written.
+    // A large initial delay with max omitted means "no growth", not an error about a
+    // key never written.
     Duration maxDefault = first.value().compareTo(defaults.max) > 0 ? first.value() : defaults.max;
     DurationKey.Written last = DurationKey.BACKOFF_MAX.read(max, maxMs, maxDefault);
     last.atLeast(first);

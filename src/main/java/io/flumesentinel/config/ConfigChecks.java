@@ -76,8 +76,8 @@ final class ConfigChecks {
             key, quote(value) + " is not a connect string like 'zk1:2181,zk2:2181'");
       }
       int colon = entry.lastIndexOf(':');
-      // "[::1]:2181" and bare IPv6 literals carry colons of their own; only check a trailing
-      // ":port".
+      // "[::1]:2181" and bare IPv6 literals carry colons of their own; only check
+      // a trailing ":port".
       if (colon > 0 && entry.indexOf(':') == colon) {
         String port = entry.substring(colon + 1);
         if (!port.matches("[0-9]{1,5}")

@@ -51,8 +51,8 @@ public final class Backoff {
   /** The delay before the next round, and one step further along the exponential curve. */
   public Duration nextDelay() {
     double base = baseNanos;
-    // Grow in double and clamp at once: the exponent never overflows, however long the outage
-    // lasts.
+    // Grow in double and clamp at once: the exponent never overflows, however long
+    // the outage lasts.
     baseNanos = Math.min(maxNanos, baseNanos * multiplier);
     double spread = base * jitter * (2.0 * random.nextDouble() - 1.0);
     double delay = Math.max(0.0, Math.min(maxNanos, base + spread));

@@ -115,8 +115,8 @@ public final class RestartPolicy {
     }
     int next = consecutiveRestarts + 1;
     Duration delay = delay(next);
-    // The next start would happen at now + delay: count the starts within the window that ends
-    // there.
+    // The next start would happen at now + delay: count the starts within the window
+    // that ends there.
     Instant windowStart = now.plus(delay).minus(settings.startWindow());
     while (!starts.isEmpty() && !starts.peekFirst().isAfter(windowStart)) {
       starts.removeFirst();

@@ -65,8 +65,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     ServerCnxnFactory connections = null;
     try {
       ZooKeeperServer server = new ZooKeeperServer(storage, tickTimeMs, "");
-      // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients reach less
-      // reliably.
+      // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients
+      // reach less reliably.
       InetSocketAddress address = new InetSocketAddress(LOOPBACK, port);
       try {
         connections = ServerCnxnFactory.createFactory(address, MAX_CLIENT_CONNECTIONS);

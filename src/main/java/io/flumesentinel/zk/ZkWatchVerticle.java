@@ -149,8 +149,8 @@ public final class ZkWatchVerticle extends VerticleBase {
   private PersistentWatcher watch(String parent, Executor onContext) {
     PersistentWatcher watcher = new PersistentWatcher(client, parent, true);
     watcher.getListenable().addListener(event -> onContext.execute(() -> watched(event)));
-    // Called each time ZooKeeper has (re)set the watch: from then on no change is missed, so load
-    // now.
+    // Called each time ZooKeeper has (re)set the watch: from then on no change is missed,
+    // so load now.
     watcher.getResetListenable().addListener(() -> onContext.execute(this::load));
     watcher.start();
     return watcher;

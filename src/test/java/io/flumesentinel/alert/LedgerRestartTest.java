@@ -49,8 +49,8 @@ class LedgerRestartTest extends CoreTestBase {
     }
 
     try (CoreHarness second = monitor()) {
-      // the reconciliation is done (ready); a crash after it proves the new monitor is live and
-      // delivering
+      // the reconciliation is done (ready); a crash after it proves the new monitor is
+      // live and delivering
       crash("a2");
       await().atMost(WAIT).until(() -> second.receivedFor("a2").size() == 1);
       assertThat(second.receivedFor("a1")).isEmpty();

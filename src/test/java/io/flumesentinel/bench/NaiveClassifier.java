@@ -64,8 +64,8 @@ final class NaiveClassifier implements AutoCloseable {
   }
 
   private void classify(String id) throws Exception {
-    // Synchronous on purpose: this is the round trip per removal that the monitor's pipelined reads
-    // avoid.
+    // Synchronous on purpose: this is the round trip per removal that the monitor's
+    // pipelined reads avoid.
     boolean registered = client.checkExists().forPath(layout.agent(id)) != null;
     if (registered) {
       crashed++;

@@ -31,8 +31,8 @@ class StormBench extends ZooKeeperBench {
 
   @Test
   void sessionClosedToEveryAgentAlerted() throws Exception {
-    // One unmeasured storm of each design first, so that neither is measured with cold JIT and
-    // caches.
+    // One unmeasured storm of each design first, so that neither is measured with cold
+    // JIT and caches.
     Storm warmMonitor = monitorStorm(0);
     double warmNaive = naiveStorm(0);
     report.line(

@@ -209,8 +209,8 @@ class ClassificationTest extends CoreTestBase {
     await().atMost(WAIT).until(() -> monitor.sawEvent("REGISTERED", "blink"));
 
     agentSide.create().creatingParentsIfNeeded().forPath(layout.live());
-    // created and removed in one transaction: the monitor's read of the new node can only find it
-    // gone
+    // created and removed in one transaction: the monitor's read of the new node can only
+    // find it gone
     agentSide
         .transaction()
         .forOperations(

@@ -177,8 +177,8 @@ class ClassifierEdgeCaseTest {
         .atMost(Duration.ofSeconds(2))
         .until(transitions::isEmpty);
 
-    // the same situation where the agent node is still there is an abnormal exit, decided on
-    // reconnect
+    // the same situation where the agent node is still there is an abnormal exit,
+    // decided on reconnect
     NodeData second = live(0);
     agentNodes.put("u2", agent(0));
     send(

@@ -62,8 +62,8 @@ class MonitorDisconnectedTest {
         assertThat(monitor.receivedFor("crashes").get(0).annotations())
             .containsEntry("reason", "CRASHED")
             .containsEntry("signal", "KILL");
-        // a marker crash after the reconnection: once it is in, a wrong verdict on "stops" would be
-        // too
+        // a marker crash after the reconnection: once it is in, a wrong verdict on "stops"
+        // would be too
         agents.dropLive("stays").toCompletableFuture().get();
         await().atMost(WAIT).until(() -> monitor.receivedFor("stays").size() == 1);
         assertThat(monitor.receivedFor("stops")).isEmpty();

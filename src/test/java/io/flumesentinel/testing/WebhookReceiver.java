@@ -37,8 +37,8 @@ public final class WebhookReceiver implements AutoCloseable {
   public record Arrivals(long first, long last) {}
 
   private final Vertx vertx = Vertx.vertx();
-  // queues, not copy-on-write lists: a storm of thousands of alerts must not slow the event loop
-  // down
+  // queues, not copy-on-write lists: a storm of thousands of alerts must not slow the
+  // event loop down
   private final Queue<Received> alerts = new ConcurrentLinkedQueue<>();
   private final Queue<JsonObject> bodies = new ConcurrentLinkedQueue<>();
   private final Map<String, CompletableFuture<Long>> firstFiring = new ConcurrentHashMap<>();

@@ -100,8 +100,8 @@ public final class HttpPoster {
                 response
                     .body()
                     .map(content -> judge.judge(response.statusCode(), content))
-                    // The status has arrived: a body lost afterwards must not turn a 2xx into a
-                    // resend.
+                    // The status has arrived: a body lost afterwards must not turn a 2xx
+                    // into a resend.
                     .otherwise(error -> judge.judge(response.statusCode(), Buffer.buffer())))
         .otherwise(DeliveryOutcome::ofError)
         .map(outcome -> secretFree(outcome, url));

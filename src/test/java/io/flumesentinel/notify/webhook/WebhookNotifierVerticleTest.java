@@ -49,8 +49,8 @@ class WebhookNotifierVerticleTest {
   void startReceivers(Vertx vertx, VertxTestContext test) {
     this.vertx = vertx;
     LocalCodec.registerAll(vertx);
-    // One context for every publish, so that alerts reach the notifier in the order the test sends
-    // them.
+    // One context for every publish, so that alerts reach the notifier in the order the
+    // test sends them.
     sender = vertx.getOrCreateContext();
     vertx
         .eventBus()
@@ -162,8 +162,8 @@ class WebhookNotifierVerticleTest {
     await().atMost(WAIT).until(() -> notifier.stats().delivered() == 2);
 
     List<Long> gaps = gapsMillis(primary.requests());
-    // Requests: a fails, +20 ms a fails, +200 ms a succeeds, b fails, then b again after the reset
-    // delay.
+    // Requests: a fails, +20 ms a fails, +200 ms a succeeds, b fails, then b again after
+    // the reset delay.
     assertThat(gaps.get(0)).isGreaterThanOrEqualTo(20);
     assertThat(gaps.get(1)).isGreaterThanOrEqualTo(200);
     // Without the reset this delay would be 2 s; anything near 20 ms proves it.
@@ -183,8 +183,8 @@ class WebhookNotifierVerticleTest {
 
     await().atMost(WAIT).until(() -> secondary.acceptedAgents().size() == 10);
     assertThat(secondary.acceptedAgents()).isEqualTo(agents(alerts));
-    // Each batch tried the first URL again before failing over: one refused attempt per delivered
-    // request.
+    // Each batch tried the first URL again before failing over: one refused attempt
+    // per delivered request.
     assertThat(notifier.stats().retries()).isEqualTo(secondary.accepted().size());
     assertThat(notifier.stats().lastError()).contains("Connection refused");
     assertThat(logs.at(Level.WARN, "Connection refused")).hasSize(1);

@@ -31,14 +31,14 @@ final class ConfigChecks {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new ConfigException(key, quote(value) + " is not a valid URL: " + e.getReason());
+      throw new ConfigException(key, quote(shown(value)) + " is not a valid URL: " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new ConfigException(key, quote(value) + " is not an http or https URL");
+      throw new ConfigException(key, quote(shown(value)) + " is not an http or https URL");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new ConfigException(key, quote(value) + " has no host name");
+      throw new ConfigException(key, quote(shown(value)) + " has no host name");
     }
     if (uri.getRawUserInfo() != null) {
       // The config file is committed and shared; credentials belong in the environment.
@@ -47,6 +47,31 @@ final class ConfigChecks {
           "URL must not contain credentials (user:password@); secrets never come from the config file");
     }
     return url;
+  }
+
+  /**
+   * A rejected URL as an error message may show it: receivers' tokens travel in query strings
+   * ({@code ?access_token=…}) and in deeper path segments (Slack's {@code /services/T…/B…/…}), so
+   * both are hidden; the scheme, host and first path segment, which say what is wrong, stay.
+   */
+  static String shown(String url) {
+    String shown = url;
+    int query = shown.indexOf('?');
+    if (query >= 0) {
+      shown = shown.substring(0, query) + "?…";
+    }
+    int fragment = shown.indexOf('#');
+    if (fragment >= 0) {
+      shown = shown.substring(0, fragment);
+    }
+    int authority = shown.indexOf("://");
+    int path = shown.indexOf('/', authority < 0 ? 0 : authority + 3);
+    int second = path < 0 ? -1 : shown.indexOf('/', path + 1);
+    if (second >= 0 && second + 1 < shown.length() && shown.charAt(second + 1) != '?') {
+      int end = shown.indexOf('?', second);
+      shown = shown.substring(0, second + 1) + "…" + (end < 0 ? "" : shown.substring(end));
+    }
+    return shown;
   }
 
   /**

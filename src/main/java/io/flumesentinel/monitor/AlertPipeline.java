@@ -93,6 +93,7 @@ public final class AlertPipeline {
   private final StateRequests stateRequests;
   private final AtomicReference<Map<String, NotifierVerticle>> current =
       new AtomicReference<>(Map.of());
+  private final AtomicReference<AlertLedgerVerticle> currentLedger = new AtomicReference<>();
 
   private AlertPipeline(Builder builder) {
     this.client = Objects.requireNonNull(builder.client, "client");
@@ -167,7 +168,7 @@ public final class AlertPipeline {
    */
   private List<Deployable> decisionStages(ZkBatchWriter.Fence fence, boolean withZooKeeperLoss) {
     List<Deployable> verticles = new ArrayList<>();
-    verticles.add(
+    AlertLedgerVerticle ledger =
         new AlertLedgerVerticle(
             ledgerZk,
             layout,
@@ -177,7 +178,9 @@ public final class AlertPipeline {
             silences,
             ledgerClock,
             repeatRecheck,
-            fence));
+            fence);
+    currentLedger.set(ledger);
+    verticles.add(ledger);
     if (withZooKeeperLoss && zooKeeperLoss != null) {
       verticles.add(zooKeeperLossStage());
     }
@@ -205,6 +208,15 @@ public final class AlertPipeline {
         router,
         silences,
         clock);
+  }
+
+  /**
+   * Ledger records the current (or last) term's ledger could not write because they were too large
+   * even after fitting: logged once each, dropped, counted here for {@code /status}.
+   */
+  public long ledgerRecordsDropped() {
+    AlertLedgerVerticle ledger = currentLedger.get();
+    return ledger == null ? 0 : ledger.oversizeRecordsDropped();
   }
 
   /** The notifiers of the current (or last) term, by receiver. */

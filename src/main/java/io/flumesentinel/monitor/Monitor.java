@@ -145,7 +145,7 @@ public final class Monitor implements AutoCloseable {
         new HttpServerVerticle(
             config.http(),
             readiness,
-            () -> status(readiness, pipeline.notifiers()),
+            () -> status(readiness, pipeline),
             new ReadApi(client, layout, silences));
 
     Monitor monitor =
@@ -281,18 +281,22 @@ public final class Monitor implements AutoCloseable {
     throw new IllegalArgumentException("no channel for receivers of type " + receiver.type());
   }
 
-  private static JsonObject status(Readiness readiness, Map<String, NotifierVerticle> notifiers) {
+  private static JsonObject status(Readiness readiness, AlertPipeline pipeline) {
     JsonObject receivers = new JsonObject();
     // A standby sends nothing: the counters of a term it has lost would only mislead.
-    if (readiness.role() != Readiness.Role.STANDBY) {
-      notifiers.forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
+    boolean active = readiness.role() != Readiness.Role.STANDBY;
+    if (active) {
+      pipeline
+          .notifiers()
+          .forEach((name, notifier) -> receivers.put(name, notifier.stats().toJson()));
     }
     return new JsonObject()
         .put("ready", readiness.ready())
         .put("role", readiness.role().name().toLowerCase(java.util.Locale.ROOT))
         .put("waitingFor", readiness.waitingFor())
         .put("receivers", receivers)
-        .put("logLinesDropped", NonBlockingAsyncAppender.droppedLines());
+        .put("logLinesDropped", NonBlockingAsyncAppender.droppedLines())
+        .put("ledgerRecordsDropped", active ? pipeline.ledgerRecordsDropped() : 0);
   }
 
   public Readiness readiness() {

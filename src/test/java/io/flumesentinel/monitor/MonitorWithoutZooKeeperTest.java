@@ -83,10 +83,9 @@ class MonitorWithoutZooKeeperTest {
             assertThat(receiver.alertsFor("idle").get(0).annotation("reason"))
                 .isEqualTo("NOT_RUNNING");
             assertThat(loss(receiver, "firing")).hasSize(1);
-            assertThat(
-                    new JsonObject(Http.get(monitor.httpPort(), "/status"))
-                        .containsKey("logLinesDropped"))
-                .isTrue();
+            JsonObject status = new JsonObject(Http.get(monitor.httpPort(), "/status"));
+            assertThat(status.containsKey("logLinesDropped")).isTrue();
+            assertThat(status.getLong("ledgerRecordsDropped")).isZero();
           } finally {
             agentSide.close();
           }

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The monitor as operators run it: {@code FlumeSentinel monitor ...} in a JVM of its own. Measures
@@ -29,9 +27,6 @@ final class MonitorProcess implements AutoCloseable {
 
   private static final long POLL_MS = 20;
   private static final long READY_WITHIN_MS = 60_000;
-
-  /** G1's {@code GC.heap_info}: "garbage-first heap total 262144K, used 23456K [...". */
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   private final ChildJvm jvm;
   private final long startedNanos;
@@ -105,26 +100,7 @@ final class MonitorProcess implements AutoCloseable {
    * MB.
    */
   double heapAfterGcMegabytes() throws Exception {
-    jcmd("GC.run");
-    String heapInfo = jcmd("GC.heap_info");
-    Matcher used = HEAP_USED.matcher(heapInfo);
-    if (!used.find()) {
-      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + heapInfo);
-    }
-    return Long.parseLong(used.group(1)) / 1024.0;
-  }
-
-  private String jcmd(String command) throws Exception {
-    try (ChildJvm jcmd =
-        ChildJvm.start(
-            List.of(ChildJvm.tool("jcmd"), Long.toString(jvm.process().pid()), command))) {
-      int exit = jcmd.awaitExit(Duration.ofSeconds(30));
-      String output = String.join("\n", jcmd.output());
-      if (exit != 0) {
-        throw new IllegalStateException("jcmd " + command + " failed: " + output);
-      }
-      return output;
-    }
+    return jvm.heapAfterGcMegabytes();
   }
 
   /**

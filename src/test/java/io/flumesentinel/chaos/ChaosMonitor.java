@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The fat jar's {@code monitor} in a JVM of its own, configured by a file as an operator would, its
@@ -24,9 +22,6 @@ import java.util.regex.Pattern;
  * launch to ready, the latency of a request, the heap it holds after a full GC.
  */
 final class ChaosMonitor implements AutoCloseable {
-
-  /** G1's {@code GC.heap_info}: "garbage-first heap total 262144K, used 23456K [...". */
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -211,26 +206,7 @@ final class ChaosMonitor implements AutoCloseable {
    * MB.
    */
   double heapAfterGcMegabytes() throws Exception {
-    jcmd("GC.run");
-    String heapInfo = jcmd("GC.heap_info");
-    Matcher used = HEAP_USED.matcher(heapInfo);
-    if (!used.find()) {
-      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + heapInfo);
-    }
-    return Long.parseLong(used.group(1)) / 1024.0;
-  }
-
-  private String jcmd(String command) throws Exception {
-    try (ChildJvm jcmd =
-        ChildJvm.start(
-            List.of(ChildJvm.tool("jcmd"), Long.toString(jvm.process().pid()), command))) {
-      int exit = jcmd.awaitExit(Duration.ofSeconds(30));
-      String output = String.join("\n", jcmd.output());
-      if (exit != 0) {
-        throw new IllegalStateException("jcmd " + command + " failed: " + output);
-      }
-      return output;
-    }
+    return jvm.heapAfterGcMegabytes();
   }
 
   /** The lines it printed so far. */

@@ -6,6 +6,7 @@ import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.Http;
 import io.flumesentinel.testing.WebhookReceiver;
+import io.flumesentinel.testing.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,7 +70,7 @@ class ZooKeeperDownAtStartChaosIT {
             monitor.requireAlive();
             assertThat(monitor.status("/health/live")).as("/health/live").isEqualTo(200);
 
-            try (PortZooKeeper zooKeeper = PortZooKeeper.start(port)) {
+            try (ZooKeeperProcess zooKeeper = ZooKeeperProcess.start(port)) {
               report.millis(
                   "readyAfterZooKeeper",
                   Waits.until(

@@ -23,6 +23,9 @@ import org.awaitility.Awaitility;
  */
 public final class ChildJvm implements AutoCloseable {
 
+  /** G1's {@code GC.heap_info}: "garbage-first heap total 262144K, used 23456K [...". */
+  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
   /** The heap of a child started by {@link #main}. */
   public static final int DEFAULT_MAX_HEAP_MB = 128;
 
@@ -139,6 +142,32 @@ public final class ChildJvm implements AutoCloseable {
               return false;
             });
     return found[0];
+  }
+
+  /**
+   * Forces a full GC in this JVM ({@code jcmd GC.run}) and returns the heap in use after it, in MB,
+   * as G1's {@code GC.heap_info} reports it.
+   */
+  public double heapAfterGcMegabytes() throws Exception {
+    jcmd("GC.run");
+    String heapInfo = jcmd("GC.heap_info");
+    Matcher used = HEAP_USED.matcher(heapInfo);
+    if (!used.find()) {
+      throw new IllegalStateException("no heap figure in jcmd GC.heap_info:\n" + heapInfo);
+    }
+    return Long.parseLong(used.group(1)) / 1024.0;
+  }
+
+  private String jcmd(String command) throws Exception {
+    try (ChildJvm jcmd =
+        ChildJvm.start(List.of(tool("jcmd"), Long.toString(process.pid()), command))) {
+      int exit = jcmd.awaitExit(Duration.ofSeconds(30));
+      String output = String.join("\n", jcmd.output());
+      if (exit != 0) {
+        throw new IllegalStateException("jcmd " + command + " failed: " + output);
+      }
+      return output;
+    }
   }
 
   /** The lines the process printed so far. */

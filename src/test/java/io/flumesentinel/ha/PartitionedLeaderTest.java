@@ -3,15 +3,8 @@ package io.flumesentinel.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flumesentinel.config.ClassifierConfig;
-import io.flumesentinel.config.ClusterConfig;
-import io.flumesentinel.config.HttpConfig;
-import io.flumesentinel.config.MonitorConfig;
-import io.flumesentinel.config.WebhookReceiverConfig;
-import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.AgentNode;
-import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
@@ -19,10 +12,6 @@ import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.testing.TcpProxy;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,48 +84,25 @@ class PartitionedLeaderTest {
     }
   }
 
+  private static final ClusteredMonitors CLUSTER = new ClusteredMonitors(ROOT, SESSION);
+
   private static boolean acknowledged(CuratorFramework client, String agent) throws Exception {
-    ZkLayout layout = new ZkLayout(ROOT);
-    for (String child : client.getChildren().forPath(layout.alerts())) {
-      if (child.endsWith("." + agent)) {
-        String entry =
-            new String(client.getData().forPath(layout.alert(child)), StandardCharsets.UTF_8);
-        return "firing".equals(new JsonObject(entry).getJsonObject("sent").getString("ops"));
-      }
-    }
-    return false;
+    return CLUSTER.acknowledged(client, agent);
   }
 
   private static boolean active(Monitor monitor) {
-    return monitor.readiness().role() == Readiness.Role.ACTIVE && monitor.readiness().ready();
+    return ClusteredMonitors.active(monitor);
   }
 
   private static Monitor monitor(String connect, WebhookReceiver receiver) throws Exception {
-    ZkConfig zk =
-        new ZkConfig(connect, ROOT, SESSION, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
-    return Monitor.start(
-        new MonitorConfig(
-                zk,
-                new HttpConfig("127.0.0.1", 0),
-                ClassifierConfig.defaults(),
-                List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
-                "",
-                null)
-            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0)),
-        Clock.systemUTC());
+    return CLUSTER.start(connect, receiver);
   }
 
   private static void crash(Registration agents, String id) throws Exception {
-    agents
-        .recordCrashAndDropLive(
-            id,
-            AgentNode.of("host-a", "ingest", Map.of())
-                .withCrash(new ExitRecord(137, "KILL", Instant.now(), "")))
-        .toCompletableFuture()
-        .get();
+    ClusteredMonitors.crash(agents, id, "host-a");
   }
 
   private static long firing(WebhookReceiver receiver, String agent) {
-    return receiver.alertsFor(agent).stream().filter(a -> a.status().equals("firing")).count();
+    return ClusteredMonitors.firing(receiver, agent);
   }
 }

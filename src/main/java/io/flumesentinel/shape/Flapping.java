@@ -48,6 +48,12 @@ public final class Flapping implements AlertStage {
   private final Clock clock;
   private final Map<String, Agent> agents = new HashMap<>();
 
+  /**
+   * The agents that are flapping now, the only ones with a deadline: {@link #nextDeadline()} is
+   * asked after every transition, and in a storm of thousands of downs it must not walk them all.
+   */
+  private final Set<Agent> flapping = new HashSet<>();
+
   /** What is known of one agent's recent downs. */
   private static final class Agent {
     /** When each counted down started (by the clock), oldest first. */
@@ -141,6 +147,7 @@ public final class Flapping implements AlertStage {
   private void startFlapping(Agent agent, Alert down, Instant now, List<Alert> out) {
     agent.flapDowns = agent.downs.size();
     agent.flapping = flappingAlert(down, agent.flapDowns, agent.downs.peekFirst());
+    flapping.add(agent);
     agent.downSent = false;
     log.info(
         "Agent {} is flapping: down {} times within {}; its down alerts are held back until it is"
@@ -157,6 +164,7 @@ public final class Flapping implements AlertStage {
         agent.flapping.resolve(
             now, Map.of("resolution", how.name(), "flapCount", Integer.toString(agent.flapDowns)));
     agent.flapping = null;
+    flapping.remove(agent);
     agent.flapDowns = 0;
     agent.downs.clear();
     return resolved;
@@ -189,12 +197,10 @@ public final class Flapping implements AlertStage {
   @Override
   public Instant nextDeadline() {
     Instant next = null;
-    for (Agent agent : agents.values()) {
-      if (agent.flapping != null) {
-        Instant due = agent.lastChange.plus(config.stableFor());
-        if (next == null || due.isBefore(next)) {
-          next = due;
-        }
+    for (Agent agent : flapping) {
+      Instant due = agent.lastChange.plus(config.stableFor());
+      if (next == null || due.isBefore(next)) {
+        next = due;
       }
     }
     return next;

@@ -168,17 +168,19 @@ class BlackBoxStormBenchIT {
           started(
               processes,
               ChildJvm.start(
-                  MonitorJar.command(
-                      512,
-                      "monitor",
-                      "--zk",
-                      connect,
-                      "--root",
-                      fleet.root(),
-                      "--http-port",
-                      Integer.toString(httpPort),
-                      "--webhook",
-                      url),
+                  withJvmOptions(
+                      MonitorJar.command(
+                          512,
+                          "monitor",
+                          "--zk",
+                          connect,
+                          "--root",
+                          fleet.root(),
+                          "--http-port",
+                          Integer.toString(httpPort),
+                          "--webhook",
+                          url),
+                      round),
                   dir.resolve("monitor.log")));
       floor.await("^WATCHING", Duration.ofSeconds(60));
       naive.await("^WATCHING", Duration.ofSeconds(120));
@@ -204,6 +206,23 @@ class BlackBoxStormBenchIT {
         processes.get(i).close();
       }
     }
+  }
+
+  /**
+   * The monitor's command with {@code -Dstorm.monitorJvmOptions} added after {@code java}, e.g. a
+   * flight recording to see where a storm's time goes; {@code {round}} in it becomes the round.
+   */
+  private static List<String> withJvmOptions(List<String> command, int round) {
+    String options = System.getProperty("storm.monitorJvmOptions", "").strip();
+    if (options.isEmpty()) {
+      return command;
+    }
+    List<String> withOptions = new ArrayList<>(command.subList(0, 1));
+    for (String option : options.split("\\s+")) {
+      withOptions.add(option.replace("{round}", Integer.toString(round)));
+    }
+    withOptions.addAll(command.subList(1, command.size()));
+    return withOptions;
   }
 
   private static ChildJvm started(List<AutoCloseable> processes, ChildJvm jvm) {

@@ -1,5 +1,8 @@
 package io.flumesentinel.ha;
 
+import static io.flumesentinel.ha.ClusteredMonitors.active;
+import static io.flumesentinel.ha.ClusteredMonitors.crash;
+import static io.flumesentinel.ha.ClusteredMonitors.firing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,19 +56,19 @@ class HandoverTest {
             .get();
         agents.goLive("h2", new LiveNode(2, Instant.now(), "", 0)).toCompletableFuture().get();
 
-        try (Monitor first = monitor(proxy.connectString(), receiver)) {
+        try (Monitor first = CLUSTER.start(proxy.connectString(), receiver)) {
           await().atMost(WAIT).until(() -> active(first));
-          try (Monitor standby = monitor(server.getConnectString(), receiver)) {
+          try (Monitor standby = CLUSTER.start(server.getConnectString(), receiver)) {
             await().atMost(WAIT).until(() -> standby.readiness().ready());
             lostHost.close(); // its live node goes, no crash record: the host is gone
             await().atMost(WAIT).until(() -> firing(receiver, "h1") == 1);
             assertThat(receiver.alertsFor("h1").get(0).annotation("reason"))
                 .isEqualTo("SESSION_LOST");
-            await().atMost(WAIT).until(() -> acknowledged(agentSide, "h1"));
+            await().atMost(WAIT).until(() -> CLUSTER.acknowledged(agentSide, "h1"));
 
             proxy.cut(); // gone for good as far as ZooKeeper can tell, as a killed process is
             await().atMost(WAIT).until(() -> active(standby));
-            crash(agents, "h2");
+            crash(agents, "h2", "host-b");
             await().atMost(WAIT).until(() -> firing(receiver, "h2") == 1);
             await()
                 .during(Duration.ofSeconds(2))
@@ -85,24 +88,4 @@ class HandoverTest {
   }
 
   private static final ClusteredMonitors CLUSTER = new ClusteredMonitors(ROOT, SESSION);
-
-  private static boolean acknowledged(CuratorFramework client, String agent) throws Exception {
-    return CLUSTER.acknowledged(client, agent);
-  }
-
-  private static boolean active(Monitor monitor) {
-    return ClusteredMonitors.active(monitor);
-  }
-
-  private static Monitor monitor(String connect, WebhookReceiver receiver) throws Exception {
-    return CLUSTER.start(connect, receiver);
-  }
-
-  private static void crash(Registration agents, String id) throws Exception {
-    ClusteredMonitors.crash(agents, id, "host-b");
-  }
-
-  private static long firing(WebhookReceiver receiver, String agent) {
-    return ClusteredMonitors.firing(receiver, agent);
-  }
 }

@@ -1,5 +1,8 @@
 package io.flumesentinel.ha;
 
+import static io.flumesentinel.ha.ClusteredMonitors.active;
+import static io.flumesentinel.ha.ClusteredMonitors.crash;
+import static io.flumesentinel.ha.ClusteredMonitors.firing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,23 +48,23 @@ class PartitionedLeaderTest {
         agents.register(id, AgentNode.of("host-a", "ingest", Map.of())).toCompletableFuture().get();
         agents.goLive(id, new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
       }
-      try (Monitor cutOff = monitor(proxy.connectString(), receiver)) {
+      try (Monitor cutOff = CLUSTER.start(proxy.connectString(), receiver)) {
         await().atMost(WAIT).until(() -> active(cutOff));
-        try (Monitor standby = monitor(server.getConnectString(), receiver)) {
+        try (Monitor standby = CLUSTER.start(server.getConnectString(), receiver)) {
           await().atMost(WAIT).until(() -> standby.readiness().ready());
-          crash(agents, "e1");
+          crash(agents, "e1", "host-a");
           await().atMost(WAIT).until(() -> firing(receiver, "e1") == 1);
           // delivered and on record as delivered: not sent again by the next leader
-          await().atMost(WAIT).until(() -> acknowledged(agentSide, "e1"));
+          await().atMost(WAIT).until(() -> CLUSTER.acknowledged(agentSide, "e1"));
 
           proxy.cut(); // its sessions expire; the standby's latch node comes first
           await().atMost(WAIT).until(() -> active(standby));
-          crash(agents, "e2");
+          crash(agents, "e2", "host-a");
           await().atMost(WAIT).until(() -> firing(receiver, "e2") == 1);
 
           proxy.restore(); // back with its session gone: it stands by
           await().atMost(WAIT).until(() -> cutOff.readiness().role() == Readiness.Role.STANDBY);
-          crash(agents, "e3");
+          crash(agents, "e3", "host-a");
           await().atMost(WAIT).until(() -> firing(receiver, "e3") == 1);
           await()
               .during(Duration.ofSeconds(2))
@@ -85,24 +88,4 @@ class PartitionedLeaderTest {
   }
 
   private static final ClusteredMonitors CLUSTER = new ClusteredMonitors(ROOT, SESSION);
-
-  private static boolean acknowledged(CuratorFramework client, String agent) throws Exception {
-    return CLUSTER.acknowledged(client, agent);
-  }
-
-  private static boolean active(Monitor monitor) {
-    return ClusteredMonitors.active(monitor);
-  }
-
-  private static Monitor monitor(String connect, WebhookReceiver receiver) throws Exception {
-    return CLUSTER.start(connect, receiver);
-  }
-
-  private static void crash(Registration agents, String id) throws Exception {
-    ClusteredMonitors.crash(agents, id, "host-a");
-  }
-
-  private static long firing(WebhookReceiver receiver, String agent) {
-    return ClusteredMonitors.firing(receiver, agent);
-  }
 }

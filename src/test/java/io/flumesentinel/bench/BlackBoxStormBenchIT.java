@@ -1,5 +1,6 @@
 package io.flumesentinel.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.testing.ChildJvm;
@@ -38,6 +39,8 @@ class BlackBoxStormBenchIT {
   private static final Pattern LAST = Pattern.compile("last=(\\d+)");
   private static final Pattern FIRST = Pattern.compile("first=(\\d+)");
   private static final Pattern REQUESTS = Pattern.compile("requests=(\\d+)");
+  private static final Pattern MALFORMED = Pattern.compile("malformed=(\\d+)");
+  private static final Pattern CRASHED = Pattern.compile("crashed=(\\d+)");
   private static final Duration STORM_WITHIN = Duration.ofMinutes(3);
 
   private final BenchReport report = new BenchReport("storm-blackbox", BlackBoxStormBenchIT.class);
@@ -195,6 +198,10 @@ class BlackBoxStormBenchIT {
       String floorLine = floor.await("^(ALL .*)", STORM_WITHIN);
       String oursLine = receiver.await("^(ALL .*)", STORM_WITHIN);
       String naiveLine = naive.await("^(ALL .*)", STORM_WITHIN);
+      // every alert arrived (the receiver's ALL line says so) and none was malformed; the naive
+      // design saw every removal as a crash
+      assertThat(number(oursLine, MALFORMED)).as("malformed webhook bodies").isZero();
+      assertThat(number(naiveLine, CRASHED)).as("naive verdicts").isEqualTo(agents);
       return new Round(
           since(closedMicros, floorLine, LAST),
           since(closedMicros, oursLine, LAST),

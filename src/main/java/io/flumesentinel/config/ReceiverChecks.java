@@ -89,6 +89,15 @@ final class ReceiverChecks {
     return value;
   }
 
+  /** A secret from the environment variable named under {@code key}: stripped, never empty. */
+  static String secret(String key, String variable, Function<String, String> environment) {
+    String secret = environmentValue(key, variable, environment).strip();
+    if (secret.isEmpty()) {
+      throw new ConfigException(key, "the environment variable " + variable + " is empty");
+    }
+    return secret;
+  }
+
   static List<String> mailAddresses(String key, List<String> given) {
     List<String> addresses = new ArrayList<>();
     for (int i = 0; given != null && i < given.size(); i++) {

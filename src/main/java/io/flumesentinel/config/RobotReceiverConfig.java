@@ -157,12 +157,7 @@ public record RobotReceiverConfig(
         throw new ConfigException(
             "secretEnv", vendor.wire() + " robots do not sign their messages");
       }
-      secret = ReceiverChecks.environmentValue("secretEnv", secretVariable, environment);
-      if (secret.isBlank()) {
-        throw new ConfigException(
-            "secretEnv", "the environment variable " + secretVariable + " is empty");
-      }
-      secret = secret.strip();
+      secret = ReceiverChecks.secret("secretEnv", secretVariable, environment);
     }
     Duration connect =
         DurationKey.CONNECT_TIMEOUT

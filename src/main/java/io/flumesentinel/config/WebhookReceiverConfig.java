@@ -71,12 +71,7 @@ public record WebhookReceiverConfig(
             "secretEnv",
             "is required: the name of the environment variable holding the signing secret");
       }
-      String secret = ReceiverChecks.environmentValue("secretEnv", variable, environment).strip();
-      if (secret.isEmpty()) {
-        throw new ConfigException(
-            "secretEnv", "the environment variable " + variable + " is empty");
-      }
-      return new Signature(variable, secret);
+      return new Signature(variable, ReceiverChecks.secret("secretEnv", variable, environment));
     }
   }
 

@@ -2,6 +2,7 @@ package io.flumesentinel.alert;
 
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.ChildrenReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -31,11 +32,10 @@ record StoredLedger(Set<String> paths, List<LedgerRecord> records) {
 
   /**
    * Reads every record, creating {@code <root>/alerts} if it is missing; callbacks run on {@code
-   * context}. Fails when ZooKeeper does; a record deleted meanwhile is simply not there.
+   * context}. Fails when ZooKeeper does; a record deleted meanwhile is simply not there. The
+   * records are read in a few byte-sized batches ({@link ChildrenReader}), not one request each.
    */
   static Future<StoredLedger> read(AsyncCuratorFramework zk, ZkLayout layout, Context context) {
-    Set<String> paths = new HashSet<>();
-    List<LedgerRecord> records = new ArrayList<>();
     return Future.fromCompletionStage(
             zk.create()
                 .withOptions(EnumSet.of(CreateOption.createParentsIfNeeded))
@@ -46,37 +46,24 @@ record StoredLedger(Set<String> paths, List<LedgerRecord> records) {
                 ZkErrors.is(error, KeeperException.Code.NODEEXISTS)
                     ? Future.succeededFuture()
                     : Future.failedFuture(error))
-        .compose(
-            created ->
-                Future.fromCompletionStage(zk.getChildren().forPath(layout.alerts()), context))
-        .compose(
+        .compose(created -> new ChildrenReader(zk.unwrap(), context).read(layout.alerts()))
+        .map(
             children -> {
-              List<Future<Void>> reads = new ArrayList<>();
-              for (String child : children) {
-                String path = layout.alert(child);
-                paths.add(path);
-                reads.add(
-                    Future.fromCompletionStage(zk.getData().forPath(path), context)
-                        .map(
-                            data -> {
-                              try {
-                                records.add(LedgerRecord.parse(data));
-                              } catch (RuntimeException e) {
-                                log.warn(
-                                    "Ignoring unreadable alert record {}: {}", path, e.toString());
-                              }
-                              return (Void) null;
-                            })
-                        .recover(
-                            error -> {
-                              if (!ZkErrors.is(error, KeeperException.Code.NONODE)) {
-                                return Future.failedFuture(error);
-                              }
-                              paths.remove(path);
-                              return Future.succeededFuture();
-                            }));
-              }
-              return Future.all(reads).map(done -> new StoredLedger(paths, records));
+              Set<String> paths = new HashSet<>();
+              List<LedgerRecord> records = new ArrayList<>();
+              children
+                  .nodes()
+                  .forEach(
+                      (child, node) -> {
+                        String path = layout.alert(child);
+                        paths.add(path);
+                        try {
+                          records.add(LedgerRecord.parse(node.data()));
+                        } catch (RuntimeException e) {
+                          log.warn("Ignoring unreadable alert record {}: {}", path, e.toString());
+                        }
+                      });
+              return new StoredLedger(paths, records);
             });
   }
 }

@@ -16,13 +16,6 @@ import java.util.Objects;
  */
 final class AgentView {
 
-  /**
-   * The largest agent node the monitor reads: 64 KiB. A supervisor writes a few KB (labels, the
-   * last exit with its stderr tail); a larger node is not parsed, and the agent's alerts say that
-   * its node is too large to read, with its size, in {@code nodeDataError}.
-   */
-  static final int MAX_AGENT_NODE_BYTES = 64 * 1024;
-
   /** Where the agent's down alert ({@code FlumeAgentDown}) stands. */
   enum DownState {
     /** Nothing firing and nothing pending. */
@@ -167,13 +160,13 @@ final class AgentView {
 
   /**
    * The agent node, or {@code null} when absent or unreadable (then {@link #agentProblem()} says
-   * why).
+   * why); a node over {@link AgentNode#MAX_BYTES} is not parsed, and is unreadable.
    */
   AgentNode agent() {
     if (!parsed && agentData != null) {
       parsed = true;
       int size = agentData.data().length;
-      if (size > MAX_AGENT_NODE_BYTES) {
+      if (size > AgentNode.MAX_BYTES) {
         agentProblem = tooLarge(size);
         return null;
       }
@@ -192,7 +185,7 @@ final class AgentView {
         Locale.ROOT,
         "agent node too large to read: %,d bytes (limit %,d)",
         size,
-        MAX_AGENT_NODE_BYTES);
+        AgentNode.MAX_BYTES);
   }
 
   /**
@@ -204,7 +197,7 @@ final class AgentView {
       return false;
     }
     byte[] data = agentData.data();
-    if (data.length > MAX_AGENT_NODE_BYTES) {
+    if (data.length > AgentNode.MAX_BYTES) {
       return false;
     }
     byte[] key = HEALTH_KEY;

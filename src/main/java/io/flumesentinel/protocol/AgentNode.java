@@ -37,6 +37,13 @@ public record AgentNode(
 
   public static final String DEFAULT_GROUP = "default";
 
+  /**
+   * The most bytes of JSON an agent node may take: a supervisor writes no more, and a monitor reads
+   * no more (a supervisor writes a few KB; a node this large stays far from ZooKeeper's 1 MB limit,
+   * and a fleet of them is read in a few requests).
+   */
+  public static final int MAX_BYTES = 64 * 1024;
+
   public AgentNode {
     host = host == null || host.isBlank() ? "unknown" : host;
     group = group == null || group.isBlank() ? DEFAULT_GROUP : group;

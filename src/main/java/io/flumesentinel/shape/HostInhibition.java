@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -45,6 +46,12 @@ public final class HostInhibition implements AlertStage {
   private final Clock clock;
   private final Map<String, Host> hosts = new HashMap<>();
 
+  /**
+   * The hosts whose changed list of agents is due to be sent, the only ones with a deadline: {@link
+   * #nextDeadline()} is asked after every transition, and in a storm it must not walk every host.
+   */
+  private final Map<String, Host> pending = new HashMap<>();
+
   /** One agent's down alert, when it went down, and whether it was sent on. */
   private static final class Down {
     Alert alert;
@@ -58,6 +65,7 @@ public final class HostInhibition implements AlertStage {
   }
 
   private static final class Host {
+    final String name;
     final Map<String, Down> down = new TreeMap<>();
 
     /** The firing host alert as last sent, or {@code null}. */
@@ -65,8 +73,12 @@ public final class HostInhibition implements AlertStage {
 
     Instant lastSent;
 
-    /** When the changed list of agents is due to be sent, or {@code null}. */
+    /** When the changed list of agents is due to be sent (then it is pending), or {@code null}. */
     Instant updateDue;
+
+    Host(String name) {
+      this.name = name;
+    }
   }
 
   public HostInhibition(HostDownConfig config, Clock clock) {
@@ -85,7 +97,7 @@ public final class HostInhibition implements AlertStage {
       return List.of(transition);
     }
     Instant now = clock.instant();
-    Host host = hosts.computeIfAbsent(hostName, h -> new Host());
+    Host host = hosts.computeIfAbsent(hostName, Host::new);
     List<Alert> out =
         transition.firing() ? fired(host, transition, now) : resolved(host, transition, now);
     if (host.alert == null && host.down.isEmpty()) {
@@ -167,6 +179,7 @@ public final class HostInhibition implements AlertStage {
                 String.join(", ", host.down.keySet()))));
     host.alert = null;
     host.updateDue = null;
+    pending.remove(host.name);
     for (Down held : host.down.values()) {
       if (!held.sent) {
         held.sent = true;
@@ -181,6 +194,7 @@ public final class HostInhibition implements AlertStage {
     if (host.updateDue == null) {
       Instant earliest = host.lastSent.plus(config.window());
       host.updateDue = earliest.isAfter(now) ? earliest : now;
+      pending.put(host.name, host);
     }
   }
 
@@ -199,12 +213,13 @@ public final class HostInhibition implements AlertStage {
   public List<Alert> expire() {
     Instant now = clock.instant();
     List<Alert> out = new ArrayList<>();
-    for (Map.Entry<String, Host> entry : hosts.entrySet()) {
-      Host host = entry.getValue();
-      if (host.alert != null && host.updateDue != null && !now.isBefore(host.updateDue)) {
+    for (Iterator<Host> due = pending.values().iterator(); due.hasNext(); ) {
+      Host host = due.next();
+      if (!now.isBefore(host.updateDue)) {
         host.updateDue = null;
+        due.remove();
         Alert updated =
-            hostAlert(entry.getKey(), host, host.alert.startsAt(), host.alert.generatorUrl());
+            hostAlert(host.name, host, host.alert.startsAt(), host.alert.generatorUrl());
         if (!updated.equals(host.alert)) {
           host.alert = updated;
           host.lastSent = now;
@@ -218,10 +233,8 @@ public final class HostInhibition implements AlertStage {
   @Override
   public Instant nextDeadline() {
     Instant next = null;
-    for (Host host : hosts.values()) {
-      if (host.alert != null
-          && host.updateDue != null
-          && (next == null || host.updateDue.isBefore(next))) {
+    for (Host host : pending.values()) {
+      if (next == null || host.updateDue.isBefore(next)) {
         next = host.updateDue;
       }
     }
@@ -253,7 +266,7 @@ public final class HostInhibition implements AlertStage {
         firing.add(alert);
         continue;
       }
-      Host host = hosts.computeIfAbsent(hostName, h -> new Host());
+      Host host = hosts.computeIfAbsent(hostName, Host::new);
       Down down = host.down.get(alert.agent());
       if (down == null) {
         down = new Down(alert, alert.startsAt());

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  */
 final class AgentNodeLimit {
 
-  /** The most bytes of JSON an agent node written by a supervisor takes. */
-  static final int MAX_NODE_BYTES = 64 * 1024;
+  /** The most bytes of JSON an agent node written by a supervisor takes: what a monitor reads. */
+  static final int MAX_NODE_BYTES = AgentNode.MAX_BYTES;
 
   private AgentNodeLimit() {}
 

@@ -99,15 +99,10 @@ public final class LeadershipTerms extends VerticleBase {
       Function<ZkBatchWriter.Fence, List<? extends Deployable>> term) {
     this.client = client;
     this.latchPath = layout.monitorLeader();
-    this.epochPath = epochPath(layout);
+    this.epochPath = layout.monitorEpoch();
     this.instance = instance;
     this.readiness = readiness;
     this.term = term;
-  }
-
-  /** The znode whose version numbers the terms. */
-  public static String epochPath(ZkLayout layout) {
-    return layout.monitorEpoch();
   }
 
   /** The epoch (the epoch znode's version) of the current term; -1 while standing by. */

@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
  *   <li>what every instance runs: silences (loaded before any ledger consults them) and the watch
  *       that starts the flow ({@link #silences}, {@link #watch});
  *   <li>what the active monitor runs ({@link #activeStages}), consumers first so that nothing is
- *       published before someone listens: notifiers, ledger, the ZooKeeper-loss alert (single mode
- *       only), alert shaping (flap detection, then host-level inhibition, one {@link StageChain}),
- *       classifier, state requests. A single monitor builds them once; a cluster builds them anew
- *       for each term, with the term's fence on the ledger.
+ *       published before someone listens: notifiers, ledger, alert shaping (flap detection, then
+ *       host-level inhibition, one {@link StageChain}), classifier, state requests. A single
+ *       monitor builds them once (with the ZooKeeper-loss alert); a cluster builds them anew for
+ *       each term, with the term's fence on the ledger.
  * </ul>
  *
  * <p>A single monitor deploys it in two steps ({@link #deploySingle}): what needs no ZooKeeper at
@@ -150,7 +150,7 @@ public final class AlertPipeline {
    */
   public List<Deployable> activeStages(ZkBatchWriter.Fence fence) {
     List<Deployable> verticles = new ArrayList<>(notifierStages());
-    verticles.addAll(decisionStages(fence, true));
+    verticles.addAll(decisionStages(fence));
     return verticles;
   }
 
@@ -162,11 +162,10 @@ public final class AlertPipeline {
   }
 
   /**
-   * The active stages after the notifiers: ledger, the ZooKeeper-loss alert (if {@code
-   * withZooKeeperLoss} and configured), host-level inhibition, flap detection, classifier, state
-   * requests.
+   * The active stages after the notifiers (and, in a single monitor, the ZooKeeper-loss alert):
+   * ledger, alert shaping, classifier, state requests.
    */
-  private List<Deployable> decisionStages(ZkBatchWriter.Fence fence, boolean withZooKeeperLoss) {
+  private List<Deployable> decisionStages(ZkBatchWriter.Fence fence) {
     List<Deployable> verticles = new ArrayList<>();
     AlertLedgerVerticle ledger =
         new AlertLedgerVerticle(
@@ -181,9 +180,6 @@ public final class AlertPipeline {
             fence);
     currentLedger.set(ledger);
     verticles.add(ledger);
-    if (withZooKeeperLoss && zooKeeperLoss != null) {
-      verticles.add(zooKeeperLossStage());
-    }
     verticles.add(shaping(flapping, hostDown, clock));
     verticles.add(
         new ClassifierVerticle(
@@ -277,7 +273,7 @@ public final class AlertPipeline {
             connected -> {
               List<Deployable> second = new ArrayList<>();
               second.add(silences());
-              second.addAll(decisionStages(null, false));
+              second.addAll(decisionStages(null));
               return deployInOrder(vertx, second);
             })
         .onSuccess(
@@ -460,7 +456,7 @@ public final class AlertPipeline {
       return this;
     }
 
-    /** Adds the ZooKeeper-loss alert to the active stages. */
+    /** Adds the ZooKeeper-loss alert to a single monitor ({@link AlertPipeline#deploySingle}). */
     public Builder zooKeeperLoss(ZooKeeperLoss zooKeeperLoss) {
       this.zooKeeperLoss = zooKeeperLoss;
       return this;

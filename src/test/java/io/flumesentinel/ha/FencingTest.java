@@ -44,7 +44,7 @@ class FencingTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final ZkLayout LAYOUT = new ZkLayout("/fencing");
-  private static final String EPOCH = LeadershipTerms.epochPath(LAYOUT);
+  private static final String EPOCH = LAYOUT.monitorEpoch();
 
   private TestingServer server;
   private CuratorFramework client;

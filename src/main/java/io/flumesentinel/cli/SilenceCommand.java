@@ -1,5 +1,6 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.Matcher;
 import io.flumesentinel.silence.Silence;
@@ -281,6 +282,13 @@ public final class SilenceCommand implements Runnable {
               s.comment().replaceAll("\\s*\\R\\s*", " ")
             });
       }
+      // Every cell is shown on a terminal: whoever can write a silence to ZooKeeper must not be
+      // able to move the cursor or recolour it, so control characters become visible escapes.
+      for (String[] row : rows) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = printable(row[i]);
+        }
+      }
       int[] widths = new int[rows.get(0).length];
       for (String[] row : rows) {
         for (int i = 0; i < row.length; i++) {
@@ -297,6 +305,21 @@ public final class SilenceCommand implements Runnable {
         lines.add(line.toString().stripTrailing());
       }
       return lines;
+    }
+
+    /** {@code text} with each control character written as {@code \\uXXXX}. */
+    static String printable(String text) {
+      StringBuilder out = new StringBuilder(text.length());
+      text.codePoints()
+          .forEach(
+              c -> {
+                if (UntrustedText.isControl(c)) {
+                  out.append(String.format("\\u%04x", c));
+                } else {
+                  out.appendCodePoint(c);
+                }
+              });
+      return out.toString();
     }
 
     private static String time(Instant at) {

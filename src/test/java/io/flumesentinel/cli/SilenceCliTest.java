@@ -136,6 +136,19 @@ class SilenceCliTest {
   }
 
   @Test
+  void listShowsControlCharactersFromZooKeeperAsEscapes() throws Exception {
+    silence("add", "group=ingest", "--author", "alice", "--comment", "maintenance");
+    String id = out.toString().strip();
+    // Whoever can write to ZooKeeper writes the silence node itself, terminal escapes included.
+    JsonObject node = new JsonObject(new String(client.getData().forPath(LAYOUT.silence(id))));
+    node.put("comment", "clear\u001b[2Jscreen");
+    client.setData().forPath(LAYOUT.silence(id), node.encode().getBytes());
+
+    assertThat(silence("list")).isZero();
+    assertThat(out.toString()).doesNotContain("\u001b").contains("clear\\u001b[2Jscreen");
+  }
+
+  @Test
   void listShowsActiveAndPendingAsATableAndExpiredOnRequest() throws Exception {
     silence("add", "group=ingest", "--author", "alice", "--comment", "maintenance");
     String active = out.toString().strip();

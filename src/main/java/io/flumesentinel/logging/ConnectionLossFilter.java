@@ -38,6 +38,22 @@ public class ConnectionLossFilter extends TurboFilter {
           "org.apache.zookeeper.KeeperException$OperationTimeoutException",
           "org.apache.curator.CuratorConnectionLossException");
 
+  /**
+   * Curator's {@code PersistentNode} (the supervisor's live node) reads the {@code Stat} of the
+   * answer to its background create, and a create cut short by a lost connection answers without
+   * one: Curator then logs this NullPointerException with its stack trace and retries the node once
+   * connected. It is the connection loss, seen through that recipe; any other NPE still shows.
+   */
+  private static final String PERSISTENT_NODE =
+      "org.apache.curator.framework.recipes.nodes.PersistentNode";
+
+  private static boolean isAnswerWithoutStat(Throwable thrown) {
+    StackTraceElement[] trace = thrown.getStackTrace();
+    return thrown instanceof NullPointerException
+        && trace.length > 0
+        && trace[0].getClassName().startsWith(PERSISTENT_NODE);
+  }
+
   /** How many causes deep to look: a chain longer than this is no connection problem we know. */
   private static final int MAX_DEPTH = 8;
 
@@ -70,6 +86,9 @@ public class ConnectionLossFilter extends TurboFilter {
   static boolean isConnectionProblem(Throwable thrown) {
     Throwable cause = thrown;
     for (int depth = 0; cause != null && depth < MAX_DEPTH; depth++) {
+      if (isAnswerWithoutStat(cause)) {
+        return true;
+      }
       for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
         if (CONNECTION_PROBLEMS.contains(type.getName())) {
           return true;

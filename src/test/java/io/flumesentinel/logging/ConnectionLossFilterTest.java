@@ -18,6 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What the client libraries log about an unreachable ZooKeeper is dropped; nothing else is. */
 class ConnectionLossFilterTest {
 
+  private static final String PERSISTENT_NODE_CALLBACK =
+      "org.apache.curator.framework.recipes.nodes.PersistentNode$2";
+
+  /** {@code thrown} as if thrown in a method of {@code className}. */
+  private static Throwable thrownAt(Throwable thrown, String className) {
+    thrown.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement(className, "processResult", "PersistentNode.java", 102)
+        });
+    return thrown;
+  }
+
   static Stream<Arguments> events() {
     return Stream.of(
         // ZooKeeper's client, at each attempt to reconnect (the exception as last argument)
@@ -43,6 +55,18 @@ class ConnectionLossFilterTest {
             new CompletionException(new KeeperException.SessionExpiredException()),
             null,
             FilterReply.DENY),
+        // PersistentNode's background create answered without a Stat by a lost connection
+        Arguments.of(
+            "org.apache.curator.framework.imps.CuratorFrameworkImpl",
+            thrownAt(new NullPointerException("getStat() is null"), PERSISTENT_NODE_CALLBACK),
+            null,
+            FilterReply.DENY),
+        // any other NullPointerException still shows
+        Arguments.of(
+            "org.apache.curator.framework.imps.CuratorFrameworkImpl",
+            thrownAt(new NullPointerException(), "org.apache.curator.framework.imps.Other"),
+            null,
+            FilterReply.NEUTRAL),
         // another failure of the libraries still shows
         Arguments.of(
             "org.apache.curator.framework.imps.CuratorFrameworkImpl",

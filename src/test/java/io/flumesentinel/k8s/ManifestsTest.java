@@ -63,6 +63,86 @@ class ManifestsTest {
         .anyMatch(line -> line.equals("COPY target/flume-sentinel.jar " + jar));
   }
 
+  @Test
+  void theMonitorRunsUnprivilegedOnAReadOnlyRootFileSystem() throws IOException {
+    JsonNode pod = only(read("deployment.yaml"), "Deployment").at("/spec/template/spec");
+    JsonNode podSecurity = pod.at("/securityContext");
+    JsonNode container = pod.at("/containers/0");
+    JsonNode security = container.at("/securityContext");
+
+    assertThat(podSecurity.at("/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(podSecurity.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    assertThat(pod.at("/automountServiceAccountToken").asBoolean(true)).isFalse();
+    // the user the image runs as, never root
+    int user = podSecurity.at("/runAsUser").asInt();
+    int group = podSecurity.at("/runAsGroup").asInt();
+    assertThat(user).isPositive();
+    assertThat(group).isPositive();
+    assertThat(Files.readAllLines(K8S.resolve("Dockerfile")))
+        .contains("USER " + user + ":" + group);
+
+    assertThat(security.at("/allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(security.at("/privileged").asBoolean(true)).isFalse();
+    assertThat(security.at("/readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(strings(security.at("/capabilities/drop"))).containsExactly("ALL");
+    assertThat(security.at("/capabilities/add").isMissingNode()).isTrue();
+    assertThat(security.at("/runAsUser").isMissingNode() || security.at("/runAsUser").asInt() > 0)
+        .isTrue();
+
+    // /tmp, the only place it writes, is a writable emptyDir
+    JsonNode tmp = null;
+    for (JsonNode mount : container.at("/volumeMounts")) {
+      if ("/tmp".equals(mount.path("mountPath").asText())) {
+        tmp = mount;
+      }
+    }
+    assertThat(tmp).as("a volume mounted at /tmp").isNotNull();
+    assertThat(tmp.path("readOnly").asBoolean(false)).isFalse();
+    String tmpVolume = tmp.path("name").asText();
+    assertThat(pod.at("/volumes"))
+        .anyMatch(v -> v.path("name").asText().equals(tmpVolume) && v.has("emptyDir"));
+  }
+
+  @Test
+  void theNetworkPolicyLetsInOnlyTheHttpAndEventBusPortsFromChosenPeers() throws IOException {
+    JsonNode deployment = only(read("deployment.yaml"), "Deployment");
+    JsonNode policy = only(read("networkpolicy.yaml"), "NetworkPolicy");
+    MonitorConfig config =
+        ConfigLoader.parse(
+            only(read("configmap.yaml"), "ConfigMap").at("/data/monitor.yaml").asText(),
+            "k8s/configmap.yaml");
+    JsonNode container = deployment.at("/spec/template/spec/containers/0");
+
+    assertThat(policy.at("/spec/podSelector/matchLabels"))
+        .isEqualTo(deployment.at("/spec/template/metadata/labels"));
+    assertThat(strings(policy.at("/spec/policyTypes")))
+        .containsExactlyInAnyOrder("Ingress", "Egress");
+
+    List<String> ingressPorts = new ArrayList<>();
+    for (JsonNode rule : policy.at("/spec/ingress")) {
+      // every rule names its peers: none is open to everyone
+      assertThat(rule.path("from").size()).as("peers of %s", rule).isPositive();
+      for (JsonNode peer : rule.path("from")) {
+        assertThat(peer.has("podSelector") || peer.has("namespaceSelector")).isTrue();
+      }
+      rule.path("ports").forEach(port -> ingressPorts.add(port.path("port").asText()));
+    }
+    assertThat(ingressPorts).containsExactlyInAnyOrder("http", "event-bus");
+    assertThat(port(container, "http")).isEqualTo(config.http().port());
+
+    List<Integer> egressPorts = new ArrayList<>();
+    for (JsonNode rule : policy.at("/spec/egress")) {
+      assertThat(rule.path("to").size()).as("peers of %s", rule).isPositive();
+      rule.path("ports").forEach(port -> egressPorts.add(port.path("port").asInt()));
+    }
+    // DNS, the ZooKeeper ensemble of the ConfigMap, the other replicas' event bus
+    assertThat(egressPorts).contains(53, config.cluster().port());
+    for (String server : config.zookeeper().connect().split(",")) {
+      assertThat(egressPorts)
+          .contains(Integer.parseInt(server.substring(server.lastIndexOf(':') + 1)));
+    }
+  }
+
   private static List<JsonNode> read(String file) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
     try (var parser = YAML.getFactory().createParser(Files.readString(K8S.resolve(file)))) {

@@ -56,6 +56,8 @@ final class ChildProcess {
    */
   static final int MAX_LINE_CHARS = 8192;
 
+  static final String NOT_SHOWN = "[line not shown: it could not be checked for secrets]";
+
   static final String TRUNCATED =
       " [truncated: line longer than " + MAX_LINE_CHARS + " characters]";
 
@@ -167,9 +169,18 @@ final class ChildProcess {
     return thread;
   }
 
-  /** A line of output as it is logged and kept: secrets hidden, a cut marked. */
+  /**
+   * A line of output as it is logged and kept: secrets hidden, a cut marked. A line that cannot be
+   * checked is not shown, and the pump goes on: a pump that stopped would leave the agent blocked
+   * on a full pipe.
+   */
   static String shown(BoundedLineReader.Line line) {
-    String text = SecretRedaction.text(line.text());
+    String text;
+    try {
+      text = SecretRedaction.text(line.text());
+    } catch (RuntimeException | StackOverflowError e) {
+      return NOT_SHOWN;
+    }
     return line.truncated() ? text + TRUNCATED : text;
   }
 

@@ -56,15 +56,17 @@ public final class SecretRedaction {
   private static final Pattern FLAG = Pattern.compile("--?([A-Za-z][A-Za-z0-9_.\\-]*)");
 
   /**
-   * {@code name=value} in free text. The look-behind starts a name only at its first character, so
-   * a long run of name characters is scanned once, not once per position.
+   * {@code name=value} in free text. A quote that is not closed (a line cut short) hides the rest
+   * of the text. The look-behind starts a name only at its first character, so a long run of name
+   * characters is scanned once, not once per position.
    */
   private static final Pattern ASSIGNMENT =
       Pattern.compile(
-          "(?<![A-Za-z0-9_.\\-])([A-Za-z0-9_.\\-]+)=(\"[^\"]*\"|'[^']*'|[^\\s\"',;&]*)");
+          "(?<![A-Za-z0-9_.\\-])([A-Za-z0-9_.\\-]+)=(\"[^\"]*\"?|'[^']*'?|[^\\s\"',;&]*)");
 
+  /** Possessive, so that a long value is one step and not one recursion per character. */
   private static final Pattern JSON_MEMBER =
-      Pattern.compile("\"([A-Za-z0-9_.\\-]+)\"(\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
+      Pattern.compile("\"([A-Za-z0-9_.\\-]+)\"(\\s*:\\s*)\"(?:[^\"\\\\]++|\\\\.)*+\"?");
 
   private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/\\s:@]+:)[^/\\s@]+@");
 

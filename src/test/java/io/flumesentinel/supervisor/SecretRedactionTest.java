@@ -106,6 +106,9 @@ class SecretRedactionTest {
             "config: {\"user\": \"u\", \"password\": \"hun\\\"ter2\"}",
             "config: {\"user\": \"u\", \"password\": \"***\"}"),
         Arguments.of("token='hunter2' next", "token=*** next"),
+        // a line cut inside a quoted value: the rest of it is hidden
+        Arguments.of("x password=\"hunter2 and more", "x password=***"),
+        Arguments.of("{\"password\": \"hunter2 and more", "{\"password\": \"***\""),
         Arguments.of("GET /x?access_token=hunter2&page=2", "GET /x?access_token=***&page=2"),
         Arguments.of(
             "jdbc:postgresql://flume:hunter2@db:5432/x", "jdbc:postgresql://flume:***@db:5432/x"),
@@ -119,6 +122,27 @@ class SecretRedactionTest {
   @ParameterizedTest
   @MethodSource("outputLines")
   void linesOfOutput(String line, String shown) {
+    assertThat(SecretRedaction.text(line)).isEqualTo(shown);
+  }
+
+  /** Lines as long as the supervisor logs, shaped to make a backtracking pattern recurse. */
+  static Stream<Arguments> longLines() {
+    String x = "x".repeat(ChildProcess.MAX_LINE_CHARS);
+    String escapes = "\\\"".repeat(ChildProcess.MAX_LINE_CHARS / 2);
+    return Stream.of(
+        Arguments.of("{\"password\": \"" + x, "{\"password\": \"***\""),
+        Arguments.of("{\"password\": \"" + escapes + "\"}", "{\"password\": \"***\"}"),
+        Arguments.of("password=\"" + x, "password=***"),
+        Arguments.of("password='" + x + "' end", "password=*** end"),
+        Arguments.of("-Dx.password=" + x, "-Dx.password=***"),
+        Arguments.of(x + "=" + x, x + "=" + x),
+        Arguments.of("https://u:" + x + "@h/", "https://u:***@h/"),
+        Arguments.of("a=b ".repeat(2000), "a=b ".repeat(2000)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("longLines")
+  void longLinesAreHandledInOneGo(String line, String shown) {
     assertThat(SecretRedaction.text(line)).isEqualTo(shown);
   }
 

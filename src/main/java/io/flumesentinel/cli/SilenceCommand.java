@@ -73,6 +73,8 @@ public final class SilenceCommand implements Runnable {
         description = "Root znode (default ${DEFAULT-VALUE}).")
     String root = ZkLayout.DEFAULT_ROOT;
 
+    @Mixin ZkTlsOption tls = new ZkTlsOption();
+
     ZkLayout layout(CommandSpec spec) {
       try {
         return new ZkLayout(root);
@@ -82,7 +84,7 @@ public final class SilenceCommand implements Runnable {
     }
 
     CommandZooKeeper connect() throws InterruptedException {
-      return CommandZooKeeper.connect(connect);
+      return CommandZooKeeper.connect(connect, tls.load());
     }
   }
 

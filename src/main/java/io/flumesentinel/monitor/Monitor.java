@@ -2,6 +2,7 @@ package io.flumesentinel.monitor;
 
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.ClusterConfig;
+import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
@@ -88,6 +89,15 @@ public final class Monitor implements AutoCloseable {
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
+    if (cluster.enabled() && zk.tls() != null) {
+      // The cluster manager builds a ZooKeeper client of its own, which would connect in plain.
+      throw new ConfigException(
+          "zookeeper.tls", "cannot be used with cluster: true yet; run single monitors with it");
+    }
+    if (zk.embedded() && zk.tls() != null) {
+      throw new ConfigException(
+          "zookeeper.tls", "needs zookeeper.connect: the embedded ZooKeeper listens without TLS");
+    }
     EmbeddedZooKeeper embedded = null;
     String connect = zk.connect();
     if (zk.embedded()) {
@@ -250,7 +260,7 @@ public final class Monitor implements AutoCloseable {
             .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
-            .zkClientConfig(ZkClients.clientConfig());
+            .zkClientConfig(ZkClients.clientConfig(zk.tls()));
     if (leaderSession) {
       builder.connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
     }

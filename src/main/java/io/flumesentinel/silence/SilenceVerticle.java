@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,6 +47,9 @@ public final class SilenceVerticle extends VerticleBase {
   /** The longest the verticle waits before looking at the clock again (it may have been set). */
   private static final long MAX_WAIT_MS = Duration.ofHours(1).toMillis();
 
+  /** The most refused silences one read logs one by one; the rest are counted in one line. */
+  static final int REFUSALS_LOGGED = 10;
+
   private static final Logger log = LoggerFactory.getLogger(SilenceVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -57,6 +61,10 @@ public final class SilenceVerticle extends VerticleBase {
   private final Set<String> removing = new HashSet<>();
   private Map<String, Silence.State> states = Map.of();
   private Set<String> unreadable = Set.of();
+
+  /** The refused silences of the last read, as {@code id problem}: each is logged once. */
+  private Set<String> invalid = Set.of();
+
   private SilenceStore store;
   private PersistentWatcher watcher;
   private long timer = -1;
@@ -77,7 +85,7 @@ public final class SilenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
-    store = new SilenceStore(async, layout);
+    store = new SilenceStore(async, layout, index.rules());
     return Future.fromCompletionStage(
             async
                 .create()
@@ -155,12 +163,47 @@ public final class SilenceVerticle extends VerticleBase {
       }
     }
     unreadable = problems;
+    Set<String> refused = new HashSet<>();
+    List<InvalidSilence> newlyRefused = new ArrayList<>();
+    for (SilenceStore.Invalid each : listing.invalid()) {
+      String key = each.refused().silence().id() + " " + each.refused().problem();
+      refused.add(key);
+      if (!invalid.contains(key)) {
+        newlyRefused.add(each.refused());
+      }
+    }
+    logRefused(newlyRefused);
+    invalid = refused;
     versions.clear();
     listing.silences().forEach(s -> versions.put(s.silence().id(), s.version()));
+    listing.invalid().forEach(s -> versions.put(s.refused().silence().id(), s.version()));
     Silences next = listing.index();
     boolean changed = !next.equals(index.current());
     index.update(next);
     evaluate(changed);
+  }
+
+  /**
+   * One warning per silence newly refused (the same silence with the same problem is not logged
+   * again at the next read), at most {@value #REFUSALS_LOGGED} at a time: whoever can write many
+   * silence nodes cannot flood the log. The values in it come from ZooKeeper: the id is a checked
+   * silence id, the problem quotes at most a few hundred characters of the matchers, and control
+   * characters are escaped by the log's layout.
+   */
+  private void logRefused(List<InvalidSilence> refused) {
+    refused.stream()
+        .limit(REFUSALS_LOGGED)
+        .forEach(
+            each ->
+                log.warn(
+                    "Refusing silence {}: {}; it mutes nothing (listed as invalid)",
+                    each.silence().id(),
+                    each.problem()));
+    if (refused.size() > REFUSALS_LOGGED) {
+      log.warn(
+          "Refusing {} more silences; GET /api/silences and 'silence list' show them all",
+          refused.size() - REFUSALS_LOGGED);
+    }
   }
 
   /** Logs what started, ended, appeared or went; tells the ledger; removes old silences. */

@@ -89,6 +89,9 @@ public final class SilenceRules {
   /** How much of a silence's matchers a problem quotes: values read from ZooKeeper are bounded. */
   private static final int QUOTED_CHARS = 200;
 
+  /** Longer durations are not spelled out (nor turned into milliseconds, which may overflow). */
+  private static final Duration CENTURY = Duration.ofDays(36_500);
+
   private static final SilenceRules DEFAULTS = new SilenceRules(DEFAULT_MAX_DURATION);
 
   private final Duration maxDuration;
@@ -120,7 +123,7 @@ public final class SilenceRules {
     Duration lasts = Duration.between(silence.startsAt(), silence.endsAt());
     if (lasts.compareTo(maxDuration) > 0) {
       return "it lasts "
-          + DurationText.format(lasts)
+          + (lasts.compareTo(CENTURY) > 0 ? "more than 36500d" : DurationText.format(lasts))
           + " (from "
           + silence.startsAt()
           + " to "

@@ -267,16 +267,21 @@ public final class SilenceVerticle extends VerticleBase {
   private void schedule(Silences current, Instant now) {
     vertx.cancelTimer(timer);
     long waitMs = MAX_WAIT_MS;
+    // Times read from ZooKeeper may be anywhere up to Instant.MAX: only those within the next wait
+    // are turned into milliseconds, and an end past the last removable instant is never removed.
+    Instant lastRemovable = Instant.MAX.minus(retention);
     List<Instant> next =
         List.of(
             current.nextChange(now).orElse(Instant.MAX),
             current.all(now).stream()
+                .filter(s -> s.endsAt().isBefore(lastRemovable))
                 .map(s -> s.endsAt().plus(retention))
                 .filter(at -> at.isAfter(now))
                 .min(Instant::compareTo)
                 .orElse(Instant.MAX));
+    Instant horizon = now.plusMillis(MAX_WAIT_MS);
     for (Instant at : next) {
-      if (!at.equals(Instant.MAX)) {
+      if (at.isBefore(horizon)) {
         waitMs = Math.min(waitMs, Duration.between(now, at).toMillis() + 1);
       }
     }

@@ -57,8 +57,14 @@ class ZkTlsConfigTest {
         parse(
                 String.join(
                     "\n",
-                    "keyStore: { location: \"" + client.keyStore() + "\", passwordEnv: ZK_KEY_PASSWORD }",
-                    "trustStore: { location: \"" + trust + "\", passwordFile: \"" + passwordFile + "\" }"))
+                    "keyStore: { location: \""
+                        + client.keyStore()
+                        + "\", passwordEnv: ZK_KEY_PASSWORD }",
+                    "trustStore: { location: \""
+                        + trust
+                        + "\", passwordFile: \""
+                        + passwordFile
+                        + "\" }"))
             .zookeeper()
             .tls();
 
@@ -167,7 +173,11 @@ class ZkTlsConfigTest {
     Path file =
         Files.writeString(
             dir.resolve("zk-tls.yaml"),
-            "trustStore: { location: \"" + trust + "\", passwordFile: \"" + passwordFile + "\" }\n");
+            "trustStore: { location: \""
+                + trust
+                + "\", passwordFile: \""
+                + passwordFile
+                + "\" }\n");
     assertThat(ConfigLoader.loadZkTls(file).trustStore().location()).isEqualTo(trust);
 
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "trustStore: { locaton: x }\n");

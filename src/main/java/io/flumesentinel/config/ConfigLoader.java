@@ -85,6 +85,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
  * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
+ * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all

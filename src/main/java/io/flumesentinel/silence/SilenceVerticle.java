@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.x.async.AsyncCuratorFramework;
@@ -273,7 +274,9 @@ public final class SilenceVerticle extends VerticleBase {
     List<Instant> next =
         List.of(
             current.nextChange(now).orElse(Instant.MAX),
-            current.all(now).stream()
+            Stream.concat(
+                    current.all(now).stream(),
+                    current.invalid().stream().map(InvalidSilence::silence))
                 .filter(s -> s.endsAt().isBefore(lastRemovable))
                 .map(s -> s.endsAt().plus(retention))
                 .filter(at -> at.isAfter(now))

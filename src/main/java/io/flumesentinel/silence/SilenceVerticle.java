@@ -8,7 +8,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,9 +47,6 @@ public final class SilenceVerticle extends VerticleBase {
   /** The longest the verticle waits before looking at the clock again (it may have been set). */
   private static final long MAX_WAIT_MS = Duration.ofHours(1).toMillis();
 
-  /** The most refused silences one read logs one by one; the rest are counted in one line. */
-  static final int REFUSALS_LOGGED = 10;
-
   private static final Logger log = LoggerFactory.getLogger(SilenceVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -62,9 +58,7 @@ public final class SilenceVerticle extends VerticleBase {
   private final Set<String> removing = new HashSet<>();
   private Map<String, Silence.State> states = Map.of();
   private Set<String> unreadable = Set.of();
-
-  /** The refused silences of the last read, as {@code id problem}: each is logged once. */
-  private Set<String> invalid = Set.of();
+  private final RefusalLog refusals = new RefusalLog(log);
 
   private SilenceStore store;
   private PersistentWatcher watcher;
@@ -164,17 +158,7 @@ public final class SilenceVerticle extends VerticleBase {
       }
     }
     unreadable = problems;
-    Set<String> refused = new HashSet<>();
-    List<InvalidSilence> newlyRefused = new ArrayList<>();
-    for (SilenceStore.Invalid each : listing.invalid()) {
-      String key = each.refused().silence().id() + " " + each.refused().problem();
-      refused.add(key);
-      if (!invalid.contains(key)) {
-        newlyRefused.add(each.refused());
-      }
-    }
-    logRefused(newlyRefused);
-    invalid = refused;
+    refusals.report(listing.invalid().stream().map(SilenceStore.Invalid::refused).toList());
     versions.clear();
     listing.silences().forEach(s -> versions.put(s.silence().id(), s.version()));
     listing.invalid().forEach(s -> versions.put(s.refused().silence().id(), s.version()));
@@ -182,29 +166,6 @@ public final class SilenceVerticle extends VerticleBase {
     boolean changed = !next.equals(index.current());
     index.update(next);
     evaluate(changed);
-  }
-
-  /**
-   * One warning per silence newly refused (the same silence with the same problem is not logged
-   * again at the next read), at most {@value #REFUSALS_LOGGED} at a time: whoever can write many
-   * silence nodes cannot flood the log. The values in it come from ZooKeeper: the id is a checked
-   * silence id, the problem quotes at most a few hundred characters of the matchers, and control
-   * characters are escaped by the log's layout.
-   */
-  private void logRefused(List<InvalidSilence> refused) {
-    refused.stream()
-        .limit(REFUSALS_LOGGED)
-        .forEach(
-            each ->
-                log.warn(
-                    "Refusing silence {}: {}; it mutes nothing (listed as invalid)",
-                    each.silence().id(),
-                    each.problem()));
-    if (refused.size() > REFUSALS_LOGGED) {
-      log.warn(
-          "Refusing {} more silences; GET /api/silences and 'silence list' show them all",
-          refused.size() - REFUSALS_LOGGED);
-    }
   }
 
   /** Logs what started, ended, appeared or went; tells the ledger; removes old silences. */

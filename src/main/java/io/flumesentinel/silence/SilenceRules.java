@@ -177,6 +177,10 @@ public final class SilenceRules {
 
   private static String quoted(List<Matcher> matchers) {
     String text = String.join(" ", matchers.stream().map(Matcher::toString).toList());
-    return text.length() > QUOTED_CHARS ? text.substring(0, QUOTED_CHARS) + "…" : text;
+    if (text.codePointCount(0, text.length()) <= QUOTED_CHARS) {
+      return text;
+    }
+    // whole characters only: a cut pair of surrogates would be no text at all
+    return text.substring(0, text.offsetByCodePoints(0, QUOTED_CHARS)) + "…";
   }
 }

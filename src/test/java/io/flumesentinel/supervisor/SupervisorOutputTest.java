@@ -7,6 +7,7 @@ import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.Zk;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ class SupervisorOutputTest {
 
   /** Several times smaller than the long line: reading it whole would end in OutOfMemoryError. */
   private static final int SUPERVISOR_HEAP_MB = 48;
+
+  private static final Path SHIPPED_LOGGING = Path.of("src", "main", "resources", "logback.xml");
 
   private static TestingServer server;
   private static CuratorFramework client;
@@ -58,10 +61,15 @@ class SupervisorOutputTest {
             + LONG_LINE_BYTES
             + " /dev/zero | tr '\\0' x >&2; "
             + "printf '\\nafter-the-long-line\\n' >&2; exit 3";
+    // the logging of the jar as shipped, not the tests' own
     List<String> command =
         new ArrayList<>(
-            ChildJvm.command(
-                SUPERVISOR_HEAP_MB,
+            List.of(
+                ChildJvm.java(),
+                "-Xmx" + SUPERVISOR_HEAP_MB + "m",
+                "-Dlogback.configurationFile=" + SHIPPED_LOGGING.toAbsolutePath(),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "io.flumesentinel.FlumeSentinel",
                 "supervise",
                 "--zk",

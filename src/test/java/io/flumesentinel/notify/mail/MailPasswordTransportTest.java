@@ -25,6 +25,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.parsetools.RecordParser;
 import io.vertx.junit5.VertxExtension;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -145,6 +147,89 @@ class MailPasswordTransportTest {
   }
 
   @Test
+  void withStartTlsOfferedTheLoginComesOnlyAfterTheUpgrade() throws Exception {
+    List<String> logins = new CopyOnWriteArrayList<>();
+    List<String> mails = new CopyOnWriteArrayList<>();
+    recorder = startTlsServer(logins, mails);
+    // port 587 as an operator writes it: no starttls key, the password makes it REQUIRED
+    NotifierVerticle notifier =
+        deploy(receiver(recorder.actualPort(), "    caFile: " + server.certPem() + "\n"));
+
+    publish(crashed("a1", "host-a", "ingest"));
+
+    await().atMost(WAIT).until(() -> delivered.size() == 1);
+    assertThat(mails).hasSize(1);
+    assertThat(mails.get(0)).contains("Subject: [FIRING:1] FlumeAgentDown (a1, host-a, ingest)");
+    assertThat(logins).containsExactly("over TLS: " + base64("\0" + USER + "\0" + PASSWORD));
+    assertThat(notifier.stats().delivered()).isEqualTo(1);
+  }
+
+  /**
+   * A minimal SMTP server that offers STARTTLS with the trusted certificate, keeping each login
+   * (and whether it came over TLS) and each mail's text.
+   */
+  private NetServer startTlsServer(List<String> logins, List<String> mails) throws Exception {
+    NetServerOptions options =
+        new NetServerOptions()
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(server.certPem().toString())
+                    .setKeyPath(server.keyPem().toString()));
+    return vertx
+        .createNetServer(options)
+        .connectHandler(
+            socket -> {
+              StringBuilder mail = new StringBuilder();
+              boolean[] inData = {false};
+              boolean[] awaitingLogin = {false};
+              socket.handler(
+                  RecordParser.newDelimited(
+                      "\r\n",
+                      line -> {
+                        String text = line.toString(StandardCharsets.ISO_8859_1);
+                        String command = text.toUpperCase(Locale.ROOT);
+                        String channel = socket.isSsl() ? "over TLS: " : "in clear text: ";
+                        if (inData[0]) {
+                          if (text.equals(".")) {
+                            inData[0] = false;
+                            mails.add(mail.toString());
+                            socket.write("250 2.0.0 queued\r\n");
+                          } else {
+                            mail.append(text).append('\n');
+                          }
+                        } else if (awaitingLogin[0]) {
+                          awaitingLogin[0] = false;
+                          logins.add(channel + text);
+                          socket.write("235 2.7.0 accepted\r\n");
+                        } else if (command.startsWith("EHLO")) {
+                          socket.write(
+                              socket.isSsl()
+                                  ? "250-localhost\r\n250 AUTH PLAIN\r\n"
+                                  : "250-localhost\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n");
+                        } else if (command.equals("STARTTLS")) {
+                          socket.write("220 2.0.0 ready\r\n").compose(v -> socket.upgradeToSsl());
+                        } else if (command.equals("AUTH PLAIN")) {
+                          awaitingLogin[0] = true;
+                          socket.write("334 \r\n");
+                        } else if (command.startsWith("AUTH PLAIN ")) {
+                          logins.add(channel + text.substring("AUTH PLAIN ".length()));
+                          socket.write("235 2.7.0 accepted\r\n");
+                        } else if (command.equals("DATA")) {
+                          inData[0] = true;
+                          socket.write("354 go ahead\r\n");
+                        } else if (command.equals("QUIT")) {
+                          socket.write("221 bye\r\n").onComplete(v -> socket.close());
+                        } else {
+                          socket.write("250 OK\r\n");
+                        }
+                      }));
+              socket.write("220 localhost ESMTP\r\n");
+            })
+        .listen(0, "127.0.0.1")
+        .await(5, SECONDS);
+  }
+
+  @Test
   void aServerWhoseCertificateIsNotTrustedGetsNothingAfterTheHandshake() throws Exception {
     Identity impostor = TestCertificates.create(dir, "impostor");
     NetServer fake =
@@ -210,8 +295,9 @@ class MailPasswordTransportTest {
             + "    passwordEnv: SMTP_PASSWORD\n"
             + "    from: sentinel@example.com\n"
             + "    to: [ oncall@example.com ]\n"
-            + "    connectTimeout: 2s\n"
-            + "    sendTimeout: 5s\n"
+            + "    connectTimeout: 5s\n"
+            // a TLS handshake on a busy machine takes seconds; a timed-out mail is sent again
+            + "    sendTimeout: 30s\n"
             + "    backoff: { initial: 50ms, max: 500ms }\n"
             + moreKeys;
     return (MailReceiverConfig)

@@ -52,7 +52,7 @@ public record ConfigOverrides(
     }
     HttpConfig http = config.http();
     if (httpPort != null) {
-      http = new HttpConfig(http.host(), ConfigChecks.port("--http-port", httpPort));
+      http = http.withPort(ConfigChecks.port("--http-port", httpPort));
     }
     ClassifierConfig classifier = config.classifier();
     if (graceMs != null) {

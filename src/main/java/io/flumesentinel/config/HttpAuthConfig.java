@@ -182,7 +182,7 @@ public record HttpAuthConfig(List<Token> tokens) {
       Function<String, String> environment,
       Map<String, String> seen) {
     String name = ReceiverChecks.stripped(variable);
-    String token = ReceiverChecks.secret(key, name, environment);
+    String token = HttpFiles.fromEnvironment(key, name, environment);
     return token(
         role,
         token,

@@ -20,6 +20,9 @@ final class HttpFiles {
   /** Files this section reads are a few KB; anything larger is not what the key asks for. */
   private static final long MAX_BYTES = 1 << 20;
 
+  private static final java.util.regex.Pattern UPPER_CASE =
+      java.util.regex.Pattern.compile("[A-Z_][A-Z0-9_]*");
+
   private HttpFiles() {}
 
   /** {@code value} as a path to a readable regular file, or a problem naming {@code key}. */
@@ -80,6 +83,23 @@ final class HttpFiles {
   }
 
   /**
+   * The secret in the environment variable {@code name}, given under {@code key}. When no such
+   * variable is set, a name in the conventional upper case is shown in the message; any other may
+   * be the secret itself, written where its variable's name belongs, and is not.
+   */
+  static String fromEnvironment(String key, String name, Function<String, String> environment) {
+    if (ReceiverChecks.ENV_NAME.matcher(name).matches()
+        && environment.apply(name) == null
+        && !UPPER_CASE.matcher(name).matches()) {
+      throw new ConfigException(
+          key,
+          "no environment variable of that name is set; give the NAME of the variable holding the"
+              + " secret, never the secret itself");
+    }
+    return ReceiverChecks.secret(key, name, environment);
+  }
+
+  /**
    * A secret given either as the name of an environment variable ({@code envKey}) or as the path of
    * a file holding it ({@code fileKey}), never as itself; {@code null} when neither is given. The
    * file's trailing line break (what {@code echo} writes) is not part of the secret.
@@ -96,7 +116,7 @@ final class HttpFiles {
       throw new ConfigException(envKey, "give " + envKey + " or " + fileKey + ", not both");
     }
     if (!name.isEmpty()) {
-      return ReceiverChecks.secret(envKey, name, environment);
+      return fromEnvironment(envKey, name, environment);
     }
     if (path.isEmpty()) {
       return null;

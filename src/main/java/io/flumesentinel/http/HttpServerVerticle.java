@@ -149,7 +149,9 @@ public final class HttpServerVerticle extends VerticleBase {
             : "no tokens",
         http.rateLimit().enabled()
             ? "at most "
-                + http.rateLimit().perSecond()
+                + java.math.BigDecimal.valueOf(http.rateLimit().perSecond())
+                    .stripTrailingZeros()
+                    .toPlainString()
                 + " requests/s per client address (bursts of "
                 + http.rateLimit().burst()
                 + ")"

@@ -82,7 +82,10 @@ class ArchitectureTest {
             ROOT + ".notify.DeliverySchedule",
             ROOT + ".notify.GroupHolds",
             ROOT + ".notify.DeliveryQueue",
-            ROOT + ".notify.Backoff")
+            ROOT + ".notify.Backoff",
+            ROOT + ".http.ClientRateLimiter",
+            ROOT + ".http.RefusalLog",
+            ROOT + ".http.AccessPolicy")
         .check(product);
   }
 

@@ -45,7 +45,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     keyStore: { location: /etc/flume-sentinel/zk-client.p12, passwordEnv: ZK_KEYSTORE_PASSWORD }
  *     trustStore: { location: /etc/flume-sentinel/zk-ca.p12, passwordFile: /run/secrets/zk-trust }
  *     hostnameVerification: true   # the server's certificate must name the host connected to
- * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
+ * http:                             # health, status and the API
+ *   host: 0.0.0.0
+ *   port: 8080                      # 0: any free port
+ *   tls: { certFile: tls.crt, keyFile: tls.key }   # optional; or keyStore: { location, passwordEnv }
+ *   auth: { tokensFile: tokens, readTokenEnv: NAME, writeTokenEnv: NAME }   # optional: bearer tokens
+ *   rateLimit: { perSecond: 20, burst: 60 }   # per client address; false: off
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
  * classifier: { grace: 0s, startTimeout: 60s }   # 0..1d, 1ms..1d
  * flapping: { enabled: true, maxDowns: 3, within: 10m, stableFor: 10m }   # 1s..1d

@@ -79,6 +79,12 @@ class HttpConfigTest {
   }
 
   @Test
+  void theShippedFileWritesTheDefaults() {
+    assertThat(ConfigLoader.load(Path.of("conf/monitor.yaml")).http())
+        .isEqualTo(HttpConfig.defaults());
+  }
+
+  @Test
   void pemFilesAndKeyStoresAreRead() {
     assertThat(
             parse(

@@ -124,6 +124,41 @@ class HttpTlsTest {
   }
 
   @Test
+  void aJksKeyStoreIsKnownByItsName() throws Exception {
+    Path jks = dir.resolve("monitor.jks");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-importkeystore",
+                "-noprompt",
+                "-srckeystore",
+                monitor.keyStore().toString(),
+                "-srcstoretype",
+                "PKCS12",
+                "-srcstorepass",
+                TestCertificates.PASSWORD,
+                "-destkeystore",
+                jks.toString(),
+                "-deststoretype",
+                "JKS",
+                "-deststorepass",
+                TestCertificates.PASSWORD)
+            .redirectErrorStream(true)
+            .start();
+    keytool.getInputStream().readAllBytes();
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).isTrue();
+
+    HttpConfig config =
+        config(
+            "{ keyStore: '" + jks + "', keyStorePasswordEnv: STORE_PASSWORD }",
+            Map.of("STORE_PASSWORD", TestCertificates.PASSWORD));
+
+    assertThat(((io.flumesentinel.config.HttpTlsConfig.KeyStore) config.tls()).type())
+        .isEqualTo("JKS");
+    assertThat(trusting(monitor, deploy(config)).get("/status", TOKEN).status()).isEqualTo(200);
+  }
+
+  @Test
   void plainHttpAndClientsTrustingAnotherCertificateGetNoAnswer() throws Exception {
     int port =
         deploy(

@@ -81,7 +81,7 @@ public final class HttpServerVerticle extends VerticleBase {
           .route()
           .handler(
               new TokenAuthHandler(
-                  new AccessPolicy(List.of()), new TokenCheck(http.auth()), refusals));
+                  new AccessPolicy(more.openPrefixes()), new TokenCheck(http.auth()), refusals));
     }
     // After the token check: a client without one never has a body read.
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));

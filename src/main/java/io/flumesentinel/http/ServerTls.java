@@ -154,17 +154,19 @@ final class ServerTls {
    * in use stays what it is.
    */
   static Throwable listenFailure(HttpTlsConfig tls, Throwable failure) {
-    if (!tls.enabled() || failure instanceof ConfigException || isBind(failure)) {
+    if (!tls.enabled() || failure instanceof ConfigException || isAddressProblem(failure)) {
       return failure;
     }
     return new ConfigException(tls.key(), "cannot be used for TLS: " + describe(failure));
   }
 
-  private static boolean isBind(Throwable failure) {
+  /** A port in use, an address not this host's or not found: nothing to do with TLS. */
+  private static boolean isAddressProblem(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
       if (t instanceof BindException
           || t instanceof java.net.SocketException
+          || t instanceof java.net.UnknownHostException
           || message.contains("Address already in use")
           || message.contains("Cannot assign requested address")) {
         return true;

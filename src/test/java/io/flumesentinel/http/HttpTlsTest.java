@@ -174,6 +174,22 @@ class HttpTlsTest {
   }
 
   @Test
+  void aPortInUseIsNotMistakenForATlsProblem() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      HttpConfig config =
+          config(
+                  "{ certFile: '" + monitor.certPem() + "', keyFile: '" + monitor.keyPem() + "' }",
+                  Map.of())
+              .withPort(taken.getLocalPort());
+
+      assertThatThrownBy(() -> deploy(config))
+          .isNotInstanceOf(ConfigException.class)
+          .hasMessageContaining("in use");
+    }
+  }
+
+  @Test
   void aKeyOfAnotherCertificateFailsTheStartNamingTheKey() {
     HttpConfig mismatched =
         config(

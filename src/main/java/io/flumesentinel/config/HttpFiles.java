@@ -101,8 +101,8 @@ final class HttpFiles {
 
   /**
    * A secret given either as the name of an environment variable ({@code envKey}) or as the path of
-   * a file holding it ({@code fileKey}), never as itself; {@code null} when neither is given. The
-   * file's trailing line break (what {@code echo} writes) is not part of the secret.
+   * a file whose first line is the secret ({@code fileKey}), never as itself; {@code null} when
+   * neither is given.
    */
   static String secret(
       String envKey,
@@ -121,7 +121,8 @@ final class HttpFiles {
     if (path.isEmpty()) {
       return null;
     }
-    String secret = text(fileKey, readable(fileKey, path)).replaceFirst("(\\r?\\n)+\\z", "");
+    // The first line, as for zookeeper.tls: what a hand-written or mounted secret file holds.
+    String secret = text(fileKey, readable(fileKey, path)).lines().findFirst().orElse("");
     if (secret.isEmpty()) {
       throw new ConfigException(fileKey, ConfigChecks.quote(path) + " is empty");
     }

@@ -30,31 +30,38 @@ public sealed interface HttpTlsConfig {
   }
 
   /**
-   * A certificate (chain) and its unencrypted private key in PEM files ({@code http.tls.certFile},
-   * {@code http.tls.keyFile}).
+   * A certificate (chain) and its unencrypted private key in PEM: two files ({@code
+   * http.tls.certFile}, {@code http.tls.keyFile}), or one ({@code http.tls.keyStore} of type {@code
+   * PEM}), when both are the same.
    */
   record Pem(Path certFile, Path keyFile) implements HttpTlsConfig {
     @Override
     public String key() {
-      return "http.tls.keyFile";
+      return oneFile() ? "http.tls.keyStore.location" : "http.tls.keyFile";
+    }
+
+    /** Whether the key and its certificate are in one file. */
+    public boolean oneFile() {
+      return certFile.equals(keyFile);
     }
   }
 
   /**
-   * A key store holding the server's key and certificate chain.
+   * A PKCS#12 or JKS key store holding the server's key and certificate chain ({@code
+   * http.tls.keyStore}).
    *
    * @param type {@code PKCS12} or {@code JKS}
    * @param alias the entry of the key, {@code null} when the store holds only one
-   * @param password opens the store and its key; read from {@code passwordFrom}, never from the
+   * @param password opens the store and its key; read from {@code passwordSource}, never from the
    *     config file, and left out of {@link #toString()}
-   * @param passwordFrom the key that gave the password ({@code http.tls.keyStorePasswordEnv=NAME}
-   *     or {@code http.tls.keyStorePasswordFile=PATH})
+   * @param passwordSource where the password came from ({@code environment variable NAME} or {@code
+   *     file PATH})
    */
-  record KeyStore(Path file, String type, String alias, String password, String passwordFrom)
+  record KeyStore(Path file, String type, String alias, String password, String passwordSource)
       implements HttpTlsConfig {
     @Override
     public String key() {
-      return "http.tls.keyStore";
+      return "http.tls.keyStore.location";
     }
 
     @Override
@@ -65,8 +72,8 @@ public sealed interface HttpTlsConfig {
           + type
           + ", alias="
           + alias
-          + ", password=(hidden, from "
-          + passwordFrom
+          + ", password=(from "
+          + passwordSource
           + ")]";
     }
   }

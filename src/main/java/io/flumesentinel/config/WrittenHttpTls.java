@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -22,7 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code http.tls} section as the file writes it, checked into an {@link HttpTlsConfig}.
+ * The {@code http.tls} section as the file writes it, checked into an {@link HttpTlsConfig}: a
+ * certificate and key in PEM files ({@code certFile}, {@code keyFile}), or a {@code keyStore}
+ * mapping written as {@code zookeeper.tls.keyStore} is, plus the {@code alias} of its key.
  *
  * @param value the checked TLS setting
  */
@@ -35,47 +38,24 @@ record WrittenHttpTls(HttpTlsConfig value) {
   private static final List<String> KEY_BLOCKS =
       List.of("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
 
-  /**
-   * {@code certFile} and {@code keyFile}, or {@code keyStore} with {@code keyStoreType} ({@code
-   * PKCS12} or {@code JKS}; by default {@code JKS} for a {@code .jks} file, else {@code PKCS12}),
-   * {@code keyAlias} and the password as {@code keyStorePasswordEnv} (the name of an environment
-   * variable) or {@code keyStorePasswordFile} (a file holding it).
-   */
+  /** {@code certFile} and {@code keyFile}, or {@code keyStore}. */
   @JsonCreator
   static WrittenHttpTls read(
       @JsonProperty("certFile") String certFile,
       @JsonProperty("keyFile") String keyFile,
-      @JsonProperty("keyStore") String keyStore,
-      @JsonProperty("keyStoreType") String keyStoreType,
-      @JsonProperty("keyAlias") String keyAlias,
-      @JsonProperty("keyStorePasswordEnv") String passwordEnv,
-      @JsonProperty("keyStorePasswordFile") String passwordFile,
-      @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
-          Function<String, String> environment) {
+      @JsonProperty("keyStore") KeyStoreSection keyStore) {
     boolean pem = certFile != null || keyFile != null;
-    boolean store =
-        keyStore != null
-            || keyStoreType != null
-            || keyAlias != null
-            || passwordEnv != null
-            || passwordFile != null;
-    if (pem && store) {
+    if (pem && keyStore != null) {
       throw new ConfigException(
           certFile != null ? "certFile" : "keyFile",
-          "give certFile and keyFile, or keyStore with its password, not both");
+          "give certFile and keyFile, or keyStore, not both");
     }
-    if (pem) {
-      return new WrittenHttpTls(pem(certFile, keyFile));
+    if (keyStore != null) {
+      return new WrittenHttpTls(keyStore.value());
     }
-    if (store) {
-      return new WrittenHttpTls(
-          keyStore(keyStore, keyStoreType, keyAlias, passwordEnv, passwordFile, environment));
+    if (!pem) {
+      throw new ConfigException("", "give certFile and keyFile (PEM files), or keyStore");
     }
-    throw new ConfigException(
-        "", "give certFile and keyFile (PEM), or keyStore with keyStorePasswordEnv");
-  }
-
-  private static HttpTlsConfig.Pem pem(String certFile, String keyFile) {
     if (certFile == null) {
       throw new ConfigException("certFile", "is required with keyFile");
     }
@@ -84,30 +64,93 @@ record WrittenHttpTls(HttpTlsConfig value) {
     }
     Path cert = HttpFiles.readable("certFile", certFile);
     Path key = HttpFiles.readable("keyFile", keyFile);
-    certificates(cert);
-    String keyText = HttpFiles.text("keyFile", key);
-    List<String> keys = blocks(keyText);
-    // PKCS#8 encrypted, or the older OpenSSL form whose block carries a Proc-Type header.
-    if (keys.contains("ENCRYPTED PRIVATE KEY") || keyText.contains("Proc-Type: 4,ENCRYPTED")) {
-      throw new ConfigException(
-          "keyFile",
-          ConfigChecks.quote(keyFile)
-              + " holds an encrypted private key, which the server cannot read: decrypt it"
-              + " ('openssl pkey') into a file only the monitor may read, or use keyStore");
+    certificates("certFile", cert);
+    privateKey("keyFile", key);
+    return new WrittenHttpTls(new HttpTlsConfig.Pem(cert, key));
+  }
+
+  /**
+   * The {@code http.tls.keyStore} mapping: {@code location}, {@code type} ({@code PKCS12}, {@code
+   * JKS} or {@code PEM}; by default from the file name, as for {@code zookeeper.tls}), at most one
+   * of {@code passwordEnv} (the NAME of an environment variable) and {@code passwordFile} (a file
+   * whose first line is the password), and {@code alias} (the key's entry, when there are several).
+   * A PEM store is one file holding the unencrypted private key and its certificate chain, and
+   * takes no password.
+   *
+   * @param value the checked TLS setting
+   */
+  record KeyStoreSection(HttpTlsConfig value) {
+
+    @JsonCreator
+    static KeyStoreSection read(
+        @JsonProperty("location") String location,
+        @JsonProperty("type") String type,
+        @JsonProperty("passwordEnv") String passwordEnv,
+        @JsonProperty("passwordFile") String passwordFile,
+        @JsonProperty("alias") String alias,
+        @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
+            Function<String, String> environment) {
+      Path file = HttpFiles.readable("location", location);
+      ZkTlsConfig.StoreType storeType = type(type, file);
+      String password =
+          HttpFiles.secret("passwordEnv", passwordEnv, "passwordFile", passwordFile, environment);
+      String passwordKey =
+          ReceiverChecks.stripped(passwordEnv).isEmpty() ? "passwordFile" : "passwordEnv";
+      String chosen = alias == null || alias.isBlank() ? null : alias.strip();
+      if (storeType == ZkTlsConfig.StoreType.PEM) {
+        if (password != null) {
+          throw new ConfigException(
+              passwordKey, "a PEM key store takes no password: its private key is not encrypted");
+        }
+        if (chosen != null) {
+          throw new ConfigException("alias", "a PEM key store holds one key and takes no alias");
+        }
+        certificates("location", file);
+        privateKey("location", file);
+        return new KeyStoreSection(new HttpTlsConfig.Pem(file, file));
+      }
+      if (password == null) {
+        throw new ConfigException(
+            "passwordEnv",
+            "is required for a "
+                + storeType
+                + " key store: the NAME of the environment variable holding its password (or"
+                + " passwordFile)");
+      }
+      String source =
+          passwordKey.equals("passwordEnv")
+              ? "environment variable " + passwordEnv.strip()
+              : "file " + passwordFile.strip();
+      chosen = checkStore(file, storeType.name(), chosen, password, passwordKey);
+      return new KeyStoreSection(
+          new HttpTlsConfig.KeyStore(file, storeType.name(), chosen, password, source));
     }
-    if (Collections.disjoint(keys, KEY_BLOCKS)) {
-      throw new ConfigException(
-          "keyFile",
-          ConfigChecks.quote(keyFile)
-              + " holds no PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC"
-              + " PRIVATE KEY)");
+  }
+
+  private static ZkTlsConfig.StoreType type(String written, Path file) {
+    if (written == null || written.isBlank()) {
+      ZkTlsConfig.StoreType inferred = ZkTlsConfig.StoreType.ofFileName(file);
+      if (inferred == null) {
+        throw new ConfigException(
+            "type",
+            "is required: the file name "
+                + ConfigChecks.quote(String.valueOf(file.getFileName()))
+                + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem)");
+      }
+      return inferred;
     }
-    return new HttpTlsConfig.Pem(cert, key);
+    try {
+      return ZkTlsConfig.StoreType.valueOf(
+          written.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(written));
+    }
   }
 
   /** Checks that the PEM file holds at least one certificate and that each can be read. */
-  private static void certificates(Path file) {
-    String text = HttpFiles.text("certFile", file);
+  private static void certificates(String key, Path file) {
+    String text = HttpFiles.text(key, file);
     Matcher block = PEM_BLOCK.matcher(text);
     int found = 0;
     while (block.find()) {
@@ -120,7 +163,7 @@ record WrittenHttpTls(HttpTlsConfig value) {
         CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
       } catch (IllegalArgumentException | CertificateException e) {
         throw new ConfigException(
-            "certFile",
+            key,
             "certificate "
                 + found
                 + " in "
@@ -131,68 +174,38 @@ record WrittenHttpTls(HttpTlsConfig value) {
     }
     if (found == 0) {
       throw new ConfigException(
-          "certFile",
+          key,
           ConfigChecks.quote(file.toString())
               + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
   }
 
-  private static List<String> blocks(String text) {
-    List<String> names = new ArrayList<>();
+  /**
+   * Checks that the PEM file holds an unencrypted private key; the server parses it when it starts.
+   */
+  private static void privateKey(String key, Path file) {
+    String text = HttpFiles.text(key, file);
+    List<String> blocks = new ArrayList<>();
     Matcher block = PEM_BLOCK.matcher(text);
     while (block.find()) {
-      names.add(block.group(1));
+      blocks.add(block.group(1));
     }
-    return names;
-  }
-
-  private static HttpTlsConfig.KeyStore keyStore(
-      String keyStore,
-      String keyStoreType,
-      String keyAlias,
-      String passwordEnv,
-      String passwordFile,
-      Function<String, String> environment) {
-    if (keyStore == null) {
-      throw new ConfigException("keyStore", "is required with the other keyStore keys");
-    }
-    Path file = HttpFiles.readable("keyStore", keyStore);
-    String type = type(keyStoreType, file);
-    String password =
-        HttpFiles.secret(
-            "keyStorePasswordEnv", passwordEnv, "keyStorePasswordFile", passwordFile, environment);
-    if (password == null) {
+    // PKCS#8 encrypted, or the older OpenSSL form whose block carries a Proc-Type header.
+    if (blocks.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")) {
       throw new ConfigException(
-          "keyStorePasswordEnv",
-          "is required with keyStore: the name of the environment variable holding its password"
-              + " (or keyStorePasswordFile)");
+          key,
+          ConfigChecks.quote(file.toString())
+              + " holds an encrypted private key, which the server cannot read: decrypt it"
+              + " ('openssl pkey') into a file only the monitor may read, or use a PKCS12 key"
+              + " store");
     }
-    String passwordKey =
-        ReceiverChecks.stripped(passwordEnv).isEmpty()
-            ? "keyStorePasswordFile"
-            : "keyStorePasswordEnv";
-    String passwordFrom =
-        "http.tls."
-            + passwordKey
-            + "="
-            + (passwordKey.equals("keyStorePasswordEnv") ? passwordEnv : passwordFile).strip();
-    String alias = keyAlias == null || keyAlias.isBlank() ? null : keyAlias.strip();
-    alias = checkStore(file, type, alias, password, passwordKey);
-    return new HttpTlsConfig.KeyStore(file, type, alias, password, passwordFrom);
-  }
-
-  private static String type(String written, Path file) {
-    if (written == null || written.isBlank()) {
-      return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jks")
-          ? "JKS"
-          : "PKCS12";
-    }
-    String type = written.strip().toUpperCase(Locale.ROOT);
-    if (!type.equals("PKCS12") && !type.equals("JKS")) {
+    if (Collections.disjoint(blocks, KEY_BLOCKS)) {
       throw new ConfigException(
-          "keyStoreType", "must be PKCS12 or JKS, got " + ConfigChecks.quote(written));
+          key,
+          ConfigChecks.quote(file.toString())
+              + " holds no PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC"
+              + " PRIVATE KEY)");
     }
-    return type;
   }
 
   /**
@@ -206,27 +219,15 @@ record WrittenHttpTls(HttpTlsConfig value) {
     java.security.KeyStore store;
     try {
       store = java.security.KeyStore.getInstance(type);
-      store.load(new ByteArrayInputStream(HttpFiles.bytes("keyStore", file)), chars(password));
+      store.load(
+          new ByteArrayInputStream(HttpFiles.bytes("location", file)), password.toCharArray());
     } catch (IOException e) {
       if (e.getCause() instanceof UnrecoverableKeyException) {
-        throw new ConfigException(
-            passwordKey, "the password does not open the key store http.tls.keyStore");
+        throw new ConfigException(passwordKey, "the password does not open the key store");
       }
-      throw new ConfigException(
-          "keyStore",
-          ConfigChecks.quote(file.toString())
-              + " cannot be read as a "
-              + type
-              + " key store: "
-              + e.getMessage());
+      throw unreadable(file, type, e);
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(
-          "keyStore",
-          ConfigChecks.quote(file.toString())
-              + " cannot be read as a "
-              + type
-              + " key store: "
-              + e.getMessage());
+      throw unreadable(file, type, e);
     }
     List<String> keys = new ArrayList<>();
     try {
@@ -237,35 +238,41 @@ record WrittenHttpTls(HttpTlsConfig value) {
       }
       if (alias != null && !keys.contains(alias)) {
         throw new ConfigException(
-            "keyAlias",
+            "alias",
             "the key store holds no key named " + ConfigChecks.quote(alias) + "; it holds " + keys);
       }
       if (keys.isEmpty()) {
         throw new ConfigException(
-            "keyStore", ConfigChecks.quote(file.toString()) + " holds no private key");
+            "location", ConfigChecks.quote(file.toString()) + " holds no private key");
       }
       if (alias == null && keys.size() > 1) {
         throw new ConfigException(
-            "keyAlias", "is required: the key store holds " + keys.size() + " keys, " + keys);
+            "alias", "is required: the key store holds " + keys.size() + " keys, " + keys);
       }
       String chosen = alias == null ? keys.get(0) : alias;
-      store.getKey(chosen, chars(password));
+      store.getKey(chosen, password.toCharArray());
       if (store.getCertificateChain(chosen) == null) {
         throw new ConfigException(
-            "keyStore", "the key " + ConfigChecks.quote(chosen) + " has no certificate");
+            "location", "the key " + ConfigChecks.quote(chosen) + " has no certificate");
       }
       return alias;
     } catch (UnrecoverableKeyException e) {
       throw new ConfigException(
-          "keyStore",
+          "location",
           "the key's own password differs from the store's; give the key the store's password");
-    } catch (KeyStoreException | java.security.NoSuchAlgorithmException e) {
-      throw new ConfigException(
-          "keyStore", ConfigChecks.quote(file.toString()) + " cannot be read: " + e.getMessage());
+    } catch (KeyStoreException | NoSuchAlgorithmException e) {
+      throw unreadable(file, type, e);
     }
   }
 
-  private static char[] chars(String password) {
-    return password.toCharArray();
+  private static ConfigException unreadable(Path file, String type, Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new ConfigException(
+        "location",
+        ConfigChecks.quote(file.toString())
+            + " cannot be read as a "
+            + type
+            + " key store: "
+            + message.lines().findFirst().orElse(""));
   }
 }

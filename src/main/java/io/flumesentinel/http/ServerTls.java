@@ -107,7 +107,9 @@ final class ServerTls {
               tls.key(),
               "the private key does not belong to the certificate "
                   + chain[0].getSubjectX500Principal().getName()
-                  + (tls instanceof HttpTlsConfig.Pem ? " in http.tls.certFile" : ""));
+                  + (tls instanceof HttpTlsConfig.Pem pem && !pem.oneFile()
+                      ? " in http.tls.certFile"
+                      : ""));
         }
         Instant notAfter = chain[0].getNotAfter().toInstant();
         Instant now = Instant.now();

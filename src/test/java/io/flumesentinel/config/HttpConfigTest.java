@@ -40,6 +40,7 @@ class HttpConfigTest {
   private static Path encrypted;
   private static Path legacyEncrypted;
   private static Path notPem;
+  private static Path oddName;
 
   @BeforeAll
   static void files() throws Exception {
@@ -55,6 +56,7 @@ class HttpConfigTest {
             + "AAAA\n-----END RSA PRIVATE KEY-----\n");
     notPem = dir.resolve("not.pem");
     Files.writeString(notPem, "hello\n");
+    oddName = Files.copy(identity.keyStore(), dir.resolve("store.bin"));
   }
 
   private static HttpConfig parse(String http) {
@@ -97,9 +99,9 @@ class HttpConfigTest {
         .isEqualTo(new HttpTlsConfig.Pem(identity.certPem(), identity.keyPem()));
     HttpTlsConfig store =
         parse(
-                "{ tls: { keyStore: '"
+                "{ tls: { keyStore: { location: '"
                     + identity.keyStore()
-                    + "', keyStorePasswordEnv: STORE_PASSWORD } }")
+                    + "', passwordEnv: STORE_PASSWORD } } }")
             .tls();
     assertThat(store)
         .isEqualTo(
@@ -108,8 +110,10 @@ class HttpConfigTest {
                 "PKCS12",
                 null,
                 TestCertificates.PASSWORD,
-                "http.tls.keyStorePasswordEnv=STORE_PASSWORD"));
-    assertThat(store.toString()).doesNotContain(TestCertificates.PASSWORD).contains("hidden");
+                "environment variable STORE_PASSWORD"));
+    assertThat(store.toString())
+        .doesNotContain(TestCertificates.PASSWORD)
+        .contains("environment variable STORE_PASSWORD");
   }
 
   @Test
@@ -192,47 +196,74 @@ class HttpConfigTest {
             "http.tls.keyFile: '"
                 + encrypted
                 + "' holds an encrypted private key, which the server cannot read: decrypt it"
-                + " ('openssl pkey') into a file only the monitor may read, or use keyStore"),
+                + " ('openssl pkey') into a file only the monitor may read, or use a PKCS12 key"
+                + " store"),
         Arguments.of(
             "{ tls: { certFile: '" + cert + "', keyFile: '" + legacyEncrypted + "' } }",
             "http.tls.keyFile: '"
                 + legacyEncrypted
                 + "' holds an encrypted private key, which the server cannot read: decrypt it"
-                + " ('openssl pkey') into a file only the monitor may read, or use keyStore"),
+                + " ('openssl pkey') into a file only the monitor may read, or use a PKCS12 key"
+                + " store"),
         Arguments.of(
-            "{ tls: { certFile: '" + cert + "', keyFile: '" + key + "', keyStore: x.p12 } }",
-            "http.tls.certFile: give certFile and keyFile, or keyStore with its password, not both"),
+            "{ tls: { certFile: '"
+                + cert
+                + "', keyFile: '"
+                + key
+                + "', keyStore: { location: '"
+                + store
+                + "', passwordEnv: STORE_PASSWORD } } }",
+            "http.tls.certFile: give certFile and keyFile, or keyStore, not both"),
+        Arguments.of("{ tls: {} }", "http.tls: give certFile and keyFile (PEM files), or keyStore"),
         Arguments.of(
-            "{ tls: {} }",
-            "http.tls: give certFile and keyFile (PEM), or keyStore with" + " keyStorePasswordEnv"),
+            "{ tls: { keyStore: { location: '" + store + "' } } }",
+            "http.tls.keyStore.passwordEnv: is required for a PKCS12 key store: the NAME of the"
+                + " environment variable holding its password (or passwordFile)"),
         Arguments.of(
-            "{ tls: { keyStore: '" + store + "' } }",
-            "http.tls.keyStorePasswordEnv: is required with keyStore: the name of the environment"
-                + " variable holding its password (or keyStorePasswordFile)"),
+            "{ tls: { keyStore: { location: '" + store + "', passwordEnv: WRONG_PASSWORD } } }",
+            "http.tls.keyStore.passwordEnv: the password does not open the key store"),
         Arguments.of(
-            "{ tls: { keyStore: '" + store + "', keyStorePasswordEnv: WRONG_PASSWORD } }",
-            "http.tls.keyStorePasswordEnv: the password does not open the key store"
-                + " http.tls.keyStore"),
+            "{ tls: { keyStore: { location: '" + store + "', passwordEnv: UNSET } } }",
+            "http.tls.keyStore.passwordEnv: the environment variable UNSET is not set"),
         Arguments.of(
-            "{ tls: { keyStore: '" + store + "', keyStorePasswordEnv: UNSET } }",
-            "http.tls.keyStorePasswordEnv: the environment variable UNSET is not set"),
-        Arguments.of(
-            "{ tls: { keyStore: '" + store + "', keyStorePasswordEnv: changeit } }",
-            "http.tls.keyStorePasswordEnv: no environment variable of that name is set; give the"
+            "{ tls: { keyStore: { location: '" + store + "', passwordEnv: changeit } } }",
+            "http.tls.keyStore.passwordEnv: no environment variable of that name is set; give the"
                 + " NAME of the variable holding the secret, never the secret itself"),
         Arguments.of(
-            "{ tls: { keyStore: '"
+            "{ tls: { keyStore: { location: '"
                 + store
-                + "', keyStorePasswordEnv: STORE_PASSWORD, keyAlias: other } }",
-            "http.tls.keyAlias: the key store holds no key named 'other'; it holds [monitor]"),
+                + "', passwordEnv: STORE_PASSWORD, passwordFile: x } } }",
+            "http.tls.keyStore.passwordEnv: give passwordEnv or passwordFile, not both"),
         Arguments.of(
-            "{ tls: { keyStore: '"
+            "{ tls: { keyStore: { location: '"
                 + store
-                + "', keyStorePasswordEnv: STORE_PASSWORD,"
-                + " keyStoreType: PEM } }",
-            "http.tls.keyStoreType: must be PKCS12 or JKS, got 'PEM'"),
+                + "', passwordEnv: STORE_PASSWORD, alias: other } } }",
+            "http.tls.keyStore.alias: the key store holds no key named 'other'; it holds"
+                + " [monitor]"),
         Arguments.of(
-            "{ tls: { keyStore: '" + cert + "', keyStorePasswordEnv: STORE_PASSWORD } }", null),
+            "{ tls: { keyStore: { location: '"
+                + store
+                + "', passwordEnv: STORE_PASSWORD, type: PEMS } } }",
+            "http.tls.keyStore.type: must be PKCS12, JKS or PEM, got 'PEMS'"),
+        Arguments.of(
+            "{ tls: { keyStore: { location: '" + cert + "', passwordEnv: STORE_PASSWORD } } }",
+            "http.tls.keyStore.passwordEnv: a PEM key store takes no password: its private key is"
+                + " not encrypted"),
+        Arguments.of(
+            "{ tls: { keyStore: { location: '" + cert + "' } } }",
+            "http.tls.keyStore.location: '"
+                + cert
+                + "' holds no PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC"
+                + " PRIVATE KEY)"),
+        Arguments.of(
+            "{ tls: { keyStore: { location: '"
+                + cert
+                + "', type: PKCS12, passwordEnv: STORE_PASSWORD } } }",
+            null),
+        Arguments.of(
+            "{ tls: { keyStore: { location: '" + oddName + "' } } }",
+            "http.tls.keyStore.type: is required: the file name 'store.bin' does not say PKCS12"
+                + " (.p12), JKS (.jks) or PEM (.pem)"),
         Arguments.of(
             "{ auth: { readTokenEnv: SHORT_TOKEN } }",
             "http.auth.readTokenEnv: the environment variable SHORT_TOKEN: a token must be 32 to"

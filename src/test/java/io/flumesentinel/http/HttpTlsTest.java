@@ -99,7 +99,9 @@ class HttpTlsTest {
     int port =
         deploy(
             config(
-                "{ keyStore: '" + monitor.keyStore() + "', keyStorePasswordEnv: STORE_PASSWORD }",
+                "{ keyStore: { location: '"
+                    + monitor.keyStore()
+                    + "', passwordEnv: STORE_PASSWORD } }",
                 Map.of("STORE_PASSWORD", TestCertificates.PASSWORD)));
 
     assertThat(trusting(monitor, port).get("/status", TOKEN).status()).isEqualTo(200);
@@ -112,12 +114,11 @@ class HttpTlsTest {
     int port =
         deploy(
             config(
-                "{ keyStore: '"
+                "{ keyStore: { location: '"
                     + monitor.keyStore()
-                    + "', keyStoreType: pkcs12, keyAlias: monitor,"
-                    + " keyStorePasswordFile: '"
+                    + "', type: pkcs12, alias: monitor, passwordFile: '"
                     + password
-                    + "' }",
+                    + "' } }",
                 Map.of()));
 
     assertThat(trusting(monitor, port).get("/health/live", null).status()).isEqualTo(200);
@@ -150,12 +151,23 @@ class HttpTlsTest {
 
     HttpConfig config =
         config(
-            "{ keyStore: '" + jks + "', keyStorePasswordEnv: STORE_PASSWORD }",
+            "{ keyStore: { location: '" + jks + "', passwordEnv: STORE_PASSWORD } }",
             Map.of("STORE_PASSWORD", TestCertificates.PASSWORD));
 
     assertThat(((io.flumesentinel.config.HttpTlsConfig.KeyStore) config.tls()).type())
         .isEqualTo("JKS");
     assertThat(trusting(monitor, deploy(config)).get("/status", TOKEN).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aPemKeyStoreIsOneFileWithTheKeyAndItsCertificate() throws Exception {
+    Path both = dir.resolve("monitor-both.pem");
+    Files.writeString(
+        both, Files.readString(monitor.keyPem()) + Files.readString(monitor.certPem()));
+
+    int port = deploy(config("{ keyStore: { location: '" + both + "' } }", Map.of()));
+
+    assertThat(trusting(monitor, port).get("/status", TOKEN).status()).isEqualTo(200);
   }
 
   @Test

@@ -1,7 +1,13 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.config.ConfigLoader;
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkClients;
+import io.flumesentinel.zk.ZkSecurity;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -41,19 +47,42 @@ final class CommandZooKeeper implements AutoCloseable {
   }
 
   /**
-   * A started client, connected within {@link #CONNECTION_TIMEOUT}.
+   * The {@code --zk-auth} file's authentication and ACLs, or none when no file is named.
+   *
+   * @throws ConfigException naming the option or the file's key
+   */
+  static ZkAccess access(Path file) {
+    if (file == null || file.toString().isBlank()) {
+      return ZkAccess.none();
+    }
+    try {
+      return ConfigLoader.loadZkAccess(file);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "--zk-auth", e.key().equals(file.toString()) ? e.problem() : e.getMessage());
+    }
+  }
+
+  /**
+   * A started client with {@code access}'s identity and ACLs, connected within {@link
+   * #CONNECTION_TIMEOUT}.
    *
    * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
    */
-  static CommandZooKeeper connect(String connect) throws InterruptedException {
+  static CommandZooKeeper connect(String connect, ZkAccess access, ZkLayout layout)
+      throws InterruptedException {
     Logging.toStandardError();
     CuratorFramework client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connect)
-            .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .zkClientConfig(ZkClients.clientConfig())
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(connect)
+                    .sessionTimeoutMs(10_000)
+                    .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
+                ZkClients.clientConfig(),
+                access,
+                layout,
+                null)
             .build();
     client.start();
     if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -8,6 +8,7 @@ import io.flumesentinel.silence.SilenceStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,10 @@ public final class SilenceCommand implements Runnable {
         "a command is required: " + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** {@code --zk} and {@code --root}, and a connected client for one command. */
+  /** The environment variable naming the {@code --zk-auth} file when the option is not given. */
+  static final String ZK_AUTH_ENV = "FLUME_SENTINEL_ZK_AUTH";
+
+  /** {@code --zk}, {@code --root} and {@code --zk-auth}, and a connected client for one command. */
   static final class ZkOptions {
 
     @Option(
@@ -73,6 +77,17 @@ public final class SilenceCommand implements Runnable {
         description = "Root znode (default ${DEFAULT-VALUE}).")
     String root = ZkLayout.DEFAULT_ROOT;
 
+    @Option(
+        names = "--zk-auth",
+        paramLabel = "FILE",
+        defaultValue = "${env:" + ZK_AUTH_ENV + "}",
+        description =
+            "ZooKeeper authentication and ACLs: a YAML file with the keys auth and acl (see"
+                + " docs/security.md); default $"
+                + ZK_AUTH_ENV
+                + ". Passwords stay in the files it names.")
+    Path auth;
+
     ZkLayout layout(CommandSpec spec) {
       try {
         return new ZkLayout(root);
@@ -81,8 +96,8 @@ public final class SilenceCommand implements Runnable {
       }
     }
 
-    CommandZooKeeper connect() throws InterruptedException {
-      return CommandZooKeeper.connect(connect);
+    CommandZooKeeper connect(ZkLayout layout) throws InterruptedException {
+      return CommandZooKeeper.connect(connect, CommandZooKeeper.access(auth), layout);
     }
   }
 
@@ -169,7 +184,7 @@ public final class SilenceCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       ZkLayout layout = zk.layout(spec);
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         client.await(
             new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).add(silence));
       }
@@ -234,7 +249,7 @@ public final class SilenceCommand implements Runnable {
     public Integer call() throws Exception {
       ZkLayout layout = zk.layout(spec);
       SilenceStore.Listing listing;
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         listing =
             client.await(
                 new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).list());
@@ -353,7 +368,7 @@ public final class SilenceCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int status = 0;
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         SilenceStore store = new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout);
         for (String id : ids) {
           try {

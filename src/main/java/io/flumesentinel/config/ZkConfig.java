@@ -11,6 +11,7 @@ import java.time.Duration;
  * The ZooKeeper ensemble and the protocol root.
  *
  * @param connect the connect string, or {@code null} to start an embedded server
+ * @param access authentication and ACLs ({@code auth}, {@code acl}); {@link ZkAccess#none()}
  */
 public record ZkConfig(
     String connect,
@@ -18,7 +19,23 @@ public record ZkConfig(
     Duration sessionTimeout,
     Duration connectionTimeout,
     int embeddedPort,
-    Path embeddedDataDir) {
+    Path embeddedDataDir,
+    ZkAccess access) {
+
+  public ZkConfig {
+    access = access == null ? ZkAccess.none() : access;
+  }
+
+  /** Without authentication or ACLs. */
+  public ZkConfig(
+      String connect,
+      String root,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      int embeddedPort,
+      Path embeddedDataDir) {
+    this(connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, null);
+  }
 
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
@@ -43,12 +60,23 @@ public record ZkConfig(
 
   public ZkConfig withConnect(String newConnect) {
     return new ZkConfig(
-        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir);
+        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, access);
+  }
+
+  public ZkConfig withRoot(String newRoot) {
+    return new ZkConfig(
+        connect, newRoot, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, access);
+  }
+
+  public ZkConfig withAccess(ZkAccess newAccess) {
+    return new ZkConfig(
+        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, newAccess);
   }
 
   /**
    * The {@code zookeeper} section: {@code connect}, {@code root}, {@code sessionTimeout}, {@code
-   * connectionTimeout} (at most {@code sessionTimeout}) and {@code embedded}.
+   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded}, {@code auth} and {@code
+   * acl} ({@link ZkAccess}).
    */
   @JsonCreator
   static ZkConfig read(
@@ -58,7 +86,9 @@ public record ZkConfig(
       @JsonProperty("sessionTimeoutMs") Milliseconds sessionTimeoutMs,
       @JsonProperty("connectionTimeout") Duration connectionTimeout,
       @JsonProperty("connectionTimeoutMs") Milliseconds connectionTimeoutMs,
-      @JsonProperty("embedded") EmbeddedServer embedded) {
+      @JsonProperty("embedded") EmbeddedServer embedded,
+      @JsonProperty("auth") ZkAccess.Auth auth,
+      @JsonProperty("acl") ZkAccess.Acl acl) {
     ZkConfig defaults = of(null);
     String checkedConnect = ConfigChecks.connectString("connect", connect);
     String checkedRoot = ConfigChecks.root("root", root == null ? defaults.root : root);
@@ -79,7 +109,8 @@ public record ZkConfig(
         session.value(),
         connection.value(),
         server.port(),
-        server.dataDir());
+        server.dataDir(),
+        ZkAccess.read(auth, acl));
   }
 
   /** The {@code embedded} section: the server started when {@code connect} is empty. */

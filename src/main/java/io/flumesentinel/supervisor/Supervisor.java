@@ -4,6 +4,7 @@ import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.zk.ZkSecurity;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,11 +76,16 @@ public final class Supervisor {
               return thread;
             });
     this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(config.zkConnect())
-            .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(config.zkConnect())
+                    .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                    .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
+                new ZKClientConfig(),
+                config.access(),
+                config.layout(),
+                null)
             .build();
     Registration registration =
         new Registration(AsyncCuratorFramework.wrap(client), config.layout());

@@ -58,8 +58,8 @@ final class CommandZooKeeper implements AutoCloseable {
     try {
       return ConfigLoader.loadZkAccess(file);
     } catch (ConfigException e) {
-      throw new ConfigException(
-          "--zk-auth", e.key().equals(file.toString()) ? e.problem() : e.getMessage());
+      // Problems of the file itself name it; problems of a key name the key, the file being given.
+      throw new ConfigException("--zk-auth", e.getMessage());
     }
   }
 

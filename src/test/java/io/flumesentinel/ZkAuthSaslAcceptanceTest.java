@@ -307,6 +307,51 @@ class ZkAuthSaslAcceptanceTest {
     }
   }
 
+  @Test
+  void aCommandWithTheWrongIdentityOrPasswordSaysSoInOneLine() throws Exception {
+    StringWriter err = new StringWriter();
+    int status =
+        cli(
+            new StringWriter(),
+            err,
+            "silence",
+            "add",
+            "group=ingest",
+            "--comment",
+            "forged",
+            "--zk",
+            zk.connectString(),
+            "--root",
+            ROOT,
+            "--zk-auth",
+            accessFile("Agent").toString());
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .startsWith("flume-sentinel: ZooKeeper refused " + LAYOUT.silences() + "/")
+        .endsWith(
+            " to this identity (NoAuth): check --zk-auth (who this command logs in as) and the"
+                + " acl roles (see docs/security.md)");
+
+    err.getBuffer().setLength(0);
+    status =
+        cli(
+            new StringWriter(),
+            err,
+            "silence",
+            "list",
+            "--zk",
+            zk.connectString(),
+            "--root",
+            ROOT,
+            "--zk-auth",
+            accessFile("Impostor").toString());
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "flume-sentinel: ZooKeeper refused this command's login (AUTHFAILED): check the"
+                + " credentials --zk-auth names (see docs/security.md)");
+  }
+
   /** One node of each kind, each written by the identity that writes it in production. */
   private record Fixture(String agent, String live, String silence, String alert) {
 
@@ -427,7 +472,10 @@ class ZkAuthSaslAcceptanceTest {
   }
 
   private static int cli(StringWriter out, String... args) {
-    StringWriter err = new StringWriter();
+    return cli(out, new StringWriter(), args);
+  }
+
+  private static int cli(StringWriter out, StringWriter err, String... args) {
     CommandLine commandLine =
         FlumeSentinel.commandLine(
             config -> {},

@@ -69,6 +69,16 @@ public final class CommandLineErrors
               + " the acl roles (see docs/security.md)");
       return RUNTIME;
     }
+    if (ex instanceof KeeperException.AuthFailedException
+        || ex instanceof KeeperException.SessionClosedRequireAuthException) {
+      print(
+          command.getErr(),
+          PREFIX
+              + "ZooKeeper refused this command's login ("
+              + ((KeeperException) ex).code()
+              + "): check the credentials --zk-auth names (see docs/security.md)");
+      return RUNTIME;
+    }
     LoggerFactory.getLogger(CommandLineErrors.class)
         .error("{} failed", command.getCommandSpec().qualifiedName(), ex);
     String reason = ex.getMessage() == null ? ex.getClass().getName() : oneLine(ex.getMessage());

@@ -13,8 +13,9 @@ import org.apache.zookeeper.server.auth.ProviderRegistry;
 /**
  * A real ZooKeeper server that requires authentication, in this JVM, and the JAAS file its SASL
  * users and their clients share: section {@code Server} with users {@code monitor}, {@code agent},
- * {@code operator} and {@code stranger} (DIGEST-MD5), and one client section per user ({@code
- * Monitor}, {@code Agent}, {@code Operator}, {@code Stranger}).
+ * {@code operator} and {@code stranger} (DIGEST-MD5), one client section per user ({@code Monitor},
+ * {@code Agent}, {@code Operator}, {@code Stranger}), and {@code Impostor}: the operator's name
+ * with a wrong password.
  *
  * <p>ZooKeeper reads its server settings from system properties ({@code zoo.cfg} keys it does not
  * know become {@code zookeeper.<key>}), and JAAS is configured once per JVM: {@link #close()} puts
@@ -78,6 +79,10 @@ public final class SecureZooKeeper implements AutoCloseable {
       text.append("\n  user_").append(user).append("=\"").append(password(user)).append('"');
     }
     text.append(";\n};\n");
+    // a client that says it is the operator, with a wrong password
+    text.append(
+        "Impostor {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n"
+            + "  username=\"operator\"\n  password=\"not-the-password\";\n};\n");
     for (String user : new String[] {"monitor", "agent", "operator", "stranger"}) {
       text.append(Character.toUpperCase(user.charAt(0)))
           .append(user.substring(1))

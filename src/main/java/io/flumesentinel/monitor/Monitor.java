@@ -192,6 +192,9 @@ public final class Monitor implements AutoCloseable {
       monitor.close();
       throw e;
     }
+    if (zk.access().acl() != null) {
+      ZkSecurity.checkExistingAcls(client, layout, warning -> log.warn("{}", warning));
+    }
     log.info(
         "Monitoring {}{} with {} receiver(s); health on port {}{}",
         connect,

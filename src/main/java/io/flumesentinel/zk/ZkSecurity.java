@@ -4,10 +4,18 @@ import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.protocol.ZkAcls;
 import io.flumesentinel.protocol.ZkLayout;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import javax.security.auth.login.Configuration;
 import org.apache.curator.framework.AuthInfo;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.zookeeper.ZooDefs.Ids;
+import org.apache.zookeeper.ZooDefs.Perms;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.ACL;
 
 /**
  * Gives a Curator client its identity and the ACLs of the protocol ({@link ZkAcls}), from a {@link
@@ -65,6 +73,53 @@ public final class ZkSecurity {
     return acl == null
         ? null
         : new ZkAcls(layout, clusterPath, acl.monitors(), acl.agents(), acl.operators());
+  }
+
+  /**
+   * Reads the ACL of the root and its top-level znodes, once, and tells {@code warnings} of each
+   * that anyone may still write: created before {@code zookeeper.acl} was configured (ZooKeeper
+   * sets an ACL only at creation), so the ACLs of the nodes below protect less than the
+   * configuration says. Asynchronous; a node that is missing or unreadable is skipped.
+   */
+  public static CompletionStage<Void> checkExistingAcls(
+      CuratorFramework client, ZkLayout layout, Consumer<String> warnings) {
+    AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
+    List<String> paths =
+        List.of(
+            layout.root(),
+            layout.agents(),
+            layout.live(),
+            layout.silences(),
+            layout.alerts(),
+            layout.root() + "/monitor");
+    CompletableFuture<?>[] reads = new CompletableFuture<?>[paths.size()];
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      reads[i] =
+          async
+              .getACL()
+              .forPath(path)
+              .handle(
+                  (acl, error) -> {
+                    if (error == null && openToAnyone(acl)) {
+                      warnings.accept(
+                          path
+                              + " is writable by anyone (world:anyone): it was created before"
+                              + " zookeeper.acl was set; set its ACL as docs/security.md says"
+                              + " (An existing tree)");
+                    }
+                    return null;
+                  })
+              .toCompletableFuture();
+    }
+    return CompletableFuture.allOf(reads);
+  }
+
+  private static boolean openToAnyone(List<ACL> acl) {
+    int write = Perms.WRITE | Perms.CREATE | Perms.DELETE | Perms.ADMIN;
+    return acl.stream()
+        .anyMatch(
+            entry -> entry.getId().equals(Ids.ANYONE_ID_UNSAFE) && (entry.getPerms() & write) != 0);
   }
 
   private static synchronized void installJaasFile(ZkAccess.Sasl sasl) {

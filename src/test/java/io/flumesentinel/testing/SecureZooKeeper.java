@@ -71,7 +71,11 @@ public final class SecureZooKeeper implements AutoCloseable {
     return user + "-secret-" + user.length();
   }
 
-  private static String jaas() {
+  /**
+   * The JAAS file's text: the {@code Server} section and one client section per user (see the class
+   * comment).
+   */
+  public static String jaas() {
     StringBuilder text =
         new StringBuilder(
             "Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required");

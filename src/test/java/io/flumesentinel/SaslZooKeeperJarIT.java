@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * operator writes, a crash at a real webhook receiver, and a command without credentials refused
  * with one line.
  */
-class ZkAuthSaslJarIT {
+class SaslZooKeeperJarIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String ACL =

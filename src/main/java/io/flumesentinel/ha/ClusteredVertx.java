@@ -15,7 +15,8 @@ import org.apache.zookeeper.client.ZKClientConfig;
 /**
  * A clustered Vert.x whose members find each other through the Vert.x ZooKeeper cluster manager, on
  * the monitor's own ensemble under {@link ClusterConfig#zookeeperPath(String)}. Any application
- * that joins with the same ZooKeeper hosts and path receives what the active monitor publishes.
+ * that joins with the same ZooKeeper hosts and path receives what the active monitor publishes;
+ * with ACLs configured, it must log in as a monitor identity to join.
  */
 public final class ClusteredVertx {
 

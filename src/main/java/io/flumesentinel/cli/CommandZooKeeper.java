@@ -3,6 +3,7 @@ package io.flumesentinel.cli;
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.ConfigLoader;
 import io.flumesentinel.config.ZkAccess;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkClients;
@@ -64,12 +65,12 @@ final class CommandZooKeeper implements AutoCloseable {
   }
 
   /**
-   * A started client with {@code access}'s identity and ACLs, connected within {@link
-   * #CONNECTION_TIMEOUT}.
+   * A started client, with TLS when {@code tls} is given and {@code access}'s identity and ACLs,
+   * connected within {@link #CONNECTION_TIMEOUT}.
    *
    * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
    */
-  static CommandZooKeeper connect(String connect, ZkAccess access, ZkLayout layout)
+  static CommandZooKeeper connect(String connect, ZkTlsConfig tls, ZkAccess access, ZkLayout layout)
       throws InterruptedException {
     Logging.toStandardError();
     CuratorFramework client =
@@ -79,7 +80,7 @@ final class CommandZooKeeper implements AutoCloseable {
                     .sessionTimeoutMs(10_000)
                     .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
                     .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
-                ZkClients.clientConfig(),
+                ZkClients.clientConfig(tls),
                 access,
                 layout,
                 null)
@@ -92,7 +93,9 @@ final class CommandZooKeeper implements AutoCloseable {
               + connect
               + " (no connection within "
               + CONNECTION_TIMEOUT.toSeconds()
-              + " s)");
+              + " s"
+              + (tls == null ? "" : ", with TLS")
+              + ")");
     }
     return new CommandZooKeeper(client, connect);
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,6 +49,8 @@ public final class DeregisterCommand implements Callable<Integer> {
       description = "Root znode (default ${DEFAULT-VALUE}).")
   private String root = ZkLayout.DEFAULT_ROOT;
 
+  @Mixin private ZkTlsOption tls = new ZkTlsOption();
+
   @Option(
       names = "--zk-auth",
       paramLabel = "FILE",
@@ -71,7 +74,7 @@ public final class DeregisterCommand implements Callable<Integer> {
       throw new ConfigException("--root", e.getMessage());
     }
     ZkAccess access = CommandZooKeeper.access(auth);
-    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect, access, layout)) {
+    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect, tls.load(), access, layout)) {
       Registration registration = new Registration(AsyncCuratorFramework.wrap(zk.client()), layout);
       boolean removed = zk.await(registration.deregister(agentId));
       if (removed) {

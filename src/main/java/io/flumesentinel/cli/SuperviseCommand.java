@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -161,6 +162,8 @@ public final class SuperviseCommand implements Callable<Integer> {
       description = "ZooKeeper connection timeout (default ${DEFAULT-VALUE}).")
   private long connectionTimeoutMs = 5_000;
 
+  @Mixin private ZkTlsOption zkTls = new ZkTlsOption();
+
   @Option(
       names = "--flume-metrics",
       paramLabel = "URL",
@@ -287,6 +290,7 @@ public final class SuperviseCommand implements Callable<Integer> {
         millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
         Supervisor.setprivAvailable(),
         healthWatch(),
+        zkTls.load(),
         CommandZooKeeper.access(zkAuth));
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.ConfigLoader;
 import io.flumesentinel.config.ZkAccess;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  *
  * <pre>
  * zookeeper: { connect: "zk1:2181,zk2:2181", root: /flume-sentinel, sessionTimeoutMs: 10000 }
+ *   # optional, as in the monitor's file: tls: { keyStore: {...}, trustStore: {...} }
  * defaults:  { restart: on-failure, stopTimeoutMs: 10000 }      # any agent key, for every agent
  * agents:
  *   - id: a1
@@ -80,7 +82,22 @@ final class SupervisorYaml {
     AGENT_KEYS.put("command", "COMMAND");
   }
 
+  /** The key under zookeeper of the TLS mapping, as the monitor's file writes it. */
+  private static final String TLS = "tls";
+
   private SupervisorYaml() {}
+
+  private static ZkTlsConfig tls(JsonNode section) {
+    if (!section.isObject()) {
+      throw new ConfigException("zookeeper.tls", "must be a map (keyStore, trustStore, ...)");
+    }
+    try {
+      return ConfigLoader.zkTls(section);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          e.key().isEmpty() ? "zookeeper.tls" : "zookeeper.tls." + e.key(), e.problem());
+    }
+  }
 
   static List<SupervisorConfig> load(Path file) {
     JsonNode root = read(file);
@@ -89,14 +106,16 @@ final class SupervisorYaml {
     Map<String, String> keyOfOption = new LinkedHashMap<>();
     JsonNode zookeeper = root.path("zookeeper");
     Set<String> zookeeperKeys = new HashSet<>(ZOOKEEPER_KEYS.keySet());
+    zookeeperKeys.add(TLS);
     zookeeperKeys.addAll(ACCESS_KEYS);
     expectKeys(zookeeper, "zookeeper", zookeeperKeys);
+    ZkTlsConfig tls = zookeeper.has(TLS) ? tls(zookeeper.get(TLS)) : null;
     ZkAccess access = access(zookeeper);
     zookeeper
         .fields()
         .forEachRemaining(
             field -> {
-              if (ACCESS_KEYS.contains(field.getKey())) {
+              if (field.getKey().equals(TLS) || ACCESS_KEYS.contains(field.getKey())) {
                 return;
               }
               String option = ZOOKEEPER_KEYS.get(field.getKey());
@@ -129,7 +148,7 @@ final class SupervisorYaml {
       if (!agent.has("id")) {
         throw new ConfigException(at + ".id", "is required");
       }
-      SupervisorConfig config = parse(args, keys, at).withAccess(access);
+      SupervisorConfig config = parse(args, keys, at).withZkTls(tls).withAccess(access);
       if (!ids.add(config.agentId())) {
         throw new ConfigException(at + ".id", "'" + config.agentId() + "' is listed twice");
       }

@@ -88,7 +88,7 @@ final class YamlBinding {
     return bind(document, MonitorConfig.class, environment, warnings);
   }
 
-  /** The record of {@code type} the {@code document} (a mapping) writes. */
+  /** As {@link #bind(JsonNode, Function, Consumer)}, for a file holding one section only. */
   static <T> T bind(
       JsonNode document,
       Class<T> type,

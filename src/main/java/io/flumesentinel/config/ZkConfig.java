@@ -11,6 +11,7 @@ import java.time.Duration;
  * The ZooKeeper ensemble and the protocol root.
  *
  * @param connect the connect string, or {@code null} to start an embedded server
+ * @param tls TLS to the ensemble's secure client port; {@code null}: plain connections
  * @param access authentication and ACLs ({@code auth}, {@code acl}); {@link ZkAccess#none()}
  */
 public record ZkConfig(
@@ -20,7 +21,11 @@ public record ZkConfig(
     Duration connectionTimeout,
     int embeddedPort,
     Path embeddedDataDir,
+    ZkTlsConfig tls,
     ZkAccess access) {
+
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
   public ZkConfig {
     access = access == null ? ZkAccess.none() : access;
@@ -33,12 +38,30 @@ public record ZkConfig(
       Duration sessionTimeout,
       Duration connectionTimeout,
       int embeddedPort,
-      Path embeddedDataDir) {
-    this(connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, null);
+      Path embeddedDataDir,
+      ZkTlsConfig tls) {
+    this(
+        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, tls, null);
   }
 
-  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  /** Plain connections (no TLS), without authentication or ACLs. */
+  public ZkConfig(
+      String connect,
+      String root,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      int embeddedPort,
+      Path embeddedDataDir) {
+    this(
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        null,
+        null);
+  }
 
   public static ZkConfig of(String connect) {
     return new ZkConfig(
@@ -47,7 +70,9 @@ public record ZkConfig(
         DEFAULT_SESSION_TIMEOUT,
         DEFAULT_CONNECTION_TIMEOUT,
         2181,
-        Path.of("data", "zookeeper"));
+        Path.of("data", "zookeeper"),
+        null,
+        null);
   }
 
   public boolean embedded() {
@@ -60,23 +85,56 @@ public record ZkConfig(
 
   public ZkConfig withConnect(String newConnect) {
     return new ZkConfig(
-        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, access);
+        newConnect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        access);
   }
 
   public ZkConfig withRoot(String newRoot) {
     return new ZkConfig(
-        connect, newRoot, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, access);
+        connect,
+        newRoot,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        access);
+  }
+
+  public ZkConfig withTls(ZkTlsConfig newTls) {
+    return new ZkConfig(
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        newTls,
+        access);
   }
 
   public ZkConfig withAccess(ZkAccess newAccess) {
     return new ZkConfig(
-        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, newAccess);
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        newAccess);
   }
 
   /**
    * The {@code zookeeper} section: {@code connect}, {@code root}, {@code sessionTimeout}, {@code
-   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded}, {@code auth} and {@code
-   * acl} ({@link ZkAccess}).
+   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded}, {@code tls} ({@link
+   * ZkTlsConfig}), {@code auth} and {@code acl} ({@link ZkAccess}).
    */
   @JsonCreator
   static ZkConfig read(
@@ -87,6 +145,7 @@ public record ZkConfig(
       @JsonProperty("connectionTimeout") Duration connectionTimeout,
       @JsonProperty("connectionTimeoutMs") Milliseconds connectionTimeoutMs,
       @JsonProperty("embedded") EmbeddedServer embedded,
+      @JsonProperty("tls") ZkTlsConfig tls,
       @JsonProperty("auth") ZkAccess.Auth auth,
       @JsonProperty("acl") ZkAccess.Acl acl) {
     ZkConfig defaults = of(null);
@@ -110,6 +169,7 @@ public record ZkConfig(
         connection.value(),
         server.port(),
         server.dataDir(),
+        tls,
         ZkAccess.read(auth, acl));
   }
 

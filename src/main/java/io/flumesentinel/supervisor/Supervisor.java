@@ -4,6 +4,7 @@ import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.zk.ZkClients;
 import io.flumesentinel.zk.ZkSecurity;
 import java.io.IOException;
 import java.time.Clock;
@@ -18,7 +19,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.async.AsyncCuratorFramework;
-import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +82,7 @@ public final class Supervisor {
                     .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
                     .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
-                new ZKClientConfig(),
+                ZkClients.clientConfig(config.zkTls()),
                 config.access(),
                 config.layout(),
                 null)

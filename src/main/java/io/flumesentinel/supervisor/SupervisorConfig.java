@@ -1,6 +1,7 @@
 package io.flumesentinel.supervisor;
 
 import io.flumesentinel.config.ZkAccess;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link
  *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
+ * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
  * @param access ZooKeeper authentication and ACLs; {@link ZkAccess#none()}
  */
 public record SupervisorConfig(
@@ -30,6 +32,7 @@ public record SupervisorConfig(
     Duration connectionTimeout,
     boolean useSetpriv,
     HealthWatch health,
+    ZkTlsConfig zkTls,
     ZkAccess access) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -40,7 +43,7 @@ public record SupervisorConfig(
     access = access == null ? ZkAccess.none() : access;
   }
 
-  /** Without ZooKeeper authentication or ACLs. */
+  /** Plain connections to ZooKeeper, without authentication or ACLs. */
   public SupervisorConfig(
       String zkConnect,
       ZkLayout layout,
@@ -71,9 +74,32 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
+        null,
         null);
   }
 
+  /** This agent, connecting to ZooKeeper with {@code tls} ({@code null}: plain). */
+  public SupervisorConfig withZkTls(ZkTlsConfig tls) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        tls,
+        access);
+  }
+
+  /** This agent, logging in to ZooKeeper and creating znodes as {@code newAccess} says. */
   public SupervisorConfig withAccess(ZkAccess newAccess) {
     return new SupervisorConfig(
         zkConnect,
@@ -90,6 +116,7 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
+        zkTls,
         newAccess);
   }
 }

@@ -34,10 +34,12 @@ final class CommandZooKeeper implements AutoCloseable {
 
   private final CuratorFramework client;
   private final String connect;
+  private final boolean authenticates;
 
-  private CommandZooKeeper(CuratorFramework client, String connect) {
+  private CommandZooKeeper(CuratorFramework client, String connect, boolean authenticates) {
     this.client = client;
     this.connect = connect;
+    this.authenticates = authenticates;
   }
 
   /** ZooKeeper could not be reached: the whole message is the command's one line on stderr. */
@@ -97,7 +99,7 @@ final class CommandZooKeeper implements AutoCloseable {
               + (tls == null ? "" : ", with TLS")
               + ")");
     }
-    return new CommandZooKeeper(client, connect);
+    return new CommandZooKeeper(client, connect, access.authenticates());
   }
 
   CuratorFramework client() {
@@ -120,8 +122,19 @@ final class CommandZooKeeper implements AutoCloseable {
               + " s)");
     } catch (ExecutionException e) {
       if (ZkErrors.unreachable(e)) {
+        // An ensemble that requires authentication closes the session of a client that has none
+        // at its first request, which the client may see as a lost connection rather than as the
+        // refusal: say what to check.
         throw new Unreachable(
-            "cannot reach ZooKeeper at " + connect + " (" + ZkErrors.cause(e).getMessage() + ")");
+            "cannot reach ZooKeeper at "
+                + connect
+                + " ("
+                + ZkErrors.cause(e).getMessage()
+                + ")"
+                + (authenticates
+                    ? ""
+                    : "; if the ensemble requires authentication, give --zk-auth (see"
+                        + " docs/security.md)"));
       }
       if (ZkErrors.cause(e) instanceof Exception cause) {
         throw cause;

@@ -51,7 +51,11 @@ public final class ZkSecurity {
       installJaasFile(sasl);
       clientConfig.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
       clientConfig.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, sasl.loginContext());
-      clientConfig.setProperty(ZkAccess.JAAS_PROPERTY, System.getProperty(ZkAccess.JAAS_PROPERTY));
+      String jaasFile = System.getProperty(ZkAccess.JAAS_PROPERTY);
+      if (jaasFile != null) {
+        // Only named in the client's messages: the login itself reads the JVM's configuration.
+        clientConfig.setProperty(ZkAccess.JAAS_PROPERTY, jaasFile);
+      }
       if (sasl.serverPrincipal() != null) {
         clientConfig.setProperty(ZKClientConfig.ZK_SASL_CLIENT_USERNAME, sasl.serverPrincipal());
       }
@@ -68,7 +72,7 @@ public final class ZkSecurity {
   }
 
   /** The ACL provider a client of {@code access} uses, or {@code null} when there is no ACL. */
-  public static ZkAcls acls(ZkAccess access, ZkLayout layout, String clusterPath) {
+  private static ZkAcls acls(ZkAccess access, ZkLayout layout, String clusterPath) {
     ZkAccess.Acl acl = access.acl();
     return acl == null
         ? null

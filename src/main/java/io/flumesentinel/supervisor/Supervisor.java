@@ -181,8 +181,12 @@ public final class Supervisor {
     try {
       started = ChildProcess.start(config.agentId(), config.command(), config.useSetpriv());
     } catch (IOException e) {
-      log.error("{}: could not start {}: {}", config.agentId(), config.command(), e.getMessage());
-      afterExit(new ChildExit(127), e.getMessage());
+      log.error(
+          "{}: could not start {}: {}",
+          config.agentId(),
+          SecretRedaction.commandLine(config.command()),
+          SecretRedaction.text(String.valueOf(e.getMessage())));
+      afterExit(new ChildExit(127), SecretRedaction.text(String.valueOf(e.getMessage())));
       return;
     }
     child = started;
@@ -191,7 +195,7 @@ public final class Supervisor {
         "{}: started pid {}: {}",
         config.agentId(),
         started.pid(),
-        String.join(" ", config.command()));
+        SecretRedaction.commandLine(config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
     watchHealth();

@@ -119,4 +119,40 @@ public record SupervisorConfig(
         zkTls,
         newAccess);
   }
+
+  /** As a record's, with the command's secret-looking values hidden ({@link SecretRedaction}). */
+  @Override
+  public String toString() {
+    return "SupervisorConfig[zkConnect="
+        + zkConnect
+        + ", layout="
+        + layout
+        + ", agentId="
+        + agentId
+        + ", host="
+        + host
+        + ", group="
+        + group
+        + ", labels="
+        + labels
+        + ", version="
+        + version
+        + ", command="
+        + SecretRedaction.command(command)
+        + ", restart="
+        + restart
+        + ", stopTimeout="
+        + stopTimeout
+        + ", sessionTimeout="
+        + sessionTimeout
+        + ", connectionTimeout="
+        + connectionTimeout
+        + ", useSetpriv="
+        + useSetpriv
+        + ", health="
+        + health
+        + ", zkTls="
+        + zkTls
+        + "]";
+  }
 }

@@ -156,6 +156,37 @@ public final class ConfigLoader {
    */
   static MonitorConfig parse(
       String yaml, String origin, Function<String, String> environment, Consumer<String> warnings) {
+    return YamlBinding.bind(mapping(yaml, origin), environment, warnings);
+  }
+
+  /**
+   * Loads the ZooKeeper authentication and ACL file of the one-shot commands and the supervisor
+   * ({@code --zk-auth}): the keys {@code auth} and {@code acl}, as under {@code zookeeper} in the
+   * monitor's file. Problems name the key ({@code acl.agents[0]: ...}) or the file.
+   */
+  public static ZkAccess loadZkAccess(Path file) {
+    return parseZkAccess(read(file), file.toString(), System::getenv);
+  }
+
+  /** Validates the text of a {@code --zk-auth} file; {@code origin} names it in syntax errors. */
+  public static ZkAccess parseZkAccess(
+      String yaml, String origin, Function<String, String> environment) {
+    return YamlBinding.bind(mapping(yaml, origin), ZkAccess.class, environment, LOG::warn);
+  }
+
+  /**
+   * The {@code zookeeper.auth} and {@code zookeeper.acl} keys of another file (the supervisor's),
+   * given as a tree; problems name {@code <at>.auth...}.
+   */
+  public static ZkAccess zkAccess(JsonNode section, String at) {
+    try {
+      return YamlBinding.bind(section, ZkAccess.class, System::getenv, LOG::warn);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.key().isEmpty() ? at : at + "." + e.key(), e.problem());
+    }
+  }
+
+  private static JsonNode mapping(String yaml, String origin) {
     JsonNode document;
     try {
       document = YAML.readTree(yaml);
@@ -163,14 +194,15 @@ public final class ConfigLoader {
       throw new ConfigException(origin, syntaxError(e));
     }
     if (document == null || document.isMissingNode() || document.isNull()) {
-      document = YAML.createObjectNode();
-    } else if (!document.isObject()) {
+      return YAML.createObjectNode();
+    }
+    if (!document.isObject()) {
       throw new ConfigException(
           origin,
           "the top level must be a mapping of keys, got "
               + (document.isArray() ? "a list" : ConfigChecks.quote(document.asText())));
     }
-    return YamlBinding.bind(document, environment, warnings);
+    return document;
   }
 
   /**

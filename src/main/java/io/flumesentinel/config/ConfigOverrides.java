@@ -40,15 +40,7 @@ public record ConfigOverrides(
       zk = zk.withConnect(ConfigChecks.connectString("--zk", zkConnect));
     }
     if (root != null) {
-      zk =
-          new ZkConfig(
-              zk.connect(),
-              ConfigChecks.root("--root", root),
-              zk.sessionTimeout(),
-              zk.connectionTimeout(),
-              zk.embeddedPort(),
-              zk.embeddedDataDir(),
-              zk.tls());
+      zk = zk.withRoot(ConfigChecks.root("--root", root));
     }
     HttpConfig http = config.http();
     if (httpPort != null) {

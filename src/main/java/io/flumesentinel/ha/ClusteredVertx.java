@@ -2,36 +2,49 @@ package io.flumesentinel.ha;
 
 import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.zk.ZkSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.zookeeper.ZookeeperClusterManager;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * A clustered Vert.x whose members find each other through the Vert.x ZooKeeper cluster manager, on
  * the monitor's own ensemble under {@link ClusterConfig#zookeeperPath(String)}. Any application
- * that joins with the same ZooKeeper hosts and path receives what the active monitor publishes.
+ * that joins with the same ZooKeeper hosts and path receives what the active monitor publishes;
+ * with ACLs configured, it must log in as a monitor identity to join.
  */
 public final class ClusteredVertx {
 
   private ClusteredVertx() {}
 
-  /** The cluster manager's configuration: hosts, path (as a Curator namespace) and timeouts. */
-  public static JsonObject managerConfig(String connect, ZkConfig zk, ClusterConfig cluster) {
+  /**
+   * The cluster manager's ZooKeeper client, started: on the monitor's ensemble, with the monitors'
+   * identity and ACLs ({@link ZkSecurity}), so that its znodes are as protected as the rest, and
+   * the cluster path as its namespace. The cluster manager closes it when it leaves. It keeps
+   * ZooKeeper's default reply limit: its znodes grow with the number of monitors, not of agents.
+   */
+  public static CuratorFramework managerClient(String connect, ZkConfig zk, ClusterConfig cluster) {
     String path = cluster.zookeeperPath(zk.root());
-    return new JsonObject()
-        .put("zookeeperHosts", connect)
-        .put("rootPath", path.substring(1))
-        .put("sessionTimeout", (int) zk.sessionTimeout().toMillis())
-        .put("connectTimeout", (int) zk.connectionTimeout().toMillis())
-        .put(
-            "retry",
-            new JsonObject()
-                .put("policy", "exponential_backoff")
-                .put("initialSleepTime", 100)
-                .put("intervalTimes", 2000)
-                .put("maxTimes", 5));
+    CuratorFramework client =
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(connect)
+                    .namespace(path.substring(1))
+                    .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
+                    .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)),
+                new ZKClientConfig(),
+                zk.access(),
+                zk.layout(),
+                path)
+            .build();
+    client.start();
+    return client;
   }
 
   /** Joins the cluster; blocks until joined (at most the connection timeout plus 30 s). */
@@ -41,10 +54,16 @@ public final class ClusteredVertx {
       options.getEventBusOptions().setHost(cluster.host());
     }
     options.getEventBusOptions().setPort(cluster.port());
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(new ZookeeperClusterManager(managerConfig(connect, zk, cluster)))
-        .buildClustered()
-        .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+    CuratorFramework client = managerClient(connect, zk, cluster);
+    try {
+      return Vertx.builder()
+          .with(options)
+          .withClusterManager(new ZookeeperClusterManager(client))
+          .buildClustered()
+          .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
   }
 }

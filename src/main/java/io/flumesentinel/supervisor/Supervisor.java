@@ -5,6 +5,7 @@ import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.zk.ZkClients;
+import io.flumesentinel.zk.ZkSecurity;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,12 +76,16 @@ public final class Supervisor {
               return thread;
             });
     this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(config.zkConnect())
-            .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .zkClientConfig(ZkClients.clientConfig(config.zkTls()))
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(config.zkConnect())
+                    .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                    .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
+                ZkClients.clientConfig(config.zkTls()),
+                config.access(),
+                config.layout(),
+                null)
             .build();
     Registration registration =
         new Registration(AsyncCuratorFramework.wrap(client), config.layout());

@@ -1,5 +1,6 @@
 package io.flumesentinel.supervisor;
 
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Map;
  *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
  * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
+ * @param access ZooKeeper authentication and ACLs; {@link ZkAccess#none()}
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -30,16 +32,18 @@ public record SupervisorConfig(
     Duration connectionTimeout,
     boolean useSetpriv,
     HealthWatch health,
-    ZkTlsConfig zkTls) {
+    ZkTlsConfig zkTls,
+    ZkAccess access) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   public SupervisorConfig {
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
+    access = access == null ? ZkAccess.none() : access;
   }
 
-  /** Plain connections to ZooKeeper. */
+  /** Plain connections to ZooKeeper, without authentication or ACLs. */
   public SupervisorConfig(
       String zkConnect,
       ZkLayout layout,
@@ -70,6 +74,7 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
+        null,
         null);
   }
 
@@ -90,7 +95,29 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
-        tls);
+        tls,
+        access);
+  }
+
+  /** This agent, logging in to ZooKeeper and creating znodes as {@code newAccess} says. */
+  public SupervisorConfig withAccess(ZkAccess newAccess) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        newAccess);
   }
 
   /** As a record's, with the command's secret-looking values hidden ({@link SecretRedaction}). */

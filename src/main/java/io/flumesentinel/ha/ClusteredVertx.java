@@ -2,6 +2,7 @@ package io.flumesentinel.ha;
 
 import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.zk.ZkClients;
 import io.flumesentinel.zk.ZkSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -10,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * A clustered Vert.x whose members find each other through the Vert.x ZooKeeper cluster manager, on
@@ -25,8 +25,8 @@ public final class ClusteredVertx {
   /**
    * The cluster manager's ZooKeeper client, started: on the monitor's ensemble, with the monitors'
    * identity and ACLs ({@link ZkSecurity}), so that its znodes are as protected as the rest, and
-   * the cluster path as its namespace. The cluster manager closes it when it leaves. It keeps
-   * ZooKeeper's default reply limit: its znodes grow with the number of monitors, not of agents.
+   * the cluster path as its namespace, over TLS when {@code zookeeper.tls} is set, like every
+   * other client of the monitor ({@link ZkClients}). The cluster manager closes it when it leaves.
    */
   public static CuratorFramework managerClient(String connect, ZkConfig zk, ClusterConfig cluster) {
     String path = cluster.zookeeperPath(zk.root());
@@ -38,7 +38,7 @@ public final class ClusteredVertx {
                     .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
                     .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)),
-                new ZKClientConfig(),
+                ZkClients.clientConfig(zk.tls()),
                 zk.access(),
                 zk.layout(),
                 path)

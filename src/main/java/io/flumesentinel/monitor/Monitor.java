@@ -93,11 +93,6 @@ public final class Monitor implements AutoCloseable {
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
-    if (cluster.enabled() && zk.tls() != null) {
-      // The cluster manager builds a ZooKeeper client of its own, which would connect in plain.
-      throw new ConfigException(
-          "zookeeper.tls", "cannot be used with cluster: true yet; run single monitors with it");
-    }
     if (zk.embedded() && zk.tls() != null) {
       throw new ConfigException(
           "zookeeper.tls", "needs zookeeper.connect: the embedded ZooKeeper listens without TLS");

@@ -3,6 +3,7 @@ package io.flumesentinel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,21 @@ class ClusterConfigTest {
     MonitorConfig insecure =
         ConfigLoader.parse("cluster: { enabled: false, insecure: true }\n", "t.yaml");
     assertThat(on.applyTo(insecure).cluster().insecure()).isTrue();
+  }
+
+  @Test
+  void theCommentedExampleOfTheShippedConfigIsValid() throws Exception {
+    String shipped = Files.readString(Path.of("conf", "monitor.yaml"));
+    int start = shipped.indexOf("# cluster:\n");
+    assertThat(start).isNotNegative();
+    int end = shipped.indexOf("\n\n", start);
+    String block = shipped.substring(start, end < 0 ? shipped.length() : end);
+
+    MonitorConfig config = ConfigLoader.parse(block.replaceAll("(?m)^# ?", ""), "monitor.yaml");
+
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.cluster().tls().keyStorePasswordEnv()).isEqualTo("CLUSTER_TLS_PASSWORD");
+    assertThat(config.cluster().insecure()).isFalse();
   }
 
   private static String error(String clusterKeys) {

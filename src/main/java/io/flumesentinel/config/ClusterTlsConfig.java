@@ -258,7 +258,14 @@ public record ClusterTlsConfig(
   private static String password(
       String store, String env, Path file, Function<String, String> environment) {
     if (env != null) {
-      return ReceiverChecks.secret(KEY + store + "PasswordEnv", env, environment);
+      // Taken as it is: unlike a token, a password may begin or end with a blank.
+      String password =
+          ReceiverChecks.environmentValue(KEY + store + "PasswordEnv", env, environment);
+      if (password.isEmpty()) {
+        throw new ConfigException(
+            KEY + store + "PasswordEnv", "the environment variable " + env + " is empty");
+      }
+      return password;
     }
     String text = new String(read(store + "PasswordFile", file), StandardCharsets.UTF_8);
     // A password file is written with an editor or echo: its line break is not the password's.

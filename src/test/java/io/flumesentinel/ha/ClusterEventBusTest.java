@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The event bus options a cluster configuration gives. */
-class ClusteredVertxTest {
+class ClusterEventBusTest {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(ClusteredVertx.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(ClusterEventBus.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeEach
@@ -40,8 +40,7 @@ class ClusteredVertxTest {
   void withTlsEveryConnectionIsMutualTlsCheckedAgainstTheTrustStore() {
     ClusterConfig cluster = ClusterTls.shared().cluster("10.0.0.7");
 
-    EventBusOptions options =
-        ClusteredVertx.eventBusOptions(cluster, Map.<String, String>of()::get);
+    EventBusOptions options = ClusterEventBus.options(cluster, Map.<String, String>of()::get);
 
     assertThat(options.isSsl()).isTrue();
     assertThat(options.isTrustAll()).isFalse();
@@ -56,8 +55,7 @@ class ClusteredVertxTest {
   void insecureOnPurposeRunsWithoutTlsAndSaysSoOnce() {
     ClusterConfig cluster = new ClusterConfig(true, null, null, 15701, null, true);
 
-    EventBusOptions options =
-        ClusteredVertx.eventBusOptions(cluster, Map.<String, String>of()::get);
+    EventBusOptions options = ClusterEventBus.options(cluster, Map.<String, String>of()::get);
 
     assertThat(options.isSsl()).isFalse();
     assertThat(options.getPort()).isEqualTo(15701);
@@ -76,7 +74,7 @@ class ClusteredVertxTest {
   void neitherSecuredNorInsecureIsRefused() {
     ClusterConfig cluster = new ClusterConfig(true, null, null, 0, null, false);
 
-    assertThatThrownBy(() -> ClusteredVertx.eventBusOptions(cluster, Map.<String, String>of()::get))
+    assertThatThrownBy(() -> ClusterEventBus.options(cluster, Map.<String, String>of()::get))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("cluster: the clustered event bus needs TLS");
   }

@@ -44,8 +44,9 @@ public final class ClusterEventBus {
     if (cluster.tls() == null) {
       log.warn(
           "cluster.insecure: the clustered event bus runs without TLS: any program that reaches"
-              + " ZooKeeper and port {} joins, receives every alert and can forge them",
-          cluster.port() == 0 ? "(any free port)" : cluster.port());
+              + " ZooKeeper and the event-bus port ({}) joins, receives every alert and can forge"
+              + " them",
+          cluster.port() == 0 ? "any free port" : cluster.port());
       return options;
     }
     ClusterTlsConfig.Loaded tls = cluster.tls().load(environment);

@@ -66,7 +66,7 @@ class ClusterEventBusTest {
               assertThat(event.getLevel()).isEqualTo(Level.WARN);
               assertThat(event.getFormattedMessage())
                   .startsWith("cluster.insecure: the clustered event bus runs without TLS")
-                  .contains("port 15701");
+                  .contains("the event-bus port (15701)");
             });
   }
 

@@ -80,7 +80,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeout: 2s
  *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
- * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
+ * cluster: false                    # or a mapping { enabled, zookeeperPath, host, port, tls, insecure }
+ * #  tls: { keyStore: member.p12, keyStorePasswordEnv: CLUSTER_TLS_PASSWORD,   # or certPem + keyPem
+ * #        trustStore: ca.p12, trustStorePasswordFile: ca.password }          # or trustPem
+ * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all

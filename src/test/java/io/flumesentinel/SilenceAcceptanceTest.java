@@ -3,6 +3,7 @@ package io.flumesentinel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
@@ -10,11 +11,13 @@ import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.monitor.Monitor;
+import io.flumesentinel.notify.webhook.CapturedLogs;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.SilenceVerticle;
 import io.flumesentinel.testing.Http;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
@@ -199,6 +202,80 @@ class SilenceAcceptanceTest {
         .satisfies(a -> assertThat(a.status()).isEqualTo("firing"));
   }
 
+  @Test
+  void aSilenceWrittenRawThatMatchesEverythingMutesNothingAndIsListedInvalid() throws Exception {
+    CapturedLogs logs = CapturedLogs.of(SilenceVerticle.class);
+    try {
+      startMonitor();
+      // as anyone who can write to ZooKeeper can write it, without the command's checks
+      writeRaw("evil", "alertname", ".*", Instant.now().minusSeconds(60), FAR_FUTURE);
+      // a silence that names something, but would last for ever
+      writeRaw("ever", "group", "ingest", Instant.now().minusSeconds(60), FAR_FUTURE);
+      awaitSilenceState("evil", "invalid");
+      awaitSilenceState("ever", "invalid");
+      assertThat(apiSilence("evil").getJsonObject("status").getString("problem"))
+          .contains("the silence would mute nearly everything")
+          .contains("alertname=~\".*\"");
+      assertThat(apiSilence("ever").getJsonObject("status").getString("problem"))
+          .contains("longer than the 30d a silence may last");
+      assertThat(new JsonObject(Http.get(monitor.httpPort(), "/status")).getJsonObject("silences"))
+          .isEqualTo(new JsonObject().put("active", 0).put("pending", 0).put("invalid", 2));
+
+      crash("x1", "ingest");
+      hooks.firing("x1").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(hooks.alertsFor("x1"))
+          .singleElement()
+          .satisfies(a -> assertThat(a.annotation("reason")).isEqualTo("CRASHED"));
+      awaitPublished("x1", "firing", List.of());
+
+      // another silence makes the monitor read them all again: the refusals are not logged again
+      String ok = silence("add", "group=web", "--comment", "deploy");
+      awaitSilenceState(ok, "active");
+      assertThat(logs.at(Level.WARN, "Refusing silence evil")).hasSize(1);
+      assertThat(logs.at(Level.WARN, "Refusing silence ever")).hasSize(1);
+
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertThat(cli(out, err, "silence", "list")).isZero();
+      assertThat(out.toString().lines())
+          .anySatisfy(line -> assertThat(line).startsWith("evil").contains(" invalid "))
+          .anySatisfy(line -> assertThat(line).startsWith("ever").contains(" invalid "))
+          .anySatisfy(line -> assertThat(line).startsWith(ok).contains(" active "));
+      assertThat(err.toString())
+          .contains(
+              "flume-sentinel: silence evil is invalid and mutes nothing: every matcher also");
+    } finally {
+      logs.detach();
+    }
+  }
+
+  private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+  private void writeRaw(String id, String label, String regex, Instant start, Instant end)
+      throws Exception {
+    JsonObject json =
+        new JsonObject()
+            .put(
+                "matchers",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", label)
+                            .put("value", regex)
+                            .put("isRegex", true)
+                            .put("isEqual", true)))
+            .put("startsAt", start.toString())
+            .put("endsAt", end.toString())
+            .put("createdBy", "ops-oncall")
+            .put("comment", "maintenance");
+    agentSide
+        .create()
+        .creatingParentsIfNeeded()
+        .forPath(
+            new ZkLayout(root).silence(id),
+            json.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private void startMonitor() throws Exception {
     ZkConfig defaults = ZkConfig.of(server.getConnectString());
     ZkConfig zk =
@@ -243,12 +320,17 @@ class SilenceAcceptanceTest {
   }
 
   private int cli(String... args) {
+    return cli(new StringWriter(), new StringWriter(), args);
+  }
+
+  private int cli(StringWriter out, StringWriter err, String... args) {
     String[] full = new String[args.length + 4];
     System.arraycopy(args, 0, full, 0, args.length);
     System.arraycopy(
         new String[] {"--zk", server.getConnectString(), "--root", root}, 0, full, args.length, 4);
     CommandLine commandLine = FlumeSentinel.commandLine(config -> {});
-    commandLine.setOut(new PrintWriter(new StringWriter(), true));
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
     return commandLine.execute(full);
   }
 

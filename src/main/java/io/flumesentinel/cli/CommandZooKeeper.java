@@ -1,5 +1,6 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.zk.ZkClients;
 import java.time.Duration;
@@ -46,6 +47,15 @@ final class CommandZooKeeper implements AutoCloseable {
    * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
    */
   static CommandZooKeeper connect(String connect) throws InterruptedException {
+    return connect(connect, null);
+  }
+
+  /**
+   * As {@link #connect(String)}, with TLS when {@code tls} is given.
+   *
+   * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
+   */
+  static CommandZooKeeper connect(String connect, ZkTlsConfig tls) throws InterruptedException {
     Logging.toStandardError();
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
@@ -53,7 +63,7 @@ final class CommandZooKeeper implements AutoCloseable {
             .sessionTimeoutMs(10_000)
             .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .zkClientConfig(ZkClients.clientConfig())
+            .zkClientConfig(ZkClients.clientConfig(tls))
             .build();
     client.start();
     if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -63,7 +73,9 @@ final class CommandZooKeeper implements AutoCloseable {
               + connect
               + " (no connection within "
               + CONNECTION_TIMEOUT.toSeconds()
-              + " s)");
+              + " s"
+              + (tls == null ? "" : ", with TLS")
+              + ")");
     }
     return new CommandZooKeeper(client, connect);
   }

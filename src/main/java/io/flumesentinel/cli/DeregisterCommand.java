@@ -7,6 +7,7 @@ import io.flumesentinel.protocol.ZkLayout;
 import java.util.concurrent.Callable;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,6 +47,8 @@ public final class DeregisterCommand implements Callable<Integer> {
       description = "Root znode (default ${DEFAULT-VALUE}).")
   private String root = ZkLayout.DEFAULT_ROOT;
 
+  @Mixin private ZkTlsOption tls = new ZkTlsOption();
+
   @Override
   public Integer call() throws Exception {
     if (AgentId.problem(agentId) != null) {
@@ -57,7 +60,7 @@ public final class DeregisterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--root", e.getMessage());
     }
-    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect)) {
+    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect, tls.load())) {
       Registration registration = new Registration(AsyncCuratorFramework.wrap(zk.client()), layout);
       boolean removed = zk.await(registration.deregister(agentId));
       if (removed) {

@@ -2,8 +2,10 @@ package io.flumesentinel.cli;
 
 import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.InvalidSilence;
 import io.flumesentinel.silence.Matcher;
 import io.flumesentinel.silence.Silence;
+import io.flumesentinel.silence.SilenceRules;
 import io.flumesentinel.silence.SilenceStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +59,28 @@ public final class SilenceCommand implements Runnable {
         "a command is required: " + String.join(", ", spec.subcommands().keySet()));
   }
 
+  /**
+   * {@code --max-duration}: the rules of the monitors, which refuse a longer silence when they read
+   * it, so that a silence is refused when it is added rather than silently ignored later.
+   */
+  static final class RulesOption {
+
+    @Option(
+        names = "--max-duration",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description =
+            "The longest a silence may last: the monitors' silences.maxDuration (default 30d).")
+    Duration maxDuration = SilenceRules.DEFAULT_MAX_DURATION;
+
+    SilenceRules rules(CommandSpec spec) {
+      if (maxDuration.isZero() || maxDuration.isNegative()) {
+        throw new ParameterException(spec.commandLine(), "--max-duration must be more than 0");
+      }
+      return new SilenceRules(maxDuration);
+    }
+  }
+
   /** {@code --zk} and {@code --root}, and a connected client for one command. */
   static final class ZkOptions {
 
@@ -73,6 +97,8 @@ public final class SilenceCommand implements Runnable {
         description = "Root znode (default ${DEFAULT-VALUE}).")
     String root = ZkLayout.DEFAULT_ROOT;
 
+    @Mixin ZkTlsOption tls = new ZkTlsOption();
+
     ZkLayout layout(CommandSpec spec) {
       try {
         return new ZkLayout(root);
@@ -82,7 +108,7 @@ public final class SilenceCommand implements Runnable {
     }
 
     CommandZooKeeper connect() throws InterruptedException {
-      return CommandZooKeeper.connect(connect);
+      return CommandZooKeeper.connect(connect, tls.load());
     }
   }
 
@@ -102,6 +128,7 @@ public final class SilenceCommand implements Runnable {
 
     @Spec private CommandSpec spec;
     @Mixin private ZkOptions zk;
+    @Mixin private RulesOption rules;
 
     @Parameters(arity = "1..*", paramLabel = "MATCHER", description = "What to silence.")
     private List<String> matchers;
@@ -164,7 +191,7 @@ public final class SilenceCommand implements Runnable {
       }
       Silence silence;
       try {
-        silence = Silence.create(parsed, startsAt, endsAt, author, comment, now);
+        silence = Silence.create(parsed, startsAt, endsAt, author, comment, now, rules.rules(spec));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -218,6 +245,7 @@ public final class SilenceCommand implements Runnable {
 
     @Spec private CommandSpec spec;
     @Mixin private ZkOptions zk;
+    @Mixin private RulesOption rules;
 
     @Option(names = "--expired", description = "Show the expired silences instead.")
     private boolean expired;
@@ -237,16 +265,30 @@ public final class SilenceCommand implements Runnable {
       try (CommandZooKeeper client = zk.connect()) {
         listing =
             client.await(
-                new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).list());
+                new SilenceStore(
+                        AsyncCuratorFramework.wrap(client.client()), layout, rules.rules(spec))
+                    .list());
       }
       PrintWriter err = spec.commandLine().getErr();
       listing.unreadable().forEach(problem -> err.println("flume-sentinel: ignoring " + problem));
-      err.flush();
       Instant now = Clock.systemUTC().instant();
       List<Silence> shown =
           listing.index().all(now).stream()
               .filter(s -> (s.state(now) == Silence.State.EXPIRED) == expired)
               .toList();
+      // Refused silences are listed with the others of their time (current, or ended), last.
+      List<InvalidSilence> invalid =
+          listing.index().invalid().stream()
+              .filter(i -> (i.silence().state(now) == Silence.State.EXPIRED) == expired)
+              .toList();
+      invalid.forEach(
+          i ->
+              err.println(
+                  "flume-sentinel: silence "
+                      + i.silence().id()
+                      + " is invalid and mutes nothing: "
+                      + printable(i.problem())));
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         JsonArray array = new JsonArray();
@@ -254,33 +296,42 @@ public final class SilenceCommand implements Runnable {
             s ->
                 array.add(
                     s.toJson().put("status", new JsonObject().put("state", s.state(now).wire()))));
+        invalid.forEach(
+            i ->
+                array.add(
+                    i.silence()
+                        .toJson()
+                        .put(
+                            "status",
+                            new JsonObject()
+                                .put("state", InvalidSilence.STATE)
+                                .put("problem", i.problem()))));
         out.println(array.encodePrettily());
       } else if (quiet) {
         shown.forEach(s -> out.println(s.id()));
+        invalid.forEach(i -> out.println(i.silence().id()));
       } else {
-        table(shown, now).forEach(out::println);
+        table(shown, invalid, now).forEach(out::println);
       }
       out.flush();
       return 0;
     }
 
     static List<String> table(List<Silence> silences, Instant now) {
+      return table(silences, List.of(), now);
+    }
+
+    static List<String> table(List<Silence> silences, List<InvalidSilence> invalid, Instant now) {
       List<String[]> rows = new ArrayList<>();
       rows.add(
           new String[] {
             "ID", "STATE", "MATCHERS", "STARTS AT", "ENDS AT", "CREATED BY", "COMMENT"
           });
       for (Silence s : silences) {
-        rows.add(
-            new String[] {
-              s.id(),
-              s.state(now).wire(),
-              s.matchersText(),
-              time(s.startsAt()),
-              time(s.endsAt()),
-              s.createdBy(),
-              s.comment().replaceAll("\\s*\\R\\s*", " ")
-            });
+        rows.add(row(s, s.state(now).wire()));
+      }
+      for (InvalidSilence i : invalid) {
+        rows.add(row(i.silence(), InvalidSilence.STATE));
       }
       // Every cell is shown on a terminal: whoever can write a silence to ZooKeeper must not be
       // able to move the cursor or recolour it, so control characters become visible escapes.
@@ -305,6 +356,18 @@ public final class SilenceCommand implements Runnable {
         lines.add(line.toString().stripTrailing());
       }
       return lines;
+    }
+
+    private static String[] row(Silence s, String state) {
+      return new String[] {
+        s.id(),
+        state,
+        s.matchersText(),
+        time(s.startsAt()),
+        time(s.endsAt()),
+        s.createdBy(),
+        s.comment().replaceAll("\\s*\\R\\s*", " ")
+      };
     }
 
     /** {@code text} with each control character written as {@code \\uXXXX}. */

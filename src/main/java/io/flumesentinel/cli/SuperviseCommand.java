@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -152,6 +153,8 @@ public final class SuperviseCommand implements Callable<Integer> {
       description = "ZooKeeper connection timeout (default ${DEFAULT-VALUE}).")
   private long connectionTimeoutMs = 5_000;
 
+  @Mixin private ZkTlsOption zkTls = new ZkTlsOption();
+
   @Option(
       names = "--flume-metrics",
       paramLabel = "URL",
@@ -274,7 +277,8 @@ public final class SuperviseCommand implements Callable<Integer> {
         millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
         millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
         Supervisor.setprivAvailable(),
-        healthWatch());
+        healthWatch(),
+        zkTls.load());
   }
 
   private HealthWatch healthWatch() {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.config.ConfigLoader;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import picocli.CommandLine;
  *
  * <pre>
  * zookeeper: { connect: "zk1:2181,zk2:2181", root: /flume-sentinel, sessionTimeoutMs: 10000 }
+ *   # optional, as in the monitor's file: tls: { keyStore: {...}, trustStore: {...} }
  * defaults:  { restart: on-failure, stopTimeoutMs: 10000 }      # any agent key, for every agent
  * agents:
  *   - id: a1
@@ -73,7 +76,22 @@ final class SupervisorYaml {
     AGENT_KEYS.put("command", "COMMAND");
   }
 
+  /** The key under zookeeper of the TLS mapping, as the monitor's file writes it. */
+  private static final String TLS = "tls";
+
   private SupervisorYaml() {}
+
+  private static ZkTlsConfig tls(JsonNode section) {
+    if (!section.isObject()) {
+      throw new ConfigException("zookeeper.tls", "must be a map (keyStore, trustStore, ...)");
+    }
+    try {
+      return ConfigLoader.zkTls(section);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          e.key().isEmpty() ? "zookeeper.tls" : "zookeeper.tls." + e.key(), e.problem());
+    }
+  }
 
   static List<SupervisorConfig> load(Path file) {
     JsonNode root = read(file);
@@ -81,11 +99,17 @@ final class SupervisorYaml {
     List<String> zookeeperArgs = new ArrayList<>();
     Map<String, String> keyOfOption = new LinkedHashMap<>();
     JsonNode zookeeper = root.path("zookeeper");
-    expectKeys(zookeeper, "zookeeper", ZOOKEEPER_KEYS.keySet());
+    Set<String> zookeeperKeys = new HashSet<>(ZOOKEEPER_KEYS.keySet());
+    zookeeperKeys.add(TLS);
+    expectKeys(zookeeper, "zookeeper", zookeeperKeys);
+    ZkTlsConfig tls = zookeeper.has(TLS) ? tls(zookeeper.get(TLS)) : null;
     zookeeper
         .fields()
         .forEachRemaining(
             field -> {
+              if (field.getKey().equals(TLS)) {
+                return;
+              }
               String option = ZOOKEEPER_KEYS.get(field.getKey());
               keyOfOption.put(option, "zookeeper." + field.getKey());
               zookeeperArgs.add(option);
@@ -116,7 +140,7 @@ final class SupervisorYaml {
       if (!agent.has("id")) {
         throw new ConfigException(at + ".id", "is required");
       }
-      SupervisorConfig config = parse(args, keys, at);
+      SupervisorConfig config = parse(args, keys, at).withZkTls(tls);
       if (!ids.add(config.agentId())) {
         throw new ConfigException(at + ".id", "'" + config.agentId() + "' is listed twice");
       }

@@ -41,6 +41,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   sessionTimeout: 15s             # 1s..10m
  *   connectionTimeout: 5s           # 1ms..sessionTimeout
  *   embedded: { port: 2181, dataDir: ./data/zookeeper }   # used only when connect is empty
+ *   tls:                            # optional: TLS to the ensemble's secureClientPort
+ *     keyStore: { location: /etc/flume-sentinel/zk-client.p12, passwordEnv: ZK_KEYSTORE_PASSWORD }
+ *     trustStore: { location: /etc/flume-sentinel/zk-ca.p12, passwordFile: /run/secrets/zk-trust }
+ *     hostnameVerification: true   # the server's certificate must name the host connected to
  * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
  * classifier: { grace: 0s, startTimeout: 60s }   # 0..1d, 1ms..1d
@@ -84,6 +88,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * #  tls: { keyStore: member.p12, keyStorePasswordEnv: CLUSTER_TLS_PASSWORD,   # or certPem + keyPem
  * #        trustStore: ca.p12, trustStorePasswordFile: ca.password }          # or trustPem
  * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
+ * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all
@@ -164,6 +169,36 @@ public final class ConfigLoader {
               + (document.isArray() ? "a list" : ConfigChecks.quote(document.asText())));
     }
     return YamlBinding.bind(document, environment, warnings);
+  }
+
+  /**
+   * Reads a file holding only the keys of the {@code zookeeper.tls} section ({@link ZkTlsConfig}),
+   * as {@code --zk-tls-config} names it. Problems name the file and the key.
+   */
+  public static ZkTlsConfig loadZkTls(Path file) {
+    String origin = file.toString();
+    JsonNode document;
+    try {
+      document = YAML.readTree(read(file));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(origin, syntaxError(e));
+    }
+    try {
+      return zkTls(document);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.key().isEmpty() ? origin : origin + ": " + e.key(), e.problem());
+    }
+  }
+
+  /**
+   * Binds a {@code zookeeper.tls} mapping already read from another file (the supervisor's);
+   * problems name the key within the mapping ({@code keyStore.location}).
+   */
+  public static ZkTlsConfig zkTls(JsonNode section) {
+    if (section == null || section.isMissingNode() || section.isNull()) {
+      section = YAML.createObjectNode();
+    }
+    return YamlBinding.bind(section, ZkTlsConfig.class, System::getenv, LOG::warn);
   }
 
   private static String read(Path file) {

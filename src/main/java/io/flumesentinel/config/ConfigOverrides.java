@@ -47,7 +47,8 @@ public record ConfigOverrides(
               zk.sessionTimeout(),
               zk.connectionTimeout(),
               zk.embeddedPort(),
-              zk.embeddedDataDir());
+              zk.embeddedDataDir(),
+              zk.tls());
     }
     HttpConfig http = config.http();
     if (httpPort != null) {

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  * @param flapping flap detection (on by default)
  * @param hostDown host-level inhibition (off by default)
  * @param cluster high availability; {@link ClusterConfig#disabled()} for a single monitor
+ * @param silences what the monitor accepts of the silences it reads
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -25,13 +26,39 @@ public record MonitorConfig(
     RouteConfig route,
     FlappingConfig flapping,
     HostDownConfig hostDown,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    SilencesConfig silences) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
     flapping = flapping == null ? FlappingConfig.defaults() : flapping;
     hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
+    silences = silences == null ? SilencesConfig.defaults() : silences;
+  }
+
+  /** With the default silence rules. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route,
+      FlappingConfig flapping,
+      HostDownConfig hostDown,
+      ClusterConfig cluster) {
+    this(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        null);
   }
 
   /** A single monitor (no cluster). */
@@ -75,13 +102,22 @@ public record MonitorConfig(
 
   public MonitorConfig withCluster(ClusterConfig newCluster) {
     return new MonitorConfig(
-        zookeeper, http, classifier, receivers, externalUrl, route, flapping, hostDown, newCluster);
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        newCluster,
+        silences);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
-   * flapping}, {@code hostDown} and {@code cluster}.
+   * flapping}, {@code hostDown}, {@code cluster} and {@code silences}.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -93,7 +129,8 @@ public record MonitorConfig(
       @JsonProperty("route") WrittenRoute route,
       @JsonProperty("flapping") FlappingConfig flapping,
       @JsonProperty("hostDown") HostDownConfig hostDown,
-      @JsonProperty("cluster") ClusterConfig cluster) {
+      @JsonProperty("cluster") ClusterConfig cluster,
+      @JsonProperty("silences") SilencesConfig silences) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -111,6 +148,7 @@ public record MonitorConfig(
         route == null ? null : route.root(names),
         flapping,
         hostDown,
-        cluster);
+        cluster,
+        silences);
   }
 }

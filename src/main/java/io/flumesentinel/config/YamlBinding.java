@@ -85,9 +85,18 @@ final class YamlBinding {
    */
   static MonitorConfig bind(
       JsonNode document, Function<String, String> environment, Consumer<String> warnings) {
+    return bind(document, MonitorConfig.class, environment, warnings);
+  }
+
+  /** As {@link #bind(JsonNode, Function, Consumer)}, for a file holding one section only. */
+  static <T> T bind(
+      JsonNode document,
+      Class<T> type,
+      Function<String, String> environment,
+      Consumer<String> warnings) {
     try {
       return MAPPER
-          .readerFor(MonitorConfig.class)
+          .readerFor(type)
           .with(new InjectableValues.Std().addValue(ENVIRONMENT, environment))
           .withAttribute(WARNINGS, warnings)
           .readValue(document);

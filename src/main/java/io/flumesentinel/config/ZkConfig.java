@@ -11,6 +11,7 @@ import java.time.Duration;
  * The ZooKeeper ensemble and the protocol root.
  *
  * @param connect the connect string, or {@code null} to start an embedded server
+ * @param tls TLS to the ensemble's secure client port; {@code null}: plain connections
  */
 public record ZkConfig(
     String connect,
@@ -18,10 +19,22 @@ public record ZkConfig(
     Duration sessionTimeout,
     Duration connectionTimeout,
     int embeddedPort,
-    Path embeddedDataDir) {
+    Path embeddedDataDir,
+    ZkTlsConfig tls) {
 
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Plain connections (no TLS). */
+  public ZkConfig(
+      String connect,
+      String root,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      int embeddedPort,
+      Path embeddedDataDir) {
+    this(connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, null);
+  }
 
   public static ZkConfig of(String connect) {
     return new ZkConfig(
@@ -30,7 +43,8 @@ public record ZkConfig(
         DEFAULT_SESSION_TIMEOUT,
         DEFAULT_CONNECTION_TIMEOUT,
         2181,
-        Path.of("data", "zookeeper"));
+        Path.of("data", "zookeeper"),
+        null);
   }
 
   public boolean embedded() {
@@ -43,12 +57,18 @@ public record ZkConfig(
 
   public ZkConfig withConnect(String newConnect) {
     return new ZkConfig(
-        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir);
+        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, tls);
+  }
+
+  public ZkConfig withTls(ZkTlsConfig newTls) {
+    return new ZkConfig(
+        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, newTls);
   }
 
   /**
    * The {@code zookeeper} section: {@code connect}, {@code root}, {@code sessionTimeout}, {@code
-   * connectionTimeout} (at most {@code sessionTimeout}) and {@code embedded}.
+   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded} and {@code tls} ({@link
+   * ZkTlsConfig}).
    */
   @JsonCreator
   static ZkConfig read(
@@ -58,7 +78,8 @@ public record ZkConfig(
       @JsonProperty("sessionTimeoutMs") Milliseconds sessionTimeoutMs,
       @JsonProperty("connectionTimeout") Duration connectionTimeout,
       @JsonProperty("connectionTimeoutMs") Milliseconds connectionTimeoutMs,
-      @JsonProperty("embedded") EmbeddedServer embedded) {
+      @JsonProperty("embedded") EmbeddedServer embedded,
+      @JsonProperty("tls") ZkTlsConfig tls) {
     ZkConfig defaults = of(null);
     String checkedConnect = ConfigChecks.connectString("connect", connect);
     String checkedRoot = ConfigChecks.root("root", root == null ? defaults.root : root);
@@ -79,7 +100,8 @@ public record ZkConfig(
         session.value(),
         connection.value(),
         server.port(),
-        server.dataDir());
+        server.dataDir(),
+        tls);
   }
 
   /** The {@code embedded} section: the server started when {@code connect} is empty. */

@@ -2,6 +2,7 @@ package io.flumesentinel.http;
 
 import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.silence.InvalidSilence;
 import io.flumesentinel.silence.Matcher;
 import io.flumesentinel.silence.Silence;
 import io.flumesentinel.silence.SilenceIndex;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       in it names the last alert shown, so a page never repeats or skips an alert that was there
  *       before and after.
  *   <li>{@code GET /api/silences}: every silence the monitor knows, active, then pending, then
- *       expired (kept some days), each with {@code status.state}, as a JSON array.
+ *       expired (kept some days), each with {@code status.state}, as a JSON array; then those the
+ *       silence rules refuse, which mute nothing, with {@code status.state} {@code invalid} and
+ *       {@code status.problem}.
  * </ul>
  *
  * Bad query parameters are a 400 with one line naming the problem.
@@ -83,6 +86,18 @@ public final class ReadApi implements Routes {
     for (Silence silence : silences.current().all(now)) {
       body.add(
           silence.toJson().put("status", new JsonObject().put("state", silence.state(now).wire())));
+    }
+    // Refused by the rules: they mute nothing, and say why.
+    for (InvalidSilence invalid : silences.current().invalid()) {
+      body.add(
+          invalid
+              .silence()
+              .toJson()
+              .put(
+                  "status",
+                  new JsonObject()
+                      .put("state", InvalidSilence.STATE)
+                      .put("problem", invalid.problem())));
     }
     respond(ctx, 200, body.encode());
   }

@@ -2,6 +2,7 @@ package io.flumesentinel.monitor;
 
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.ClusterConfig;
+import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
@@ -21,7 +22,10 @@ import io.flumesentinel.notify.robot.RobotChannel;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.silence.Silence;
 import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.silence.SilenceRules;
+import io.flumesentinel.silence.Silences;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkClients;
 import io.vertx.core.Vertx;
@@ -88,6 +92,15 @@ public final class Monitor implements AutoCloseable {
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
+    if (cluster.enabled() && zk.tls() != null) {
+      // The cluster manager builds a ZooKeeper client of its own, which would connect in plain.
+      throw new ConfigException(
+          "zookeeper.tls", "cannot be used with cluster: true yet; run single monitors with it");
+    }
+    if (zk.embedded() && zk.tls() != null) {
+      throw new ConfigException(
+          "zookeeper.tls", "needs zookeeper.connect: the embedded ZooKeeper listens without TLS");
+    }
     EmbeddedZooKeeper embedded = null;
     String connect = zk.connect();
     if (zk.embedded()) {
@@ -114,7 +127,8 @@ public final class Monitor implements AutoCloseable {
     Readiness readiness = new Readiness(connect);
     ZkLayout layout = zk.layout();
     List<String> receivers = config.receivers().stream().map(ReceiverConfig::name).toList();
-    SilenceIndex silences = new SilenceIndex(clock);
+    SilenceIndex silences =
+        new SilenceIndex(clock, new SilenceRules(config.silences().maxDuration()));
     String monitorName = hostName();
     String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     AtomicReference<LeadershipTerms> terms = new AtomicReference<>();
@@ -145,7 +159,7 @@ public final class Monitor implements AutoCloseable {
         new HttpServerVerticle(
             config.http(),
             readiness,
-            () -> status(readiness, pipeline),
+            () -> status(readiness, pipeline, silences),
             new ReadApi(client, layout, silences));
 
     Monitor monitor =
@@ -250,7 +264,7 @@ public final class Monitor implements AutoCloseable {
             .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
-            .zkClientConfig(ZkClients.clientConfig());
+            .zkClientConfig(ZkClients.clientConfig(zk.tls()));
     if (leaderSession) {
       builder.connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
     }
@@ -281,7 +295,8 @@ public final class Monitor implements AutoCloseable {
     throw new IllegalArgumentException("no channel for receivers of type " + receiver.type());
   }
 
-  private static JsonObject status(Readiness readiness, AlertPipeline pipeline) {
+  private static JsonObject status(
+      Readiness readiness, AlertPipeline pipeline, SilenceIndex silenceIndex) {
     JsonObject receivers = new JsonObject();
     // A standby sends nothing: the counters of a term it has lost would only mislead.
     boolean active = readiness.role() != Readiness.Role.STANDBY;
@@ -296,7 +311,18 @@ public final class Monitor implements AutoCloseable {
         .put("waitingFor", readiness.waitingFor())
         .put("receivers", receivers)
         .put("logLinesDropped", NonBlockingAsyncAppender.droppedLines())
-        .put("ledgerRecordsDropped", active ? pipeline.ledgerRecordsDropped() : 0);
+        .put("ledgerRecordsDropped", active ? pipeline.ledgerRecordsDropped() : 0)
+        .put("silences", silenceCounts(silenceIndex));
+  }
+
+  /** How many silences are active and pending, and how many were refused as invalid. */
+  private static JsonObject silenceCounts(SilenceIndex index) {
+    Silences current = index.current();
+    java.time.Instant now = index.clock().instant();
+    return new JsonObject()
+        .put("active", current.inState(Silence.State.ACTIVE, now).size())
+        .put("pending", current.inState(Silence.State.PENDING, now).size())
+        .put("invalid", current.invalid().size());
   }
 
   public Readiness readiness() {

@@ -72,7 +72,22 @@ public record Silence(
   public static final int MAX_STORED_BYTES = 64 * 1024;
 
   /**
-   * A new silence with a random id, checked as amtool and Alertmanager check one.
+   * As {@link #create(List, Instant, Instant, String, String, Instant, SilenceRules)}, with the
+   * default rules.
+   */
+  public static Silence create(
+      List<Matcher> matchers,
+      Instant startsAt,
+      Instant endsAt,
+      String createdBy,
+      String comment,
+      Instant now) {
+    return create(matchers, startsAt, endsAt, createdBy, comment, now, SilenceRules.defaults());
+  }
+
+  /**
+   * A new silence with a random id, checked as amtool and Alertmanager check one, and with {@code
+   * rules}, which the monitor applies again to every silence it reads.
    *
    * @throws IllegalArgumentException with one line naming what is wrong
    */
@@ -82,16 +97,14 @@ public record Silence(
       Instant endsAt,
       String createdBy,
       String comment,
-      Instant now) {
+      Instant now,
+      SilenceRules rules) {
     if (matchers.isEmpty()) {
       throw new IllegalArgumentException("a silence needs at least one matcher");
     }
-    if (matchers.stream().allMatch(Matcher::matchesEmpty)) {
-      throw new IllegalArgumentException(
-          "every matcher also matches alerts without the label ("
-              + text(matchers)
-              + "), so the silence would mute nearly everything; add a matcher that needs a value,"
-              + " such as group=ingest");
+    String everything = SilenceRules.problem(matchers);
+    if (everything != null) {
+      throw new IllegalArgumentException(everything);
     }
     if (createdBy == null || createdBy.isBlank()) {
       throw new IllegalArgumentException("the author is empty");
@@ -109,6 +122,10 @@ public record Silence(
     Silence silence =
         new Silence(
             UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy.strip(), comment);
+    String refused = rules.problem(silence);
+    if (refused != null) {
+      throw new IllegalArgumentException("the silence would be refused: " + refused);
+    }
     int size = silence.toBytes().length;
     if (size > MAX_STORED_BYTES) {
       throw new IllegalArgumentException(

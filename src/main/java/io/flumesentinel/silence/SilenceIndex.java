@@ -12,10 +12,24 @@ import java.util.Map;
 public final class SilenceIndex {
 
   private final Clock clock;
+  private final SilenceRules rules;
   private volatile Silences current = Silences.empty();
 
+  /** An index of the silences that pass the default rules. */
   public SilenceIndex(Clock clock) {
+    this(clock, SilenceRules.defaults());
+  }
+
+  /**
+   * @param rules what a silence read from ZooKeeper must pass to mute anything
+   */
+  public SilenceIndex(Clock clock, SilenceRules rules) {
     this.clock = clock;
+    this.rules = rules;
+  }
+
+  public SilenceRules rules() {
+    return rules;
   }
 
   /** The ids of the active silences that mute an alert with {@code labels} now; empty if none. */

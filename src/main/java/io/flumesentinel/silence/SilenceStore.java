@@ -31,23 +31,45 @@ public final class SilenceStore {
   /**
    * Everything under {@code <root>/silences}.
    *
+   * @param silences the silences that pass the rules
+   * @param invalid the silences the rules refuse, with their znode versions
    * @param unreadable one line per znode that is not a silence (named, with the problem)
    */
-  public record Listing(List<Stored> silences, List<String> unreadable) {
+  public record Listing(List<Stored> silences, List<Invalid> invalid, List<String> unreadable) {
 
+    public Listing(List<Stored> silences, List<String> unreadable) {
+      this(silences, List.of(), unreadable);
+    }
+
+    /** The silences: those that mute, and the invalid ones, which mute nothing. */
     public Silences index() {
-      return new Silences(silences.stream().map(Stored::silence).toList());
+      return new Silences(
+          silences.stream().map(Stored::silence).toList(),
+          invalid.stream().map(Invalid::refused).toList());
     }
   }
+
+  /** A stored silence the rules refuse. */
+  public record Invalid(InvalidSilence refused, int version) {}
 
   private static final int EXPIRE_ATTEMPTS = 5;
 
   private final AsyncCuratorFramework zk;
   private final ZkLayout layout;
+  private final SilenceRules rules;
 
+  /** A store whose listings judge silences by the default rules. */
   public SilenceStore(AsyncCuratorFramework zk, ZkLayout layout) {
+    this(zk, layout, SilenceRules.defaults());
+  }
+
+  /**
+   * @param rules what {@link #list()} checks every silence it reads with
+   */
+  public SilenceStore(AsyncCuratorFramework zk, ZkLayout layout, SilenceRules rules) {
     this.zk = zk;
     this.layout = layout;
+    this.rules = rules;
   }
 
   /** Creates {@code silence}'s znode (and its parents). */
@@ -58,7 +80,10 @@ public final class SilenceStore {
         .thenApply(path -> silence);
   }
 
-  /** Reads every silence; a missing parent means none. */
+  /**
+   * Reads every silence, and sorts out those the rules refuse ({@link Listing#invalid()}); a
+   * missing parent means none.
+   */
   public CompletionStage<Listing> list() {
     return zk.getChildren()
         .forPath(layout.silences())
@@ -79,16 +104,26 @@ public final class SilenceStore {
                   .thenApply(
                       done -> {
                         List<Stored> silences = new ArrayList<>();
+                        List<Invalid> invalid = new ArrayList<>();
                         List<String> unreadable = new ArrayList<>();
                         for (CompletableFuture<Object> read : reads) {
                           Object result = read.join();
                           if (result instanceof Stored stored) {
-                            silences.add(stored);
+                            String problem = rules.problem(stored.silence());
+                            if (problem == null) {
+                              silences.add(stored);
+                            } else {
+                              invalid.add(
+                                  new Invalid(
+                                      new InvalidSilence(stored.silence(), problem),
+                                      stored.version()));
+                            }
                           } else if (result instanceof String problem) {
                             unreadable.add(problem);
                           }
                         }
-                        return new Listing(List.copyOf(silences), List.copyOf(unreadable));
+                        return new Listing(
+                            List.copyOf(silences), List.copyOf(invalid), List.copyOf(unreadable));
                       });
             });
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.x.async.AsyncCuratorFramework;
@@ -57,6 +58,8 @@ public final class SilenceVerticle extends VerticleBase {
   private final Set<String> removing = new HashSet<>();
   private Map<String, Silence.State> states = Map.of();
   private Set<String> unreadable = Set.of();
+  private final RefusalLog refusals = new RefusalLog(log);
+
   private SilenceStore store;
   private PersistentWatcher watcher;
   private long timer = -1;
@@ -77,7 +80,7 @@ public final class SilenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AsyncCuratorFramework async = AsyncCuratorFramework.wrap(client);
-    store = new SilenceStore(async, layout);
+    store = new SilenceStore(async, layout, index.rules());
     return Future.fromCompletionStage(
             async
                 .create()
@@ -155,8 +158,10 @@ public final class SilenceVerticle extends VerticleBase {
       }
     }
     unreadable = problems;
+    refusals.report(listing.invalid().stream().map(SilenceStore.Invalid::refused).toList());
     versions.clear();
     listing.silences().forEach(s -> versions.put(s.silence().id(), s.version()));
+    listing.invalid().forEach(s -> versions.put(s.refused().silence().id(), s.version()));
     Silences next = listing.index();
     boolean changed = !next.equals(index.current());
     index.update(next);
@@ -224,16 +229,23 @@ public final class SilenceVerticle extends VerticleBase {
   private void schedule(Silences current, Instant now) {
     vertx.cancelTimer(timer);
     long waitMs = MAX_WAIT_MS;
+    // Times read from ZooKeeper may be anywhere up to Instant.MAX: only those within the next wait
+    // are turned into milliseconds, and an end past the last removable instant is never removed.
+    Instant lastRemovable = Instant.MAX.minus(retention);
     List<Instant> next =
         List.of(
             current.nextChange(now).orElse(Instant.MAX),
-            current.all(now).stream()
+            Stream.concat(
+                    current.all(now).stream(),
+                    current.invalid().stream().map(InvalidSilence::silence))
+                .filter(s -> s.endsAt().isBefore(lastRemovable))
                 .map(s -> s.endsAt().plus(retention))
                 .filter(at -> at.isAfter(now))
                 .min(Instant::compareTo)
                 .orElse(Instant.MAX));
+    Instant horizon = now.plusMillis(MAX_WAIT_MS);
     for (Instant at : next) {
-      if (!at.equals(Instant.MAX)) {
+      if (at.isBefore(horizon)) {
         waitMs = Math.min(waitMs, Duration.between(now, at).toMillis() + 1);
       }
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
 /**
  * A set of silences, immutable and pure: which of them mute an alert's labels at a given instant,
  * which are in which state, and when the next one starts or ends. Safe to share between threads.
+ * The {@link #invalid()} ones, which break the {@link SilenceRules}, are only kept to be listed
+ * (and removed once expired long enough): they mute nothing.
  */
 public final class Silences {
 
@@ -24,9 +26,24 @@ public final class Silences {
   }
 
   private final List<Silence> silences;
+  private final List<InvalidSilence> invalid;
 
   public Silences(Collection<Silence> silences) {
+    this(silences, List.of());
+  }
+
+  /**
+   * @param silences the silences that mute what they match
+   * @param invalid the silences refused by the rules, which mute nothing
+   */
+  public Silences(Collection<Silence> silences, Collection<InvalidSilence> invalid) {
     this.silences = List.copyOf(silences);
+    this.invalid = invalid.stream().sorted(Comparator.comparing(i -> i.silence().id())).toList();
+  }
+
+  /** The silences refused by the rules, by id: they mute nothing. */
+  public List<InvalidSilence> invalid() {
+    return invalid;
   }
 
   public static Silences empty() {
@@ -79,21 +96,31 @@ public final class Silences {
     return Optional.ofNullable(next);
   }
 
-  /** The silences that expired at or before {@code cutoff}: kept that long, then removed. */
+  /**
+   * The silences, invalid ones included, that expired at or before {@code cutoff}: kept that long,
+   * then removed.
+   */
   public List<Silence> expiredBy(Instant cutoff) {
-    return silences.stream().filter(s -> !s.endsAt().isAfter(cutoff)).toList();
+    List<Silence> expired = new ArrayList<>();
+    silences.stream().filter(s -> !s.endsAt().isAfter(cutoff)).forEach(expired::add);
+    invalid.stream()
+        .map(InvalidSilence::silence)
+        .filter(s -> !s.endsAt().isAfter(cutoff))
+        .forEach(expired::add);
+    return List.copyOf(expired);
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof Silences that
         && silences.size() == that.silences.size()
-        && silences.containsAll(that.silences);
+        && silences.containsAll(that.silences)
+        && invalid.equals(that.invalid);
   }
 
   @Override
   public int hashCode() {
-    return silences.stream().mapToInt(Silence::hashCode).sum();
+    return silences.stream().mapToInt(Silence::hashCode).sum() + invalid.hashCode();
   }
 
   private static int order(Silence.State state) {

@@ -4,6 +4,7 @@ import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.zk.ZkClients;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class Supervisor {
             .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
             .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+            .zkClientConfig(ZkClients.clientConfig(config.zkTls()))
             .build();
     Registration registration =
         new Registration(AsyncCuratorFramework.wrap(client), config.layout());

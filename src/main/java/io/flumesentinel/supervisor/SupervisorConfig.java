@@ -1,5 +1,6 @@
 package io.flumesentinel.supervisor;
 
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param useSetpriv start the command behind {@code setpriv --pdeathsig KILL} (see {@link
  *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
+ * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -27,12 +29,67 @@ public record SupervisorConfig(
     Duration sessionTimeout,
     Duration connectionTimeout,
     boolean useSetpriv,
-    HealthWatch health) {
+    HealthWatch health,
+    ZkTlsConfig zkTls) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   public SupervisorConfig {
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
+  }
+
+  /** Plain connections to ZooKeeper. */
+  public SupervisorConfig(
+      String zkConnect,
+      ZkLayout layout,
+      String agentId,
+      String host,
+      String group,
+      Map<String, String> labels,
+      String version,
+      List<String> command,
+      RestartPolicy.Settings restart,
+      Duration stopTimeout,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      boolean useSetpriv,
+      HealthWatch health) {
+    this(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        null);
+  }
+
+  /** This agent, connecting to ZooKeeper with {@code tls} ({@code null}: plain). */
+  public SupervisorConfig withZkTls(ZkTlsConfig tls) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        tls);
   }
 }

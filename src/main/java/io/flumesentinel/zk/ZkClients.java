@@ -1,5 +1,6 @@
 package io.flumesentinel.zk;
 
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.AgentId;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ZKConfig;
@@ -31,6 +32,19 @@ public final class ZkClients {
   public static ZKClientConfig clientConfig() {
     ZKClientConfig config = new ZKClientConfig();
     config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(MAX_REPLY_BYTES));
+    return config;
+  }
+
+  /**
+   * As {@link #clientConfig()}, connecting with TLS when {@code tls} is given. The settings go into
+   * this client's own configuration, never into system properties, so that no other client of the
+   * JVM (nor a password) is touched by them.
+   */
+  public static ZKClientConfig clientConfig(ZkTlsConfig tls) {
+    ZKClientConfig config = clientConfig();
+    if (tls != null) {
+      ZkTls.apply(tls, config);
+    }
     return config;
   }
 }

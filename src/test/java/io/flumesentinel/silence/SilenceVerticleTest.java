@@ -3,7 +3,9 @@ package io.flumesentinel.silence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.notify.webhook.CapturedLogs;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.Zk;
 import io.vertx.core.Vertx;
@@ -72,6 +74,45 @@ class SilenceVerticleTest {
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS))
         .isPresent();
+  }
+
+  /** Writes a silence as a foreign writer could, without {@link Silence#create}'s checks. */
+  private Silence addRaw(String id, String matcher, Duration length) throws Exception {
+    Instant now = Instant.now();
+    Silence silence =
+        new Silence(id, List.of(Matcher.parse(matcher)), now, now.plus(length), "ops", "t");
+    return store.add(silence).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void refusedSilencesMuteNothingAndAreLoggedOnceAndAtMostTenAtATime() throws Exception {
+    CapturedLogs logs = CapturedLogs.of(SilenceVerticle.class);
+    try {
+      for (int i = 0; i < 13; i++) {
+        addRaw("evil-" + i, "agent=~.+", Duration.ofHours(1));
+      }
+      deploy(SilenceVerticle.RETENTION);
+
+      assertThat(index.current().invalid()).hasSize(13);
+      assertThat(index.silencedBy(INGEST)).isEmpty();
+      assertThat(logs.at(Level.WARN, "Refusing silence evil-")).hasSize(10);
+      assertThat(logs.at(Level.WARN, "Refusing 3 more silences")).hasSize(1);
+
+      Silence ingest = add("group=ingest", Duration.ofHours(1));
+      await().atMost(WAIT).until(() -> index.silencedBy(INGEST).equals(List.of(ingest.id())));
+      assertThat(logs.at(Level.WARN, "Refusing")).hasSize(11);
+    } finally {
+      logs.detach();
+    }
+  }
+
+  @Test
+  void aRefusedSilenceIsRemovedLikeAnyOtherOnceExpiredLongEnough() throws Exception {
+    deploy(Duration.ofMillis(300));
+    addRaw("evil", "alertname=~.*", Duration.ofMillis(500));
+    await().atMost(WAIT).until(() -> index.current().invalid().size() == 1);
+
+    await().atMost(WAIT).until(() -> client.checkExists().forPath(layout.silence("evil")) == null);
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.UnrecoverableKeyException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
@@ -24,9 +23,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,34 +34,19 @@ import java.util.regex.Pattern;
  * The certificates of the clustered event bus ({@code cluster.tls}): this member's private key and
  * certificate, and the certificates it trusts. Every member presents its certificate on every
  * event-bus connection, in both directions, and accepts only peers whose certificate the trust
- * material vouches for; a program without such a certificate exchanges nothing with the members.
+ * store vouches for; a program without such a certificate exchanges nothing with the members.
  *
- * <p>The file names the files only. They are read, and the passwords taken from the environment or
- * from a file, by {@link #load}, when the monitor starts: the config file is shared, and is often
- * checked on machines that do not hold the keys (the Kubernetes manifests are).
+ * <p>The stores are written as those of {@code zookeeper.tls} are ({@code location}, {@code type},
+ * {@code passwordEnv} or {@code passwordFile}), and a PEM key store may keep its private key in a
+ * file of its own ({@code keyLocation}), as Kubernetes' TLS secrets do. The file names the files
+ * only: they are read, and the passwords taken from the environment or from a file, by {@link
+ * #load} when the monitor starts, since the config file is shared and often checked on machines
+ * that do not hold the keys (the Kubernetes manifests are).
  *
- * @param keyStore this member's key and certificate, PKCS#12 or JKS; or {@code certPem} and {@code
- *     keyPem}
- * @param keyStorePasswordEnv the name of the environment variable holding {@code keyStore}'s
- *     password; or {@code keyStorePasswordFile}
- * @param keyStorePasswordFile a file holding {@code keyStore}'s password (one line)
- * @param certPem this member's certificate, PEM, followed by its chain if any
- * @param keyPem this member's private key, unencrypted PEM (PKCS#8 or PKCS#1)
- * @param trustStore the certificates this member trusts, PKCS#12 or JKS; or {@code trustPem}
- * @param trustStorePasswordEnv the name of the variable holding {@code trustStore}'s password
- * @param trustStorePasswordFile a file holding {@code trustStore}'s password
- * @param trustPem the certificates this member trusts, PEM
+ * @param keyStore this member's key and certificate
+ * @param trustStore the certificates a peer's must be signed by (or be): the cluster's own CA
  */
-public record ClusterTlsConfig(
-    Path keyStore,
-    String keyStorePasswordEnv,
-    Path keyStorePasswordFile,
-    Path certPem,
-    Path keyPem,
-    Path trustStore,
-    String trustStorePasswordEnv,
-    Path trustStorePasswordFile,
-    Path trustPem) {
+public record ClusterTlsConfig(Store keyStore, Store trustStore) {
 
   /** Where these keys are in the monitor file, for the problems {@link #load} finds. */
   static final String KEY = "cluster.tls.";
@@ -74,22 +58,72 @@ public record ClusterTlsConfig(
   private static final List<String> PEM_KEYS =
       List.of("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
 
-  /** How a set of certificates (and maybe a key) is stored. */
-  public enum Format {
-    PKCS12,
-    JKS,
-    PEM
+  /**
+   * One key or trust store, as the file names it.
+   *
+   * @param location the file: PKCS#12, JKS, or PEM (certificates, and for a key store the private
+   *     key unless {@code keyLocation} holds it)
+   * @param type the store's type, by default from the file name as for {@code zookeeper.tls}
+   * @param passwordEnv the name of the environment variable holding the password; {@code null}:
+   *     none
+   * @param passwordFile a file holding the password (its first line); {@code null}: none
+   * @param keyLocation a PEM key store's private key, unencrypted, when not in {@code location};
+   *     {@code null}: none
+   */
+  public record Store(
+      Path location,
+      ZkTlsConfig.StoreType type,
+      String passwordEnv,
+      Path passwordFile,
+      Path keyLocation) {
+
+    /**
+     * A {@code keyStore} or {@code trustStore} mapping: {@code location}, {@code type}, at most one
+     * of {@code passwordEnv} and {@code passwordFile} (a PKCS#12 or JKS store needs one, PEM none),
+     * and for a PEM key store {@code keyLocation}.
+     */
+    @JsonCreator
+    static Store read(
+        @JsonProperty("location") String location,
+        @JsonProperty("type") String type,
+        @JsonProperty("passwordEnv") String passwordEnv,
+        @JsonProperty("passwordFile") String passwordFile,
+        @JsonProperty("keyLocation") String keyLocation) {
+      Path file = path("location", location);
+      if (file == null) {
+        throw new ConfigException("location", "is required: the path of a file");
+      }
+      ZkTlsConfig.StoreType storeType = storeType(type, file);
+      String variable = envName("passwordEnv", passwordEnv);
+      Path secret = path("passwordFile", passwordFile);
+      if (variable != null && secret != null) {
+        throw new ConfigException("passwordEnv", "give passwordEnv or passwordFile, not both");
+      }
+      boolean pem = storeType == ZkTlsConfig.StoreType.PEM;
+      if (pem && (variable != null || secret != null)) {
+        throw new ConfigException(
+            variable != null ? "passwordEnv" : "passwordFile",
+            "a PEM store takes no password: its key must be unencrypted");
+      }
+      if (!pem && variable == null && secret == null) {
+        throw new ConfigException(
+            "passwordEnv",
+            "the password that opens the "
+                + storeType
+                + " store is required: passwordEnv (the name of an environment variable) or"
+                + " passwordFile");
+      }
+      Path key = path("keyLocation", keyLocation);
+      if (key != null && !pem) {
+        throw new ConfigException("keyLocation", "is only for a PEM store");
+      }
+      return new Store(file, storeType, variable, secret, key);
+    }
   }
 
-  /**
-   * Key or trust material as read from its files, for the event bus to use as it is.
-   *
-   * @param data the key store; for {@link Format#PEM}, the certificates
-   * @param pemKey for {@link Format#PEM} identities, the private key; otherwise {@code null}
-   * @param password the key store's password (also the key's); {@code null} for PEM. Left out of
-   *     {@link #toString()}.
-   */
-  public record Material(Format format, byte[] data, byte[] pemKey, String password) {
+  /** A store's content as read from its files, for the event bus to use as it is. */
+  public record Material(
+      ZkTlsConfig.StoreType format, byte[] data, byte[] pemKey, String password) {
 
     @Override
     public String toString() {
@@ -100,109 +134,64 @@ public record ClusterTlsConfig(
   /** What {@link #load} read: this member's key and certificate, and what it trusts. */
   public record Loaded(Material identity, Material trust) {}
 
-  /**
-   * The {@code cluster.tls} mapping: {@code keyStore} with {@code keyStorePasswordEnv} or {@code
-   * keyStorePasswordFile}, or {@code certPem} with {@code keyPem}; and {@code trustStore} with
-   * {@code trustStorePasswordEnv} or {@code trustStorePasswordFile}, or {@code trustPem}.
-   */
+  /** The {@code cluster.tls} mapping: {@code keyStore} and {@code trustStore}, both required. */
   @JsonCreator
   static ClusterTlsConfig read(
-      @JsonProperty("keyStore") String keyStore,
-      @JsonProperty("keyStorePasswordEnv") String keyStorePasswordEnv,
-      @JsonProperty("keyStorePasswordFile") String keyStorePasswordFile,
-      @JsonProperty("certPem") String certPem,
-      @JsonProperty("keyPem") String keyPem,
-      @JsonProperty("trustStore") String trustStore,
-      @JsonProperty("trustStorePasswordEnv") String trustStorePasswordEnv,
-      @JsonProperty("trustStorePasswordFile") String trustStorePasswordFile,
-      @JsonProperty("trustPem") String trustPem) {
-    Path identityStore = path("keyStore", keyStore);
-    Path cert = path("certPem", certPem);
-    Path key = path("keyPem", keyPem);
-    if (identityStore == null && cert == null && key == null) {
+      @JsonProperty("keyStore") Store keyStore, @JsonProperty("trustStore") Store trustStore) {
+    if (keyStore == null) {
       throw new ConfigException(
-          "keyStore",
-          "this member's key and certificate are required: keyStore, or certPem and keyPem");
+          "keyStore", "is required: this member's private key and certificate");
     }
-    if (identityStore != null && (cert != null || key != null)) {
-      throw new ConfigException(
-          cert != null ? "certPem" : "keyPem",
-          "give either keyStore or certPem and keyPem, not both");
-    }
-    if (identityStore == null && (cert == null || key == null)) {
-      throw new ConfigException(
-          cert == null ? "certPem" : "keyPem",
-          "is required with " + (cert == null ? "keyPem" : "certPem"));
-    }
-    String storePasswordEnv = envName("keyStorePasswordEnv", keyStorePasswordEnv);
-    Path storePasswordFile = path("keyStorePasswordFile", keyStorePasswordFile);
-    passwordSource("keyStore", identityStore, storePasswordEnv, storePasswordFile);
-
-    Path trusted = path("trustStore", trustStore);
-    Path trustedPem = path("trustPem", trustPem);
-    if (trusted == null && trustedPem == null) {
+    if (trustStore == null) {
       // Never the JVM's default trust store: every public CA's customers would be members.
       throw new ConfigException(
           "trustStore",
-          "the certificates members trust are required: trustStore, or trustPem (the cluster's own"
-              + " CA, or every member's certificate)");
+          "is required: the certificates members trust (the cluster's own CA, or every member's"
+              + " certificate)");
     }
-    if (trusted != null && trustedPem != null) {
-      throw new ConfigException("trustPem", "give either trustStore or trustPem, not both");
+    if (trustStore.keyLocation() != null) {
+      throw new ConfigException("trustStore.keyLocation", "a trust store holds no private key");
     }
-    String trustPasswordEnv = envName("trustStorePasswordEnv", trustStorePasswordEnv);
-    Path trustPasswordFile = path("trustStorePasswordFile", trustStorePasswordFile);
-    passwordSource("trustStore", trusted, trustPasswordEnv, trustPasswordFile);
-    return new ClusterTlsConfig(
-        identityStore,
-        storePasswordEnv,
-        storePasswordFile,
-        cert,
-        key,
-        trusted,
-        trustPasswordEnv,
-        trustPasswordFile,
-        trustedPem);
+    return new ClusterTlsConfig(keyStore, trustStore);
   }
 
   /**
    * Reads the files and the passwords, and checks that they can serve: the key store opens with its
    * password and holds a private key with an unexpired certificate, a PEM key belongs to its
-   * certificate, and the trust material holds at least one certificate. Blocks on the files.
+   * certificate, and the trust store holds at least one certificate. Blocks on the files.
    *
    * @param environment the value of an environment variable by name, {@code null} if unset
    * @throws ConfigException naming the {@code cluster.tls} key at fault; never with a password or a
    *     key in its message
    */
   public Loaded load(Function<String, String> environment) {
-    Material identity;
-    if (keyStore != null) {
-      String password =
-          password("keyStore", keyStorePasswordEnv, keyStorePasswordFile, environment);
-      identity = keyStore("keyStore", keyStore, password, true);
-    } else {
-      byte[] certificates = read("certPem", certPem);
-      byte[] key = read("keyPem", keyPem);
-      List<X509Certificate> chain = pemCertificates("certPem", certificates);
-      checkValidity("certPem", chain.get(0));
-      PrivateKey parsed = pemKey(key);
-      if (parsed != null && !belongTogether(parsed, chain.get(0))) {
-        throw new ConfigException(
-            KEY + "keyPem", "is not the private key of the certificate in certPem");
-      }
-      identity = new Material(Format.PEM, certificates, key, null);
+    return new Loaded(
+        material("keyStore.", keyStore, true, environment),
+        material("trustStore.", trustStore, false, environment));
+  }
+
+  private static Material material(
+      String prefix, Store store, boolean identity, Function<String, String> environment) {
+    String key = KEY + prefix;
+    byte[] data = read(key + "location", store.location());
+    if (store.type() != ZkTlsConfig.StoreType.PEM) {
+      String password = password(key, store, environment);
+      keyStore(key + "location", store.type(), data, password, identity);
+      return new Material(store.type(), data, null, password);
     }
-    Material trust;
-    if (trustStore != null) {
-      String password =
-          password("trustStore", trustStorePasswordEnv, trustStorePasswordFile, environment);
-      trust = keyStore("trustStore", trustStore, password, false);
-    } else {
-      byte[] certificates = read("trustPem", trustPem);
-      pemCertificates("trustPem", certificates);
-      trust = new Material(Format.PEM, certificates, null, null);
+    List<X509Certificate> certificates = pemCertificates(key + "location", data);
+    if (!identity) {
+      return new Material(store.type(), data, null, null);
     }
-    return new Loaded(identity, trust);
+    checkValidity(key + "location", certificates.get(0));
+    String keyKey = key + (store.keyLocation() == null ? "location" : "keyLocation");
+    byte[] pemKey = store.keyLocation() == null ? data : read(keyKey, store.keyLocation());
+    PrivateKey parsed = pemKey(keyKey, pemKey, store.keyLocation() == null);
+    if (parsed != null && !belongTogether(parsed, certificates.get(0))) {
+      throw new ConfigException(
+          keyKey, "is not the private key of the certificate in " + prefix + "location");
+    }
+    return new Material(store.type(), data, pemKey, null);
   }
 
   private static Path path(String key, String value) {
@@ -213,6 +202,27 @@ public record ClusterTlsConfig(
       return Path.of(value.strip());
     } catch (InvalidPathException e) {
       throw new ConfigException(key, ConfigChecks.quote(value) + " is not a file path");
+    }
+  }
+
+  private static ZkTlsConfig.StoreType storeType(String type, Path file) {
+    if (type == null || type.isBlank()) {
+      ZkTlsConfig.StoreType inferred = ZkTlsConfig.StoreType.ofFileName(file);
+      if (inferred == null) {
+        throw new ConfigException(
+            "type",
+            "is required: the file name "
+                + ConfigChecks.quote(String.valueOf(file.getFileName()))
+                + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem, .crt)");
+      }
+      return inferred;
+    }
+    try {
+      return ZkTlsConfig.StoreType.valueOf(
+          type.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(type));
     }
   }
 
@@ -228,93 +238,57 @@ public record ClusterTlsConfig(
     return name;
   }
 
-  /** A key store needs exactly one source of its password; PEM files need none. */
-  private static void passwordSource(String store, Path path, String env, Path file) {
-    if (path == null) {
-      if (env != null || file != null) {
-        throw new ConfigException(
-            store + (env != null ? "PasswordEnv" : "PasswordFile"), "is only used with " + store);
-      }
-      return;
-    }
-    if (env == null && file == null) {
-      throw new ConfigException(
-          store + "PasswordEnv",
-          "the password that opens "
-              + store
-              + " is required: "
-              + store
-              + "PasswordEnv (the name of an environment variable) or "
-              + store
-              + "PasswordFile");
-    }
-    if (env != null && file != null) {
-      throw new ConfigException(
-          store + "PasswordFile",
-          "give either " + store + "PasswordEnv or " + store + "PasswordFile, not both");
-    }
-  }
-
-  private static String password(
-      String store, String env, Path file, Function<String, String> environment) {
-    if (env != null) {
+  private static String password(String key, Store store, Function<String, String> environment) {
+    if (store.passwordEnv() != null) {
       // Taken as it is: unlike a token, a password may begin or end with a blank.
       String password =
-          ReceiverChecks.environmentValue(KEY + store + "PasswordEnv", env, environment);
+          ReceiverChecks.environmentValue(key + "passwordEnv", store.passwordEnv(), environment);
       if (password.isEmpty()) {
         throw new ConfigException(
-            KEY + store + "PasswordEnv", "the environment variable " + env + " is empty");
+            key + "passwordEnv", "the environment variable " + store.passwordEnv() + " is empty");
       }
       return password;
     }
-    String text = new String(read(store + "PasswordFile", file), StandardCharsets.UTF_8);
-    // A password file is written with an editor or echo: its line break is not the password's.
-    String password = text.replaceAll("\\R+$", "");
+    String text =
+        new String(read(key + "passwordFile", store.passwordFile()), StandardCharsets.UTF_8);
+    // The first line, as zookeeper.tls reads it: a file written by hand or mounted by Kubernetes.
+    String password = text.lines().findFirst().orElse("");
     if (password.isEmpty()) {
-      throw new ConfigException(KEY + store + "PasswordFile", "the file is empty");
+      throw new ConfigException(key + "passwordFile", "the file is empty");
     }
     return password;
   }
 
   private static byte[] read(String key, Path file) {
     if (Files.isDirectory(file)) {
-      throw new ConfigException(KEY + key, ConfigChecks.quote(file.toString()) + " is a directory");
+      throw new ConfigException(key, ConfigChecks.quote(file.toString()) + " is a directory");
     }
     try {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(KEY + key, ConfigChecks.quote(file.toString()) + " not found");
+      throw new ConfigException(key, ConfigChecks.quote(file.toString()) + " not found");
     } catch (AccessDeniedException e) {
       throw new ConfigException(
-          KEY + key, "cannot read " + ConfigChecks.quote(file.toString()) + ": permission denied");
+          key, "cannot read " + ConfigChecks.quote(file.toString()) + ": permission denied");
     } catch (IOException e) {
       throw new ConfigException(
-          KEY + key, "cannot read " + ConfigChecks.quote(file.toString()) + ": " + e);
+          key, "cannot read " + ConfigChecks.quote(file.toString()) + ": " + e);
     }
   }
 
-  private static Material keyStore(String key, Path file, String password, boolean identity) {
-    byte[] data = read(key, file);
-    // JKS begins with the magic number FEEDFEED; anything else is taken for PKCS#12.
-    Format format =
-        data.length >= 4
-                && (data[0] & 0xff) == 0xfe
-                && (data[1] & 0xff) == 0xed
-                && (data[2] & 0xff) == 0xfe
-                && (data[3] & 0xff) == 0xed
-            ? Format.JKS
-            : Format.PKCS12;
+  private static void keyStore(
+      String key, ZkTlsConfig.StoreType type, byte[] data, String password, boolean identity) {
     KeyStore store;
     try {
-      store = KeyStore.getInstance(format.name());
+      store = KeyStore.getInstance(type.name());
       store.load(new ByteArrayInputStream(data), password.toCharArray());
     } catch (IOException e) {
       if (e.getCause() instanceof UnrecoverableKeyException) {
-        throw new ConfigException(KEY + key, "the password does not open it");
+        throw new ConfigException(key, "the password does not open it");
       }
-      throw new ConfigException(KEY + key, "is not a PKCS#12 or JKS key store");
+      throw new ConfigException(key, "is not a " + type + " store");
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(KEY + key, "cannot be read as a key store: " + e.getMessage());
+      throw new ConfigException(key, "cannot be read as a " + type + " store: " + e.getMessage());
     }
     try {
       List<String> keys = new ArrayList<>();
@@ -329,7 +303,7 @@ public record ClusterTlsConfig(
       }
       if (identity) {
         if (keys.isEmpty()) {
-          throw new ConfigException(KEY + key, "holds no private key");
+          throw new ConfigException(key, "holds no private key");
         }
         for (String alias : keys) {
           try {
@@ -337,7 +311,7 @@ public record ClusterTlsConfig(
           } catch (UnrecoverableKeyException e) {
             // The event bus opens the key with the store's password.
             throw new ConfigException(
-                KEY + key,
+                key,
                 "the key " + ConfigChecks.quote(alias) + " has a password other than the store's");
           }
           if (store.getCertificate(alias) instanceof X509Certificate certificate) {
@@ -345,27 +319,31 @@ public record ClusterTlsConfig(
           }
         }
       } else if (certificates == 0) {
-        throw new ConfigException(KEY + key, "holds no certificate");
+        throw new ConfigException(key, "holds no certificate");
       }
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(KEY + key, "cannot be read as a key store: " + e.getMessage());
+      throw new ConfigException(key, "cannot be read as a " + type + " store: " + e.getMessage());
     }
-    return new Material(format, data, null, password);
   }
 
+  /** The certificates of a PEM file, which may hold other blocks (a private key) too. */
   private static List<X509Certificate> pemCertificates(String key, byte[] data) {
-    Collection<? extends Certificate> parsed;
-    try {
-      parsed =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(data));
-    } catch (CertificateException e) {
-      throw new ConfigException(KEY + key, "is not PEM certificates: " + e.getMessage());
-    }
     List<X509Certificate> certificates = new ArrayList<>();
-    parsed.forEach(c -> certificates.add((X509Certificate) c));
+    Matcher block = PEM_BLOCK.matcher(new String(data, StandardCharsets.US_ASCII));
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      while (block.find()) {
+        if (block.group(1).equals("CERTIFICATE")) {
+          byte[] der = Base64.getMimeDecoder().decode(block.group(2));
+          certificates.add(
+              (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        }
+      }
+    } catch (CertificateException | IllegalArgumentException e) {
+      throw new ConfigException(key, "holds a certificate that cannot be read: " + e.getMessage());
+    }
     if (certificates.isEmpty()) {
-      throw new ConfigException(KEY + key, "holds no certificate");
+      throw new ConfigException(key, "holds no PEM certificate (BEGIN CERTIFICATE)");
     }
     return certificates;
   }
@@ -374,15 +352,15 @@ public record ClusterTlsConfig(
    * The key of a PKCS#8 PEM file, for the check that it belongs to the certificate; {@code null}
    * for a PKCS#1 or SEC1 key, which the event bus reads but the JDK does not.
    */
-  private static PrivateKey pemKey(byte[] data) {
+  private static PrivateKey pemKey(String key, byte[] data, boolean withCertificates) {
     Matcher block = PEM_BLOCK.matcher(new String(data, StandardCharsets.US_ASCII));
     while (block.find()) {
       String type = block.group(1);
       if (type.equals("ENCRYPTED PRIVATE KEY")) {
         throw new ConfigException(
-            KEY + "keyPem",
+            key,
             "encrypted keys are not supported: decrypt it (openssl pkey) and protect the file, or"
-                + " use keyStore");
+                + " use a PKCS12 store");
       }
       if (!PEM_KEYS.contains(type)) {
         continue;
@@ -394,20 +372,22 @@ public record ClusterTlsConfig(
       try {
         der = Base64.getMimeDecoder().decode(block.group(2));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(KEY + "keyPem", "the private key is not valid base64");
+        throw new ConfigException(key, "the private key is not valid base64");
       }
-      for (String algorithm : List.of("RSA", "EC", "Ed25519", "EdDSA")) {
+      // The event bus reads RSA and EC keys.
+      for (String algorithm : List.of("RSA", "EC")) {
         try {
           return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException e) {
           // not this algorithm; try the next
         }
       }
-      throw new ConfigException(
-          KEY + "keyPem", "the private key cannot be read (RSA, EC or Ed25519)");
+      throw new ConfigException(key, "the private key cannot be read (RSA or EC)");
     }
     throw new ConfigException(
-        KEY + "keyPem", "holds no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
+        key,
+        "holds no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)"
+            + (withCertificates ? "; give it in keyLocation" : ""));
   }
 
   /** Whether {@code key} signs what {@code certificate}'s public key verifies. */
@@ -441,7 +421,7 @@ public record ClusterTlsConfig(
       certificate.checkValidity();
     } catch (CertificateExpiredException e) {
       throw new ConfigException(
-          KEY + key,
+          key,
           "the certificate of "
               + ConfigChecks.quote(certificate.getSubjectX500Principal().getName())
               + " expired on "

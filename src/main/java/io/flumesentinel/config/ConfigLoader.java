@@ -85,8 +85,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
  * cluster: false                    # or a mapping { enabled, zookeeperPath, host, port, tls, insecure }
- * #  tls: { keyStore: member.p12, keyStorePasswordEnv: CLUSTER_TLS_PASSWORD,   # or certPem + keyPem
- * #        trustStore: ca.p12, trustStorePasswordFile: ca.password }          # or trustPem
+ * #  tls: { keyStore: { location: member.p12, passwordEnv: CLUSTER_TLS_PASSWORD },   # or passwordFile
+ * #        trustStore: { location: ca.pem } }   # stores as zookeeper.tls's; PEM: keyLocation
  * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
  * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
  * route:                            # optional; without it every alert goes to every receiver

@@ -137,9 +137,8 @@ class FlumeSentinelCliTest {
         zookeeper: { connect: "127.0.0.1:1" }
         cluster:
           tls:
-            keyStore: %s
-            keyStorePasswordEnv: FLUME_SENTINEL_TEST_UNSET_PASSWORD
-            trustPem: %s
+            keyStore: { location: %s, passwordEnv: CLUSTER_TLS_PASSWORD }
+            trustStore: { location: %s }
         """
                 .formatted(dir.resolve("member.p12"), dir.resolve("ca.pem")));
 
@@ -147,8 +146,9 @@ class FlumeSentinelCliTest {
 
     assertThat(errLines())
         .containsExactly(
-            "flume-sentinel: config error: cluster.tls.keyStorePasswordEnv: the environment"
-                + " variable FLUME_SENTINEL_TEST_UNSET_PASSWORD is not set");
+            "flume-sentinel: config error: cluster.tls.keyStore.location: '"
+                + dir.resolve("member.p12")
+                + "' not found");
   }
 
   @Test

@@ -15,20 +15,19 @@ import org.junit.jupiter.api.Test;
 class ClusterConfigTest {
 
   private static final String TLS =
-      "tls: { keyStore: /etc/fs/member.p12, keyStorePasswordEnv: CLUSTER_TLS_PASSWORD,"
-          + " trustPem: /etc/fs/ca.pem }";
+      "tls: { keyStore: { location: /etc/fs/member.p12, passwordEnv: CLUSTER_TLS_PASSWORD },"
+          + " trustStore: { location: /etc/fs/ca.pem } }";
 
   private static final ClusterTlsConfig TLS_CONFIG =
       new ClusterTlsConfig(
-          Path.of("/etc/fs/member.p12"),
-          "CLUSTER_TLS_PASSWORD",
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          Path.of("/etc/fs/ca.pem"));
+          new ClusterTlsConfig.Store(
+              Path.of("/etc/fs/member.p12"),
+              ZkTlsConfig.StoreType.PKCS12,
+              "CLUSTER_TLS_PASSWORD",
+              null,
+              null),
+          new ClusterTlsConfig.Store(
+              Path.of("/etc/fs/ca.pem"), ZkTlsConfig.StoreType.PEM, null, null, null));
 
   @Test
   void offByDefault() {
@@ -76,40 +75,59 @@ class ClusterConfigTest {
 
   @Test
   void theTlsKeysAreCheckedTogether() {
-    assertThat(error("tls: { trustPem: /ca.pem }"))
-        .isEqualTo(
-            "cluster.tls.keyStore: this member's key and certificate are required: keyStore, or"
-                + " certPem and keyPem");
-    assertThat(
-            error(
-                "tls: { keyStore: /k.p12, keyStorePasswordEnv: P, certPem: /c.pem, trustPem: /ca.pem }"))
-        .isEqualTo("cluster.tls.certPem: give either keyStore or certPem and keyPem, not both");
-    assertThat(error("tls: { certPem: /c.pem, trustPem: /ca.pem }"))
-        .isEqualTo("cluster.tls.keyPem: is required with certPem");
-    assertThat(error("tls: { keyStore: /k.p12, trustPem: /ca.pem }"))
+    String trust = ", trustStore: { location: /ca.pem }";
+    assertThat(error("tls: { trustStore: { location: /ca.pem } }"))
+        .isEqualTo("cluster.tls.keyStore: is required: this member's private key and certificate");
+    assertThat(error("tls: { keyStore: { location: /m.pem } }"))
+        .startsWith("cluster.tls.trustStore: is required: the certificates members trust");
+    assertThat(error("tls: { keyStore: { location: /k.p12 }" + trust + " }"))
         .startsWith(
-            "cluster.tls.keyStorePasswordEnv: the password that opens keyStore is required");
+            "cluster.tls.keyStore.passwordEnv: the password that opens the PKCS12 store is"
+                + " required");
     assertThat(
             error(
-                "tls: { keyStore: /k.p12, keyStorePasswordEnv: P, keyStorePasswordFile: /p,"
-                    + " trustPem: /ca.pem }"))
+                "tls: { keyStore: { location: /k.jks, passwordEnv: P, passwordFile: /p }"
+                    + trust
+                    + " }"))
+        .isEqualTo("cluster.tls.keyStore.passwordEnv: give passwordEnv or passwordFile, not both");
+    assertThat(error("tls: { keyStore: { location: /k.pem, passwordFile: /p }" + trust + " }"))
         .isEqualTo(
-            "cluster.tls.keyStorePasswordFile: give either keyStorePasswordEnv or"
-                + " keyStorePasswordFile, not both");
-    assertThat(error("tls: { certPem: /c.pem, keyPem: /k.pem }"))
-        .startsWith("cluster.tls.trustStore: the certificates members trust are required");
-    assertThat(error("tls: { certPem: /c.pem, keyPem: /k.pem, trustStore: /t.p12 }"))
-        .startsWith("cluster.tls.trustStorePasswordEnv: the password that opens trustStore");
+            "cluster.tls.keyStore.passwordFile: a PEM store takes no password: its key must be"
+                + " unencrypted");
     assertThat(
             error(
-                "tls: { certPem: /c.pem, keyPem: /k.pem, trustPem: /ca.pem,"
-                    + " trustStorePasswordEnv: P }"))
-        .isEqualTo("cluster.tls.trustStorePasswordEnv: is only used with trustStore");
+                "tls: { keyStore: { location: /k.p12, passwordEnv: P, keyLocation: /k.key }"
+                    + trust
+                    + " }"))
+        .isEqualTo("cluster.tls.keyStore.keyLocation: is only for a PEM store");
     assertThat(
-            error("tls: { keyStore: /k.p12, keyStorePasswordEnv: 'pass word', trustPem: /ca.pem }"))
-        .startsWith("cluster.tls.keyStorePasswordEnv: must be the name of an environment variable");
-    assertThat(error("tls: { keystore: /k.p12 }"))
+            error(
+                "tls: { keyStore: { location: /m.pem }, trustStore: { location: /ca.pem,"
+                    + " keyLocation: /k.key } }"))
+        .isEqualTo("cluster.tls.trustStore.keyLocation: a trust store holds no private key");
+    assertThat(error("tls: { keyStore: { location: /member.key }" + trust + " }"))
+        .startsWith(
+            "cluster.tls.keyStore.type: is required: the file name 'member.key' does not say");
+    assertThat(error("tls: { keyStore: { location: /m, type: pfx }" + trust + " }"))
+        .isEqualTo("cluster.tls.keyStore.type: must be PKCS12, JKS or PEM, got 'pfx'");
+    assertThat(
+            error("tls: { keyStore: { location: /k.p12, passwordEnv: 'pass word' }" + trust + " }"))
+        .startsWith(
+            "cluster.tls.keyStore.passwordEnv: must be the name of an environment variable");
+    assertThat(error("tls: { keystore: { location: /k.p12 } }"))
         .isEqualTo("cluster.tls.keystore: unknown key (did you mean 'keyStore'?)");
+    // The type may be given for a file whose name does not say it, as for zookeeper.tls.
+    assertThat(
+            ConfigLoader.parse(
+                    "cluster: { tls: { keyStore: { location: /m, type: pkcs12, passwordEnv: P }"
+                        + trust
+                        + " } }\n",
+                    "t.yaml")
+                .cluster()
+                .tls()
+                .keyStore()
+                .type())
+        .isEqualTo(ZkTlsConfig.StoreType.PKCS12);
   }
 
   @Test
@@ -159,7 +177,7 @@ class ClusterConfigTest {
     MonitorConfig config = ConfigLoader.parse(block.replaceAll("(?m)^# ?", ""), "monitor.yaml");
 
     assertThat(config.cluster().enabled()).isTrue();
-    assertThat(config.cluster().tls().keyStorePasswordEnv()).isEqualTo("CLUSTER_TLS_PASSWORD");
+    assertThat(config.cluster().tls().keyStore().passwordEnv()).isEqualTo("CLUSTER_TLS_PASSWORD");
     assertThat(config.cluster().insecure()).isFalse();
   }
 

@@ -42,7 +42,7 @@ class ClusterTlsConfigTest {
     ClusterTlsConfig.Loaded loaded =
         stores(member.keyStore(), "CLUSTER_TLS_PASSWORD", null, passwordFile).load(ENVIRONMENT);
 
-    assertThat(loaded.identity().format()).isEqualTo(ClusterTlsConfig.Format.PKCS12);
+    assertThat(loaded.identity().format()).isEqualTo(ZkTlsConfig.StoreType.PKCS12);
     assertThat(loaded.identity().data()).isEqualTo(Files.readAllBytes(member.keyStore()));
     assertThat(loaded.identity().password()).isEqualTo(SECRET);
     // The password file's line break is not part of the password.
@@ -55,66 +55,77 @@ class ClusterTlsConfigTest {
     Path trust = Files.writeString(dir.resolve("trust.pem"), Files.readString(member.certPem()));
     ClusterTlsConfig.Loaded loaded =
         pem(member.certPem(), member.keyPem(), trust).load(ENVIRONMENT);
-    assertThat(loaded.identity().format()).isEqualTo(ClusterTlsConfig.Format.PEM);
+    assertThat(loaded.identity().format()).isEqualTo(ZkTlsConfig.StoreType.PEM);
     assertThat(loaded.identity().pemKey()).isEqualTo(Files.readAllBytes(member.keyPem()));
     assertThat(loaded.trust().data()).isEqualTo(Files.readAllBytes(trust));
+    // One file with the key and the certificate, as zookeeper.tls takes a PEM key store.
+    Path combined =
+        Files.writeString(
+            dir.resolve("combined.pem"),
+            Files.readString(member.keyPem()) + Files.readString(member.certPem()));
+    assertThat(pem(combined, null, trust).load(ENVIRONMENT).identity().pemKey())
+        .isEqualTo(Files.readAllBytes(combined));
 
     assertThat(error(pem(member.certPem(), other.keyPem(), trust)))
-        .isEqualTo("cluster.tls.keyPem: is not the private key of the certificate in certPem");
-    assertThat(error(pem(member.certPem(), member.certPem(), trust)))
-        .startsWith("cluster.tls.keyPem: holds no PEM private key");
+        .isEqualTo(
+            "cluster.tls.keyStore.keyLocation: is not the private key of the certificate in"
+                + " keyStore.location");
+    assertThat(error(pem(member.certPem(), null, trust)))
+        .isEqualTo(
+            "cluster.tls.keyStore.location: holds no PEM private key (BEGIN PRIVATE KEY or BEGIN"
+                + " RSA PRIVATE KEY); give it in keyLocation");
+    assertThat(error(pem(member.keyPem(), null, trust)))
+        .isEqualTo("cluster.tls.keyStore.location: holds no PEM certificate (BEGIN CERTIFICATE)");
     assertThat(error(pem(member.certPem(), member.keyPem(), passwordFile)))
-        .startsWith("cluster.tls.trustPem: ");
+        .startsWith("cluster.tls.trustStore.location: holds no PEM certificate");
     Path encrypted =
         Files.writeString(
             dir.resolve("encrypted.pem"),
             "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n");
     assertThat(error(pem(member.certPem(), encrypted, trust)))
-        .startsWith("cluster.tls.keyPem: encrypted keys are not supported");
+        .startsWith("cluster.tls.keyStore.keyLocation: encrypted keys are not supported");
   }
 
   @Test
   void problemsNameTheKeyAndNeverThePassword() throws Exception {
     assertThat(error(stores(member.keyStore(), "WRONG_PASSWORD", null, passwordFile)))
-        .isEqualTo("cluster.tls.keyStore: the password does not open it");
+        .isEqualTo("cluster.tls.keyStore.location: the password does not open it");
     assertThat(error(stores(member.keyStore(), "UNSET_PASSWORD", null, passwordFile)))
         .isEqualTo(
-            "cluster.tls.keyStorePasswordEnv: the environment variable UNSET_PASSWORD is not set");
+            "cluster.tls.keyStore.passwordEnv: the environment variable UNSET_PASSWORD is not"
+                + " set");
     Path missing = dir.resolve("absent.p12");
     assertThat(error(stores(missing, "CLUSTER_TLS_PASSWORD", null, passwordFile)))
-        .isEqualTo("cluster.tls.keyStore: '" + missing + "' not found");
+        .isEqualTo("cluster.tls.keyStore.location: '" + missing + "' not found");
     assertThat(error(stores(member.keyStore(), null, dir.resolve("absent"), passwordFile)))
-        .startsWith("cluster.tls.keyStorePasswordFile: ");
+        .startsWith("cluster.tls.keyStore.passwordFile: ");
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     assertThat(error(stores(member.keyStore(), null, empty, passwordFile)))
-        .isEqualTo("cluster.tls.keyStorePasswordFile: the file is empty");
-    // A PEM file where a key store belongs, and a trust store opened with the wrong password.
+        .isEqualTo("cluster.tls.keyStore.passwordFile: the file is empty");
+    // A PEM file where a PKCS#12 store belongs, and a trust store opened with the wrong password.
     assertThat(error(stores(member.certPem(), "CLUSTER_TLS_PASSWORD", null, passwordFile)))
-        .isEqualTo("cluster.tls.keyStore: is not a PKCS#12 or JKS key store");
+        .isEqualTo("cluster.tls.keyStore.location: is not a PKCS12 store");
     Path wrong = Files.writeString(dir.resolve("wrong"), "not-" + SECRET);
     assertThat(error(stores(member.keyStore(), "CLUSTER_TLS_PASSWORD", null, wrong)))
-        .isEqualTo("cluster.tls.trustStore: the password does not open it");
+        .isEqualTo("cluster.tls.trustStore.location: the password does not open it");
     // A trust store holds certificates, not necessarily keys; a key store must hold a key.
     assertThat(error(stores(trustStore, "CLUSTER_TLS_PASSWORD", null, passwordFile)))
-        .isEqualTo("cluster.tls.keyStore: holds no private key");
+        .isEqualTo("cluster.tls.keyStore.location: holds no private key");
   }
 
   private static ClusterTlsConfig stores(
       Path keyStore, String passwordEnv, Path passwordFileOfKeyStore, Path trustPasswordFile) {
     return new ClusterTlsConfig(
-        keyStore,
-        passwordEnv,
-        passwordFileOfKeyStore,
-        null,
-        null,
-        trustStore,
-        null,
-        trustPasswordFile,
-        null);
+        new ClusterTlsConfig.Store(
+            keyStore, ZkTlsConfig.StoreType.PKCS12, passwordEnv, passwordFileOfKeyStore, null),
+        new ClusterTlsConfig.Store(
+            trustStore, ZkTlsConfig.StoreType.PKCS12, null, trustPasswordFile, null));
   }
 
   private static ClusterTlsConfig pem(Path cert, Path key, Path trust) {
-    return new ClusterTlsConfig(null, null, null, cert, key, null, null, null, trust);
+    return new ClusterTlsConfig(
+        new ClusterTlsConfig.Store(cert, ZkTlsConfig.StoreType.PEM, null, null, key),
+        new ClusterTlsConfig.Store(trust, ZkTlsConfig.StoreType.PEM, null, null, null));
   }
 
   private static String error(ClusterTlsConfig tls) {

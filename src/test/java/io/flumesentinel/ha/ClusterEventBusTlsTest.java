@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ClusterTlsConfig;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.AgentNode;
@@ -175,15 +176,13 @@ class ClusterEventBusTlsTest {
         Files.readString(tls.member().certPem()) + Files.readString(tls.application().certPem()));
     ClusterTlsConfig pem =
         new ClusterTlsConfig(
-            null,
-            null,
-            null,
-            tls.member().certPem(),
-            tls.member().keyPem(),
-            null,
-            null,
-            null,
-            trustPem);
+            new ClusterTlsConfig.Store(
+                tls.member().certPem(),
+                ZkTlsConfig.StoreType.PEM,
+                null,
+                null,
+                tls.member().keyPem()),
+            new ClusterTlsConfig.Store(trustPem, ZkTlsConfig.StoreType.PEM, null, null, null));
     try (TestingServer server = Zk.server();
         WebhookReceiver receiver = WebhookReceiver.start()) {
       CuratorFramework client = Zk.client(server.getConnectString(), Duration.ofSeconds(10));

@@ -57,7 +57,11 @@ class ManifestsTest {
     assertThat(named(pod.at("/volumes"), "cluster-tls").at("/secret/secretName").asText())
         .isEqualTo("flume-sentinel-cluster-tls");
     Path secretPath = Path.of(secretMount.at("/mountPath").asText());
-    assertThat(List.of(tls.certPem(), tls.keyPem(), tls.trustPem()))
+    assertThat(
+            List.of(
+                tls.keyStore().location(),
+                tls.keyStore().keyLocation(),
+                tls.trustStore().location()))
         .allSatisfy(file -> assertThat(file.getParent()).isEqualTo(secretPath))
         .extracting(file -> file.getFileName().toString())
         .containsExactly("tls.crt", "tls.key", "ca.crt");

@@ -2,6 +2,7 @@ package io.flumesentinel.testing;
 
 import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ClusterTlsConfig;
+import io.flumesentinel.config.ZkTlsConfig;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PfxOptions;
@@ -68,7 +69,10 @@ public record ClusterTls(
   /** {@code cluster.tls} of a monitor: its key store and the trust store, passwords from a file. */
   public ClusterTlsConfig monitorTls() {
     return new ClusterTlsConfig(
-        member.keyStore(), null, passwordFile, null, null, trustStore, null, passwordFile, null);
+        new ClusterTlsConfig.Store(
+            member.keyStore(), ZkTlsConfig.StoreType.PKCS12, null, passwordFile, null),
+        new ClusterTlsConfig.Store(
+            trustStore, ZkTlsConfig.StoreType.PKCS12, null, passwordFile, null));
   }
 
   /** A secured cluster on {@code host}, any free port. */
@@ -83,10 +87,8 @@ public record ClusterTls(
         "  enabled: true",
         "  host: " + host,
         "  tls:",
-        "    keyStore: " + member.keyStore(),
-        "    keyStorePasswordFile: " + passwordFile,
-        "    trustStore: " + trustStore,
-        "    trustStorePasswordFile: " + passwordFile);
+        "    keyStore: { location: " + member.keyStore() + ", passwordFile: " + passwordFile + " }",
+        "    trustStore: { location: " + trustStore + ", passwordFile: " + passwordFile + " }");
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.config.ClassifierConfig;
-import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ConfigLoader;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
@@ -19,6 +18,7 @@ import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.supervisor.Supervisor;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.SecureZooKeeper;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.zk.ZkClients;
@@ -114,7 +114,7 @@ class ZkAuthSaslAcceptanceTest {
                     List.of(WebhookReceiverConfig.of("ops", List.of(hooks.url()))),
                     "",
                     null)
-                .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0)),
+                .withCluster(ClusterTls.shared().cluster("127.0.0.1")),
             Clock.systemUTC());
     await()
         .atMost(WAIT)

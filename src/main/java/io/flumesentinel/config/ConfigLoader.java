@@ -89,7 +89,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeout: 2s
  *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
- * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
+ * cluster: false                    # or a mapping { enabled, zookeeperPath, host, port, tls, insecure }
+ * #  tls: { keyStore: { location: member.p12, passwordEnv: CLUSTER_TLS_PASSWORD },   # or passwordFile
+ * #        trustStore: { location: ca.pem } }   # stores as zookeeper.tls's; PEM: keyLocation
+ * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
  * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one

@@ -16,7 +16,8 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * A clustered Vert.x whose members find each other through the Vert.x ZooKeeper cluster manager, on
  * the monitor's own ensemble under {@link ClusterConfig#zookeeperPath(String)}. Any application
  * that joins with the same ZooKeeper hosts and path receives what the active monitor publishes;
- * with ACLs configured, it must log in as a monitor identity to join.
+ * with ACLs configured, it must log in as a monitor identity to join; with {@code cluster.tls}, it
+ * must also hold a certificate the members trust ({@link ClusterEventBus}).
  */
 public final class ClusteredVertx {
 
@@ -25,8 +26,8 @@ public final class ClusteredVertx {
   /**
    * The cluster manager's ZooKeeper client, started: on the monitor's ensemble, with the monitors'
    * identity and ACLs ({@link ZkSecurity}), so that its znodes are as protected as the rest, and
-   * the cluster path as its namespace, over TLS when {@code zookeeper.tls} is set, like every
-   * other client of the monitor ({@link ZkClients}). The cluster manager closes it when it leaves.
+   * the cluster path as its namespace, over TLS when {@code zookeeper.tls} is set, like every other
+   * client of the monitor ({@link ZkClients}). The cluster manager closes it when it leaves.
    */
   public static CuratorFramework managerClient(String connect, ZkConfig zk, ClusterConfig cluster) {
     String path = cluster.zookeeperPath(zk.root());
@@ -49,11 +50,8 @@ public final class ClusteredVertx {
 
   /** Joins the cluster; blocks until joined (at most the connection timeout plus 30 s). */
   public static Vertx start(String connect, ZkConfig zk, ClusterConfig cluster) throws Exception {
-    VertxOptions options = new VertxOptions();
-    if (cluster.host() != null) {
-      options.getEventBusOptions().setHost(cluster.host());
-    }
-    options.getEventBusOptions().setPort(cluster.port());
+    VertxOptions options =
+        new VertxOptions().setEventBusOptions(ClusterEventBus.options(cluster, System::getenv));
     CuratorFramework client = managerClient(connect, zk, cluster);
     try {
       return Vertx.builder()

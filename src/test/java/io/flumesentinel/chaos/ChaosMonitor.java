@@ -1,6 +1,7 @@
 package io.flumesentinel.chaos;
 
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.Http;
 import io.flumesentinel.testing.MonitorJar;
 import io.vertx.core.json.JsonObject;
@@ -108,7 +109,7 @@ final class ChaosMonitor implements AutoCloseable {
     lines.add("    urls: [ \"" + config.webhookUrl() + "\" ]");
     lines.add("    backoff: { initial: 100ms, max: 2s }");
     if (config.cluster()) {
-      lines.add("cluster: { enabled: true, host: 127.0.0.1 }");
+      lines.addAll(ClusterTls.shared().yaml("127.0.0.1"));
     }
     lines.addAll(config.topLines());
     lines.add("");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flumesentinel.config.ClusterTlsConfig;
 import io.flumesentinel.config.ConfigLoader;
 import io.flumesentinel.config.MonitorConfig;
 import java.io.IOException;
@@ -54,6 +55,23 @@ class ManifestsTest {
     assertThat(args).contains("monitor", "--config");
     assertThat(args.get(args.indexOf("--config") + 1))
         .isEqualTo(mount.at("/mountPath").asText() + "/" + fileName);
+
+    // The event bus is secured with the files of the Secret the Deployment mounts.
+    ClusterTlsConfig tls = config.cluster().tls();
+    assertThat(tls).isNotNull();
+    assertThat(config.cluster().insecure()).isFalse();
+    JsonNode secretMount = named(container.at("/volumeMounts"), "cluster-tls");
+    assertThat(named(pod.at("/volumes"), "cluster-tls").at("/secret/secretName").asText())
+        .isEqualTo("flume-sentinel-cluster-tls");
+    Path secretPath = Path.of(secretMount.at("/mountPath").asText());
+    assertThat(
+            List.of(
+                tls.keyStore().location(),
+                tls.keyStore().keyLocation(),
+                tls.trustStore().location()))
+        .allSatisfy(file -> assertThat(file.getParent()).isEqualTo(secretPath))
+        .extracting(file -> file.getFileName().toString())
+        .containsExactly("tls.crt", "tls.key", "ca.crt");
 
     // Ports: HTTP where the monitor listens (on every interface), the event bus where it binds.
     assertThat(config.http().host()).isEqualTo("0.0.0.0");
@@ -223,6 +241,16 @@ class ManifestsTest {
     assertThat(keys).as("[Service] " + key).containsKey(key);
     assertThat(keys.get(key)).as(key).hasSize(1);
     return keys.get(key).get(0);
+  }
+
+  /** The element of {@code array} whose {@code name} is {@code name}. */
+  private static JsonNode named(JsonNode array, String name) {
+    for (JsonNode element : array) {
+      if (name.equals(element.path("name").asText())) {
+        return element;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + array);
   }
 
   private static List<JsonNode> read(String file) throws IOException {

@@ -35,14 +35,24 @@ final class HttpCalls {
     if (token != null) {
       options.putHeader("authorization", "Bearer " + token);
     }
+    // The body is asked for in the same callback that receives the response, nested inside the
+    // request's: a body handler registered later, from a chained future, can miss chunks that
+    // arrived in between when the request was made outside a Vert.x thread.
     return client
         .request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
         .compose(
-            response ->
-                response
-                    .body()
-                    .map(b -> new Answer(response.statusCode(), response.headers(), b.toString())))
+            request ->
+                (body == null ? request.send() : request.send(body))
+                    .compose(
+                        response ->
+                            response
+                                .body()
+                                .map(
+                                    b ->
+                                        new Answer(
+                                            response.statusCode(),
+                                            response.headers(),
+                                            b.toString()))))
         .await(10, TimeUnit.SECONDS);
   }
 }

@@ -1,6 +1,7 @@
 package io.flumesentinel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.MonitorJar;
@@ -98,6 +99,9 @@ class SaslZooKeeperJarIT {
                     "sleep",
                     "600")));
     long pid = Long.parseLong(supervisor.await("jar-1: live \\(pid (\\d+)\\)", WAIT));
+    // The monitor's watch sees the registration and the live node within moments; killed before
+    // that, the agent's first sight would already carry the crash, not a crash of a run it saw.
+    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
     receiver.firing("jar-1").get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(receiver.alertsFor("jar-1").get(0).annotation("reason")).isEqualTo("CRASHED");

@@ -82,7 +82,9 @@ class ArchitectureTest {
             ROOT + ".notify.DeliverySchedule",
             ROOT + ".notify.GroupHolds",
             ROOT + ".notify.DeliveryQueue",
-            ROOT + ".notify.Backoff")
+            ROOT + ".notify.Backoff",
+            ROOT + ".appender.Failover",
+            ROOT + ".appender.Backoff")
         .check(product);
   }
 
@@ -104,5 +106,15 @@ class ArchitectureTest {
     ArchitectureRules.foundationDependsOnNoStage(
             ROOT, new String[] {"supervisor"}, new String[] {"monitor", "ha", "http", "cli"})
         .check(product);
+  }
+
+  @Test
+  void theAppenderUsesNeitherVertxNorTheMonitor() {
+    ArchitectureRules.standsAlone(ROOT, "appender").check(product);
+  }
+
+  @Test
+  void theAppenderCoreKnowsNoLoggingFramework() {
+    ArchitectureRules.knowsNoLoggingFramework(ROOT + ".appender").check(product);
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
  * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
+ * @param advertise endpoints written into the live node ({@code --advertise NAME=HOST:PORT})
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -30,13 +31,51 @@ public record SupervisorConfig(
     Duration connectionTimeout,
     boolean useSetpriv,
     HealthWatch health,
-    ZkTlsConfig zkTls) {
+    ZkTlsConfig zkTls,
+    Map<String, String> advertise) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   public SupervisorConfig {
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
+    advertise = advertise == null ? Map.of() : Map.copyOf(advertise);
+  }
+
+  /** No advertised endpoints. */
+  public SupervisorConfig(
+      String zkConnect,
+      ZkLayout layout,
+      String agentId,
+      String host,
+      String group,
+      Map<String, String> labels,
+      String version,
+      List<String> command,
+      RestartPolicy.Settings restart,
+      Duration stopTimeout,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      boolean useSetpriv,
+      HealthWatch health,
+      ZkTlsConfig zkTls) {
+    this(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        Map.of());
   }
 
   /** Plain connections to ZooKeeper. */
@@ -90,6 +129,28 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
-        tls);
+        tls,
+        advertise);
+  }
+
+  /** This agent, advertising {@code endpoints} in its live node. */
+  public SupervisorConfig withAdvertise(Map<String, String> endpoints) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        endpoints);
   }
 }

@@ -1,0 +1,329 @@
+package io.flumesentinel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.appender.demo.NumberedEventsApp;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.testing.Agents;
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.Http;
+import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.Zk;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The appender jar end to end: two real Apache Flume 1.11.0 agents (Avro source → file channel →
+ * file_roll sink writing headers and body) under the fat jar's supervisor with {@code --advertise},
+ * found through ZooKeeper by an application whose class path holds only Logback and {@code
+ * flume-sentinel-appender.jar}. The active agent is SIGKILLed a third of the way: every event
+ * reaches a file_roll output, the first agent's output is a prefix of the sequence and the second's
+ * the rest, the only events both have are those of the batch that was sent again, and nothing is
+ * dropped.
+ */
+class FlumeAppenderIT {
+
+  private static final int EVENTS = 3000;
+  private static final int PER_SECOND = 1000;
+  private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
+  private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
+
+  @TempDir Path dir;
+
+  private final List<ChildJvm> children = new ArrayList<>();
+
+  @Test
+  void theActiveAgentKilledMidRunLosesNoEventAndKeepsTheOrder() throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    assertThat(lib.resolve("flume-ng-sdk-1.11.0.jar")).as("Flume runtime resolved").exists();
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f2 = Agent.prepare(dir, lib, "f2");
+        children.add(f1.supervise(zk.getConnectString()));
+        children.add(f2.supervise(zk.getConnectString()));
+        LiveNode f1Live = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
+        Agents.awaitLive(client, "f2", -1, Duration.ofSeconds(90));
+        assertThat(f1Live.advertise()).containsEntry("avro", "127.0.0.1:" + f1.port);
+        f1.awaitListening();
+        f2.awaitListening();
+
+        ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
+        children.add(app);
+        String active =
+            app.await("LOGGED " + EVENTS / 3 + " active=(\\S+)", Duration.ofSeconds(60));
+        Agent killed = active.endsWith(":" + f1.port) ? f1 : f2;
+        Agent other = killed == f1 ? f2 : f1;
+        long killedPid = Agents.live(client, killed.id).pid();
+        ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
+        app.await("STATS .*", Duration.ofSeconds(60));
+        app.output().stream()
+            .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
+            .forEach(l -> System.out.println("appender end to end: " + l));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        assertThat(stats).contains("dropped=0");
+        long failovers = Long.parseLong(stats.replaceAll(".*failovers=(\\d+).*", "$1"));
+        assertThat(failovers).as("the kill moved the batches to the other agent").isPositive();
+
+        // the killed agent comes back under its supervisor and writes what its file channel held
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f2).size() == EVENTS);
+
+        for (Agent agent : List.of(f1, f2)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+        Set<Long> killedBatches = new HashSet<>();
+        killed.lines().forEach(l -> killedBatches.add(l.batch));
+        Set<Long> onBoth = new HashSet<>();
+        other.lines().stream()
+            .filter(l -> killedBatches.contains(l.batch))
+            .forEach(l -> onBoth.add(l.batch));
+        assertThat(onBoth.size())
+            .as("batches on both agents: only those sent again after a failure")
+            .isLessThanOrEqualTo((int) failovers);
+        long afterKill = other.lines().stream().mapToLong(Line::seq).max().orElseThrow();
+        assertThat(afterKill)
+            .as("the events after the kill went to the other agent")
+            .isEqualTo(EVENTS);
+        System.out.println(
+            "appender end to end: killed "
+                + killed.id
+                + " (active at event "
+                + EVENTS / 3
+                + "), "
+                + killed.lines().size()
+                + " lines in its output, "
+                + other.lines().size()
+                + " in "
+                + other.id
+                + "'s, "
+                + onBoth.size()
+                + " batches on both");
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  private List<String> appCommand(String connect) throws IOException {
+    Path config = dir.resolve("logback-app.xml");
+    Files.writeString(
+        config,
+        """
+        <configuration>
+          <statusListener class="ch.qos.logback.core.status.OnConsoleStatusListener"/>
+          <appender name="FLUME" class="io.flumesentinel.appender.logback.FlumeLogbackAppender">
+            <zookeeper>%s</zookeeper>
+            <group>logs</group>
+            <instanceId>app-1</instanceId>
+            <batchSize>50</batchSize>
+            <backoffInitialMs>200</backoffInitialMs>
+            <encoder><pattern>%%msg</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="FLUME"/></root>
+        </configuration>
+        """
+            .formatted(connect));
+    String classPath =
+        String.join(
+            java.io.File.pathSeparator,
+            System.getProperty("flumesentinel.appender.jar"),
+            jarOf(ch.qos.logback.classic.Logger.class),
+            jarOf(ch.qos.logback.core.Appender.class),
+            jarOf(org.slf4j.Logger.class),
+            appClasses());
+    return List.of(
+        ChildJvm.java(),
+        "-Xmx128m",
+        "-Dlogback.configurationFile=" + config,
+        "-cp",
+        classPath,
+        NumberedEventsApp.class.getName(),
+        Integer.toString(EVENTS),
+        Integer.toString(PER_SECOND),
+        "FLUME");
+  }
+
+  /** A folder holding only the application's class, so nothing else of the tests is on its path. */
+  private String appClasses() throws IOException {
+    String resource = NumberedEventsApp.class.getName().replace('.', '/') + ".class";
+    Path target = dir.resolve("app-classes").resolve(resource);
+    Files.createDirectories(target.getParent());
+    try (var in = NumberedEventsApp.class.getClassLoader().getResourceAsStream(resource)) {
+      Files.copy(in, target);
+    }
+    return dir.resolve("app-classes").toString();
+  }
+
+  private static String jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Set<Long> union(Agent... agents) throws IOException {
+    Set<Long> seqs = new HashSet<>();
+    for (Agent agent : agents) {
+      agent.lines().forEach(l -> seqs.add(l.seq));
+    }
+    return seqs;
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  private record Line(long seq, long batch) {}
+
+  /** One Flume agent: its configuration, its Avro port, its file_roll output. */
+  private static final class Agent {
+    final String id;
+    final Path conf;
+    final Path roll;
+    final Path lib;
+    final int port;
+
+    private Agent(String id, Path conf, Path roll, Path lib, int port) {
+      this.id = id;
+      this.conf = conf;
+      this.roll = roll;
+      this.lib = lib;
+      this.port = port;
+    }
+
+    static Agent prepare(Path dir, Path lib, String id) throws IOException {
+      Path home = dir.resolve(id);
+      Path roll = home.resolve("roll");
+      Files.createDirectories(roll);
+      int port = Http.freePort();
+      Files.writeString(
+          home.resolve(id + ".conf"),
+          String.join(
+              "\n",
+              id + ".sources = r1",
+              id + ".channels = c1",
+              id + ".sinks = k1",
+              id + ".sources.r1.type = avro",
+              id + ".sources.r1.bind = 127.0.0.1",
+              id + ".sources.r1.port = " + port,
+              id + ".sources.r1.channels = c1",
+              // a file channel: what the Avro source accepted survives the SIGKILL
+              id + ".channels.c1.type = file",
+              id + ".channels.c1.checkpointDir = " + home.resolve("checkpoint"),
+              id + ".channels.c1.dataDirs = " + home.resolve("data"),
+              id + ".channels.c1.minimumRequiredSpace = 1048576",
+              id + ".channels.c1.maxFileSize = 16777216",
+              id + ".sinks.k1.type = file_roll",
+              id + ".sinks.k1.channel = c1",
+              id + ".sinks.k1.sink.directory = " + roll,
+              id + ".sinks.k1.sink.rollInterval = 0",
+              id + ".sinks.k1.sink.serializer = header_and_text",
+              ""));
+      try (var in = FlumeAppenderIT.class.getResourceAsStream("/flume/log4j2.xml")) {
+        Files.copy(in, home.resolve("log4j2.xml"));
+      }
+      return new Agent(id, home, roll, lib, port);
+    }
+
+    ChildJvm supervise(String connect) throws IOException {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--zk",
+                  connect,
+                  "--agent",
+                  id,
+                  "--group",
+                  "logs",
+                  "--advertise",
+                  "avro=127.0.0.1:" + port,
+                  "--restart-delay-ms",
+                  "500",
+                  "--"));
+      args.addAll(
+          List.of(
+              ChildJvm.java(),
+              "-Xmx96m",
+              "-cp",
+              conf + ":" + lib + "/*",
+              "org.apache.flume.node.Application",
+              "-n",
+              id,
+              "-f",
+              conf.resolve(id + ".conf").toString(),
+              "--no-reload-conf"));
+      return ChildJvm.start(MonitorJar.supervise(args));
+    }
+
+    void awaitListening() {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                try (Socket socket = new Socket()) {
+                  socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                  return true;
+                } catch (IOException e) {
+                  return false;
+                }
+              });
+    }
+
+    /** Every line file_roll wrote, files in the order they were started. */
+    List<Line> lines() throws IOException {
+      List<Line> lines = new ArrayList<>();
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(roll)) {
+        files = listing.sorted(Agent::byStart).toList();
+      }
+      for (Path file : files) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          Matcher seq = SEQ.matcher(line);
+          Matcher batch = BATCH.matcher(line);
+          if (seq.find() && batch.find() && !line.contains("sentinel.dropped")) {
+            lines.add(new Line(Long.parseLong(seq.group(1)), Long.parseLong(batch.group(1))));
+          }
+        }
+      }
+      return lines;
+    }
+
+    /** file_roll names its files {@code <start millis>-<counter>}. */
+    private static int byStart(Path a, Path b) {
+      String[] x = a.getFileName().toString().split("-");
+      String[] y = b.getFileName().toString().split("-");
+      int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+      return byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    }
+  }
+}

@@ -35,14 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The appender jar end to end: two real Apache Flume 1.11.0 agents (Avro source → file channel →
  * file_roll sink writing headers and body) under the fat jar's supervisor with {@code --advertise},
  * found through ZooKeeper by an application whose class path holds only Logback and {@code
- * flume-sentinel-appender.jar}. The active agent is SIGKILLed a third of the way: every event
- * reaches a file_roll output, the first agent's output is a prefix of the sequence and the second's
- * the rest, the only events both have are those of the batch that was sent again, and nothing is
- * dropped.
+ * flume-sentinel-appender.jar}. The agent active a third of the way is SIGKILLed once it wrote a
+ * sixth of the events: every event reaches a file_roll output, each agent's output is in sequence
+ * order, the events after the kill are on the other agent, the only batches both have are those
+ * sent again after a failure, and nothing is dropped.
  */
 class FlumeAppenderIT {
 
-  private static final int EVENTS = 3000;
+  private static final int EVENTS = 6000;
+
+  /** When the test looks which agent is active (the application prints every 100th event). */
+  private static final int LOOK_AT = 2000;
+
   private static final int PER_SECOND = 1000;
   private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
   private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
@@ -70,10 +74,14 @@ class FlumeAppenderIT {
 
         ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
         children.add(app);
-        String active =
-            app.await("LOGGED " + EVENTS / 3 + " active=(\\S+)", Duration.ofSeconds(60));
+        String active = app.await("LOGGED " + LOOK_AT + " active=(\\S+)", Duration.ofSeconds(60));
         Agent killed = active.endsWith(":" + f1.port) ? f1 : f2;
         Agent other = killed == f1 ? f2 : f1;
+        // well into the run: the active agent has written a good part of the events
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> killed.lines().size() >= EVENTS / 6);
         long killedPid = Agents.live(client, killed.id).pid();
         ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
         app.await("STATS .*", Duration.ofSeconds(60));
@@ -114,10 +122,12 @@ class FlumeAppenderIT {
             "appender end to end: killed "
                 + killed.id
                 + " (active at event "
-                + EVENTS / 3
+                + LOOK_AT
                 + "), "
                 + killed.lines().size()
-                + " lines in its output, "
+                + " lines in its output (up to seq "
+                + killed.lines().stream().mapToLong(Line::seq).max().orElse(0)
+                + "), "
                 + other.lines().size()
                 + " in "
                 + other.id

@@ -3,6 +3,7 @@ package io.flumesentinel.appender;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,13 @@ import javax.management.ObjectName;
  * its old core and starts a new one.
  */
 public final class FlumeSender {
+
+  /**
+   * Whose counters are registered under each name: Log4j2 starts a new configuration's appender
+   * before it stops the old one, and the old one's stop must not unregister the new one's bean.
+   */
+  private static final ConcurrentHashMap<ObjectName, AppenderStats> REGISTERED =
+      new ConcurrentHashMap<>();
 
   private final AppenderSettings settings;
   private final Diagnostics diagnostics;
@@ -174,11 +182,14 @@ public final class FlumeSender {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName name = beanName(settings.name());
-      if (server.isRegistered(name)) {
-        // an appender of the same name not stopped (a reconfiguration in progress): this one wins
-        server.unregisterMBean(name);
+      synchronized (REGISTERED) {
+        if (server.isRegistered(name)) {
+          // an appender of the same name not stopped yet (a reconfiguration): the new one wins
+          server.unregisterMBean(name);
+        }
+        server.registerMBean(stats, name);
+        REGISTERED.put(name, stats);
       }
-      server.registerMBean(stats, name);
       beanName = name;
     } catch (JMException | RuntimeException e) {
       diagnostics.error("counters not registered with JMX", e);
@@ -191,8 +202,10 @@ public final class FlumeSender {
     }
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      if (server.isRegistered(beanName)) {
-        server.unregisterMBean(beanName);
+      synchronized (REGISTERED) {
+        if (REGISTERED.remove(beanName, stats) && server.isRegistered(beanName)) {
+          server.unregisterMBean(beanName);
+        }
       }
     } catch (JMException | RuntimeException e) {
       diagnostics.error("counters not unregistered from JMX", e);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -58,6 +59,7 @@ class AppenderDiscoveryTest {
               .agents("10.9.9.9:4141")
               .build();
       AgentDirectory directory = new AgentDirectory(settings.agents(), current::set);
+      Set<Thread> before = Thread.getAllStackTraces().keySet();
       try (ZooKeeperAgents agents = new ZooKeeperAgents(settings, directory, diagnostics())) {
         agents.start();
 
@@ -80,6 +82,21 @@ class AppenderDiscoveryTest {
         server.restart();
         awaitAgents("zookeeper", "b1=127.0.0.1:5002", "c1=127.0.0.1:5003");
       }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Thread.getAllStackTraces().keySet())
+                      .filteredOn(t -> !before.contains(t) && t.isAlive())
+                      .extracting(Thread::getName)
+                      .as("the discovery's ZooKeeper threads end when it is closed")
+                      // the client's threads (the restarted server started threads of its own)
+                      .filteredOn(
+                          name ->
+                              name.contains("SendThread")
+                                  || name.contains("EventThread")
+                                  || name.startsWith("Curator"))
+                      .isEmpty());
     }
   }
 

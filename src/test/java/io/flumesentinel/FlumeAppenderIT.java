@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.appender.demo.NumberedEventsApp;
+import io.flumesentinel.appender.demo.NumberedEventsLog4j2App;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.testing.Agents;
 import io.flumesentinel.testing.ChildJvm;
@@ -142,6 +143,102 @@ class FlumeAppenderIT {
     }
   }
 
+  /**
+   * Every agent down, through the Log4j2 plugin with the spool: the only agent is SIGKILLed with
+   * its supervisor, the application goes on logging into the spool, and an agent that was never
+   * there before is started under a supervisor: the application sends to it without any change to
+   * its configuration, and once the first agent is back (it still holds what its file channel took)
+   * every event is in a file_roll output, none dropped, the spool never over its cap.
+   */
+  @Test
+  void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    long spoolCap = 8L * 1024 * 1024;
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f3 = Agent.prepare(dir, lib, "f3");
+        ChildJvm f1Supervisor = f1.supervise(zk.getConnectString());
+        children.add(f1Supervisor);
+        long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
+        f1.awaitListening();
+
+        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), spoolCap));
+        children.add(app);
+        app.await("LOGGED 1000 active=(\\S+)", Duration.ofSeconds(60));
+        f1Supervisor.kill();
+        ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
+        app.await("LOGGED \\d+ active=\\S+ spoolBytes=([1-9]\\d*)", Duration.ofSeconds(30));
+
+        children.add(f3.supervise(zk.getConnectString()));
+        app.await("STATS .*", Duration.ofSeconds(120));
+        app.output().stream()
+            .filter(l -> l.startsWith("STATS") || l.contains("FlumeSentinel appender"))
+            .forEach(l -> System.out.println("appender spool end to end: " + l));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
+        long largestSpool = Long.parseLong(stats.replaceAll(".*largestSpoolBytes=(\\d+).*", "$1"));
+        assertThat(largestSpool).isPositive().isLessThanOrEqualTo(spoolCap);
+        assertThat(f3.lines()).as("the new agent got events").isNotEmpty();
+
+        // f1 back: it writes what its file channel held when it was killed
+        children.add(f1.supervise(zk.getConnectString()));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f3).size() == EVENTS);
+        for (Agent agent : List.of(f1, f3)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  private List<String> log4j2AppCommand(String connect, long spoolCap) throws IOException {
+    Path config = dir.resolve("log4j2-app.xml");
+    Files.writeString(
+        config,
+        """
+        <Configuration status="info">
+          <Appenders>
+            <FlumeSentinel name="FLUME" zookeeper="%s" group="logs" instanceId="app-2"
+                           queueSize="200" overflow="spool" spoolDir="%s" spoolMaxBytes="%d"
+                           batchSize="100" backoffInitialMs="200" backoffMaxMs="2000"
+                           shutdownTimeoutMs="30000">
+              <PatternLayout pattern="%%msg"/>
+            </FlumeSentinel>
+          </Appenders>
+          <Loggers><Root level="info"><AppenderRef ref="FLUME"/></Root></Loggers>
+        </Configuration>
+        """
+            .formatted(connect, dir.resolve("spool"), spoolCap));
+    String classPath =
+        String.join(
+            java.io.File.pathSeparator,
+            System.getProperty("flumesentinel.appender.jar"),
+            jarOf(org.apache.logging.log4j.LogManager.class),
+            jarOf(org.apache.logging.log4j.core.LoggerContext.class),
+            appClasses(NumberedEventsLog4j2App.class));
+    return List.of(
+        ChildJvm.java(),
+        "-Xmx128m",
+        "-Dlog4j2.configurationFile=" + config,
+        "-cp",
+        classPath,
+        NumberedEventsLog4j2App.class.getName(),
+        Integer.toString(EVENTS),
+        Integer.toString(PER_SECOND),
+        "FLUME");
+  }
+
   private List<String> appCommand(String connect) throws IOException {
     Path config = dir.resolve("logback-app.xml");
     Files.writeString(
@@ -168,7 +265,7 @@ class FlumeAppenderIT {
             jarOf(ch.qos.logback.classic.Logger.class),
             jarOf(ch.qos.logback.core.Appender.class),
             jarOf(org.slf4j.Logger.class),
-            appClasses());
+            appClasses(NumberedEventsApp.class));
     return List.of(
         ChildJvm.java(),
         "-Xmx128m",
@@ -182,12 +279,12 @@ class FlumeAppenderIT {
   }
 
   /** A folder holding only the application's class, so nothing else of the tests is on its path. */
-  private String appClasses() throws IOException {
-    String resource = NumberedEventsApp.class.getName().replace('.', '/') + ".class";
+  private String appClasses(Class<?> main) throws IOException {
+    String resource = main.getName().replace('.', '/') + ".class";
     Path target = dir.resolve("app-classes").resolve(resource);
     Files.createDirectories(target.getParent());
-    try (var in = NumberedEventsApp.class.getClassLoader().getResourceAsStream(resource)) {
-      Files.copy(in, target);
+    try (var in = main.getClassLoader().getResourceAsStream(resource)) {
+      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return dir.resolve("app-classes").toString();
   }

@@ -29,6 +29,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,6 +152,7 @@ class FlumeAppenderIT {
    * every event is in a file_roll output, none dropped, the spool never over its cap.
    */
   @Test
+  @Tag("appender-e2e")
   void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
     Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
     long spoolCap = 8L * 1024 * 1024;
@@ -166,7 +168,7 @@ class FlumeAppenderIT {
 
         ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), spoolCap));
         children.add(app);
-        app.await("LOGGED 1000 active=(\\S+)", Duration.ofSeconds(60));
+        app.await("LOGGED " + LOOK_AT / 2 + " active=(\\S+)", Duration.ofSeconds(60));
         f1Supervisor.kill();
         ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
         app.await("LOGGED \\d+ active=\\S+ spoolBytes=([1-9]\\d*)", Duration.ofSeconds(30));

@@ -34,6 +34,7 @@ public final class NumberedEventsApp {
     long intervalNanos = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
     long longest = 0;
+    long[] calls = new long[count];
     for (int i = 1; i <= count; i++) {
       long due = start + (i - 1) * intervalNanos;
       while (System.nanoTime() < due) {
@@ -42,6 +43,7 @@ public final class NumberedEventsApp {
       long before = System.nanoTime();
       log.info("event {}", i);
       long took = System.nanoTime() - before;
+      calls[i - 1] = took;
       if (i <= 100) {
         first = Math.max(first, took);
       } else {
@@ -59,9 +61,20 @@ public final class NumberedEventsApp {
             + dropped
             + " failovers="
             + failovers
+            + " p99CallMicros="
+            + percentile(calls, 0.99) / 1000
             + " longestCallMicros="
             + longest / 1000
             + " longestOfFirst100Micros="
             + first / 1000);
+  }
+
+  /** The {@code fraction} percentile of the calls after the first 100 (class loading). */
+  static long percentile(long[] calls, double fraction) {
+    long[] sorted = java.util.Arrays.copyOfRange(calls, Math.min(100, calls.length), calls.length);
+    java.util.Arrays.sort(sorted);
+    return sorted.length == 0
+        ? 0
+        : sorted[(int) Math.min(sorted.length - 1, sorted.length * fraction)];
   }
 }

@@ -37,10 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The appender jar end to end: two real Apache Flume 1.11.0 agents (Avro source → file channel →
  * file_roll sink writing headers and body) under the fat jar's supervisor with {@code --advertise},
  * found through ZooKeeper by an application whose class path holds only Logback and {@code
- * flume-sentinel-appender.jar}. The agent active a third of the way is SIGKILLed once it wrote a
- * sixth of the events: every event reaches a file_roll output, each agent's output is in sequence
- * order, the events after the kill are on the other agent, the only batches both have are those
- * sent again after a failure, and nothing is dropped.
+ * flume-sentinel-appender.jar}. The agent active 40% of the way is SIGKILLed once it wrote a sixth
+ * of the events: every event reaches a file_roll output, each agent's output is in sequence order,
+ * the events after the kill are on the other agent, the only batches both have are those sent again
+ * after a failure, and nothing is dropped.
  */
 class FlumeAppenderIT {
 

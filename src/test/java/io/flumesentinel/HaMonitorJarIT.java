@@ -9,6 +9,7 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.LiveNodeHolder;
 import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.WebhookReceiver;
@@ -29,10 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two fat-jar monitors with {@code cluster: true} on one ZooKeeper: each crash is one webhook; the
- * active one is killed with SIGKILL and a crash right after it is alerted by the standby within the
- * session timeout plus 2 s, without repeating what was already delivered (a crash, and a host whose
- * session expired, which the standby derives as NOT_RUNNING). The handover time is printed.
+ * Two fat-jar monitors with {@code cluster: true} (mutual TLS on the event bus) on one ZooKeeper:
+ * each crash is one webhook; the active one is killed with SIGKILL and a crash right after it is
+ * alerted by the standby within the session timeout plus 2 s, without repeating what was already
+ * delivered (a crash, and a host whose session expired, which the standby derives as NOT_RUNNING).
+ * The handover time is printed.
  */
 class HaMonitorJarIT {
 
@@ -54,6 +56,7 @@ class HaMonitorJarIT {
           agents.register(id, AgentNode.of("host-h", "ha", Map.of())).toCompletableFuture().get();
           agents.goLive(id, new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
         }
+        ClusterTls tls = ClusterTls.create(Files.createDirectories(dir.resolve("tls")));
         for (String name : List.of("a", "b")) {
           Path own = Files.createDirectories(dir.resolve(name));
           MonitorJar monitor =
@@ -63,7 +66,7 @@ class HaMonitorJarIT {
                   receiver,
                   List.of(
                       "  sessionTimeoutMs: " + SESSION.toMillis(), "  connectionTimeoutMs: 2000"),
-                  List.of("cluster: { enabled: true, host: 127.0.0.1 }"));
+                  tls.yaml("127.0.0.1"));
           monitors.add(monitor);
           monitor.awaitReady();
         }

@@ -307,6 +307,7 @@ class ShippedRoutesTest {
           smtp.getSmtp().getPort(),
           m.starttls(),
           m.ssl(),
+          m.caFile(),
           m.username(),
           m.passwordEnv(),
           m.password(),

@@ -8,6 +8,7 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.Agents;
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.TestCertificates;
 import io.flumesentinel.testing.TlsZooKeeperProcess;
@@ -44,6 +45,7 @@ class ZooKeeperTlsIT {
   private static ChildJvm supervisor;
   private static CuratorFramework client;
   private static Path clientTls;
+  private static List<String> monitorTls;
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,20 +76,16 @@ class ZooKeeperTlsIT {
     client = tlsClient(zooKeeper.connectString());
 
     receiver = WebhookReceiver.start();
-    monitor =
-        MonitorJar.launch(
-            dir,
-            zooKeeper.connectString(),
-            receiver,
-            List.of(
-                "  tls:",
-                "    keyStore: { location: \""
-                    + sentinel.keyStore()
-                    + "\", passwordFile: \""
-                    + password
-                    + "\" }",
-                "    trustStore: { location: \"" + server.certPem() + "\", type: PEM }"),
-            List.of());
+    monitorTls =
+        List.of(
+            "  tls:",
+            "    keyStore: { location: \""
+                + sentinel.keyStore()
+                + "\", passwordFile: \""
+                + password
+                + "\" }",
+            "    trustStore: { location: \"" + server.certPem() + "\", type: PEM }");
+    monitor = MonitorJar.launch(dir, zooKeeper.connectString(), receiver, monitorTls, List.of());
     monitor.awaitReady();
   }
 
@@ -161,6 +159,21 @@ class ZooKeeperTlsIT {
           .as(String.join("\n", list.output()))
           .isZero();
       assertThat(list.output()).anyMatch(line -> line.startsWith("ID"));
+    }
+  }
+
+  @Test
+  void aClusteredMonitorJoinsThroughTheTlsPort() throws Exception {
+    // The Vert.x cluster manager's ZooKeeper client is the monitor's too: with zookeeper.tls it
+    // reaches a TLS-only ensemble and registers the member under the cluster path.
+    Path own = Files.createDirectories(dir.resolve("clustered"));
+    ClusterTls bus = ClusterTls.create(Files.createDirectories(own.resolve("bus")));
+    try (MonitorJar clustered =
+        MonitorJar.launch(
+            own, zooKeeper.connectString(), receiver, monitorTls, bus.yaml("127.0.0.1"))) {
+      clustered.awaitReady();
+      assertThat(client.getChildren().forPath(LAYOUT.root() + "/vertx")).isNotEmpty();
+      assertThat(clustered.output()).noneMatch(line -> line.contains("NoClassDefFoundError"));
     }
   }
 

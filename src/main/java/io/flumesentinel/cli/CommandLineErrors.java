@@ -2,6 +2,7 @@ package io.flumesentinel.cli;
 
 import io.flumesentinel.config.ConfigException;
 import java.io.PrintWriter;
+import org.apache.zookeeper.KeeperException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -14,8 +15,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns every failure into exactly one line on stderr and an exit status: 2 for a usage or config
  * error (no stack trace: the line says what to fix), 1 for a failure at run time (whose stack trace
- * goes to the log, not to stderr) and for a ZooKeeper that cannot be reached (no stack trace: the
- * line names the ensemble).
+ * goes to the log, not to stderr) and for a ZooKeeper that cannot be reached or refuses the
+ * command's identity (no stack trace: the line names the ensemble, or the znode).
  */
 public final class CommandLineErrors
     implements IParameterExceptionHandler, IExecutionExceptionHandler {
@@ -55,6 +56,27 @@ public final class CommandLineErrors
     }
     if (ex instanceof CommandZooKeeper.Unreachable) {
       print(command.getErr(), PREFIX + oneLine(ex.getMessage()));
+      return RUNTIME;
+    }
+    if (ex instanceof KeeperException.NoAuthException refused) {
+      // Not a fault of the program: the identity lacks the right, which the line says.
+      print(
+          command.getErr(),
+          PREFIX
+              + "ZooKeeper refused "
+              + refused.getPath()
+              + " to this identity (NoAuth): check --zk-auth (who this command logs in as) and"
+              + " the acl roles (see docs/security.md)");
+      return RUNTIME;
+    }
+    if (ex instanceof KeeperException.AuthFailedException
+        || ex instanceof KeeperException.SessionClosedRequireAuthException) {
+      print(
+          command.getErr(),
+          PREFIX
+              + "ZooKeeper refused this command's login ("
+              + ((KeeperException) ex).code()
+              + "): check the credentials --zk-auth names (see docs/security.md)");
       return RUNTIME;
     }
     LoggerFactory.getLogger(CommandLineErrors.class)

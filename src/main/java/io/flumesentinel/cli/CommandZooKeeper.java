@@ -1,8 +1,14 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.config.ConfigLoader;
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkErrors;
+import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.zk.ZkClients;
+import io.flumesentinel.zk.ZkSecurity;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -28,10 +34,12 @@ final class CommandZooKeeper implements AutoCloseable {
 
   private final CuratorFramework client;
   private final String connect;
+  private final boolean authenticates;
 
-  private CommandZooKeeper(CuratorFramework client, String connect) {
+  private CommandZooKeeper(CuratorFramework client, String connect, boolean authenticates) {
     this.client = client;
     this.connect = connect;
+    this.authenticates = authenticates;
   }
 
   /** ZooKeeper could not be reached: the whole message is the command's one line on stderr. */
@@ -42,28 +50,42 @@ final class CommandZooKeeper implements AutoCloseable {
   }
 
   /**
-   * A started client, connected within {@link #CONNECTION_TIMEOUT}.
+   * The {@code --zk-auth} file's authentication and ACLs, or none when no file is named.
    *
-   * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
+   * @throws ConfigException naming the option or the file's key
    */
-  static CommandZooKeeper connect(String connect) throws InterruptedException {
-    return connect(connect, null);
+  static ZkAccess access(Path file) {
+    if (file == null || file.toString().isBlank()) {
+      return ZkAccess.none();
+    }
+    try {
+      return ConfigLoader.loadZkAccess(file);
+    } catch (ConfigException e) {
+      // Problems of the file itself name it; problems of a key name the key, the file being given.
+      throw new ConfigException("--zk-auth", e.getMessage());
+    }
   }
 
   /**
-   * As {@link #connect(String)}, with TLS when {@code tls} is given.
+   * A started client, with TLS when {@code tls} is given and {@code access}'s identity and ACLs,
+   * connected within {@link #CONNECTION_TIMEOUT}.
    *
    * @throws Unreachable naming {@code connect} when ZooKeeper does not answer in time
    */
-  static CommandZooKeeper connect(String connect, ZkTlsConfig tls) throws InterruptedException {
+  static CommandZooKeeper connect(String connect, ZkTlsConfig tls, ZkAccess access, ZkLayout layout)
+      throws InterruptedException {
     Logging.toStandardError();
     CuratorFramework client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connect)
-            .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .zkClientConfig(ZkClients.clientConfig(tls))
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(connect)
+                    .sessionTimeoutMs(10_000)
+                    .connectionTimeoutMs((int) CONNECTION_TIMEOUT.toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
+                ZkClients.clientConfig(tls),
+                access,
+                layout,
+                null)
             .build();
     client.start();
     if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -77,7 +99,7 @@ final class CommandZooKeeper implements AutoCloseable {
               + (tls == null ? "" : ", with TLS")
               + ")");
     }
-    return new CommandZooKeeper(client, connect);
+    return new CommandZooKeeper(client, connect, access.authenticates());
   }
 
   CuratorFramework client() {
@@ -100,8 +122,19 @@ final class CommandZooKeeper implements AutoCloseable {
               + " s)");
     } catch (ExecutionException e) {
       if (ZkErrors.unreachable(e)) {
+        // An ensemble that requires authentication closes the session of a client that has none
+        // at its first request, which the client may see as a lost connection rather than as the
+        // refusal: say what to check.
         throw new Unreachable(
-            "cannot reach ZooKeeper at " + connect + " (" + ZkErrors.cause(e).getMessage() + ")");
+            "cannot reach ZooKeeper at "
+                + connect
+                + " ("
+                + ZkErrors.cause(e).getMessage()
+                + ")"
+                + (authenticates
+                    ? ""
+                    : "; if the ensemble requires authentication, give --zk-auth (see"
+                        + " docs/security.md)"));
       }
       if (ZkErrors.cause(e) instanceof Exception cause) {
         throw cause;

@@ -1,9 +1,11 @@
 package io.flumesentinel.cli;
 
 import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import picocli.CommandLine.Command;
@@ -49,6 +51,17 @@ public final class DeregisterCommand implements Callable<Integer> {
 
   @Mixin private ZkTlsOption tls = new ZkTlsOption();
 
+  @Option(
+      names = "--zk-auth",
+      paramLabel = "FILE",
+      defaultValue = "${env:" + SilenceCommand.ZK_AUTH_ENV + "}",
+      description =
+          "ZooKeeper authentication and ACLs: a YAML file with the keys auth and acl (see"
+              + " docs/security.md); default $"
+              + SilenceCommand.ZK_AUTH_ENV
+              + ". Passwords stay in the files it names.")
+  private Path auth;
+
   @Override
   public Integer call() throws Exception {
     if (AgentId.problem(agentId) != null) {
@@ -60,7 +73,8 @@ public final class DeregisterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--root", e.getMessage());
     }
-    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect, tls.load())) {
+    ZkAccess access = CommandZooKeeper.access(auth);
+    try (CommandZooKeeper zk = CommandZooKeeper.connect(zkConnect, tls.load(), access, layout)) {
       Registration registration = new Registration(AsyncCuratorFramework.wrap(zk.client()), layout);
       boolean removed = zk.await(registration.deregister(agentId));
       if (removed) {

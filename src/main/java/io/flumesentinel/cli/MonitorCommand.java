@@ -79,7 +79,8 @@ public final class MonitorCommand implements Callable<Integer> {
       names = "--cluster",
       description =
           "High availability: run as one of several monitors of the same root, one of them active,"
-              + " in a clustered Vert.x on the same ZooKeeper. Overrides cluster.enabled.")
+              + " in a clustered Vert.x on the same ZooKeeper. Overrides cluster.enabled; needs"
+              + " cluster.tls (or cluster.insecure: true) in the config file.")
   private Boolean cluster;
 
   private final MonitorLauncher launcher;

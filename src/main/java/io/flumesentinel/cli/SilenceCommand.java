@@ -10,6 +10,7 @@ import io.flumesentinel.silence.SilenceStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,9 @@ public final class SilenceCommand implements Runnable {
         "a command is required: " + String.join(", ", spec.subcommands().keySet()));
   }
 
+  /** The environment variable naming the {@code --zk-auth} file when the option is not given. */
+  static final String ZK_AUTH_ENV = "FLUME_SENTINEL_ZK_AUTH";
+
   /**
    * {@code --max-duration}: the rules of the monitors, which refuse a longer silence when they read
    * it, so that a silence is refused when it is added rather than silently ignored later.
@@ -81,7 +85,10 @@ public final class SilenceCommand implements Runnable {
     }
   }
 
-  /** {@code --zk} and {@code --root}, and a connected client for one command. */
+  /**
+   * {@code --zk}, {@code --root}, {@code --zk-tls-config} and {@code --zk-auth}, and a connected
+   * client for one command.
+   */
   static final class ZkOptions {
 
     @Option(
@@ -99,6 +106,17 @@ public final class SilenceCommand implements Runnable {
 
     @Mixin ZkTlsOption tls = new ZkTlsOption();
 
+    @Option(
+        names = "--zk-auth",
+        paramLabel = "FILE",
+        defaultValue = "${env:" + ZK_AUTH_ENV + "}",
+        description =
+            "ZooKeeper authentication and ACLs: a YAML file with the keys auth and acl (see"
+                + " docs/security.md); default $"
+                + ZK_AUTH_ENV
+                + ". Passwords stay in the files it names.")
+    Path auth;
+
     ZkLayout layout(CommandSpec spec) {
       try {
         return new ZkLayout(root);
@@ -107,8 +125,8 @@ public final class SilenceCommand implements Runnable {
       }
     }
 
-    CommandZooKeeper connect() throws InterruptedException {
-      return CommandZooKeeper.connect(connect, tls.load());
+    CommandZooKeeper connect(ZkLayout layout) throws InterruptedException {
+      return CommandZooKeeper.connect(connect, tls.load(), CommandZooKeeper.access(auth), layout);
     }
   }
 
@@ -196,7 +214,7 @@ public final class SilenceCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       ZkLayout layout = zk.layout(spec);
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         client.await(
             new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout).add(silence));
       }
@@ -262,7 +280,7 @@ public final class SilenceCommand implements Runnable {
     public Integer call() throws Exception {
       ZkLayout layout = zk.layout(spec);
       SilenceStore.Listing listing;
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         listing =
             client.await(
                 new SilenceStore(
@@ -416,7 +434,7 @@ public final class SilenceCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int status = 0;
-      try (CommandZooKeeper client = zk.connect()) {
+      try (CommandZooKeeper client = zk.connect(layout)) {
         SilenceStore store = new SilenceStore(AsyncCuratorFramework.wrap(client.client()), layout);
         for (String id : ids) {
           try {

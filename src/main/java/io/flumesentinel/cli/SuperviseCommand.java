@@ -58,6 +58,15 @@ public final class SuperviseCommand implements Callable<Integer> {
   private String zkConnect;
 
   @Option(
+      names = "--zk-auth",
+      paramLabel = "FILE",
+      description =
+          "ZooKeeper authentication and ACLs: a YAML file with the keys auth and acl (see"
+              + " docs/security.md); with --config, give them under zookeeper in that file."
+              + " Passwords stay in the files it names.")
+  private Path zkAuth;
+
+  @Option(
       names = "--agent",
       paramLabel = "ID",
       description = "Agent id: 1-128 of [A-Za-z0-9._-]. Required without --config.")
@@ -225,6 +234,9 @@ public final class SuperviseCommand implements Callable<Integer> {
     if (agentId != null || (command != null && !command.isEmpty())) {
       fail("--config", "lists the agents itself: do not give --agent or a command with it");
     }
+    if (zkAuth != null) {
+      fail("--zk-auth", "give zookeeper.auth and zookeeper.acl in the --config file instead");
+    }
     return launcher.runAll(SupervisorYaml.load(configFile));
   }
 
@@ -273,22 +285,23 @@ public final class SuperviseCommand implements Callable<Integer> {
             startLimit,
             millis("--start-window-ms", startWindowMs, 0));
     return new SupervisorConfig(
-        zkConnect.strip(),
-        layout,
-        id,
-        host == null ? localHostName() : host,
-        group,
-        labels(),
-        agentVersion,
-        command,
-        settings,
-        millis("--stop-timeout-ms", stopTimeoutMs, 0),
-        millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
-        millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
-        Supervisor.setprivAvailable(),
-        healthWatch(),
-        zkTls.load(),
-        advertised());
+            zkConnect.strip(),
+            layout,
+            id,
+            host == null ? localHostName() : host,
+            group,
+            labels(),
+            agentVersion,
+            command,
+            settings,
+            millis("--stop-timeout-ms", stopTimeoutMs, 0),
+            millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
+            millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
+            Supervisor.setprivAvailable(),
+            healthWatch(),
+            zkTls.load(),
+            CommandZooKeeper.access(zkAuth))
+        .withAdvertise(advertised());
   }
 
   private Map<String, String> advertised() {

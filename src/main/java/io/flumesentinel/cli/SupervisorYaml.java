@@ -3,9 +3,12 @@ package io.flumesentinel.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.ConfigLoader;
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.io.IOException;
@@ -53,6 +56,9 @@ final class SupervisorYaml {
           "root", "--root",
           "sessionTimeoutMs", "--zk-session-timeout-ms",
           "connectionTimeoutMs", "--zk-connection-timeout-ms");
+
+  /** Keys under zookeeper that are no option: authentication and ACLs, as in the monitor's file. */
+  private static final Set<String> ACCESS_KEYS = Set.of("auth", "acl");
 
   static {
     AGENT_KEYS.put("id", "--agent");
@@ -103,13 +109,15 @@ final class SupervisorYaml {
     JsonNode zookeeper = root.path("zookeeper");
     Set<String> zookeeperKeys = new HashSet<>(ZOOKEEPER_KEYS.keySet());
     zookeeperKeys.add(TLS);
+    zookeeperKeys.addAll(ACCESS_KEYS);
     expectKeys(zookeeper, "zookeeper", zookeeperKeys);
     ZkTlsConfig tls = zookeeper.has(TLS) ? tls(zookeeper.get(TLS)) : null;
+    ZkAccess access = access(zookeeper);
     zookeeper
         .fields()
         .forEachRemaining(
             field -> {
-              if (field.getKey().equals(TLS)) {
+              if (field.getKey().equals(TLS) || ACCESS_KEYS.contains(field.getKey())) {
                 return;
               }
               String option = ZOOKEEPER_KEYS.get(field.getKey());
@@ -142,13 +150,27 @@ final class SupervisorYaml {
       if (!agent.has("id")) {
         throw new ConfigException(at + ".id", "is required");
       }
-      SupervisorConfig config = parse(args, keys, at).withZkTls(tls);
+      SupervisorConfig config = parse(args, keys, at).withZkTls(tls).withAccess(access);
       if (!ids.add(config.agentId())) {
         throw new ConfigException(at + ".id", "'" + config.agentId() + "' is listed twice");
       }
       configs.add(config);
     }
     return configs;
+  }
+
+  /**
+   * {@code zookeeper.auth} and {@code zookeeper.acl}: read as the monitor reads them, for every
+   * agent of the file (their supervisors share one identity).
+   */
+  private static ZkAccess access(JsonNode zookeeper) {
+    ObjectNode section = JsonNodeFactory.instance.objectNode();
+    for (String key : ACCESS_KEYS) {
+      if (zookeeper.has(key)) {
+        section.set(key, zookeeper.get(key));
+      }
+    }
+    return section.isEmpty() ? ZkAccess.none() : ConfigLoader.zkAccess(section, "zookeeper");
   }
 
   /**

@@ -45,7 +45,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     keyStore: { location: /etc/flume-sentinel/zk-client.p12, passwordEnv: ZK_KEYSTORE_PASSWORD }
  *     trustStore: { location: /etc/flume-sentinel/zk-ca.p12, passwordFile: /run/secrets/zk-trust }
  *     hostnameVerification: true   # the server's certificate must name the host connected to
- * http: { host: 0.0.0.0, port: 8080 }                     # health and status endpoints; port 0: any free port
+ * http:                             # health, status and the API
+ *   host: 0.0.0.0
+ *   port: 8080                      # 0: any free port
+ *   tls: { certFile: tls.crt, keyFile: tls.key }   # optional; or keyStore: { location, passwordEnv }
+ *   auth: { tokensFile: tokens, readTokenEnv: NAME, writeTokenEnv: NAME }   # optional: bearer tokens
+ *   rateLimit: { perSecond: 20, burst: 60 }   # per client address; false: off
  * externalUrl: ""                   # how operators reach this monitor; sent as externalURL
  * classifier: { grace: 0s, startTimeout: 60s }   # 0..1d, 1ms..1d
  * flapping: { enabled: true, maxDowns: 3, within: 10m, stableFor: 10m }   # 1s..1d
@@ -84,7 +89,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeout: 2s
  *     requestTimeout: 5s
  *     maxBatch: 50                  # wecom 20, slack 40
- * cluster: false                    # or true, or { enabled, zookeeperPath, host, port }
+ * cluster: false                    # or a mapping { enabled, zookeeperPath, host, port, tls, insecure }
+ * #  tls: { keyStore: { location: member.p12, passwordEnv: CLUSTER_TLS_PASSWORD },   # or passwordFile
+ * #        trustStore: { location: ca.pem } }   # stores as zookeeper.tls's; PEM: keyLocation
+ * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
  * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
@@ -151,6 +159,37 @@ public final class ConfigLoader {
    */
   static MonitorConfig parse(
       String yaml, String origin, Function<String, String> environment, Consumer<String> warnings) {
+    return YamlBinding.bind(mapping(yaml, origin), environment, warnings);
+  }
+
+  /**
+   * Loads the ZooKeeper authentication and ACL file of the one-shot commands and the supervisor
+   * ({@code --zk-auth}): the keys {@code auth} and {@code acl}, as under {@code zookeeper} in the
+   * monitor's file. Problems name the key ({@code acl.agents[0]: ...}) or the file.
+   */
+  public static ZkAccess loadZkAccess(Path file) {
+    return parseZkAccess(read(file), file.toString(), System::getenv);
+  }
+
+  /** Validates the text of a {@code --zk-auth} file; {@code origin} names it in syntax errors. */
+  public static ZkAccess parseZkAccess(
+      String yaml, String origin, Function<String, String> environment) {
+    return YamlBinding.bind(mapping(yaml, origin), ZkAccess.class, environment, LOG::warn);
+  }
+
+  /**
+   * The {@code zookeeper.auth} and {@code zookeeper.acl} keys of another file (the supervisor's),
+   * given as a tree; problems name {@code <at>.auth...}.
+   */
+  public static ZkAccess zkAccess(JsonNode section, String at) {
+    try {
+      return YamlBinding.bind(section, ZkAccess.class, System::getenv, LOG::warn);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.key().isEmpty() ? at : at + "." + e.key(), e.problem());
+    }
+  }
+
+  private static JsonNode mapping(String yaml, String origin) {
     JsonNode document;
     try {
       document = YAML.readTree(yaml);
@@ -158,14 +197,15 @@ public final class ConfigLoader {
       throw new ConfigException(origin, syntaxError(e));
     }
     if (document == null || document.isMissingNode() || document.isNull()) {
-      document = YAML.createObjectNode();
-    } else if (!document.isObject()) {
+      return YAML.createObjectNode();
+    }
+    if (!document.isObject()) {
       throw new ConfigException(
           origin,
           "the top level must be a mapping of keys, got "
               + (document.isArray() ? "a list" : ConfigChecks.quote(document.asText())));
     }
-    return YamlBinding.bind(document, environment, warnings);
+    return document;
   }
 
   /**

@@ -14,8 +14,8 @@ import java.util.List;
  *     given they replace the receivers of the file and are named {@code webhook-1}, {@code
  *     webhook-2}, …; the file's {@code route} is dropped with them, so every alert goes to every
  *     one of them
- * @param cluster {@code true} turns high availability on ({@code --cluster}); {@code null}: as the
- *     file says
+ * @param cluster {@code true} turns high availability on ({@code --cluster}), which needs the
+ *     file's {@code cluster.tls} or {@code cluster.insecure: true}; {@code null}: as the file says
  */
 public record ConfigOverrides(
     String zkConnect,
@@ -40,19 +40,11 @@ public record ConfigOverrides(
       zk = zk.withConnect(ConfigChecks.connectString("--zk", zkConnect));
     }
     if (root != null) {
-      zk =
-          new ZkConfig(
-              zk.connect(),
-              ConfigChecks.root("--root", root),
-              zk.sessionTimeout(),
-              zk.connectionTimeout(),
-              zk.embeddedPort(),
-              zk.embeddedDataDir(),
-              zk.tls());
+      zk = zk.withRoot(ConfigChecks.root("--root", root));
     }
     HttpConfig http = config.http();
     if (httpPort != null) {
-      http = new HttpConfig(http.host(), ConfigChecks.port("--http-port", httpPort));
+      http = http.withPort(ConfigChecks.port("--http-port", httpPort));
     }
     ClassifierConfig classifier = config.classifier();
     if (graceMs != null) {
@@ -60,7 +52,9 @@ public record ConfigOverrides(
       classifier = new ClassifierConfig(Duration.ofMillis(grace), classifier.startTimeout());
     }
     ClusterConfig clusterConfig =
-        cluster == null ? config.cluster() : config.cluster().withEnabled(cluster);
+        cluster == null
+            ? config.cluster()
+            : config.cluster().withEnabled(cluster).checkTransport("--cluster");
     // --webhook replaces the file's receivers, and with them its routes, which name them.
     boolean replaced = !webhooks.isEmpty();
     return new MonitorConfig(

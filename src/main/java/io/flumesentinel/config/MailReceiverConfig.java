@@ -5,6 +5,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.OptBoolean;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -13,8 +19,14 @@ import java.util.function.Function;
  * One mail receiver: each batch of alerts becomes one mail to {@code to} and {@code cc}, sent
  * through one SMTP server.
  *
+ * <p>A password never travels in clear text unless the file says so: with {@code passwordEnv} and
+ * without {@code ssl}, {@code starttls} defaults to {@code REQUIRED}, and an explicit {@code
+ * DISABLED} or {@code OPTIONAL} is refused unless {@code allowPlaintextPassword: true} accepts it.
+ *
  * @param starttls whether to upgrade a plain connection with STARTTLS
  * @param ssl whether the connection is TLS from the start (SMTPS, usually port 465)
+ * @param caFile a PEM file of the certificates to trust for this server instead of the JVM's
+ *     default trust store; empty for the default
  * @param username empty for a server that needs no login
  * @param passwordEnv the name of the environment variable the password was read from; empty if none
  * @param password the password read from {@code passwordEnv} at start-up, never from the file;
@@ -32,6 +44,7 @@ public record MailReceiverConfig(
     int port,
     StartTls starttls,
     boolean ssl,
+    String caFile,
     String username,
     String passwordEnv,
     String password,
@@ -66,6 +79,7 @@ public record MailReceiverConfig(
   }
 
   public MailReceiverConfig {
+    caFile = caFile == null ? "" : caFile;
     username = username == null ? "" : username;
     passwordEnv = passwordEnv == null ? "" : passwordEnv;
     to = List.copyOf(to);
@@ -88,6 +102,7 @@ public record MailReceiverConfig(
         false,
         "",
         "",
+        "",
         null,
         from,
         to,
@@ -102,9 +117,10 @@ public record MailReceiverConfig(
 
   /**
    * A {@code receivers} entry of {@code type: mail}: {@code name}, {@code host}, {@code port},
-   * {@code starttls}, {@code ssl}, {@code username}, {@code passwordEnv} (the variable holding the
-   * password), {@code from}, {@code to}, {@code cc}, {@code sendResolved}, {@code connectTimeout},
-   * {@code sendTimeout}, {@code maxBatch}, {@code queueCapacity} and {@code backoff}.
+   * {@code starttls}, {@code ssl}, {@code caFile}, {@code username}, {@code passwordEnv} (the
+   * variable holding the password), {@code allowPlaintextPassword}, {@code from}, {@code to},
+   * {@code cc}, {@code sendResolved}, {@code connectTimeout}, {@code sendTimeout}, {@code
+   * maxBatch}, {@code queueCapacity} and {@code backoff}.
    */
   @JsonCreator
   static MailReceiverConfig read(
@@ -113,8 +129,10 @@ public record MailReceiverConfig(
       @JsonProperty("port") Long port,
       @JsonProperty("starttls") StartTls starttls,
       @JsonProperty("ssl") Boolean ssl,
+      @JsonProperty("caFile") String caFile,
       @JsonProperty("username") String username,
       @JsonProperty("passwordEnv") String passwordEnv,
+      @JsonProperty("allowPlaintextPassword") Boolean allowPlaintextPassword,
       @JsonProperty("from") String from,
       @JsonProperty("to") List<String> to,
       @JsonProperty("cc") List<String> cc,
@@ -152,6 +170,14 @@ public record MailReceiverConfig(
         throw new ConfigException("username", "is required with passwordEnv");
       }
     }
+    boolean tls = ssl != null && ssl;
+    StartTls upgrade =
+        startTls(
+            starttls,
+            password != null,
+            tls,
+            allowPlaintextPassword != null && allowPlaintextPassword);
+    String trusted = trustedCertificates(caFile);
     String sender = ReceiverChecks.mailAddress("from", from);
     List<String> recipients = ReceiverChecks.mailAddresses("to", to);
     if (recipients.isEmpty()) {
@@ -169,8 +195,9 @@ public record MailReceiverConfig(
         checkedName,
         server,
         checkedPort,
-        starttls == null ? StartTls.OPTIONAL : starttls,
-        ssl != null && ssl,
+        upgrade,
+        tls,
+        trusted,
         login,
         variable,
         password,
@@ -185,6 +212,50 @@ public record MailReceiverConfig(
         backoff == null ? BackoffConfig.defaults() : backoff);
   }
 
+  /**
+   * STARTTLS as written, or the default: {@code REQUIRED} when a password would otherwise cross the
+   * network in clear text (an {@code OPTIONAL} upgrade is silently skipped by a server, or a
+   * machine in the middle, that does not offer it), {@code OPTIONAL} for a relay without login.
+   */
+  private static StartTls startTls(
+      StartTls written, boolean hasPassword, boolean ssl, boolean plaintextAccepted) {
+    if (!hasPassword || ssl) {
+      return written == null ? StartTls.OPTIONAL : written;
+    }
+    if (written == null) {
+      return StartTls.REQUIRED;
+    }
+    if (written != StartTls.REQUIRED && !plaintextAccepted) {
+      throw new ConfigException(
+          "starttls",
+          written
+              + " would let the password of passwordEnv cross the network in clear text; use"
+              + " REQUIRED (the default with passwordEnv) or ssl: true, or accept it with"
+              + " allowPlaintextPassword: true");
+    }
+    return written;
+  }
+
+  /** The CA file, checked now: a bad one would otherwise fail only the first mail. */
+  private static String trustedCertificates(String caFile) {
+    String file = ReceiverChecks.stripped(caFile);
+    if (file.isEmpty()) {
+      return "";
+    }
+    Path path = Path.of(file);
+    if (!Files.isReadable(path)) {
+      throw new ConfigException("caFile", "cannot read " + file);
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+        throw new ConfigException("caFile", file + " holds no PEM certificate");
+      }
+    } catch (IOException | CertificateException e) {
+      throw new ConfigException("caFile", file + " holds no readable PEM certificate");
+    }
+    return file;
+  }
+
   @Override
   public String toString() {
     return "MailReceiverConfig[name="
@@ -197,6 +268,8 @@ public record MailReceiverConfig(
         + starttls
         + ", ssl="
         + ssl
+        + ", caFile="
+        + caFile
         + ", username="
         + username
         + ", passwordEnv="

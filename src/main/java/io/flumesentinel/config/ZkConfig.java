@@ -12,6 +12,7 @@ import java.time.Duration;
  *
  * @param connect the connect string, or {@code null} to start an embedded server
  * @param tls TLS to the ensemble's secure client port; {@code null}: plain connections
+ * @param access authentication and ACLs ({@code auth}, {@code acl}); {@link ZkAccess#none()}
  */
 public record ZkConfig(
     String connect,
@@ -20,12 +21,30 @@ public record ZkConfig(
     Duration connectionTimeout,
     int embeddedPort,
     Path embeddedDataDir,
-    ZkTlsConfig tls) {
+    ZkTlsConfig tls,
+    ZkAccess access) {
 
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Plain connections (no TLS). */
+  public ZkConfig {
+    access = access == null ? ZkAccess.none() : access;
+  }
+
+  /** Without authentication or ACLs. */
+  public ZkConfig(
+      String connect,
+      String root,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      int embeddedPort,
+      Path embeddedDataDir,
+      ZkTlsConfig tls) {
+    this(
+        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, tls, null);
+  }
+
+  /** Plain connections (no TLS), without authentication or ACLs. */
   public ZkConfig(
       String connect,
       String root,
@@ -33,7 +52,15 @@ public record ZkConfig(
       Duration connectionTimeout,
       int embeddedPort,
       Path embeddedDataDir) {
-    this(connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, null);
+    this(
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        null,
+        null);
   }
 
   public static ZkConfig of(String connect) {
@@ -44,6 +71,7 @@ public record ZkConfig(
         DEFAULT_CONNECTION_TIMEOUT,
         2181,
         Path.of("data", "zookeeper"),
+        null,
         null);
   }
 
@@ -57,18 +85,56 @@ public record ZkConfig(
 
   public ZkConfig withConnect(String newConnect) {
     return new ZkConfig(
-        newConnect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, tls);
+        newConnect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        access);
+  }
+
+  public ZkConfig withRoot(String newRoot) {
+    return new ZkConfig(
+        connect,
+        newRoot,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        access);
   }
 
   public ZkConfig withTls(ZkTlsConfig newTls) {
     return new ZkConfig(
-        connect, root, sessionTimeout, connectionTimeout, embeddedPort, embeddedDataDir, newTls);
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        newTls,
+        access);
+  }
+
+  public ZkConfig withAccess(ZkAccess newAccess) {
+    return new ZkConfig(
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        embeddedPort,
+        embeddedDataDir,
+        tls,
+        newAccess);
   }
 
   /**
    * The {@code zookeeper} section: {@code connect}, {@code root}, {@code sessionTimeout}, {@code
-   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded} and {@code tls} ({@link
-   * ZkTlsConfig}).
+   * connectionTimeout} (at most {@code sessionTimeout}), {@code embedded}, {@code tls} ({@link
+   * ZkTlsConfig}), {@code auth} and {@code acl} ({@link ZkAccess}).
    */
   @JsonCreator
   static ZkConfig read(
@@ -79,7 +145,9 @@ public record ZkConfig(
       @JsonProperty("connectionTimeout") Duration connectionTimeout,
       @JsonProperty("connectionTimeoutMs") Milliseconds connectionTimeoutMs,
       @JsonProperty("embedded") EmbeddedServer embedded,
-      @JsonProperty("tls") ZkTlsConfig tls) {
+      @JsonProperty("tls") ZkTlsConfig tls,
+      @JsonProperty("auth") ZkAccess.Auth auth,
+      @JsonProperty("acl") ZkAccess.Acl acl) {
     ZkConfig defaults = of(null);
     String checkedConnect = ConfigChecks.connectString("connect", connect);
     String checkedRoot = ConfigChecks.root("root", root == null ? defaults.root : root);
@@ -101,7 +169,8 @@ public record ZkConfig(
         connection.value(),
         server.port(),
         server.dataDir(),
-        tls);
+        tls,
+        ZkAccess.read(auth, acl));
   }
 
   /** The {@code embedded} section: the server started when {@code connect} is empty. */

@@ -11,9 +11,13 @@ public final class Addresses {
 
   /**
    * Public, request/reply: any member of the cluster asks, the active monitor answers with its
-   * current state as JSON ({@code monitor}, {@code epoch}, {@code agents}, {@code firing}).
+   * current state as JSON ({@code monitor}, {@code epoch}, {@code agents}, {@code firing}). With
+   * {@code cluster.tls}, the members are the holders of a trusted certificate.
    */
   public static final String STATE = "flume.sentinel.state";
+
+  // The internal addresses below are consumed with localConsumer: Vert.x never delivers a message
+  // that came over the network to a local consumer, so no member can reach them.
 
   /**
    * Internal: {@code true} asks the watch to send a fresh {@link WatchSnapshot} and then every

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers requests on {@link Addresses#STATE} (from any member of the cluster, or locally) with
- * what the monitor knows now, read from ZooKeeper at the time of the request:
+ * Answers requests on {@link Addresses#STATE} with what the monitor knows now, read from ZooKeeper
+ * at the time of the request:
  *
  * <pre>{@code
  * {"monitor": "host-a", "active": true, "epoch": 7,
@@ -29,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Deployed with the active monitor's verticles, so a request reaches the active monitor only.
- * {@code firing} is the alert ledger as last written (at most one write interval, 100 ms, behind).
- * A read that fails (ZooKeeper unreachable) is answered with a failure (code 503).
+ * Requests come from code in this JVM or from members of the cluster; with {@code cluster.tls} a
+ * request arrives over the network only on a connection whose client certificate the trust material
+ * vouched for, and the reply is sent only to a member whose server certificate it vouches for, so
+ * the consumer itself checks nothing about the sender (the bus tells it nothing about the
+ * connection). Without TLS ({@code cluster.insecure}) anyone who reaches the port may ask. {@code
+ * firing} is the alert ledger as last written (at most one write interval, 100 ms, behind). A read
+ * that fails (ZooKeeper unreachable) is answered with a failure (code 503).
  */
 public final class StateVerticle extends VerticleBase {
 

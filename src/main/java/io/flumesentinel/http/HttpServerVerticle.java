@@ -1,5 +1,6 @@
 package io.flumesentinel.http;
 
+import io.flumesentinel.config.HttpAuthConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.readiness.Readiness;
 import io.vertx.core.Future;
@@ -10,8 +11,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoints for load balancers, orchestrators and operators:
@@ -26,9 +31,22 @@ import java.util.function.Supplier;
  *   <li>whatever the {@link Routes} given add (the read-only API, {@link ReadApi}).
  * </ul>
  *
- * Responses are never cached. {@link #start()} completes once the server listens.
+ * Every request passes, in order: the {@link SecurityHeaders}; the {@link RateLimitHandler} (when
+ * {@code http.rateLimit} is on); the {@link TokenAuthHandler} (when {@code http.auth} configures
+ * tokens; {@code /health/*} stays open); a body limit of {@value #MAX_BODY_BYTES} bytes. With
+ * {@code http.tls} the port speaks TLS 1.2 or 1.3 only. Responses are never cached. {@link
+ * #start()} completes once the server listens, and fails with a {@code ConfigException} naming the
+ * key when the TLS key material cannot be used.
  */
 public final class HttpServerVerticle extends VerticleBase {
+
+  /** The largest request body read: enough for any silence or acknowledgement. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** Client addresses with a rate-limit bucket at most, about 100 bytes each. */
+  static final int MAX_CLIENTS = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
 
   private final HttpConfig http;
   private final Readiness readiness;
@@ -47,17 +65,49 @@ public final class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    RefusalLog refusals = new RefusalLog(Clock.systemUTC(), log::warn);
+    router.route().handler(new SecurityHeaders(http.tls().enabled()));
+    if (http.rateLimit().enabled()) {
+      ClientRateLimiter limiter =
+          new ClientRateLimiter(
+              Clock.systemUTC(),
+              http.rateLimit().perSecond(),
+              http.rateLimit().burst(),
+              MAX_CLIENTS);
+      router.route().handler(new RateLimitHandler(limiter, refusals));
+    }
+    if (http.auth().enabled()) {
+      router
+          .route()
+          .handler(
+              new TokenAuthHandler(
+                  new AccessPolicy(more.openPrefixes()), new TokenCheck(http.auth()), refusals));
+    }
+    // After the token check: a client without one never has a body read.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router
         .get("/health/live")
         .handler(ctx -> respond(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/status").handler(ctx -> respond(ctx, 200, status.get()));
     more.mount(router, context);
-    return vertx
-        .createHttpServer(new HttpServerOptions().setHost(http.host()).setPort(http.port()))
-        .requestHandler(router)
-        .listen()
-        .onSuccess(listening -> server = listening);
+    errors(router);
+    HttpServerOptions options =
+        ServerTls.apply(
+            new HttpServerOptions().setHost(http.host()).setPort(http.port()), http.tls());
+    return ServerTls.check(vertx, http.tls(), log::warn)
+        .compose(
+            checked ->
+                vertx
+                    .createHttpServer(options)
+                    .requestHandler(router)
+                    .listen()
+                    .recover(e -> Future.failedFuture(ServerTls.listenFailure(http.tls(), e))))
+        .onSuccess(
+            listening -> {
+              server = listening;
+              announce(listening.actualPort());
+            });
   }
 
   /** The port the server listens on, which differs from the configured one when that was 0. */
@@ -67,6 +117,58 @@ public final class HttpServerVerticle extends VerticleBase {
       throw new IllegalStateException("the health server is not listening yet");
     }
     return listening.actualPort();
+  }
+
+  /** JSON for what no route answers, instead of Vert.x Web's text (and its log line for each). */
+  private static void errors(Router router) {
+    router.errorHandler(404, ctx -> Answers.error(ctx, 404, "not found"));
+    router.errorHandler(405, ctx -> Answers.error(ctx, 405, "method not allowed"));
+    router.errorHandler(
+        413, ctx -> Answers.error(ctx, 413, "request body over " + MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(
+        500,
+        ctx -> {
+          log.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+          Answers.error(ctx, 500, "internal error");
+        });
+  }
+
+  /** One line saying how the port is protected, and a warning where it is not. */
+  private void announce(int port) {
+    HttpAuthConfig auth = http.auth();
+    String where = (http.tls().enabled() ? "https://" : "http://") + http.host() + ":" + port;
+    log.info(
+        "HTTP endpoints on {}: {}; {}",
+        where,
+        auth.enabled()
+            ? "bearer tokens required except on /health/* ("
+                + auth.count(HttpAuthConfig.Role.READ)
+                + " read, "
+                + auth.count(HttpAuthConfig.Role.WRITE)
+                + " write)"
+            : "no tokens",
+        http.rateLimit().enabled()
+            ? "at most "
+                + java.math.BigDecimal.valueOf(http.rateLimit().perSecond())
+                    .stripTrailingZeros()
+                    .toPlainString()
+                + " requests/s per client address (bursts of "
+                + http.rateLimit().burst()
+                + ")"
+            : "no rate limit");
+    if (http.loopbackOnly()) {
+      return;
+    }
+    if (!auth.enabled()) {
+      log.warn(
+          "The HTTP API on {} is unauthenticated: anyone who can reach it reads alerts, hosts"
+              + " and crash output. Set http.auth (docs/security.md), or http.host: 127.0.0.1",
+          where);
+    } else if (!http.tls().enabled()) {
+      log.warn(
+          "Bearer tokens reach {} in clear text: set http.tls, or terminate TLS in front of it",
+          where);
+    }
   }
 
   private void ready(RoutingContext ctx) {
@@ -83,10 +185,6 @@ public final class HttpServerVerticle extends VerticleBase {
   }
 
   private static void respond(RoutingContext ctx, int statusCode, JsonObject body) {
-    ctx.response()
-        .setStatusCode(statusCode)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(body.encode());
+    Answers.json(ctx, statusCode, body.encode());
   }
 }

@@ -28,6 +28,7 @@ import io.flumesentinel.silence.SilenceRules;
 import io.flumesentinel.silence.Silences;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkClients;
+import io.flumesentinel.zk.ZkSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -92,11 +93,6 @@ public final class Monitor implements AutoCloseable {
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
-    if (cluster.enabled() && zk.tls() != null) {
-      // The cluster manager builds a ZooKeeper client of its own, which would connect in plain.
-      throw new ConfigException(
-          "zookeeper.tls", "cannot be used with cluster: true yet; run single monitors with it");
-    }
     if (zk.embedded() && zk.tls() != null) {
       throw new ConfigException(
           "zookeeper.tls", "needs zookeeper.connect: the embedded ZooKeeper listens without TLS");
@@ -108,10 +104,18 @@ public final class Monitor implements AutoCloseable {
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
-    CuratorFramework client = curator(connect, zk, false);
+    if (zk.access().acl() == null) {
+      log.warn(
+          "No zookeeper.acl configured: the znodes under {} are created open to anyone"
+              + " (world:anyone, all rights), so whoever reaches ZooKeeper can forge or remove"
+              + " registrations, silences and alerts (see docs/security.md)",
+          zk.root());
+    }
+    String clusterPath = cluster.enabled() ? cluster.zookeeperPath(zk.root()) : null;
+    CuratorFramework client = curator(connect, zk, clusterPath, false);
     // The ledger writes on a session of its own (see AlertPipeline.Builder#ledgerClient). In a
     // cluster the same session holds leadership, which only its loss gives up.
-    CuratorFramework ledgerClient = curator(connect, zk, cluster.enabled());
+    CuratorFramework ledgerClient = curator(connect, zk, clusterPath, cluster.enabled());
     Vertx vertx;
     try {
       vertx = cluster.enabled() ? ClusteredVertx.start(connect, zk, cluster) : Vertx.vertx();
@@ -197,6 +201,9 @@ public final class Monitor implements AutoCloseable {
       monitor.close();
       throw e;
     }
+    if (zk.access().acl() != null) {
+      ZkSecurity.checkExistingAcls(client, layout, warning -> log.warn("{}", warning));
+    }
     log.info(
         "Monitoring {}{} with {} receiver(s); health on port {}{}",
         connect,
@@ -257,14 +264,19 @@ public final class Monitor implements AutoCloseable {
    * @param leaderSession whether the session holds leadership: then only its loss, not a suspension
    *     of the connection, counts as an error for Curator's recipes
    */
-  private static CuratorFramework curator(String connect, ZkConfig zk, boolean leaderSession) {
+  private static CuratorFramework curator(
+      String connect, ZkConfig zk, String clusterPath, boolean leaderSession) {
     CuratorFrameworkFactory.Builder builder =
-        CuratorFrameworkFactory.builder()
-            .connectString(connect)
-            .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000))
-            .zkClientConfig(ZkClients.clientConfig(zk.tls()));
+        ZkSecurity.apply(
+            CuratorFrameworkFactory.builder()
+                .connectString(connect)
+                .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)),
+            ZkClients.clientConfig(zk.tls()),
+            zk.access(),
+            zk.layout(),
+            clusterPath);
     if (leaderSession) {
       builder.connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
     }

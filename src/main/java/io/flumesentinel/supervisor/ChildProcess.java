@@ -1,9 +1,9 @@
 package io.flumesentinel.supervisor;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of the supervised command: started directly (no shell), its stdout and stderr logged line
- * by line under the agent id, the end of stderr kept for the crash report.
+ * by line under the agent id, the end of stderr kept for the crash report. Each line is at most
+ * {@link #MAX_LINE_CHARS} characters (the rest of a longer one is dropped, and the cut marked), and
+ * values that look like secrets are hidden in it ({@link SecretRedaction}): Flume's launcher
+ * script, for one, prints the whole java command line.
  *
  * <p><b>No orphans.</b> Java cannot set Linux's {@code PR_SET_PDEATHSIG} without JNI, so when
  * {@code /usr/bin/setpriv} (util-linux) exists the command is started as {@code setpriv --pdeathsig
@@ -46,6 +49,17 @@ final class ChildProcess {
   static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final int TAIL_LINES = 50;
   private static final int TAIL_CHARS = 4096;
+
+  /**
+   * The longest line of output logged: an agent printing without a newline (a runaway stack trace,
+   * binary data) must not hold the supervisor's memory. The rest of such a line is dropped.
+   */
+  static final int MAX_LINE_CHARS = 8192;
+
+  static final String NOT_SHOWN = "[line not shown: it could not be checked for secrets]";
+
+  static final String TRUNCATED =
+      " [truncated: line longer than " + MAX_LINE_CHARS + " characters]";
 
   private final String agentId;
   private final Process process;
@@ -135,13 +149,14 @@ final class ChildProcess {
     Thread thread =
         new Thread(
             () -> {
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  output.info("{} {}: {}", agentId, name, line);
+              try (Reader in = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                BoundedLineReader lines = new BoundedLineReader(in, MAX_LINE_CHARS);
+                BoundedLineReader.Line line;
+                while ((line = lines.next()) != null) {
+                  String shown = shown(line);
+                  output.info("{} {}: {}", agentId, name, shown);
                   if (tail != null) {
-                    tail.add(line);
+                    tail.add(shown);
                   }
                 }
               } catch (IOException e) {
@@ -152,6 +167,21 @@ final class ChildProcess {
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /**
+   * A line of output as it is logged and kept: secrets hidden, a cut marked. A line that cannot be
+   * checked is not shown, and the pump goes on: a pump that stopped would leave the agent blocked
+   * on a full pipe.
+   */
+  static String shown(BoundedLineReader.Line line) {
+    String text;
+    try {
+      text = SecretRedaction.text(line.text());
+    } catch (RuntimeException | StackOverflowError e) {
+      return NOT_SHOWN;
+    }
+    return line.truncated() ? text + TRUNCATED : text;
   }
 
   /**

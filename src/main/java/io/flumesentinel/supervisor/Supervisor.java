@@ -5,6 +5,7 @@ import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.zk.ZkClients;
+import io.flumesentinel.zk.ZkSecurity;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,12 +76,16 @@ public final class Supervisor {
               return thread;
             });
     this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(config.zkConnect())
-            .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-            .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
-            .zkClientConfig(ZkClients.clientConfig(config.zkTls()))
+        ZkSecurity.apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(config.zkConnect())
+                    .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                    .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)),
+                ZkClients.clientConfig(config.zkTls()),
+                config.access(),
+                config.layout(),
+                null)
             .build();
     Registration registration =
         new Registration(AsyncCuratorFramework.wrap(client), config.layout());
@@ -183,8 +188,12 @@ public final class Supervisor {
     try {
       started = ChildProcess.start(config.agentId(), config.command(), config.useSetpriv());
     } catch (IOException e) {
-      log.error("{}: could not start {}: {}", config.agentId(), config.command(), e.getMessage());
-      afterExit(new ChildExit(127), e.getMessage());
+      log.error(
+          "{}: could not start {}: {}",
+          config.agentId(),
+          SecretRedaction.commandLine(config.command()),
+          SecretRedaction.text(String.valueOf(e.getMessage())));
+      afterExit(new ChildExit(127), SecretRedaction.text(String.valueOf(e.getMessage())));
       return;
     }
     child = started;
@@ -193,7 +202,7 @@ public final class Supervisor {
         "{}: started pid {}: {}",
         config.agentId(),
         started.pid(),
-        String.join(" ", config.command()));
+        SecretRedaction.commandLine(config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
     watchHealth();

@@ -1,5 +1,6 @@
 package io.flumesentinel.supervisor;
 
+import io.flumesentinel.config.ZkAccess;
 import io.flumesentinel.config.ZkTlsConfig;
 import io.flumesentinel.protocol.ZkLayout;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Map;
  *     ChildProcess})
  * @param health how to watch Flume's metrics, or {@code null}: not watched
  * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
+ * @param access ZooKeeper authentication and ACLs; {@link ZkAccess#none()}
  * @param advertise endpoints written into the live node ({@code --advertise NAME=HOST:PORT})
  */
 public record SupervisorConfig(
@@ -32,6 +34,7 @@ public record SupervisorConfig(
     boolean useSetpriv,
     HealthWatch health,
     ZkTlsConfig zkTls,
+    ZkAccess access,
     Map<String, String> advertise) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -39,6 +42,7 @@ public record SupervisorConfig(
   public SupervisorConfig {
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
+    access = access == null ? ZkAccess.none() : access;
     advertise = advertise == null ? Map.of() : Map.copyOf(advertise);
   }
 
@@ -58,7 +62,8 @@ public record SupervisorConfig(
       Duration connectionTimeout,
       boolean useSetpriv,
       HealthWatch health,
-      ZkTlsConfig zkTls) {
+      ZkTlsConfig zkTls,
+      ZkAccess access) {
     this(
         zkConnect,
         layout,
@@ -75,10 +80,11 @@ public record SupervisorConfig(
         useSetpriv,
         health,
         zkTls,
+        access,
         Map.of());
   }
 
-  /** Plain connections to ZooKeeper. */
+  /** Plain connections to ZooKeeper, without authentication or ACLs. */
   public SupervisorConfig(
       String zkConnect,
       ZkLayout layout,
@@ -109,6 +115,7 @@ public record SupervisorConfig(
         connectionTimeout,
         useSetpriv,
         health,
+        null,
         null);
   }
 
@@ -130,6 +137,29 @@ public record SupervisorConfig(
         useSetpriv,
         health,
         tls,
+        access,
+        advertise);
+  }
+
+  /** This agent, logging in to ZooKeeper and creating znodes as {@code newAccess} says. */
+  public SupervisorConfig withAccess(ZkAccess newAccess) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        newAccess,
         advertise);
   }
 
@@ -151,6 +181,45 @@ public record SupervisorConfig(
         useSetpriv,
         health,
         zkTls,
+        access,
         endpoints);
+  }
+
+  /** As a record's, with the command's secret-looking values hidden ({@link SecretRedaction}). */
+  @Override
+  public String toString() {
+    return "SupervisorConfig[zkConnect="
+        + zkConnect
+        + ", layout="
+        + layout
+        + ", agentId="
+        + agentId
+        + ", host="
+        + host
+        + ", group="
+        + group
+        + ", labels="
+        + labels
+        + ", version="
+        + version
+        + ", command="
+        + SecretRedaction.command(command)
+        + ", restart="
+        + restart
+        + ", stopTimeout="
+        + stopTimeout
+        + ", sessionTimeout="
+        + sessionTimeout
+        + ", connectionTimeout="
+        + connectionTimeout
+        + ", useSetpriv="
+        + useSetpriv
+        + ", health="
+        + health
+        + ", zkTls="
+        + zkTls
+        + ", advertise="
+        + advertise
+        + "]";
   }
 }

@@ -21,6 +21,8 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.curator.x.async.api.DeleteOption;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.proto.CreateRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -574,9 +576,30 @@ public final class ZkBatchWriter {
   }
 
   /** What {@code op} on {@code path} takes in a request, framing included. */
-  private static long requestBytes(String path, Op op) {
-    int data = op instanceof Write write ? write.data().length : 0;
+  private long requestBytes(String path, Op op) {
+    int data = op instanceof Write write ? write.data().length + aclBytes(path) : 0;
     return (long) path.getBytes(StandardCharsets.UTF_8).length + data + OP_OVERHEAD_BYTES;
+  }
+
+  /**
+   * The ACL a create of {@code path} carries, beyond what {@link #OP_OVERHEAD_BYTES} allows for:
+   * with configured ACLs ({@code zookeeper.acl}) it lists every id of the roles that may touch the
+   * path, each with its scheme and a length, which a long list of digest ids makes add up.
+   */
+  private int aclBytes(String path) {
+    // The client's ACL provider is not public; the create it would build for the path carries it.
+    if (!(zk.transactionOp().create().forPath(path).get().toRequestRecord()
+        instanceof CreateRequest create)) {
+      return 0;
+    }
+    int bytes = 0;
+    for (ACL acl : create.getAcl()) {
+      bytes +=
+          12
+              + acl.getId().getScheme().getBytes(StandardCharsets.UTF_8).length
+              + acl.getId().getId().getBytes(StandardCharsets.UTF_8).length;
+    }
+    return bytes;
   }
 
   /** A value that can never be sent: said once (its path and size), counted, and forgotten. */

@@ -83,6 +83,9 @@ class ArchitectureTest {
             ROOT + ".notify.GroupHolds",
             ROOT + ".notify.DeliveryQueue",
             ROOT + ".notify.Backoff",
+            ROOT + ".http.ClientRateLimiter",
+            ROOT + ".http.RefusalLog",
+            ROOT + ".http.AccessPolicy",
             ROOT + ".appender.Failover",
             ROOT + ".appender.Backoff")
         .check(product);

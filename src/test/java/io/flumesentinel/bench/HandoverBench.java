@@ -10,6 +10,7 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.Http;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -66,17 +67,17 @@ class HandoverBench extends ZooKeeperBench {
       agents.goLive("h" + i, new LiveNode(1, Instant.now(), "", 0)).toCompletableFuture().get();
     }
     Path config = dir.resolve("monitor.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "zookeeper:",
-            "  connect: \"" + zooKeeper.connectString() + "\"",
-            "  root: " + LAYOUT.root(),
-            "  sessionTimeoutMs: " + SESSION.toMillis(),
-            "  connectionTimeoutMs: 2000",
-            "cluster: { enabled: true, host: 127.0.0.1 }",
-            ""));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "zookeeper:",
+                "  connect: \"" + zooKeeper.connectString() + "\"",
+                "  root: " + LAYOUT.root(),
+                "  sessionTimeoutMs: " + SESSION.toMillis(),
+                "  connectionTimeoutMs: 2000"));
+    lines.addAll(ClusterTls.shared().yaml("127.0.0.1"));
+    lines.add("");
+    Files.writeString(config, String.join("\n", lines));
     startMonitor(config);
     startMonitor(config);
 

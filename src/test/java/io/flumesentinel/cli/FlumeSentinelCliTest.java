@@ -109,6 +109,49 @@ class FlumeSentinelCliTest {
   }
 
   @Test
+  void clusterModeWithoutTlsIsRefusedUnlessInsecureIsSaidOutright() throws Exception {
+    assertThat(run("monitor", "--zk", "zk1:2181", "--cluster")).isEqualTo(2);
+
+    assertThat(launched).isEmpty();
+    assertThat(errLines())
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "flume-sentinel: config error: --cluster: the clustered event bus needs"
+                            + " TLS: set cluster.tls")
+                    .contains("or cluster.insecure: true to run it without"));
+
+    Path insecure = yaml("cluster: { enabled: false, insecure: true }\n");
+    assertThat(run("monitor", "--config", insecure.toString(), "--cluster")).isZero();
+    assertThat(launched.get(0).cluster().enabled()).isTrue();
+    assertThat(launched.get(0).cluster().insecure()).isTrue();
+  }
+
+  @Test
+  void anUnusableCertificateFileStopsTheMonitorWithOneLineAndExitCode2() throws Exception {
+    Path config =
+        yaml(
+            """
+        zookeeper: { connect: "127.0.0.1:1" }
+        cluster:
+          tls:
+            keyStore: { location: %s, passwordEnv: CLUSTER_TLS_PASSWORD }
+            trustStore: { location: %s }
+        """
+                .formatted(dir.resolve("member.p12"), dir.resolve("ca.pem")));
+
+    assertThat(run(new MonitorBootstrap(), "monitor", "--config", config.toString())).isEqualTo(2);
+
+    assertThat(errLines())
+        .containsExactly(
+            "flume-sentinel: config error: cluster.tls.keyStore.location: '"
+                + dir.resolve("member.p12")
+                + "' not found");
+  }
+
+  @Test
   void aMissingConfigFileIsOneLineNamingTheFile() {
     Path missing = dir.resolve("absent.yaml");
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flumesentinel.config.MailReceiverConfig.StartTls;
+import io.flumesentinel.testing.TestCertificates;
+import io.flumesentinel.testing.TestCertificates.Identity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,6 +61,7 @@ class MailReceiverConfigTest {
                 587,
                 StartTls.REQUIRED,
                 false,
+                "",
                 "sentinel",
                 "SMTP_PASSWORD",
                 "s3cret",
@@ -117,6 +121,71 @@ class MailReceiverConfigTest {
     assertThat(mail.cc()).containsExactly("flume-team@example.com");
   }
 
+  static Stream<Arguments> transportSecurity() {
+    String login = "    username: sentinel\n    passwordEnv: SMTP_PASSWORD\n";
+    return Stream.of(
+        // a relay without login keeps the old default
+        Arguments.of("", StartTls.OPTIONAL, false),
+        Arguments.of("    starttls: disabled\n", StartTls.DISABLED, false),
+        // a password makes STARTTLS required unless the file says otherwise
+        Arguments.of(login, StartTls.REQUIRED, false),
+        Arguments.of(login + "    starttls: required\n", StartTls.REQUIRED, false),
+        // TLS from the first byte protects the password whatever starttls says
+        Arguments.of(login + "    ssl: true\n", StartTls.OPTIONAL, true),
+        Arguments.of(login + "    ssl: true\n    starttls: disabled\n", StartTls.DISABLED, true),
+        // clear text only when the file accepts it in so many words
+        Arguments.of(
+            login + "    starttls: optional\n    allowPlaintextPassword: true\n",
+            StartTls.OPTIONAL,
+            false),
+        Arguments.of(
+            login + "    starttls: disabled\n    allowPlaintextPassword: true\n",
+            StartTls.DISABLED,
+            false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("transportSecurity")
+  void aPasswordIsSentOnlyOverTlsUnlessTheFileAcceptsClearText(
+      String keys, StartTls expectedStartTls, boolean expectedSsl) {
+    MonitorConfig config = ConfigLoader.parse(MAIL + keys, "monitor.yaml", ENVIRONMENT::get);
+
+    MailReceiverConfig mail = (MailReceiverConfig) config.receivers().get(0);
+    assertThat(mail.starttls()).isEqualTo(expectedStartTls);
+    assertThat(mail.ssl()).isEqualTo(expectedSsl);
+  }
+
+  @Test
+  void aCaFileOfPemCertificatesIsRead(@TempDir Path dir) throws Exception {
+    Identity server = TestCertificates.create(dir, "smtp");
+
+    MonitorConfig config =
+        ConfigLoader.parse(
+            MAIL + "    caFile: " + server.certPem() + "\n", "monitor.yaml", ENVIRONMENT::get);
+
+    assertThat(((MailReceiverConfig) config.receivers().get(0)).caFile())
+        .isEqualTo(server.certPem().toString());
+  }
+
+  @Test
+  void aCaFileThatIsMissingOrNotPemStopsTheMonitorNamingTheKey(@TempDir Path dir) throws Exception {
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+    Path missing = dir.resolve("missing.pem");
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    MAIL + "    caFile: " + notPem + "\n", "monitor.yaml", ENVIRONMENT::get))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("receivers[0].caFile: " + notPem + " holds no readable PEM certificate");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    MAIL + "    caFile: " + missing + "\n", "monitor.yaml", ENVIRONMENT::get))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("receivers[0].caFile: cannot read " + missing);
+  }
+
   static Stream<Arguments> invalidFiles() {
     return Stream.of(
         Arguments.of(
@@ -152,7 +221,23 @@ class MailReceiverConfigTest {
             "receivers[0].ssl: must be true or false, got 'yes please'"),
         Arguments.of(
             MAIL + "    port: 0\n", "receivers[0].port: must be between 1 and 65535, got 0"),
-        Arguments.of(MAIL + "    urls: [ 'http://a/' ]\n", "receivers[0].urls: unknown key"));
+        Arguments.of(MAIL + "    urls: [ 'http://a/' ]\n", "receivers[0].urls: unknown key"),
+        Arguments.of(
+            MAIL
+                + "    username: sentinel\n    passwordEnv: SMTP_PASSWORD\n    starttls: optional\n",
+            "receivers[0].starttls: OPTIONAL would let the password of passwordEnv cross the"
+                + " network in clear text; use REQUIRED (the default with passwordEnv) or ssl:"
+                + " true, or accept it with allowPlaintextPassword: true"),
+        Arguments.of(
+            MAIL
+                + "    username: sentinel\n    passwordEnv: SMTP_PASSWORD\n    starttls: disabled\n"
+                + "    allowPlaintextPassword: false\n",
+            "receivers[0].starttls: DISABLED would let the password of passwordEnv cross the"
+                + " network in clear text; use REQUIRED (the default with passwordEnv) or ssl:"
+                + " true, or accept it with allowPlaintextPassword: true"),
+        Arguments.of(
+            MAIL + "    allowPlaintextPassword: maybe\n",
+            "receivers[0].allowPlaintextPassword: must be true or false, got 'maybe'"));
   }
 
   @ParameterizedTest

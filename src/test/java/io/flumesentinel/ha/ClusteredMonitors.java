@@ -12,6 +12,7 @@ import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,11 @@ record ClusteredMonitors(String root, Duration session) {
 
   /** A clustered monitor of {@link #root} on {@code connect}, sending to {@code receiver}. */
   Monitor start(String connect, WebhookReceiver receiver) throws Exception {
+    return start(connect, receiver, ClusterTls.shared().cluster("127.0.0.1"));
+  }
+
+  /** As {@link #start(String, WebhookReceiver)}, with this cluster configuration. */
+  Monitor start(String connect, WebhookReceiver receiver, ClusterConfig cluster) throws Exception {
     ZkConfig zk =
         new ZkConfig(connect, root, session, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
     return Monitor.start(
@@ -42,7 +48,7 @@ record ClusteredMonitors(String root, Duration session) {
                 List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
                 "",
                 null)
-            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0)),
+            .withCluster(cluster),
         Clock.systemUTC());
   }
 

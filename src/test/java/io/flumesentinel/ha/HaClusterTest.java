@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.config.ClassifierConfig;
-import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
@@ -18,6 +17,7 @@ import io.flumesentinel.protocol.Registration;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.ClusterTls;
 import io.flumesentinel.testing.WebhookReceiver;
 import io.flumesentinel.testing.Zk;
 import io.vertx.core.json.JsonObject;
@@ -189,7 +189,11 @@ class HaClusterTest {
             AlertSubscriber.class.getName(),
             ensemble.getConnectString(),
             root + "/vertx",
-            "--state");
+            "--state",
+            "--tls",
+            ClusterTls.shared().application().keyStore().toString(),
+            ClusterTls.shared().trustStore().toString(),
+            ClusterTls.shared().passwordFile().toString());
     closeLast.add(subscriber);
     subscriber.await("SUBSCRIBED", WAIT);
     String state = subscriber.await("STATE (.*)", WAIT);
@@ -244,7 +248,7 @@ class HaClusterTest {
                 List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
                 "",
                 null)
-            .withCluster(new ClusterConfig(true, null, "127.0.0.1", 0));
+            .withCluster(ClusterTls.shared().cluster("127.0.0.1"));
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
     monitors.add(monitor);
     return monitor;

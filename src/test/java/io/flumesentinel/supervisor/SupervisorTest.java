@@ -177,6 +177,20 @@ class SupervisorTest {
     assertThat(supervisor.exitStatus().get(10, TimeUnit.SECONDS)).isZero();
   }
 
+  /**
+   * Whether SIGTERM (15) is in the process's ignored signals, {@code SigIgn} of /proc/PID/status.
+   */
+  private static boolean ignoresSigterm(long pid) throws java.io.IOException {
+    for (String line :
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 14)) != 0;
+      }
+    }
+    return false;
+  }
+
   /** Field 5 of /proc/PID/stat (after the parenthesised command name). */
   private static long processGroup(long pid) throws java.io.IOException {
     String stat =
@@ -214,6 +228,11 @@ class SupervisorTest {
                 "-c",
                 "trap '' TERM; exec sleep 600"));
     LiveNode live = awaitLive("s-stubborn");
+    // The live node can come before the shell has run its trap: a SIGTERM then would end it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> ignoresSigterm(live.pid()));
 
     long before = System.nanoTime();
     supervisor.stop();

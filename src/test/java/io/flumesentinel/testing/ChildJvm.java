@@ -105,6 +105,14 @@ public final class ChildJvm implements AutoCloseable {
     return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start(), null);
   }
 
+  /** Starts {@code command} with {@code environment} added to this JVM's, collecting its output. */
+  public static ChildJvm start(List<String> command, java.util.Map<String, String> environment)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return new ChildJvm(builder.start(), null);
+  }
+
   /**
    * Starts {@code command} with its output going to {@code log}, which {@link #output()} then
    * reads.

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -44,17 +45,28 @@ public final class ZooKeeperProcess implements AutoCloseable {
    * server that appears, or comes back, where a process under test expects it.
    */
   public static ZooKeeperProcess start(int port) throws IOException, InterruptedException {
+    return start(port, List.of());
+  }
+
+  /**
+   * As {@link #start(int)}, with JVM options for the server, such as the system properties
+   * ZooKeeper reads its authentication settings from ({@code -Dzookeeper.authProvider.1=…}, {@code
+   * -Djava.security.auth.login.config=…}).
+   */
+  public static ZooKeeperProcess start(int port, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory("zookeeper");
     ChildJvm jvm = null;
     try {
-      jvm =
-          ChildJvm.start(
-              ChildJvm.command(
-                  MAX_HEAP_MB,
-                  StandaloneZooKeeper.class.getName(),
-                  Integer.toString(port),
-                  dataDir.toString(),
-                  TICK_TIME_MS));
+      List<String> command =
+          ChildJvm.command(
+              MAX_HEAP_MB,
+              StandaloneZooKeeper.class.getName(),
+              Integer.toString(port),
+              dataDir.toString(),
+              TICK_TIME_MS);
+      command.addAll(1, jvmOptions);
+      jvm = ChildJvm.start(command);
       String connect = jvm.await("ZooKeeper listening on (\\S+:\\d+)", START_WITHIN);
       return new ZooKeeperProcess(jvm, dataDir, connect);
     } catch (IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -26,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * a connection error or the send timeout is retryable; a 5xx reply (unknown recipient, refused
  * sender, failed login) is permanent. With {@code allowRcptErrors} off, a refused recipient fails
  * the whole mail, so nobody silently misses it.
+ *
+ * <p>A login's password goes only over TLS unless the receiver's config accepts otherwise ({@link
+ * MailReceiverConfig}): with STARTTLS {@code REQUIRED} and a server that does not offer it, the
+ * client stops after EHLO, before any AUTH, and the mail is retried like a connection error, with
+ * "STARTTLS required but not supported by server" as the receiver's last error.
  *
  * <p>Caveat: a mail that times out may still reach the server later and be sent twice after the
  * retry; for alerts a duplicate is better than a loss.
@@ -111,6 +117,11 @@ public final class MailChannel implements Channel {
             .setAllowRcptErrors(false)
             .setKeepAlive(true)
             .setMaxPoolSize(1);
+    if (!config.caFile().isEmpty()) {
+      // The server's certificate is checked against these alone, host name included (the client
+      // verifies it whenever TLS is possible).
+      mail.setTrustOptions(new PemTrustOptions().addCertPath(config.caFile()));
+    }
     mail.setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()));
     if (config.username().isEmpty()) {
       mail.setLogin(LoginOption.DISABLED);

@@ -44,14 +44,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlumeAppenderIT {
 
-  private static final int EVENTS = 6000;
+  /** Events the application logs; {@code -Dappender.e2e.events=20000} for the issue's run. */
+  private static final int EVENTS = Integer.getInteger("appender.e2e.events", 6000);
 
-  /** When the test looks which agent is active (the application prints every 100th event). */
-  private static final int LOOK_AT = 2000;
+  /** Its logging rate; {@code -Dappender.e2e.perSecond=2000} for the issue's run. */
+  private static final int PER_SECOND = Integer.getInteger("appender.e2e.perSecond", 1000);
 
-  private static final int PER_SECOND = 1000;
+  /** When the test looks which agent is active: 40% of the way (event 8,000 of 20,000). */
+  private static final int LOOK_AT = EVENTS * 2 / 5 / 100 * 100;
+
   private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
   private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
+  private static final Pattern DROPPED = Pattern.compile("sentinel\\.dropped=(\\d+)");
 
   @TempDir Path dir;
 
@@ -154,8 +158,36 @@ class FlumeAppenderIT {
   @Test
   @Tag("appender-e2e")
   void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
-    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
     long spoolCap = 8L * 1024 * 1024;
+    String stats = everyAgentDown("spool", spoolCap);
+
+    assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
+    long largestSpool = Long.parseLong(stats.replaceAll(".*largestSpoolBytes=(\\d+).*", "$1"));
+    assertThat(largestSpool).isPositive().isLessThanOrEqualTo(spoolCap);
+  }
+
+  /**
+   * The same with the {@code drop} policy: what did not fit in the queue is missing downstream, and
+   * exactly as many events as are missing are reported dropped, in the agents' outputs as in the
+   * application's counters.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void everyAgentDownDropsAndReportsExactlyHowManyThroughLog4j2() throws Exception {
+    String stats = everyAgentDown("drop", 64 * 1024);
+
+    long dropped = Long.parseLong(stats.replaceAll(".*dropped=(\\d+).*", "$1"));
+    assertThat(dropped).isPositive();
+    assertThat(stats).contains("spooled=0 ");
+  }
+
+  /**
+   * The scenario of both: returns the application's STATS line once every event that was not
+   * dropped is in a file_roll output, and checks the order, the new agent, and that the drops
+   * reported downstream are exactly the events missing.
+   */
+  private String everyAgentDown(String overflow, long spoolCap) throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
@@ -166,36 +198,65 @@ class FlumeAppenderIT {
         long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
         f1.awaitListening();
 
-        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), spoolCap));
+        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap));
         children.add(app);
         app.await("LOGGED " + LOOK_AT / 2 + " active=(\\S+)", Duration.ofSeconds(60));
         f1Supervisor.kill();
         ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
-        app.await("LOGGED \\d+ active=\\S+ spoolBytes=([1-9]\\d*)", Duration.ofSeconds(30));
+        // a while without any agent: the queue (200) overflows
+        app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
 
-        children.add(f3.supervise(zk.getConnectString()));
+        ChildJvm f3Supervisor = f3.supervise(zk.getConnectString());
+        children.add(f3Supervisor);
         app.await("STATS .*", Duration.ofSeconds(120));
+        f3Supervisor.output().stream()
+            .filter(l -> l.contains("ZkRegistrar") || l.contains("Supervisor - "))
+            .forEach(l -> System.out.println("f3 supervisor: " + l));
         app.output().stream()
             .filter(l -> l.startsWith("STATS") || l.contains("FlumeSentinel appender"))
-            .forEach(l -> System.out.println("appender spool end to end: " + l));
+            .forEach(l -> System.out.println("appender " + overflow + " end to end: " + l));
         String stats =
             app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
-        assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
-        long largestSpool = Long.parseLong(stats.replaceAll(".*largestSpoolBytes=(\\d+).*", "$1"));
-        assertThat(largestSpool).isPositive().isLessThanOrEqualTo(spoolCap);
-        assertThat(f3.lines()).as("the new agent got events").isNotEmpty();
+        long dropped = Long.parseLong(stats.replaceAll(".*dropped=(\\d+).*", "$1"));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> assertThat(f3.lines()).as("the new agent got events").isNotEmpty());
 
         // f1 back: it writes what its file channel held when it was killed
         children.add(f1.supervise(zk.getConnectString()));
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> union(f1, f3).size() == EVENTS);
+            .until(() -> union(f1, f3).size() == EVENTS - dropped);
         for (Agent agent : List.of(f1, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
         }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> f1.droppedReported() + f3.droppedReported() == dropped);
+        // every number handed out is an event that arrived, a drop report, or a drop
+        Set<Long> arrived = union(f1, f3);
+        arrived.addAll(f1.dropReports().keySet());
+        arrived.addAll(f3.dropReports().keySet());
+        long numbers = EVENTS + f1.dropReports().size() + f3.dropReports().size();
+        long missing =
+            LongStream.rangeClosed(1, numbers).filter(seq -> !arrived.contains(seq)).count();
+        assertThat(missing).as("missing downstream = dropped").isEqualTo(dropped);
+        System.out.println(
+            "appender "
+                + overflow
+                + " end to end: "
+                + (EVENTS - dropped)
+                + " events in the outputs, "
+                + missing
+                + " missing, "
+                + (f1.droppedReported() + f3.droppedReported())
+                + " reported dropped in the outputs");
+        return stats;
       } finally {
         for (ChildJvm child : children) {
           child.close();
@@ -204,7 +265,8 @@ class FlumeAppenderIT {
     }
   }
 
-  private List<String> log4j2AppCommand(String connect, long spoolCap) throws IOException {
+  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap)
+      throws IOException {
     Path config = dir.resolve("log4j2-app.xml");
     Files.writeString(
         config,
@@ -212,16 +274,16 @@ class FlumeAppenderIT {
         <Configuration status="info">
           <Appenders>
             <FlumeSentinel name="FLUME" zookeeper="%s" group="logs" instanceId="app-2"
-                           queueSize="200" overflow="spool" spoolDir="%s" spoolMaxBytes="%d"
+                           queueSize="200" overflow="%s" spoolDir="%s" spoolMaxBytes="%d"
                            batchSize="100" backoffInitialMs="200" backoffMaxMs="2000"
-                           shutdownTimeoutMs="30000">
+                           shutdownTimeoutMs="60000">
               <PatternLayout pattern="%%msg"/>
             </FlumeSentinel>
           </Appenders>
           <Loggers><Root level="info"><AppenderRef ref="FLUME"/></Root></Loggers>
         </Configuration>
         """
-            .formatted(connect, dir.resolve("spool"), spoolCap));
+            .formatted(connect, overflow, dir.resolve("spool"), spoolCap));
     String classPath =
         String.join(
             java.io.File.pathSeparator,
@@ -425,6 +487,30 @@ class FlumeAppenderIT {
         }
       }
       return lines;
+    }
+
+    /** The sum of the drop reports' counts in the output, each report once (by its seq). */
+    long droppedReported() throws IOException {
+      return dropReports().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The drop reports in the output: their seq and the count each reports. */
+    java.util.Map<Long, Long> dropReports() throws IOException {
+      java.util.Map<Long, Long> reports = new java.util.HashMap<>();
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(roll)) {
+        files = listing.toList();
+      }
+      for (Path file : files) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          Matcher dropped = DROPPED.matcher(line);
+          Matcher seq = SEQ.matcher(line);
+          if (dropped.find() && seq.find()) {
+            reports.put(Long.parseLong(seq.group(1)), Long.parseLong(dropped.group(1)));
+          }
+        }
+      }
+      return reports;
     }
 
     /** file_roll names its files {@code <start millis>-<counter>}. */

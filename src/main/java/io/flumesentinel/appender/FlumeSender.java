@@ -91,12 +91,12 @@ public final class FlumeSender {
     stats.agents(endpoints(initial), initial.source());
     sender.agents(initial.agents());
     sender.start();
+    started = true;
+    registerBean();
     if (settings.zookeeper() != null) {
       zooKeeper = new ZooKeeperAgents(settings, directory, diagnostics);
       zooKeeper.start();
     }
-    registerBean();
-    started = true;
   }
 
   /**

@@ -53,7 +53,14 @@ public final class FlumeLog4j2Appender extends AbstractAppender {
   @Override
   public void start() {
     FlumeSender created = new FlumeSender(settings, new StatusDiagnostics(getName()));
-    created.start();
+    try {
+      created.start();
+    } catch (RuntimeException e) {
+      // a bad ZooKeeper connect string, for one: the application starts without this appender
+      StatusLogger.getLogger().error("FlumeSentinel appender [{}] not started", getName(), e);
+      created.stop();
+      return;
+    }
     sender = created;
     super.start();
   }

@@ -35,7 +35,14 @@ public class FlumeLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEve
       return;
     }
     FlumeSender created = new FlumeSender(built, new StatusDiagnostics());
-    created.start();
+    try {
+      created.start();
+    } catch (RuntimeException e) {
+      // a bad ZooKeeper connect string, for one: the application starts without this appender
+      addError("appender [" + getName() + "] not started", e);
+      created.stop();
+      return;
+    }
     sender = created;
     super.start();
   }

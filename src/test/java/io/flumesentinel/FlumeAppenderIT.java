@@ -149,6 +149,85 @@ class FlumeAppenderIT {
   }
 
   /**
+   * A third agent, started under its supervisor after a failover, gets the events once the second
+   * fails too, without any change to the application's configuration: the application logs until
+   * told to stop, the active agent is SIGKILLed, the third agent starts, the second is SIGKILLed;
+   * every event logged is in a file_roll output, each agent's output in sequence order.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void aThirdAgentStartedAfterTheFailoverGetsTheEvents() throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    Path stop = dir.resolve("stop");
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f2 = Agent.prepare(dir, lib, "f2");
+        Agent f3 = Agent.prepare(dir, lib, "f3");
+        children.add(f1.supervise(zk.getConnectString()));
+        children.add(f2.supervise(zk.getConnectString()));
+        Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
+        Agents.awaitLive(client, "f2", -1, Duration.ofSeconds(90));
+        f1.awaitListening();
+        f2.awaitListening();
+
+        List<String> command = new ArrayList<>(appCommand(zk.getConnectString()));
+        command.set(command.size() - 3, Integer.toString(PER_SECOND * 120));
+        command.add(stop.toString());
+        ChildJvm app = ChildJvm.start(command);
+        children.add(app);
+        await().atMost(Duration.ofSeconds(60)).until(() -> f1.lines().size() >= 500);
+        ProcessHandle.of(Agents.live(client, "f1").pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).until(() -> f2.lines().size() >= 500);
+
+        children.add(f3.supervise(zk.getConnectString()));
+        Agents.awaitLive(client, "f3", -1, Duration.ofSeconds(90));
+        f3.awaitListening();
+        ProcessHandle.of(Agents.live(client, "f2").pid()).orElseThrow().destroyForcibly();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(f3.lines())
+                        .as("the third agent got events")
+                        .hasSizeGreaterThan(500));
+        Files.writeString(stop, "stop");
+
+        app.await("STATS .*", Duration.ofSeconds(120));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        System.out.println("appender third agent end to end: " + stats);
+        assertThat(stats).contains("dropped=0");
+        long logged = Long.parseLong(stats.replaceAll(".*logged=(\\d+).*", "$1"));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f2, f3).size() == logged);
+        for (Agent agent : List.of(f1, f2, f3)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+        System.out.println(
+            "appender third agent end to end: "
+                + logged
+                + " events; f1 "
+                + f1.lines().size()
+                + ", f2 "
+                + f2.lines().size()
+                + ", f3 "
+                + f3.lines().size()
+                + " lines");
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  /**
    * Every agent down, through the Log4j2 plugin with the spool: the only agent is SIGKILLed with
    * its supervisor, the application goes on logging into the spool, and an agent that was never
    * there before is started under a supervisor: the application sends to it without any change to

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * flushes), and prints the longest logging call (after the first 100, which load classes) and the
  * appender's counters as read over JMX.
  *
- * <p>Arguments: count, perSecond, appender name.
+ * <p>Arguments: count, perSecond, appender name, and optionally a file: the application then stops
+ * early once that file exists (looked for every 100 events), and says how many it logged ({@code
+ * logged=} in the last line).
  */
 public final class NumberedEventsApp {
 
@@ -35,7 +37,13 @@ public final class NumberedEventsApp {
     long start = System.nanoTime();
     long longest = 0;
     long[] calls = new long[count];
+    java.nio.file.Path stopFile = args.length > 3 ? java.nio.file.Path.of(args[3]) : null;
+    int logged = 0;
     for (int i = 1; i <= count; i++) {
+      if (stopFile != null && i % 100 == 1 && java.nio.file.Files.exists(stopFile)) {
+        break;
+      }
+      logged = i;
       long due = start + (i - 1) * intervalNanos;
       while (System.nanoTime() < due) {
         Thread.onSpinWait();
@@ -56,8 +64,11 @@ public final class NumberedEventsApp {
     long dropped = (Long) server.getAttribute(name, "EventsDropped");
     long failovers = (Long) server.getAttribute(name, "Failovers");
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    calls = java.util.Arrays.copyOf(calls, logged);
     System.out.println(
-        "STATS dropped="
+        "STATS logged="
+            + logged
+            + " dropped="
             + dropped
             + " failovers="
             + failovers

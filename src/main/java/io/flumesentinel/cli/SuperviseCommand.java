@@ -2,6 +2,7 @@ package io.flumesentinel.cli;
 
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.protocol.AgentId;
+import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.supervisor.HealthJudge;
 import io.flumesentinel.supervisor.HealthWatch;
@@ -88,6 +89,14 @@ public final class SuperviseCommand implements Callable<Integer> {
       paramLabel = "k=v",
       description = "A label copied to every alert of this agent; repeatable.")
   private List<String> labels = List.of();
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "NAME=HOST:PORT",
+      description =
+          "An endpoint of the agent written into its live node, e.g. avro=flume1:4141 for its Avro"
+              + " source (the log appender sends there); repeatable, one per name.")
+  private List<String> advertise = List.of();
 
   @Option(
       names = "--host",
@@ -276,22 +285,50 @@ public final class SuperviseCommand implements Callable<Integer> {
             startLimit,
             millis("--start-window-ms", startWindowMs, 0));
     return new SupervisorConfig(
-        zkConnect.strip(),
-        layout,
-        id,
-        host == null ? localHostName() : host,
-        group,
-        labels(),
-        agentVersion,
-        command,
-        settings,
-        millis("--stop-timeout-ms", stopTimeoutMs, 0),
-        millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
-        millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
-        Supervisor.setprivAvailable(),
-        healthWatch(),
-        zkTls.load(),
-        CommandZooKeeper.access(zkAuth));
+            zkConnect.strip(),
+            layout,
+            id,
+            host == null ? localHostName() : host,
+            group,
+            labels(),
+            agentVersion,
+            command,
+            settings,
+            millis("--stop-timeout-ms", stopTimeoutMs, 0),
+            millis("--zk-session-timeout-ms", sessionTimeoutMs, 1000),
+            millis("--zk-connection-timeout-ms", connectionTimeoutMs, 100),
+            Supervisor.setprivAvailable(),
+            healthWatch(),
+            zkTls.load(),
+            CommandZooKeeper.access(zkAuth))
+        .withAdvertise(advertised());
+  }
+
+  private Map<String, String> advertised() {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    for (String item : advertise) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        fail("--advertise", "'" + item + "' is not NAME=HOST:PORT");
+      }
+      String name = item.substring(0, eq);
+      String endpoint = item.substring(eq + 1).strip();
+      if (!LiveNode.ADVERTISE_NAME.matcher(name).matches()) {
+        fail("--advertise", "'" + name + "' is not a valid name ([A-Za-z0-9._-], 1-64)");
+      }
+      if (!LiveNode.ADVERTISE_ENDPOINT.matcher(endpoint).matches()
+          || Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1)) > 65535
+          || Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1)) < 1) {
+        fail("--advertise", "'" + endpoint + "' is not HOST:PORT");
+      }
+      if (parsed.put(name, endpoint) != null) {
+        fail("--advertise", "'" + name + "' is given twice");
+      }
+    }
+    if (parsed.size() > LiveNode.MAX_ADVERTISED) {
+      fail("--advertise", "at most " + LiveNode.MAX_ADVERTISED + " endpoints");
+    }
+    return parsed;
   }
 
   private HealthWatch healthWatch() {

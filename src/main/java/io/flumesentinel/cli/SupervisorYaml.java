@@ -35,6 +35,7 @@ import picocli.CommandLine;
  *   - id: a1
  *     group: ingest
  *     labels: { dc: east }
+ *     advertise: { avro: "flume1:4141" }   # into the live node, for the log appender
  *     command: [ java, -cp, "/opt/flume/lib/*", org.apache.flume.node.Application, -n, a1, -f, a1.conf ]
  * </pre>
  *
@@ -65,6 +66,7 @@ final class SupervisorYaml {
     AGENT_KEYS.put("host", "--host");
     AGENT_KEYS.put("version", "--agent-version");
     AGENT_KEYS.put("labels", "--label");
+    AGENT_KEYS.put("advertise", "--advertise");
     AGENT_KEYS.put("restart", "--restart");
     AGENT_KEYS.put("stopTimeoutMs", "--stop-timeout-ms");
     AGENT_KEYS.put("restartDelayMs", "--restart-delay-ms");
@@ -183,9 +185,13 @@ final class SupervisorYaml {
       String option = AGENT_KEYS.get(field.getKey());
       keys.put(option, key);
       switch (field.getKey()) {
-        case "labels" -> {
+        case "labels", "advertise" -> {
           if (!field.getValue().isObject()) {
-            throw new ConfigException(key, "must be a map of label names to values");
+            throw new ConfigException(
+                key,
+                "labels".equals(field.getKey())
+                    ? "must be a map of label names to values"
+                    : "must be a map of names to HOST:PORT");
           }
           field
               .getValue()

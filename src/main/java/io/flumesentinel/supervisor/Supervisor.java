@@ -91,7 +91,14 @@ public final class Supervisor {
         new Registration(AsyncCuratorFramework.wrap(client), config.layout());
     AgentNode wanted = AgentNode.of(config.host(), config.group(), config.labels());
     this.registrar =
-        new ZkRegistrar(client, registration, config.agentId(), wanted, config.version(), executor);
+        new ZkRegistrar(
+            client,
+            registration,
+            config.agentId(),
+            wanted,
+            config.version(),
+            config.advertise(),
+            executor);
     this.http =
         config.health() == null
             ? null

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param health how to watch Flume's metrics, or {@code null}: not watched
  * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
  * @param access ZooKeeper authentication and ACLs; {@link ZkAccess#none()}
+ * @param advertise endpoints written into the live node ({@code --advertise NAME=HOST:PORT})
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -33,7 +34,8 @@ public record SupervisorConfig(
     boolean useSetpriv,
     HealthWatch health,
     ZkTlsConfig zkTls,
-    ZkAccess access) {
+    ZkAccess access,
+    Map<String, String> advertise) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,6 +43,45 @@ public record SupervisorConfig(
     labels = Map.copyOf(labels);
     command = List.copyOf(command);
     access = access == null ? ZkAccess.none() : access;
+    advertise = advertise == null ? Map.of() : Map.copyOf(advertise);
+  }
+
+  /** No advertised endpoints. */
+  public SupervisorConfig(
+      String zkConnect,
+      ZkLayout layout,
+      String agentId,
+      String host,
+      String group,
+      Map<String, String> labels,
+      String version,
+      List<String> command,
+      RestartPolicy.Settings restart,
+      Duration stopTimeout,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      boolean useSetpriv,
+      HealthWatch health,
+      ZkTlsConfig zkTls,
+      ZkAccess access) {
+    this(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        access,
+        Map.of());
   }
 
   /** Plain connections to ZooKeeper, without authentication or ACLs. */
@@ -96,7 +137,8 @@ public record SupervisorConfig(
         useSetpriv,
         health,
         tls,
-        access);
+        access,
+        advertise);
   }
 
   /** This agent, logging in to ZooKeeper and creating znodes as {@code newAccess} says. */
@@ -117,7 +159,30 @@ public record SupervisorConfig(
         useSetpriv,
         health,
         zkTls,
-        newAccess);
+        newAccess,
+        advertise);
+  }
+
+  /** This agent, advertising {@code endpoints} in its live node. */
+  public SupervisorConfig withAdvertise(Map<String, String> endpoints) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        access,
+        endpoints);
   }
 
   /** As a record's, with the command's secret-looking values hidden ({@link SecretRedaction}). */
@@ -153,6 +218,8 @@ public record SupervisorConfig(
         + health
         + ", zkTls="
         + zkTls
+        + ", advertise="
+        + advertise
         + "]";
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -50,6 +51,7 @@ final class ZkRegistrar {
   private final String agentId;
   private final AgentNode wanted;
   private final String version;
+  private final Map<String, String> advertise;
   private final ScheduledExecutorService executor;
 
   private final Deque<ExitRecord> pendingCrashes = new ArrayDeque<>();
@@ -81,12 +83,14 @@ final class ZkRegistrar {
       String agentId,
       AgentNode wanted,
       String version,
+      Map<String, String> advertise,
       ScheduledExecutorService executor) {
     this.client = client;
     this.registration = registration;
     this.agentId = agentId;
     this.wanted = AgentNodeLimit.fit(wanted);
     this.version = version;
+    this.advertise = advertise;
     this.executor = executor;
     client.getConnectionStateListenable().addListener((c, state) -> onConnection(state), executor);
   }
@@ -211,7 +215,14 @@ final class ZkRegistrar {
               executor);
     } else {
       if (wantedLive != null && liveNode == null) {
-        LiveNode live = new LiveNode(wantedLive.pid(), wantedLive.startedAt(), version, crashCount);
+        LiveNode live =
+            new LiveNode(
+                wantedLive.pid(),
+                wantedLive.startedAt(),
+                version,
+                crashCount,
+                wanted.group(),
+                advertise);
         liveNode = new LiveNodeKeeper(client, registration.layout().live(agentId), live.toBytes());
         liveNode.start();
         log.info("{}: live (pid {})", agentId, wantedLive.pid());

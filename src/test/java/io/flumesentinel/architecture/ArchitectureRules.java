@@ -106,6 +106,36 @@ final class ArchitectureRules {
         .because("a decision is tested with an injected clock, never by waiting");
   }
 
+  /**
+   * The package {@code root.pkg} (with its subpackages) ships alone, in a jar of its own: it uses
+   * nothing of Vert.x and no other package of the product.
+   */
+  static ArchRule standsAlone(String root, String pkg) {
+    String own = root + "." + pkg + "..";
+    return noClasses()
+        .that()
+        .resideInAPackage(own)
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("io.vertx..")
+                .or(
+                    JavaClass.Predicates.resideInAPackage(root + "..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(own)))))
+        .because("it goes alone into an application's class path, which has no Vert.x");
+  }
+
+  /** The classes of exactly {@code pkg} (not its subpackages) use no logging framework. */
+  static ArchRule knowsNoLoggingFramework(String pkg) {
+    return noClasses()
+        .that()
+        .resideInAPackage(pkg)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("ch.qos.logback..", "org.apache.logging..", "org.slf4j..")
+        .because(
+            "the core is shared by the Logback and Log4j2 adapters and must not log into itself");
+  }
+
   private static ArchCondition<JavaClass> useAVerticleOfAnotherPackage(String root) {
     return new ArchCondition<>("use a verticle of another top-level package") {
       @Override

@@ -57,4 +57,14 @@ class ArchitectureRulesTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Second");
   }
+
+  @Test
+  void anAppenderUsingVertxOrTheMonitorFailsTheBuild() {
+    JavaClasses alone = new ClassFileImporter().importPackages(FIXTURE + ".alone");
+    assertThatThrownBy(
+            () -> ArchitectureRules.standsAlone(FIXTURE + ".alone", "appender").check(alone))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("JsonObject")
+        .hasMessageContaining("MonitorPart");
+  }
 }

@@ -85,7 +85,9 @@ class ArchitectureTest {
             ROOT + ".notify.Backoff",
             ROOT + ".http.ClientRateLimiter",
             ROOT + ".http.RefusalLog",
-            ROOT + ".http.AccessPolicy")
+            ROOT + ".http.AccessPolicy",
+            ROOT + ".appender.Failover",
+            ROOT + ".appender.Backoff")
         .check(product);
   }
 
@@ -107,5 +109,15 @@ class ArchitectureTest {
     ArchitectureRules.foundationDependsOnNoStage(
             ROOT, new String[] {"supervisor"}, new String[] {"monitor", "ha", "http", "cli"})
         .check(product);
+  }
+
+  @Test
+  void theAppenderUsesNeitherVertxNorTheMonitor() {
+    ArchitectureRules.standsAlone(ROOT, "appender").check(product);
+  }
+
+  @Test
+  void theAppenderCoreKnowsNoLoggingFramework() {
+    ArchitectureRules.knowsNoLoggingFramework(ROOT + ".appender").check(product);
   }
 }

@@ -87,6 +87,80 @@ class SuperviseCliTest {
   }
 
   @Test
+  void advertisedEndpointsGoIntoTheLiveNodeWithTheGroup() {
+    int status =
+        run(
+            "supervise",
+            "--zk",
+            "zk1:2181",
+            "--agent",
+            "a1",
+            "--group",
+            "logs",
+            "--advertise",
+            "avro=flume1.example.com:4141",
+            "--advertise",
+            "metrics=[::1]:34545",
+            "--",
+            "sleep",
+            "1");
+
+    assertThat(status).isZero();
+    SupervisorConfig config = launched.get(0);
+    assertThat(config.advertise())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("avro", "flume1.example.com:4141", "metrics", "[::1]:34545"));
+    LiveNode live = new LiveNode(7, Instant.EPOCH, "", 0, config.group(), config.advertise());
+    assertThat(new String(live.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"group\":\"logs\"")
+        .contains(
+            "\"advertise\":{\"avro\":\"flume1.example.com:4141\",\"metrics\":\"[::1]:34545\"}");
+  }
+
+  @Test
+  void aBadAdvertiseIsOneLineWithExitCode2() {
+    assertThat(run("supervise", "--zk", "z:1", "--agent", "a", "--advertise", "avro", "--", "x"))
+        .isEqualTo(2);
+    assertThat(
+            run("supervise", "--zk", "z:1", "--agent", "a", "--advertise", "avro=host", "--", "x"))
+        .isEqualTo(2);
+    assertThat(
+            run(
+                "supervise",
+                "--zk",
+                "z:1",
+                "--agent",
+                "a",
+                "--advertise",
+                "avro=h:70000",
+                "--",
+                "x"))
+        .isEqualTo(2);
+    assertThat(
+            run(
+                "supervise",
+                "--zk",
+                "z:1",
+                "--agent",
+                "a",
+                "--advertise",
+                "avro=h:1",
+                "--advertise",
+                "avro=h:2",
+                "--",
+                "x"))
+        .isEqualTo(2);
+
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "flume-sentinel: config error: --advertise: 'avro' is not NAME=HOST:PORT",
+            "flume-sentinel: config error: --advertise: 'host' is not HOST:PORT",
+            "flume-sentinel: config error: --advertise: 'h:70000' is not HOST:PORT",
+            "flume-sentinel: config error: --advertise: 'avro' is given twice");
+    assertThat(launched).isEmpty();
+  }
+
+  @Test
   void badSuperviseArgumentsAreOneLineWithExitCode2() {
     assertThat(run("supervise", "--zk", "z:1", "--agent", "a/b", "--", "sleep", "1")).isEqualTo(2);
     assertThat(

@@ -1,0 +1,603 @@
+package io.flumesentinel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.appender.demo.NumberedEventsApp;
+import io.flumesentinel.appender.demo.NumberedEventsLog4j2App;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.testing.Agents;
+import io.flumesentinel.testing.ChildJvm;
+import io.flumesentinel.testing.Http;
+import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.Zk;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The appender jar end to end: two real Apache Flume 1.11.0 agents (Avro source → file channel →
+ * file_roll sink writing headers and body) under the fat jar's supervisor with {@code --advertise},
+ * found through ZooKeeper by an application whose class path holds only Logback and {@code
+ * flume-sentinel-appender.jar}. The agent active 40% of the way is SIGKILLed once it wrote a sixth
+ * of the events: every event reaches a file_roll output, each agent's output is in sequence order,
+ * the events after the kill are on the other agent, the only batches both have are those sent again
+ * after a failure, and nothing is dropped.
+ */
+class FlumeAppenderIT {
+
+  /** Events the application logs; {@code -Dappender.e2e.events=20000} for the issue's run. */
+  private static final int EVENTS = Integer.getInteger("appender.e2e.events", 6000);
+
+  /** Its logging rate; {@code -Dappender.e2e.perSecond=2000} for the issue's run. */
+  private static final int PER_SECOND = Integer.getInteger("appender.e2e.perSecond", 1000);
+
+  /** When the test looks which agent is active: 40% of the way (event 8,000 of 20,000). */
+  private static final int LOOK_AT = EVENTS * 2 / 5 / 100 * 100;
+
+  private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
+  private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
+  private static final Pattern DROPPED = Pattern.compile("sentinel\\.dropped=(\\d+)");
+
+  @TempDir Path dir;
+
+  private final List<ChildJvm> children = new ArrayList<>();
+
+  @Test
+  void theActiveAgentKilledMidRunLosesNoEventAndKeepsTheOrder() throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    assertThat(lib.resolve("flume-ng-sdk-1.11.0.jar")).as("Flume runtime resolved").exists();
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f2 = Agent.prepare(dir, lib, "f2");
+        children.add(f1.supervise(zk.getConnectString()));
+        children.add(f2.supervise(zk.getConnectString()));
+        LiveNode f1Live = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
+        Agents.awaitLive(client, "f2", -1, Duration.ofSeconds(90));
+        assertThat(f1Live.advertise()).containsEntry("avro", "127.0.0.1:" + f1.port);
+        f1.awaitListening();
+        f2.awaitListening();
+
+        ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
+        children.add(app);
+        String active = app.await("LOGGED " + LOOK_AT + " active=(\\S+)", Duration.ofSeconds(60));
+        Agent killed = active.endsWith(":" + f1.port) ? f1 : f2;
+        Agent other = killed == f1 ? f2 : f1;
+        // well into the run: the active agent has written a good part of the events
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> killed.lines().size() >= EVENTS / 6);
+        long killedPid = Agents.live(client, killed.id).pid();
+        ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
+        app.await("STATS .*", Duration.ofSeconds(60));
+        app.output().stream()
+            .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
+            .forEach(l -> System.out.println("appender end to end: " + l));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        assertThat(stats).contains("dropped=0");
+        long failovers = Long.parseLong(stats.replaceAll(".*failovers=(\\d+).*", "$1"));
+        assertThat(failovers).as("the kill moved the batches to the other agent").isPositive();
+
+        // the killed agent comes back under its supervisor and writes what its file channel held
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f2).size() == EVENTS);
+
+        for (Agent agent : List.of(f1, f2)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+        Set<Long> killedBatches = new HashSet<>();
+        killed.lines().forEach(l -> killedBatches.add(l.batch));
+        Set<Long> onBoth = new HashSet<>();
+        other.lines().stream()
+            .filter(l -> killedBatches.contains(l.batch))
+            .forEach(l -> onBoth.add(l.batch));
+        assertThat(onBoth.size())
+            .as("batches on both agents: only those sent again after a failure")
+            .isLessThanOrEqualTo((int) failovers);
+        long afterKill = other.lines().stream().mapToLong(Line::seq).max().orElseThrow();
+        assertThat(afterKill)
+            .as("the events after the kill went to the other agent")
+            .isEqualTo(EVENTS);
+        System.out.println(
+            "appender end to end: killed "
+                + killed.id
+                + " (active at event "
+                + LOOK_AT
+                + "), "
+                + killed.lines().size()
+                + " lines in its output (up to seq "
+                + killed.lines().stream().mapToLong(Line::seq).max().orElse(0)
+                + "), "
+                + other.lines().size()
+                + " in "
+                + other.id
+                + "'s, "
+                + onBoth.size()
+                + " batches on both");
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * A third agent, started under its supervisor after a failover, gets the events once the second
+   * fails too, without any change to the application's configuration: the application logs until
+   * told to stop, the active agent is SIGKILLed, the third agent starts, the second is SIGKILLed;
+   * every event logged is in a file_roll output, each agent's output in sequence order.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void aThirdAgentStartedAfterTheFailoverGetsTheEvents() throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    Path stop = dir.resolve("stop");
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f2 = Agent.prepare(dir, lib, "f2");
+        Agent f3 = Agent.prepare(dir, lib, "f3");
+        children.add(f1.supervise(zk.getConnectString()));
+        children.add(f2.supervise(zk.getConnectString()));
+        Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
+        Agents.awaitLive(client, "f2", -1, Duration.ofSeconds(90));
+        f1.awaitListening();
+        f2.awaitListening();
+
+        List<String> command = new ArrayList<>(appCommand(zk.getConnectString()));
+        command.set(command.size() - 3, Integer.toString(PER_SECOND * 120));
+        command.add(stop.toString());
+        ChildJvm app = ChildJvm.start(command);
+        children.add(app);
+        await().atMost(Duration.ofSeconds(60)).until(() -> f1.lines().size() >= 500);
+        ProcessHandle.of(Agents.live(client, "f1").pid()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).until(() -> f2.lines().size() >= 500);
+
+        children.add(f3.supervise(zk.getConnectString()));
+        Agents.awaitLive(client, "f3", -1, Duration.ofSeconds(90));
+        f3.awaitListening();
+        ProcessHandle.of(Agents.live(client, "f2").pid()).orElseThrow().destroyForcibly();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(f3.lines())
+                        .as("the third agent got events")
+                        .hasSizeGreaterThan(500));
+        Files.writeString(stop, "stop");
+
+        app.await("STATS .*", Duration.ofSeconds(120));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        System.out.println("appender third agent end to end: " + stats);
+        assertThat(stats).contains("dropped=0");
+        long logged = Long.parseLong(stats.replaceAll(".*logged=(\\d+).*", "$1"));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f2, f3).size() == logged);
+        for (Agent agent : List.of(f1, f2, f3)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+        System.out.println(
+            "appender third agent end to end: "
+                + logged
+                + " events; f1 "
+                + f1.lines().size()
+                + ", f2 "
+                + f2.lines().size()
+                + ", f3 "
+                + f3.lines().size()
+                + " lines");
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Every agent down, through the Log4j2 plugin with the spool: the only agent is SIGKILLed with
+   * its supervisor, the application goes on logging into the spool, and an agent that was never
+   * there before is started under a supervisor: the application sends to it without any change to
+   * its configuration, and once the first agent is back (it still holds what its file channel took)
+   * every event is in a file_roll output, none dropped, the spool never over its cap.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
+    long spoolCap = 8L * 1024 * 1024;
+    String stats = everyAgentDown("spool", spoolCap);
+
+    assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
+    long largestSpool = Long.parseLong(stats.replaceAll(".*largestSpoolBytes=(\\d+).*", "$1"));
+    assertThat(largestSpool).isPositive().isLessThanOrEqualTo(spoolCap);
+  }
+
+  /**
+   * The same with the {@code drop} policy: what did not fit in the queue is missing downstream, and
+   * exactly as many events as are missing are reported dropped, in the agents' outputs as in the
+   * application's counters.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void everyAgentDownDropsAndReportsExactlyHowManyThroughLog4j2() throws Exception {
+    String stats = everyAgentDown("drop", 64 * 1024);
+
+    long dropped = Long.parseLong(stats.replaceAll(".*dropped=(\\d+).*", "$1"));
+    assertThat(dropped).isPositive();
+    assertThat(stats).contains("spooled=0 ");
+  }
+
+  /**
+   * The scenario of both: returns the application's STATS line once every event that was not
+   * dropped is in a file_roll output, and checks the order, the new agent, and that the drops
+   * reported downstream are exactly the events missing.
+   */
+  private String everyAgentDown(String overflow, long spoolCap) throws Exception {
+    Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    try (TestingServer zk = Zk.server();
+        CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
+      try {
+        Agent f1 = Agent.prepare(dir, lib, "f1");
+        Agent f3 = Agent.prepare(dir, lib, "f3");
+        ChildJvm f1Supervisor = f1.supervise(zk.getConnectString());
+        children.add(f1Supervisor);
+        long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
+        f1.awaitListening();
+
+        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap));
+        children.add(app);
+        app.await("LOGGED " + LOOK_AT / 2 + " active=(\\S+)", Duration.ofSeconds(60));
+        f1Supervisor.kill();
+        ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
+        // a while without any agent: the queue (200) overflows
+        app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
+
+        ChildJvm f3Supervisor = f3.supervise(zk.getConnectString());
+        children.add(f3Supervisor);
+        app.await("STATS .*", Duration.ofSeconds(120));
+        f3Supervisor.output().stream()
+            .filter(l -> l.contains("ZkRegistrar") || l.contains("Supervisor - "))
+            .forEach(l -> System.out.println("f3 supervisor: " + l));
+        app.output().stream()
+            .filter(l -> l.startsWith("STATS") || l.contains("FlumeSentinel appender"))
+            .forEach(l -> System.out.println("appender " + overflow + " end to end: " + l));
+        String stats =
+            app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
+        long dropped = Long.parseLong(stats.replaceAll(".*dropped=(\\d+).*", "$1"));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> assertThat(f3.lines()).as("the new agent got events").isNotEmpty());
+
+        // f1 back: it writes what its file channel held when it was killed
+        children.add(f1.supervise(zk.getConnectString()));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> union(f1, f3).size() == EVENTS - dropped);
+        for (Agent agent : List.of(f1, f3)) {
+          List<Long> seqs =
+              new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
+          assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
+        }
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> f1.droppedReported() + f3.droppedReported() == dropped);
+        // every number handed out is an event that arrived, a drop report, or a drop
+        Set<Long> arrived = union(f1, f3);
+        arrived.addAll(f1.dropReports().keySet());
+        arrived.addAll(f3.dropReports().keySet());
+        long numbers = EVENTS + f1.dropReports().size() + f3.dropReports().size();
+        long missing =
+            LongStream.rangeClosed(1, numbers).filter(seq -> !arrived.contains(seq)).count();
+        assertThat(missing).as("missing downstream = dropped").isEqualTo(dropped);
+        System.out.println(
+            "appender "
+                + overflow
+                + " end to end: "
+                + (EVENTS - dropped)
+                + " events in the outputs, "
+                + missing
+                + " missing, "
+                + (f1.droppedReported() + f3.droppedReported())
+                + " reported dropped in the outputs");
+        return stats;
+      } finally {
+        for (ChildJvm child : children) {
+          child.close();
+        }
+      }
+    }
+  }
+
+  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap)
+      throws IOException {
+    Path config = dir.resolve("log4j2-app.xml");
+    Files.writeString(
+        config,
+        """
+        <Configuration status="info">
+          <Appenders>
+            <FlumeSentinel name="FLUME" zookeeper="%s" group="logs" instanceId="app-2"
+                           queueSize="200" overflow="%s" spoolDir="%s" spoolMaxBytes="%d"
+                           batchSize="100" backoffInitialMs="200" backoffMaxMs="2000"
+                           shutdownTimeoutMs="60000">
+              <PatternLayout pattern="%%msg"/>
+            </FlumeSentinel>
+          </Appenders>
+          <Loggers><Root level="info"><AppenderRef ref="FLUME"/></Root></Loggers>
+        </Configuration>
+        """
+            .formatted(connect, overflow, dir.resolve("spool"), spoolCap));
+    String classPath =
+        String.join(
+            java.io.File.pathSeparator,
+            System.getProperty("flumesentinel.appender.jar"),
+            jarOf(org.apache.logging.log4j.LogManager.class),
+            jarOf(org.apache.logging.log4j.core.LoggerContext.class),
+            appClasses(NumberedEventsLog4j2App.class));
+    return List.of(
+        ChildJvm.java(),
+        "-Xmx128m",
+        "-Dlog4j2.configurationFile=" + config,
+        "-cp",
+        classPath,
+        NumberedEventsLog4j2App.class.getName(),
+        Integer.toString(EVENTS),
+        Integer.toString(PER_SECOND),
+        "FLUME");
+  }
+
+  private List<String> appCommand(String connect) throws IOException {
+    Path config = dir.resolve("logback-app.xml");
+    Files.writeString(
+        config,
+        """
+        <configuration>
+          <statusListener class="ch.qos.logback.core.status.OnConsoleStatusListener"/>
+          <appender name="FLUME" class="io.flumesentinel.appender.logback.FlumeLogbackAppender">
+            <zookeeper>%s</zookeeper>
+            <group>logs</group>
+            <instanceId>app-1</instanceId>
+            <batchSize>50</batchSize>
+            <backoffInitialMs>200</backoffInitialMs>
+            <encoder><pattern>%%msg</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="FLUME"/></root>
+        </configuration>
+        """
+            .formatted(connect));
+    String classPath =
+        String.join(
+            java.io.File.pathSeparator,
+            System.getProperty("flumesentinel.appender.jar"),
+            jarOf(ch.qos.logback.classic.Logger.class),
+            jarOf(ch.qos.logback.core.Appender.class),
+            jarOf(org.slf4j.Logger.class),
+            appClasses(NumberedEventsApp.class));
+    return List.of(
+        ChildJvm.java(),
+        "-Xmx128m",
+        "-Dlogback.configurationFile=" + config,
+        "-cp",
+        classPath,
+        NumberedEventsApp.class.getName(),
+        Integer.toString(EVENTS),
+        Integer.toString(PER_SECOND),
+        "FLUME");
+  }
+
+  /** A folder holding only the application's class, so nothing else of the tests is on its path. */
+  private String appClasses(Class<?> main) throws IOException {
+    String resource = main.getName().replace('.', '/') + ".class";
+    Path target = dir.resolve("app-classes").resolve(resource);
+    Files.createDirectories(target.getParent());
+    try (var in = main.getClassLoader().getResourceAsStream(resource)) {
+      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return dir.resolve("app-classes").toString();
+  }
+
+  private static String jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Set<Long> union(Agent... agents) throws IOException {
+    Set<Long> seqs = new HashSet<>();
+    for (Agent agent : agents) {
+      agent.lines().forEach(l -> seqs.add(l.seq));
+    }
+    return seqs;
+  }
+
+  private static List<Long> range(long from, long to) {
+    return LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  private record Line(long seq, long batch) {}
+
+  /** One Flume agent: its configuration, its Avro port, its file_roll output. */
+  private static final class Agent {
+    final String id;
+    final Path conf;
+    final Path roll;
+    final Path lib;
+    final int port;
+
+    private Agent(String id, Path conf, Path roll, Path lib, int port) {
+      this.id = id;
+      this.conf = conf;
+      this.roll = roll;
+      this.lib = lib;
+      this.port = port;
+    }
+
+    static Agent prepare(Path dir, Path lib, String id) throws IOException {
+      Path home = dir.resolve(id);
+      Path roll = home.resolve("roll");
+      Files.createDirectories(roll);
+      int port = Http.freePort();
+      Files.writeString(
+          home.resolve(id + ".conf"),
+          String.join(
+              "\n",
+              id + ".sources = r1",
+              id + ".channels = c1",
+              id + ".sinks = k1",
+              id + ".sources.r1.type = avro",
+              id + ".sources.r1.bind = 127.0.0.1",
+              id + ".sources.r1.port = " + port,
+              id + ".sources.r1.channels = c1",
+              // a file channel: what the Avro source accepted survives the SIGKILL
+              id + ".channels.c1.type = file",
+              id + ".channels.c1.checkpointDir = " + home.resolve("checkpoint"),
+              id + ".channels.c1.dataDirs = " + home.resolve("data"),
+              id + ".channels.c1.minimumRequiredSpace = 1048576",
+              id + ".channels.c1.maxFileSize = 16777216",
+              id + ".sinks.k1.type = file_roll",
+              id + ".sinks.k1.channel = c1",
+              id + ".sinks.k1.sink.directory = " + roll,
+              id + ".sinks.k1.sink.rollInterval = 0",
+              id + ".sinks.k1.sink.serializer = header_and_text",
+              ""));
+      try (var in = FlumeAppenderIT.class.getResourceAsStream("/flume/log4j2.xml")) {
+        Files.copy(in, home.resolve("log4j2.xml"));
+      }
+      return new Agent(id, home, roll, lib, port);
+    }
+
+    ChildJvm supervise(String connect) throws IOException {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--zk",
+                  connect,
+                  "--agent",
+                  id,
+                  "--group",
+                  "logs",
+                  "--advertise",
+                  "avro=127.0.0.1:" + port,
+                  "--restart-delay-ms",
+                  "500",
+                  "--"));
+      args.addAll(
+          List.of(
+              ChildJvm.java(),
+              "-Xmx96m",
+              "-cp",
+              conf + ":" + lib + "/*",
+              "org.apache.flume.node.Application",
+              "-n",
+              id,
+              "-f",
+              conf.resolve(id + ".conf").toString(),
+              "--no-reload-conf"));
+      return ChildJvm.start(MonitorJar.supervise(args));
+    }
+
+    void awaitListening() {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                try (Socket socket = new Socket()) {
+                  socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                  return true;
+                } catch (IOException e) {
+                  return false;
+                }
+              });
+    }
+
+    /** Every line file_roll wrote, files in the order they were started. */
+    List<Line> lines() throws IOException {
+      List<Line> lines = new ArrayList<>();
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(roll)) {
+        files = listing.sorted(Agent::byStart).toList();
+      }
+      for (Path file : files) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          Matcher seq = SEQ.matcher(line);
+          Matcher batch = BATCH.matcher(line);
+          if (seq.find() && batch.find() && !line.contains("sentinel.dropped")) {
+            lines.add(new Line(Long.parseLong(seq.group(1)), Long.parseLong(batch.group(1))));
+          }
+        }
+      }
+      return lines;
+    }
+
+    /** The sum of the drop reports' counts in the output, each report once (by its seq). */
+    long droppedReported() throws IOException {
+      return dropReports().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The drop reports in the output: their seq and the count each reports. */
+    java.util.Map<Long, Long> dropReports() throws IOException {
+      java.util.Map<Long, Long> reports = new java.util.HashMap<>();
+      List<Path> files;
+      try (Stream<Path> listing = Files.list(roll)) {
+        files = listing.toList();
+      }
+      for (Path file : files) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          Matcher dropped = DROPPED.matcher(line);
+          Matcher seq = SEQ.matcher(line);
+          if (dropped.find() && seq.find()) {
+            reports.put(Long.parseLong(seq.group(1)), Long.parseLong(dropped.group(1)));
+          }
+        }
+      }
+      return reports;
+    }
+
+    /** file_roll names its files {@code <start millis>-<counter>}. */
+    private static int byStart(Path a, Path b) {
+      String[] x = a.getFileName().toString().split("-");
+      String[] y = b.getFileName().toString().split("-");
+      int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+      return byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    }
+  }
+}

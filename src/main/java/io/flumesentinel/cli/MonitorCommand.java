@@ -59,6 +59,14 @@ public final class MonitorCommand implements Callable<Integer> {
   private Integer httpPort;
 
   @Option(
+      names = "--embedded-zk-port",
+      paramLabel = "N",
+      description =
+          "Port of the embedded ZooKeeper (started without --zk), on 127.0.0.1; 0 picks a free"
+              + " port. Overrides zookeeper.embedded.port (default 2181).")
+  private Integer embeddedZkPort;
+
+  @Option(
       names = "--webhook",
       paramLabel = "URL[,URL...]",
       description =
@@ -92,7 +100,7 @@ public final class MonitorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConfigOverrides overrides =
-        new ConfigOverrides(zkConnect, root, httpPort, webhooks, graceMs, cluster);
+        new ConfigOverrides(zkConnect, root, httpPort, webhooks, graceMs, cluster, embeddedZkPort);
     MonitorConfig config = ConfigLoader.load(configFile, overrides);
     launcher.launch(config);
     return 0;

@@ -16,6 +16,8 @@ import java.util.List;
  *     one of them
  * @param cluster {@code true} turns high availability on ({@code --cluster}), which needs the
  *     file's {@code cluster.tls} or {@code cluster.insecure: true}; {@code null}: as the file says
+ * @param embeddedZkPort the embedded ZooKeeper's port ({@code --embedded-zk-port}), overriding
+ *     {@code zookeeper.embedded.port}; it matters only when no ensemble is configured
  */
 public record ConfigOverrides(
     String zkConnect,
@@ -23,15 +25,26 @@ public record ConfigOverrides(
     Integer httpPort,
     List<String> webhooks,
     Long graceMs,
-    Boolean cluster) {
+    Boolean cluster,
+    Integer embeddedZkPort) {
 
   public ConfigOverrides {
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
   }
 
   public ConfigOverrides(
+      String zkConnect,
+      String root,
+      Integer httpPort,
+      List<String> webhooks,
+      Long graceMs,
+      Boolean cluster) {
+    this(zkConnect, root, httpPort, webhooks, graceMs, cluster, null);
+  }
+
+  public ConfigOverrides(
       String zkConnect, String root, Integer httpPort, List<String> webhooks, Long graceMs) {
-    this(zkConnect, root, httpPort, webhooks, graceMs, null);
+    this(zkConnect, root, httpPort, webhooks, graceMs, null, null);
   }
 
   public MonitorConfig applyTo(MonitorConfig config) {
@@ -41,6 +54,9 @@ public record ConfigOverrides(
     }
     if (root != null) {
       zk = zk.withRoot(ConfigChecks.root("--root", root));
+    }
+    if (embeddedZkPort != null) {
+      zk = zk.withEmbeddedPort(ConfigChecks.port("--embedded-zk-port", embeddedZkPort));
     }
     HttpConfig http = config.http();
     if (httpPort != null) {

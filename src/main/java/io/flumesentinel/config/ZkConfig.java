@@ -107,6 +107,18 @@ public record ZkConfig(
         access);
   }
 
+  public ZkConfig withEmbeddedPort(int newEmbeddedPort) {
+    return new ZkConfig(
+        connect,
+        root,
+        sessionTimeout,
+        connectionTimeout,
+        newEmbeddedPort,
+        embeddedDataDir,
+        tls,
+        access);
+  }
+
   public ZkConfig withTls(ZkTlsConfig newTls) {
     return new ZkConfig(
         connect,

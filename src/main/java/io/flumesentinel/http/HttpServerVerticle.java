@@ -1,5 +1,6 @@
 package io.flumesentinel.http;
 
+import io.flumesentinel.config.BusyPort;
 import io.flumesentinel.config.HttpAuthConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.readiness.Readiness;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * tokens; {@code /health/*} stays open); a body limit of {@value #MAX_BODY_BYTES} bytes. With
  * {@code http.tls} the port speaks TLS 1.2 or 1.3 only. Responses are never cached. {@link
  * #start()} completes once the server listens, and fails with a {@code ConfigException} naming the
- * key when the TLS key material cannot be used.
+ * key when the TLS key material cannot be used or the port is in use ({@code http.port}).
  */
 public final class HttpServerVerticle extends VerticleBase {
 
@@ -102,12 +103,19 @@ public final class HttpServerVerticle extends VerticleBase {
                     .createHttpServer(options)
                     .requestHandler(router)
                     .listen()
-                    .recover(e -> Future.failedFuture(ServerTls.listenFailure(http.tls(), e))))
+                    .recover(e -> Future.failedFuture(listenFailure(e))))
         .onSuccess(
             listening -> {
               server = listening;
               announce(listening.actualPort());
             });
+  }
+
+  private Throwable listenFailure(Throwable failure) {
+    if (BusyPort.isCause(failure)) {
+      return BusyPort.error("http.port", "--http-port", http.host() + ":" + http.port());
+    }
+    return ServerTls.listenFailure(http.tls(), failure);
   }
 
   /** The port the server listens on, which differs from the configured one when that was 0. */

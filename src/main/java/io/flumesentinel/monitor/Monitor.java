@@ -1,6 +1,7 @@
 package io.flumesentinel.monitor;
 
 import io.flumesentinel.alert.Router;
+import io.flumesentinel.config.BusyPort;
 import io.flumesentinel.config.ClusterConfig;
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.MailReceiverConfig;
@@ -100,7 +101,7 @@ public final class Monitor implements AutoCloseable {
     EmbeddedZooKeeper embedded = null;
     String connect = zk.connect();
     if (zk.embedded()) {
-      embedded = EmbeddedZooKeeper.start(zk.embeddedPort(), zk.embeddedDataDir());
+      embedded = startEmbedded(zk);
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
@@ -124,6 +125,10 @@ public final class Monitor implements AutoCloseable {
       ledgerClient.close();
       if (embedded != null) {
         embedded.close();
+      }
+      if (BusyPort.isCause(e)) {
+        String host = cluster.host() == null ? "this host" : cluster.host();
+        throw BusyPort.error("cluster.port", null, host + ":" + cluster.port());
       }
       throw e;
     }
@@ -214,6 +219,28 @@ public final class Monitor implements AutoCloseable {
             ? "; in a cluster as " + instance + ", standing by until elected"
             : reached ? "" : "; not ready until ZooKeeper can be reached");
     return monitor;
+  }
+
+  /**
+   * The embedded server, or the config error that says which key to change when its port or its
+   * data directory is taken, typically by another monitor started in the same directory.
+   */
+  private static EmbeddedZooKeeper startEmbedded(ZkConfig zk) throws Exception {
+    try {
+      return EmbeddedZooKeeper.start(zk.embeddedPort(), zk.embeddedDataDir());
+    } catch (EmbeddedZooKeeper.DirectoryInUse e) {
+      throw new ConfigException(
+          "zookeeper.embedded.dataDir",
+          e.getMessage()
+              + ": stop that monitor, or give this one another directory with"
+              + " zookeeper.embedded.dataDir (or run it from another directory)");
+    } catch (java.io.IOException e) {
+      if (BusyPort.isCause(e)) {
+        throw BusyPort.error(
+            "zookeeper.embedded.port", "--embedded-zk-port", "127.0.0.1:" + zk.embeddedPort());
+      }
+      throw e;
+    }
   }
 
   /**

@@ -3,8 +3,12 @@ package io.flumesentinel.zk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
@@ -18,10 +22,17 @@ import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
  * {@code <dataDir>/data} and transaction logs to {@code <dataDir>/log}, so registrations survive a
  * restart with the same directory. Callers must log {@link #banner()} when they start it. Never use
  * it in production; configure {@code zookeeper.connect} instead.
+ *
+ * <p>One server per data directory: it holds a lock on {@value #LOCK_FILE} there while it runs (the
+ * operating system drops it when the process ends, however it ends), because two servers writing
+ * the same snapshots and logs corrupt them.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
   public static final int TICK_TIME_MS = 2000;
+
+  /** The file in the data directory whose lock says a server uses the directory. */
+  public static final String LOCK_FILE = "flume-sentinel.lock";
 
   private static final String LOOPBACK = "127.0.0.1";
 
@@ -34,19 +45,42 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private final ServerCnxnFactory connections;
   private final FileTxnSnapLog storage;
   private final Path dataDir;
+  private final FileChannel lockFile;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedZooKeeper(ServerCnxnFactory connections, FileTxnSnapLog storage, Path dataDir) {
+  private EmbeddedZooKeeper(
+      ServerCnxnFactory connections, FileTxnSnapLog storage, Path dataDir, FileChannel lockFile) {
     this.connections = connections;
     this.storage = storage;
     this.dataDir = dataDir;
+    this.lockFile = lockFile;
+  }
+
+  /** The data directory is locked by another server, in this process or another. */
+  public static final class DirectoryInUse extends IOException {
+    private final Path directory;
+
+    DirectoryInUse(Path directory) {
+      super(
+          directory
+              + " is in use by another monitor's embedded ZooKeeper (it holds the lock on "
+              + LOCK_FILE
+              + " there)");
+      this.directory = directory;
+    }
+
+    public Path directory() {
+      return directory;
+    }
   }
 
   /**
    * Starts a server on {@code 127.0.0.1:port} (0 picks a free port) and returns once it accepts
    * connections.
    *
-   * @throws IOException when the directories cannot be created or the port is taken
+   * @throws DirectoryInUse when another server uses {@code dataDir}
+   * @throws IOException when the directories cannot be created or the port is taken (its cause a
+   *     {@link java.net.BindException})
    */
   public static EmbeddedZooKeeper start(int port, Path dataDir)
       throws IOException, InterruptedException {
@@ -59,11 +93,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    */
   public static EmbeddedZooKeeper start(int port, Path dataDir, int tickTimeMs)
       throws IOException, InterruptedException {
-    Path snapshots = Files.createDirectories(dataDir.resolve("data"));
-    Path transactionLogs = Files.createDirectories(dataDir.resolve("log"));
-    FileTxnSnapLog storage = new FileTxnSnapLog(transactionLogs.toFile(), snapshots.toFile());
+    FileChannel lockFile = lock(dataDir);
     ServerCnxnFactory connections = null;
+    FileTxnSnapLog storage = null;
     try {
+      Path snapshots = Files.createDirectories(dataDir.resolve("data"));
+      Path transactionLogs = Files.createDirectories(dataDir.resolve("log"));
+      storage = new FileTxnSnapLog(transactionLogs.toFile(), snapshots.toFile());
       ZooKeeperServer server = new ZooKeeperServer(storage, tickTimeMs, "");
       // IPv4 loopback explicitly: getLoopbackAddress() may be ::1, which clients
       // reach less reliably.
@@ -75,14 +111,42 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             "cannot listen on " + LOOPBACK + ":" + port + ": " + e.getMessage(), e);
       }
       connections.startup(server);
-      return new EmbeddedZooKeeper(connections, storage, dataDir);
+      return new EmbeddedZooKeeper(connections, storage, dataDir, lockFile);
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (connections != null) {
         connections.shutdown();
       }
-      storage.close();
+      if (storage != null) {
+        storage.close();
+      }
+      lockFile.close();
       throw e;
     }
+  }
+
+  /**
+   * Locks {@code dataDir} for this server, or fails at once. The lock lives as long as the returned
+   * channel is open; closing the channel releases it.
+   */
+  private static FileChannel lock(Path dataDir) throws IOException {
+    Path directory = Files.createDirectories(dataDir).toAbsolutePath().normalize();
+    FileChannel channel =
+        FileChannel.open(
+            directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException heldInThisProcess) {
+      lock = null;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new DirectoryInUse(directory);
+    }
+    return channel;
   }
 
   /** The address the server listens on; always a loopback address. */
@@ -120,6 +184,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       storage.close();
     } catch (IOException e) {
       throw new UncheckedIOException("closing the embedded ZooKeeper's files in " + dataDir, e);
+    } finally {
+      // Last: the directory is free for another server only once its files are closed.
+      try {
+        lockFile.close();
+      } catch (IOException e) {
+        // The process's end releases the lock anyway.
+      }
     }
   }
 }

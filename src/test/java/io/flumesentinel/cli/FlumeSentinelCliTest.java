@@ -171,6 +171,23 @@ class FlumeSentinelCliTest {
   }
 
   @Test
+  void theEmbeddedZooKeeperPortComesFromItsOptionOverTheFile() throws Exception {
+    Path config = yaml("zookeeper: { embedded: { port: 2300 } }\n");
+
+    assertThat(run("monitor", "--config", config.toString(), "--embedded-zk-port", "2400"))
+        .isZero();
+    assertThat(run("monitor", "--embedded-zk-port", "70000")).isEqualTo(2);
+
+    assertThat(launched).hasSize(1);
+    assertThat(launched.get(0).zookeeper().embeddedPort()).isEqualTo(2400);
+    assertThat(launched.get(0).zookeeper().embedded()).isTrue();
+    assertThat(errLines())
+        .containsExactly(
+            "flume-sentinel: config error: --embedded-zk-port: must be between 0 and 65535, got"
+                + " 70000");
+  }
+
+  @Test
   void usageErrorsAreOneLineWithExitCode2() {
     assertThat(run("monitor", "--http-port", "eighty")).isEqualTo(2);
     assertThat(run("monitor", "--zk-connect", "x")).isEqualTo(2);
@@ -208,6 +225,7 @@ class FlumeSentinelCliTest {
             "--zk=CONNECT",
             "--root=PATH",
             "--http-port=N",
+            "--embedded-zk-port=N",
             "--webhook=URL[,URL...]",
             "--grace-ms=N",
             "--help",

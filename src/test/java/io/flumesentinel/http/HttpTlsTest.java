@@ -195,9 +195,11 @@ class HttpTlsTest {
                   Map.of())
               .withPort(taken.getLocalPort());
 
+      // The port's key, not the TLS files', is what to change.
       assertThatThrownBy(() -> deploy(config))
-          .isNotInstanceOf(ConfigException.class)
-          .hasMessageContaining("in use");
+          .isInstanceOfSatisfying(
+              ConfigException.class, e -> assertThat(e.key()).isEqualTo("http.port"))
+          .hasMessageContaining("already in use", "--http-port");
     }
   }
 

@@ -68,6 +68,25 @@ class EmbeddedZooKeeperTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDirectoryIsRefusedUntilTheFirstIsClosed() throws Exception {
+    try (EmbeddedZooKeeper first = EmbeddedZooKeeper.start(0, dataDir)) {
+      assertThatThrownBy(() -> EmbeddedZooKeeper.start(0, dataDir))
+          .isInstanceOf(EmbeddedZooKeeper.DirectoryInUse.class)
+          .hasMessageContaining(dataDir.toAbsolutePath().normalize().toString())
+          .hasMessageContaining(EmbeddedZooKeeper.LOCK_FILE);
+      // The refused start took nothing from the running server.
+      try (CuratorFramework client = connect(first)) {
+        client.create().forPath("/still-served");
+      }
+    }
+
+    try (EmbeddedZooKeeper again = EmbeddedZooKeeper.start(0, dataDir);
+        CuratorFramework client = connect(again)) {
+      assertThat(client.checkExists().forPath("/still-served")).isNotNull();
+    }
+  }
+
+  @Test
   void theBannerWarnsThatItIsForTryingOutOnly() throws Exception {
     try (EmbeddedZooKeeper server = EmbeddedZooKeeper.start(0, dataDir)) {
       assertThat(server.banner())

@@ -6,13 +6,18 @@ import io.flumesentinel.classify.Classifier.PublishEvent;
 import io.flumesentinel.classify.Classifier.ReadAgentNode;
 import io.flumesentinel.classify.Classifier.SendReconciliation;
 import io.flumesentinel.classify.Classifier.SendTransition;
+import io.flumesentinel.classify.LifecycleLines.Held;
+import io.flumesentinel.classify.LifecycleLines.One;
+import io.flumesentinel.classify.LifecycleLines.Said;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.event.LifecycleEvent;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.event.WatchSnapshot;
+import io.flumesentinel.protocol.UntrustedText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -22,7 +27,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides what each change of the registration nodes means: CRASHED, SESSION_LOST, NOT_RUNNING
@@ -39,16 +48,27 @@ import java.util.function.Function;
  * FlumeAgentStuck}, resolved when the health is OK again, when the agent is deregistered, or when
  * it stops running (its down alert takes over).
  *
+ * <p>Agents registered, started, stopped and deregistered are logged one line each, summarised
+ * during storms ({@link LifecycleLines}).
+ *
  * <p>The decisions are the {@link Classifier}'s; this verticle only moves messages, performs the
  * reads it asks for, and keeps one timer at its next deadline.
  */
 public final class ClassifierVerticle extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(ClassifierVerticle.class);
+
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  /** Lifecycle lines said one by one per interval, before a storm is summarised. */
+  static final int LIFECYCLE_LINES_PER_INTERVAL = 20;
+
+  static final Duration LIFECYCLE_INTERVAL = Duration.ofSeconds(1);
 
   private final Function<Context, AgentNodeReader> readers;
   private final Clock clock;
   private final Classifier classifier;
+  private final LifecycleLines lifecycleLines;
 
   private AgentNodeReader reader;
   private long timer = -1;
@@ -62,11 +82,16 @@ public final class ClassifierVerticle extends VerticleBase {
     this.readers = readers;
     this.clock = clock;
     this.classifier = new Classifier(config, alerts, clock);
+    this.lifecycleLines =
+        new LifecycleLines(clock, LIFECYCLE_LINES_PER_INTERVAL, LIFECYCLE_INTERVAL);
   }
 
   @Override
   public Future<?> start() {
     reader = readers.apply(context);
+    // Undeploying the verticle cancels its timers.
+    vertx.setPeriodic(
+        LIFECYCLE_INTERVAL.toMillis(), id -> lifecycleLines.tick().forEach(this::log));
     var changes =
         vertx
             .eventBus()
@@ -97,11 +122,32 @@ public final class ClassifierVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.CLASSIFIED, send.reconciliation(), LOCAL);
       } else if (effect instanceof PublishEvent publish) {
         vertx.eventBus().publish(Addresses.EVENTS, publish.event().toJson());
+        lifecycleLines.accept(publish.event()).forEach(this::log);
       } else if (effect instanceof ReadAgentNode read) {
         reader.read(read.agentId()).onComplete(answer -> answered(read, answer));
       }
     }
     schedule();
+  }
+
+  private void log(Said said) {
+    if (said instanceof One one) {
+      LifecycleEvent event = one.event();
+      String detail = UntrustedText.line(event.detail());
+      log.info(
+          "Agent {} {}{}",
+          event.agentId(),
+          event.type().name().toLowerCase(Locale.ROOT),
+          detail == null || detail.isBlank() ? "" : " (" + detail + ")");
+    } else if (said instanceof Held held) {
+      log.info(
+          "{} more agent lifecycle events in {} ms, not logged one by one: {}",
+          held.total(),
+          held.over().toMillis(),
+          held.counts().entrySet().stream()
+              .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", ")));
+    }
   }
 
   private void answered(ReadAgentNode read, AsyncResult<NodeData> answer) {

@@ -68,6 +68,7 @@ class ArchitectureTest {
     ArchitectureRules.decisionsTakeTimeFromTheirClock(
             ROOT + ".classify.Classifier",
             ROOT + ".classify.AgentView",
+            ROOT + ".classify.LifecycleLines",
             ROOT + ".shape.Flapping",
             ROOT + ".shape.HostInhibition",
             ROOT + ".shape.StageChain",

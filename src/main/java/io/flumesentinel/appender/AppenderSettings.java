@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param backoff how long a failed agent is left alone
  * @param shutdownTimeout how long a stop may spend sending what is still queued
  * @param dropWarnInterval at most one warning about drops per interval
+ * @param zkAccess discovery's identity and TLS on ZooKeeper ({@link ZooKeeperAccess#NONE}: none)
  */
 public record AppenderSettings(
     String name,
@@ -47,7 +48,8 @@ public record AppenderSettings(
     Duration requestTimeout,
     Backoff backoff,
     Duration shutdownTimeout,
-    Duration dropWarnInterval) {
+    Duration dropWarnInterval,
+    ZooKeeperAccess zkAccess) {
 
   /** What becomes of an event that does not fit in the memory queue. */
   public enum Overflow {
@@ -87,6 +89,12 @@ public record AppenderSettings(
     private long backoffMaxMs = 30_000;
     private long shutdownTimeoutMs = 5000;
     private long dropWarnIntervalMs = 60_000;
+    private String zkDigestUser;
+    private String zkDigestPasswordFile;
+    private String zkDigestPasswordEnv;
+    private String zkSaslLoginContext;
+    private final String[] keyStore = new String[4];
+    private final String[] trustStore = new String[4];
 
     public Builder name(String value) {
       name = value;
@@ -178,6 +186,66 @@ public record AppenderSettings(
       return this;
     }
 
+    public Builder zkDigestUser(String value) {
+      zkDigestUser = value;
+      return this;
+    }
+
+    public Builder zkDigestPasswordFile(String value) {
+      zkDigestPasswordFile = value;
+      return this;
+    }
+
+    public Builder zkDigestPasswordEnv(String value) {
+      zkDigestPasswordEnv = value;
+      return this;
+    }
+
+    public Builder zkSaslLoginContext(String value) {
+      zkSaslLoginContext = value;
+      return this;
+    }
+
+    public Builder zkTlsKeyStore(String value) {
+      keyStore[0] = value;
+      return this;
+    }
+
+    public Builder zkTlsKeyStoreType(String value) {
+      keyStore[1] = value;
+      return this;
+    }
+
+    public Builder zkTlsKeyStorePasswordFile(String value) {
+      keyStore[2] = value;
+      return this;
+    }
+
+    public Builder zkTlsKeyStorePasswordEnv(String value) {
+      keyStore[3] = value;
+      return this;
+    }
+
+    public Builder zkTlsTrustStore(String value) {
+      trustStore[0] = value;
+      return this;
+    }
+
+    public Builder zkTlsTrustStoreType(String value) {
+      trustStore[1] = value;
+      return this;
+    }
+
+    public Builder zkTlsTrustStorePasswordFile(String value) {
+      trustStore[2] = value;
+      return this;
+    }
+
+    public Builder zkTlsTrustStorePasswordEnv(String value) {
+      trustStore[3] = value;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first setting that is missing or out of range
      */
@@ -236,6 +304,10 @@ public record AppenderSettings(
       String instance =
           instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId.trim();
       require(instance.length() <= 256, "instanceId must be at most 256 characters");
+      ZooKeeperAccess access = zkAccess();
+      require(
+          zk != null || access.equals(ZooKeeperAccess.NONE),
+          "zookeeper must be set for the zkDigest*, zkSasl* and zkTls* settings");
       return new AppenderSettings(
           name,
           instance,
@@ -253,7 +325,60 @@ public record AppenderSettings(
           Duration.ofMillis(requestTimeoutMs),
           new Backoff(Duration.ofMillis(backoffInitialMs), Duration.ofMillis(backoffMaxMs)),
           Duration.ofMillis(shutdownTimeoutMs),
-          Duration.ofMillis(dropWarnIntervalMs));
+          Duration.ofMillis(dropWarnIntervalMs),
+          access);
+    }
+
+    private ZooKeeperAccess zkAccess() {
+      String user = blankToNull(zkDigestUser);
+      String password =
+          ZooKeeperAccess.password("zkDigestPassword", zkDigestPasswordFile, zkDigestPasswordEnv);
+      require(
+          user == null || password != null,
+          "zkDigestUser needs zkDigestPasswordFile or zkDigestPasswordEnv (never the password"
+              + " itself)");
+      require(
+          user != null || password == null,
+          "zkDigestPasswordFile/zkDigestPasswordEnv need zkDigestUser");
+      require(
+          user == null || (user.length() <= 256 && !user.contains(":")),
+          "zkDigestUser must be at most 256 characters without ':'");
+      String context = blankToNull(zkSaslLoginContext);
+      require(
+          context == null || NAME.matcher(context).matches(),
+          "zkSaslLoginContext must be 1-64 of [A-Za-z0-9._-] (a section of the JAAS file)");
+      ZooKeeperAccess access =
+          new ZooKeeperAccess(
+              user,
+              password,
+              context,
+              store("zkTlsKeyStore", keyStore),
+              store("zkTlsTrustStore", trustStore));
+      return access.equals(new ZooKeeperAccess(null, null, null, null, null))
+          ? ZooKeeperAccess.NONE
+          : access;
+    }
+
+    /** {@code values}: location, type, password file, password env. */
+    private static ZooKeeperAccess.Store store(String setting, String[] values) {
+      String location = blankToNull(values[0]);
+      String password = ZooKeeperAccess.password(setting + "Password", values[2], values[3]);
+      if (location == null) {
+        require(
+            blankToNull(values[1]) == null && password == null,
+            setting + "Type and " + setting + "Password* need " + setting);
+        return null;
+      }
+      Path path = Path.of(location);
+      // Checked now, so a wrong path stops the appender with one message instead of failing
+      // every handshake later.
+      require(java.nio.file.Files.isReadable(path), setting + ": cannot read " + path);
+      return new ZooKeeperAccess.Store(
+          path, ZooKeeperAccess.storeType(setting, values[1], location), password);
+    }
+
+    private static String blankToNull(String value) {
+      return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static void require(boolean condition, String message) {

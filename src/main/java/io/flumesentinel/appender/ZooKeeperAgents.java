@@ -33,6 +33,7 @@ final class ZooKeeperAgents implements AutoCloseable {
   private final LiveAgentParser parser;
   private final AgentDirectory directory;
   private final Diagnostics diagnostics;
+  private final ZooKeeperAccess access;
   private final AtomicLong generation = new AtomicLong();
   private final Watcher watcher = this::changed;
   private final java.util.Set<String> warned =
@@ -44,13 +45,18 @@ final class ZooKeeperAgents implements AutoCloseable {
     this.parser = new LiveAgentParser(settings.group(), settings.advertiseName());
     this.directory = directory;
     this.diagnostics = diagnostics;
-    this.client =
+    this.access = settings.zkAccess();
+    CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(settings.zookeeper())
             .sessionTimeoutMs(30_000)
             .connectionTimeoutMs(5_000)
             .retryPolicy(new ExponentialBackoffRetry(500, 10, 10_000))
-            .build();
+            .zkClientConfig(access.clientConfig());
+    if (!access.authorization().isEmpty()) {
+      builder.authorization(access.authorization());
+    }
+    this.client = builder.build();
   }
 
   void start() {
@@ -62,9 +68,32 @@ final class ZooKeeperAgents implements AutoCloseable {
                 return;
               }
               if (state.isConnected()) {
+                // Names the identity: the first thing to check when the live nodes are refused.
+                diagnostics.info(
+                    "discovery connected to ZooKeeper ("
+                        + state
+                        + ") as "
+                        + access.describe()
+                        + (access.tls() ? ", TLS" : ""));
                 refresh();
               } else {
                 directory.unreachable();
+              }
+            });
+    client
+        .getCuratorListenable()
+        .addListener(
+            (c, event) -> {
+              WatchedEvent watched = event.getWatchedEvent();
+              if (!closed
+                  && watched != null
+                  && watched.getState() == Watcher.Event.KeeperState.AuthFailed) {
+                warnOnce(
+                    "#authfailed",
+                    "ZooKeeper refused discovery's login as "
+                        + access.describe()
+                        + " (AuthFailed): check zkSaslLoginContext and the JAAS file"
+                        + " (java.security.auth.login.config); see docs/appender.md");
               }
             });
     client.start();
@@ -100,6 +129,11 @@ final class ZooKeeperAgents implements AutoCloseable {
       client.checkExists().usingWatcher(watcher).inBackground().forPath(livePath);
       return;
     }
+    if (rc == KeeperException.Code.NOAUTH.intValue()) {
+      refused(livePath);
+      directory.discovered(List.of());
+      return;
+    }
     if (rc != KeeperException.Code.OK.intValue()) {
       return; // a connection problem: the connection listener reads again when it is back
     }
@@ -126,6 +160,8 @@ final class ZooKeeperAgents implements AutoCloseable {
               (c, dataEvent) -> {
                 if (dataEvent.getResultCode() == KeeperException.Code.OK.intValue()) {
                   found[index] = agent(id, dataEvent.getData());
+                } else if (dataEvent.getResultCode() == KeeperException.Code.NOAUTH.intValue()) {
+                  refused(livePath + "/" + id);
                 }
                 if (pending.decrementAndGet() == 0 && !closed && read == generation.get()) {
                   List<AgentAddress> agents = new ArrayList<>();
@@ -150,6 +186,21 @@ final class ZooKeeperAgents implements AutoCloseable {
       warnOnce(id, "agent " + shown + " skipped: " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Said once per appender, not once per node: on a registry with ACLs every live node refuses a
+   * client without the right identity in the same way.
+   */
+  private void refused(String path) {
+    warnOnce(
+        "#noauth",
+        "ZooKeeper refused to let discovery read "
+            + path
+            + " (NoAuth) as "
+            + access.describe()
+            + ": no agent is discovered; give the appender an identity allowed to read the live"
+            + " nodes (zkDigestUser or zkSaslLoginContext, see docs/appender.md)");
   }
 
   private void warnOnce(String key, String message) {

@@ -119,6 +119,18 @@ public final class FlumeLog4j2Appender extends AbstractAppender {
     @PluginBuilderAttribute private long backoffMaxMs = 30_000;
     @PluginBuilderAttribute private long shutdownTimeoutMs = 5000;
     @PluginBuilderAttribute private long dropWarnIntervalMs = 60_000;
+    @PluginBuilderAttribute private String zkDigestUser;
+    @PluginBuilderAttribute private String zkDigestPasswordFile;
+    @PluginBuilderAttribute private String zkDigestPasswordEnv;
+    @PluginBuilderAttribute private String zkSaslLoginContext;
+    @PluginBuilderAttribute private String zkTlsKeyStore;
+    @PluginBuilderAttribute private String zkTlsKeyStoreType;
+    @PluginBuilderAttribute private String zkTlsKeyStorePasswordFile;
+    @PluginBuilderAttribute private String zkTlsKeyStorePasswordEnv;
+    @PluginBuilderAttribute private String zkTlsTrustStore;
+    @PluginBuilderAttribute private String zkTlsTrustStoreType;
+    @PluginBuilderAttribute private String zkTlsTrustStorePasswordFile;
+    @PluginBuilderAttribute private String zkTlsTrustStorePasswordEnv;
 
     @Override
     public FlumeLog4j2Appender build() {
@@ -148,6 +160,18 @@ public final class FlumeLog4j2Appender extends AbstractAppender {
                 .backoffMaxMs(backoffMaxMs)
                 .shutdownTimeoutMs(shutdownTimeoutMs)
                 .dropWarnIntervalMs(dropWarnIntervalMs)
+                .zkDigestUser(zkDigestUser)
+                .zkDigestPasswordFile(zkDigestPasswordFile)
+                .zkDigestPasswordEnv(zkDigestPasswordEnv)
+                .zkSaslLoginContext(zkSaslLoginContext)
+                .zkTlsKeyStore(zkTlsKeyStore)
+                .zkTlsKeyStoreType(zkTlsKeyStoreType)
+                .zkTlsKeyStorePasswordFile(zkTlsKeyStorePasswordFile)
+                .zkTlsKeyStorePasswordEnv(zkTlsKeyStorePasswordEnv)
+                .zkTlsTrustStore(zkTlsTrustStore)
+                .zkTlsTrustStoreType(zkTlsTrustStoreType)
+                .zkTlsTrustStorePasswordFile(zkTlsTrustStorePasswordFile)
+                .zkTlsTrustStorePasswordEnv(zkTlsTrustStorePasswordEnv)
                 .build();
       } catch (IllegalArgumentException e) {
         StatusLogger.getLogger().error("appender [{}]: {}", getName(), e.getMessage());

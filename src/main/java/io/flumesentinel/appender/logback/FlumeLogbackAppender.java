@@ -150,6 +150,54 @@ public class FlumeLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEve
     settings.dropWarnIntervalMs(value);
   }
 
+  public void setZkDigestUser(String value) {
+    settings.zkDigestUser(value);
+  }
+
+  public void setZkDigestPasswordFile(String value) {
+    settings.zkDigestPasswordFile(value);
+  }
+
+  public void setZkDigestPasswordEnv(String value) {
+    settings.zkDigestPasswordEnv(value);
+  }
+
+  public void setZkSaslLoginContext(String value) {
+    settings.zkSaslLoginContext(value);
+  }
+
+  public void setZkTlsKeyStore(String value) {
+    settings.zkTlsKeyStore(value);
+  }
+
+  public void setZkTlsKeyStoreType(String value) {
+    settings.zkTlsKeyStoreType(value);
+  }
+
+  public void setZkTlsKeyStorePasswordFile(String value) {
+    settings.zkTlsKeyStorePasswordFile(value);
+  }
+
+  public void setZkTlsKeyStorePasswordEnv(String value) {
+    settings.zkTlsKeyStorePasswordEnv(value);
+  }
+
+  public void setZkTlsTrustStore(String value) {
+    settings.zkTlsTrustStore(value);
+  }
+
+  public void setZkTlsTrustStoreType(String value) {
+    settings.zkTlsTrustStoreType(value);
+  }
+
+  public void setZkTlsTrustStorePasswordFile(String value) {
+    settings.zkTlsTrustStorePasswordFile(value);
+  }
+
+  public void setZkTlsTrustStorePasswordEnv(String value) {
+    settings.zkTlsTrustStorePasswordEnv(value);
+  }
+
   /** Logback's status channel: it never comes back into an appender. */
   private final class StatusDiagnostics implements Diagnostics {
     @Override

@@ -8,6 +8,8 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkAcls;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.SecureZooKeeper;
+import io.flumesentinel.testing.TestCertificates;
+import io.flumesentinel.testing.TlsZooKeeperProcess;
 import io.flumesentinel.testing.Zk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.imps.DefaultACLProvider;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -151,6 +155,43 @@ class AppenderZooKeeperAuthTest {
   }
 
   @Test
+  void overTlsToAServerWithATlsPortOnly() throws Exception {
+    TestCertificates.Identity serverId = TestCertificates.create(dir, "server");
+    TestCertificates.Identity clientId = TestCertificates.create(dir, "appclient");
+    Path serverTrust = TestCertificates.trustStore(dir.resolve("server-trust.p12"), clientId);
+    Path clientTrust = TestCertificates.trustStore(dir.resolve("client-trust.p12"), serverId);
+    Path storePassword =
+        Files.writeString(dir.resolve("store.password"), TestCertificates.PASSWORD);
+    try (TlsZooKeeperProcess zk = TlsZooKeeperProcess.start(serverId.keyStore(), serverTrust)) {
+      ZKClientConfig tls =
+          new ZooKeeperAccess(
+                  null,
+                  null,
+                  null,
+                  new ZooKeeperAccess.Store(
+                      clientId.keyStore(), "PKCS12", TestCertificates.PASSWORD),
+                  new ZooKeeperAccess.Store(clientTrust, "PKCS12", TestCertificates.PASSWORD))
+              .clientConfig();
+      try (CuratorFramework writer =
+          writer(zk.connectString(), new DefaultACLProvider(), b -> b, tls)) {
+        writeLiveNodes(writer);
+
+        discover(
+            settings(zk.connectString())
+                .zkTlsKeyStore(clientId.keyStore().toString())
+                .zkTlsKeyStorePasswordFile(storePassword.toString())
+                .zkTlsTrustStore(clientTrust.toString())
+                .zkTlsTrustStoreType("pkcs12")
+                .zkTlsTrustStorePasswordFile(storePassword.toString()),
+            () -> {
+              awaitAgents("zookeeper", "a1=127.0.0.1:5001", "b1=127.0.0.1:5002");
+              assertThat(connections).allMatch(c -> c.endsWith(", TLS"));
+            });
+      }
+    }
+  }
+
+  @Test
   void passwordsComeFromAFileOrTheEnvironmentAndErrorsNeverQuoteThem() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "");
     assertThatThrownBy(() -> settings("zk:2181").zkDigestUser("operator").build())
@@ -250,7 +291,7 @@ class AppenderZooKeeperAuthTest {
 
   private static CuratorFramework writer(
       String connect,
-      ZkAcls acls,
+      ACLProvider acls,
       Function<CuratorFrameworkFactory.Builder, CuratorFrameworkFactory.Builder> identity,
       ZKClientConfig config) {
     CuratorFramework client =

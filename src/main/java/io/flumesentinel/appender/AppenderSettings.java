@@ -2,6 +2,7 @@ package io.flumesentinel.appender;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -372,7 +373,7 @@ public record AppenderSettings(
       Path path = Path.of(location);
       // Checked now, so a wrong path stops the appender with one message instead of failing
       // every handshake later.
-      require(java.nio.file.Files.isReadable(path), setting + ": cannot read " + path);
+      require(Files.isReadable(path), setting + ": cannot read " + path);
       return new ZooKeeperAccess.Store(
           path, ZooKeeperAccess.storeType(setting, values[1], location), password);
     }

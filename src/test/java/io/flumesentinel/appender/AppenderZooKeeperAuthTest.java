@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
+import io.flumesentinel.appender.log4j2.FlumeLog4j2Appender;
+import io.flumesentinel.appender.logback.FlumeLogbackAppender;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkAcls;
 import io.flumesentinel.protocol.ZkLayout;
@@ -27,6 +32,7 @@ import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.imps.DefaultACLProvider;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
@@ -155,6 +161,88 @@ class AppenderZooKeeperAuthTest {
   }
 
   @Test
+  void logbackElementsAndLog4j2AttributesLogDiscoveryIn() throws Exception {
+    try (TestingServer server = Zk.server();
+        CuratorFramework writer =
+            writer(
+                server.getConnectString(),
+                digestAcls(),
+                b ->
+                    b.authorization(
+                        "digest", ("agent:" + password("agent")).getBytes(StandardCharsets.UTF_8)),
+                new ZKClientConfig())) {
+      writeLiveNodes(writer);
+      Path operatorPassword = Files.writeString(dir.resolve("op.password"), password("operator"));
+
+      Path logbackXml =
+          Files.writeString(
+              dir.resolve("logback.xml"),
+              """
+              <configuration>
+                <appender name="SECURED_LB" class="io.flumesentinel.appender.logback.FlumeLogbackAppender">
+                  <zookeeper>%s</zookeeper>
+                  <group>logs</group>
+                  <zkDigestUser>operator</zkDigestUser>
+                  <zkDigestPasswordFile>%s</zkDigestPasswordFile>
+                  <encoder><pattern>%%msg</pattern></encoder>
+                </appender>
+                <root level="INFO"><appender-ref ref="SECURED_LB"/></root>
+              </configuration>
+              """
+                  .formatted(server.getConnectString(), operatorPassword));
+      LoggerContext logback = new LoggerContext();
+      JoranConfigurator configurator = new JoranConfigurator();
+      configurator.setContext(logback);
+      configurator.doConfigure(logbackXml.toFile());
+      try {
+        FlumeLogbackAppender appender =
+            (FlumeLogbackAppender) logback.getLogger("ROOT").getAppender("SECURED_LB");
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(appender.sender().stats().getAgents())
+                        .contains("127.0.0.1:5001", "127.0.0.1:5002"));
+        assertThat(logback.getStatusManager().getCopyOfStatusList())
+            .extracting(Status::getMessage)
+            .anyMatch(m -> m.contains("connected to ZooKeeper (CONNECTED) as digest user operator"))
+            .noneMatch(m -> m.contains("NoAuth") || m.contains(password("operator")));
+      } finally {
+        logback.stop();
+      }
+
+      Path log4j2Xml =
+          Files.writeString(
+              dir.resolve("log4j2.xml"),
+              """
+              <Configuration status="warn">
+                <Appenders>
+                  <FlumeSentinel name="SECURED_L4J" zookeeper="%s" group="logs"
+                                 zkDigestUser="operator" zkDigestPasswordFile="%s">
+                    <PatternLayout pattern="%%msg"/>
+                  </FlumeSentinel>
+                </Appenders>
+                <Loggers><Root level="info"><AppenderRef ref="SECURED_L4J"/></Root></Loggers>
+              </Configuration>
+              """
+                  .formatted(server.getConnectString(), operatorPassword));
+      org.apache.logging.log4j.core.LoggerContext log4j2 =
+          Configurator.initialize("secured-discovery", log4j2Xml.toString());
+      try {
+        FlumeLog4j2Appender appender = log4j2.getConfiguration().getAppender("SECURED_L4J");
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(appender.sender().stats().getAgents())
+                        .contains("127.0.0.1:5001", "127.0.0.1:5002"));
+      } finally {
+        Configurator.shutdown(log4j2);
+      }
+    }
+  }
+
+  @Test
   void overTlsToAServerWithATlsPortOnly() throws Exception {
     TestCertificates.Identity serverId = TestCertificates.create(dir, "server");
     TestCertificates.Identity clientId = TestCertificates.create(dir, "appclient");
@@ -253,10 +341,14 @@ class AppenderZooKeeperAuthTest {
     current.set(null);
     connections.clear();
     directory = new AgentDirectory(settings.agents(), current::set);
+    Map<Object, Object> properties = Map.copyOf(System.getProperties());
     try (ZooKeeperAgents agents = new ZooKeeperAgents(settings, directory, diagnostics())) {
       agents.start();
       check.run();
     }
+    assertThat(Map.copyOf(System.getProperties()))
+        .as("identity and TLS go into the appender's own client, never into system properties")
+        .isEqualTo(properties);
   }
 
   private AppenderSettings.Builder settings(TestingServer server) {

@@ -360,6 +360,23 @@ class AgentsCliTest {
     assertThat(err.toString().lines().toList()).hasSize(1);
   }
 
+  @Test
+  void helpNamesTheFiltersAndTheZooKeeperOptions() throws Exception {
+    assertThat(run("agents", "--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--zk=CONNECT",
+            "--root",
+            "--zk-auth",
+            "--zk-tls-config",
+            "--group",
+            "--host",
+            "--state",
+            "--json");
+    assertThat(run("alerts", "--help")).isZero();
+    assertThat(out.toString()).contains("--zk=CONNECT", "--zk-auth", "--zk-tls-config", "--json");
+  }
+
   private List<String> ids() {
     return json().stream().map(a -> ((JsonObject) a).getString("id")).toList();
   }

@@ -377,6 +377,31 @@ class AgentsCliTest {
     assertThat(out.toString()).contains("--zk=CONNECT", "--zk-auth", "--zk-tls-config", "--json");
   }
 
+  @Test
+  void aFleetOfSeveralMegabytesIsListedWhole() throws Exception {
+    // 2,000 agent nodes of about 2 KB: 4 MB, which the reader splits into several byte-sized reads.
+    Map<String, String> labels = Map.of("note", "x".repeat(2000));
+    for (int from = 0; from < 2000; from += 200) {
+      List<org.apache.curator.framework.api.transaction.CuratorOp> creates =
+          new java.util.ArrayList<>();
+      for (int i = from; i < from + 200; i++) {
+        creates.add(
+            client
+                .transactionOp()
+                .create()
+                .forPath(
+                    LAYOUT.agent(String.format("big-%04d", i)),
+                    AgentNode.of("h" + i, "big", labels).toBytes()));
+      }
+      client.transaction().forOperations(creates);
+    }
+
+    assertThat(agents("--group", "big", "--json")).as(err.toString()).isZero();
+
+    List<String> ids = ids();
+    assertThat(ids).hasSize(2000).startsWith("big-0000").endsWith("big-1999");
+  }
+
   private List<String> ids() {
     return json().stream().map(a -> ((JsonObject) a).getString("id")).toList();
   }

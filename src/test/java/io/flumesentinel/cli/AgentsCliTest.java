@@ -21,11 +21,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.test.TestingServer;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.junit.jupiter.api.AfterAll;
@@ -382,8 +384,7 @@ class AgentsCliTest {
     // 2,000 agent nodes of about 2 KB: 4 MB, which the reader splits into several byte-sized reads.
     Map<String, String> labels = Map.of("note", "x".repeat(2000));
     for (int from = 0; from < 2000; from += 200) {
-      List<org.apache.curator.framework.api.transaction.CuratorOp> creates =
-          new java.util.ArrayList<>();
+      List<CuratorOp> creates = new ArrayList<>();
       for (int i = from; i < from + 200; i++) {
         creates.add(
             client

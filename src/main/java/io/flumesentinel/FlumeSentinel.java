@@ -1,5 +1,7 @@
 package io.flumesentinel;
 
+import io.flumesentinel.cli.AgentsCommand;
+import io.flumesentinel.cli.AlertsCommand;
 import io.flumesentinel.cli.CommandLineErrors;
 import io.flumesentinel.cli.DeregisterCommand;
 import io.flumesentinel.cli.Logging;
@@ -73,6 +75,8 @@ public final class FlumeSentinel implements Runnable {
     commandLine.addSubcommand(new SuperviseCommand(supervisor));
     commandLine.addSubcommand(new DeregisterCommand());
     commandLine.addSubcommand(new SilenceCommand());
+    commandLine.addSubcommand(new AgentsCommand());
+    commandLine.addSubcommand(new AlertsCommand());
     // Set after the subcommands are added: picocli copies these settings to the
     // commands present now.
     CommandLineErrors errors = new CommandLineErrors();

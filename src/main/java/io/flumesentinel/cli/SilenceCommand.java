@@ -1,6 +1,5 @@
 package io.flumesentinel.cli;
 
-import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.InvalidSilence;
 import io.flumesentinel.silence.Matcher;
@@ -353,27 +352,7 @@ public final class SilenceCommand implements Runnable {
       }
       // Every cell is shown on a terminal: whoever can write a silence to ZooKeeper must not be
       // able to move the cursor or recolour it, so control characters become visible escapes.
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          row[i] = printable(row[i]);
-        }
-      }
-      int[] widths = new int[rows.get(0).length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      List<String> lines = new ArrayList<>();
-      for (String[] row : rows) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < row.length; i++) {
-          line.append(
-              i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
-        }
-        lines.add(line.toString().stripTrailing());
-      }
-      return lines;
+      return TextTable.lines(rows, 0);
     }
 
     private static String[] row(Silence s, String state) {
@@ -390,17 +369,7 @@ public final class SilenceCommand implements Runnable {
 
     /** {@code text} with each control character written as {@code \\uXXXX}. */
     static String printable(String text) {
-      StringBuilder out = new StringBuilder(text.length());
-      text.codePoints()
-          .forEach(
-              c -> {
-                if (UntrustedText.isControl(c)) {
-                  out.append(String.format("\\u%04x", c));
-                } else {
-                  out.appendCodePoint(c);
-                }
-              });
-      return out.toString();
+      return TextTable.printable(text);
     }
 
     private static String time(Instant at) {

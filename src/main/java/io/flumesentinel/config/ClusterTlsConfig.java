@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,7 +92,7 @@ public record ClusterTlsConfig(Store keyStore, Store trustStore) {
       if (file == null) {
         throw new ConfigException("location", "is required: the path of a file");
       }
-      ZkTlsConfig.StoreType storeType = storeType(type, file);
+      ZkTlsConfig.StoreType storeType = ZkTlsConfig.StoreType.read(type, file);
       String variable = envName("passwordEnv", passwordEnv);
       Path secret = path("passwordFile", passwordFile);
       if (variable != null && secret != null) {
@@ -202,27 +201,6 @@ public record ClusterTlsConfig(Store keyStore, Store trustStore) {
       return Path.of(value.strip());
     } catch (InvalidPathException e) {
       throw new ConfigException(key, ConfigChecks.quote(value) + " is not a file path");
-    }
-  }
-
-  private static ZkTlsConfig.StoreType storeType(String type, Path file) {
-    if (type == null || type.isBlank()) {
-      ZkTlsConfig.StoreType inferred = ZkTlsConfig.StoreType.ofFileName(file);
-      if (inferred == null) {
-        throw new ConfigException(
-            "type",
-            "is required: the file name "
-                + ConfigChecks.quote(String.valueOf(file.getFileName()))
-                + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem, .crt)");
-      }
-      return inferred;
-    }
-    try {
-      return ZkTlsConfig.StoreType.valueOf(
-          type.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(type));
     }
   }
 

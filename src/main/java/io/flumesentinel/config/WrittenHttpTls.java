@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,7 +90,7 @@ record WrittenHttpTls(HttpTlsConfig value) {
         @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
             Function<String, String> environment) {
       Path file = HttpFiles.readable("location", location);
-      ZkTlsConfig.StoreType storeType = type(type, file);
+      ZkTlsConfig.StoreType storeType = ZkTlsConfig.StoreType.read(type, file);
       String password =
           HttpFiles.secret("passwordEnv", passwordEnv, "passwordFile", passwordFile, environment);
       String passwordKey =
@@ -124,27 +123,6 @@ record WrittenHttpTls(HttpTlsConfig value) {
       chosen = checkStore(file, storeType.name(), chosen, password, passwordKey);
       return new KeyStoreSection(
           new HttpTlsConfig.KeyStore(file, storeType.name(), chosen, password, source));
-    }
-  }
-
-  private static ZkTlsConfig.StoreType type(String written, Path file) {
-    if (written == null || written.isBlank()) {
-      ZkTlsConfig.StoreType inferred = ZkTlsConfig.StoreType.ofFileName(file);
-      if (inferred == null) {
-        throw new ConfigException(
-            "type",
-            "is required: the file name "
-                + ConfigChecks.quote(String.valueOf(file.getFileName()))
-                + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem)");
-      }
-      return inferred;
-    }
-    try {
-      return ZkTlsConfig.StoreType.valueOf(
-          written.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(written));
     }
   }
 

@@ -59,6 +59,30 @@ public record ZkTlsConfig(Store keyStore, Store trustStore, boolean hostnameVeri
       }
       return null;
     }
+
+    /**
+     * The type written under {@code type}, or, when none is, the one the file name says; each store
+     * section of the configuration (ZooKeeper, HTTP, the event bus) reads it here.
+     */
+    static StoreType read(String written, Path file) {
+      if (written == null || written.isBlank()) {
+        StoreType inferred = ofFileName(file);
+        if (inferred == null) {
+          throw new ConfigException(
+              "type",
+              "is required: the file name "
+                  + ConfigChecks.quote(String.valueOf(file.getFileName()))
+                  + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem)");
+        }
+        return inferred;
+      }
+      try {
+        return valueOf(written.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(written));
+      }
+    }
   }
 
   /**
@@ -98,7 +122,7 @@ public record ZkTlsConfig(Store keyStore, Store trustStore, boolean hostnameVeri
         @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
             Function<String, String> environment) {
       Path file = readableFile("location", location);
-      StoreType storeType = storeType(type, file);
+      StoreType storeType = StoreType.read(type, file);
       String variable = ReceiverChecks.stripped(passwordEnv);
       String path = ReceiverChecks.stripped(passwordFile);
       if (!variable.isEmpty() && !path.isEmpty()) {
@@ -173,26 +197,6 @@ public record ZkTlsConfig(Store keyStore, Store trustStore, boolean hostnameVeri
     }
     return new ZkTlsConfig(
         keyStore, trustStore, hostnameVerification == null || hostnameVerification);
-  }
-
-  private static StoreType storeType(String type, Path file) {
-    if (type == null || type.isBlank()) {
-      StoreType inferred = StoreType.ofFileName(file);
-      if (inferred == null) {
-        throw new ConfigException(
-            "type",
-            "is required: the file name "
-                + ConfigChecks.quote(String.valueOf(file.getFileName()))
-                + " does not say PKCS12 (.p12), JKS (.jks) or PEM (.pem)");
-      }
-      return inferred;
-    }
-    try {
-      return StoreType.valueOf(type.strip().toUpperCase(Locale.ROOT).replace("PKCS#12", "PKCS12"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "type", "must be PKCS12, JKS or PEM, got " + ConfigChecks.quote(type));
-    }
   }
 
   private static Path readableFile(String key, String value) {

@@ -95,7 +95,8 @@ public final class ZooKeeperProcess implements AutoCloseable {
     }
   }
 
-  private static void delete(Path dir) {
+  /** Deletes {@code dir} and everything under it. */
+  static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {

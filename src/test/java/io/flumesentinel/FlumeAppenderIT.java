@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the events after the kill are on the other agent, the only batches both have are those sent again
  * after a failure, and nothing is dropped.
  */
+@Tag("extended")
 class FlumeAppenderIT {
 
   /** Events the application logs; {@code -Dappender.e2e.events=20000} for the run. */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * delivered (a crash, and a host whose session expired, which the standby derives as NOT_RUNNING).
  * The handover time is printed.
  */
+@Tag("extended")
 class HaMonitorJarIT {
 
   private static final Duration SESSION = Duration.ofSeconds(4);

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * seen from outside: probes answer without a token, the API only with one, writes only with the
  * write token, and plain HTTP not at all. Key material it cannot use stops it with one line.
  */
+@Tag("extended")
 class HttpSecurityJarIT {
 
   private static final String READ = "jar-read-token-0123456789abcdef0123456789";

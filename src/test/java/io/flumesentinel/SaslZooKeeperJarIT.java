@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * operator writes, a crash at a real webhook receiver, and a command without credentials refused
  * with one line.
  */
+@Tag("extended")
 class SaslZooKeeperJarIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -25,6 +25,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --zk-tls-config}), and the agent's crash reaches a real webhook receiver. The stores are the
  * forms operators have: PKCS#12 with a password file, PEM without a password.
  */
+@Tag("extended")
 class ZooKeeperTlsIT {
 
   private static final ZkLayout LAYOUT = ZkLayout.defaults();

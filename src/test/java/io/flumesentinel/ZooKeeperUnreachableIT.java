@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which ZooKeeper it waits for and alerts on it, then works once ZooKeeper is there; the one-shot
  * commands end promptly with one line; the supervisor logs the outage, not stack traces.
  */
+@Tag("extended")
 class ZooKeeperUnreachableIT {
 
   private static final String LOSS = "FlumeSentinelZooKeeperLost";

@@ -129,6 +129,7 @@ public final class MonitorMetrics implements Routes {
   }
 
   public MonitorMetrics() {
+    ScrapeHygiene.apply(registry);
     agentGauges =
         MultiGauge.builder("flume.sentinel.agents")
             .description("Registered agents by group and state (UP, STUCK, HUNG, DOWN)")
@@ -154,7 +155,8 @@ public final class MonitorMetrics implements Routes {
   /**
    * A Vert.x builder for {@code options} with Vert.x's metrics on this registry: event-loop and
    * worker pools, HTTP server and client, event bus, and the JVM's metrics. Labels that would grow
-   * without bound (client addresses, paths, event-bus addresses) are left out.
+   * without bound (client addresses, paths) are left out; event-bus addresses are the monitor's
+   * own, a fixed set (Vert.x leaves out its reply addresses).
    */
   public VertxBuilder vertxBuilder(VertxOptions options) {
     MicrometerMetricsOptions metrics =
@@ -167,7 +169,8 @@ public final class MonitorMetrics implements Routes {
                     Label.HTTP_CODE,
                     Label.POOL_TYPE,
                     Label.POOL_NAME,
-                    Label.EB_SIDE));
+                    Label.EB_SIDE,
+                    Label.EB_ADDRESS));
     metrics.setEnabled(true);
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))

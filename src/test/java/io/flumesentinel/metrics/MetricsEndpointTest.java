@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,21 @@ class MetricsEndpointTest {
             "vertx_http_server_requests_total");
     assertThat(scrape.names().stream().filter(n -> n.startsWith("jvm_gc_"))).isNotEmpty();
     assertThat(scrape.names().stream().filter(n -> n.startsWith("vertx_pool_"))).isNotEmpty();
+  }
+
+  @Test
+  void theShippedDashboardAndRulesReadOnlyMetricsTheMonitorServes() throws Exception {
+    List<String> dashboard = ShippedFiles.expressions(ShippedFiles.DASHBOARD);
+    List<String> rules = ShippedFiles.expressions(ShippedFiles.RULES);
+    assertThat(dashboard).hasSizeGreaterThan(10);
+    assertThat(rules).hasSameSizeAs(ShippedFiles.alertNames());
+    Set<String> named = ShippedFiles.metricsNamed(dashboard);
+    named.addAll(ShippedFiles.metricsNamed(rules));
+    assertThat(named).contains("flume_sentinel_agents", "netty_eventexecutor_tasks_pending");
+    Scrape scrape = m.scrape();
+    assertThat(scrape.names()).containsAll(named);
+    // the dashboard's HTTP panel groups by the status code's label
+    assertThat(scrape.text).containsPattern("vertx_http_server_requests_total\\{code=\"200\"");
   }
 
   @Test

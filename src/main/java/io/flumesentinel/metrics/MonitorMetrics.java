@@ -110,6 +110,7 @@ public final class MonitorMetrics implements Routes {
   /**
    * What the figures are read from.
    *
+   * @param clustered whether the monitor runs in a cluster, where it leads only once elected
    * @param receivers every receiver's name, from the config
    * @param notifiers the counters of the current (or last) term's notifiers, by receiver
    * @param firingAlerts the alerts firing in the current (or last) term's ledger, by name
@@ -117,6 +118,7 @@ public final class MonitorMetrics implements Routes {
    */
   public record Sources(
       Readiness readiness,
+      boolean clustered,
       List<String> receivers,
       Supplier<Map<String, NotifierStats>> notifiers,
       Supplier<Map<String, Integer>> firingAlerts,
@@ -187,8 +189,9 @@ public final class MonitorMetrics implements Routes {
     Gauge.builder("flume.sentinel.ready", readiness, r -> r.ready() ? 1 : 0)
         .description("1 while /health/ready answers 200, else 0")
         .register(registry);
-    Gauge.builder(
-            "flume.sentinel.leader", readiness, r -> r.role() == Readiness.Role.STANDBY ? 0 : 1)
+    // In a cluster the role reads "single" until the election starts: no leader yet.
+    boolean clustered = sources.clustered();
+    Gauge.builder("flume.sentinel.leader", readiness, r -> leads(r, clustered) ? 1 : 0)
         .description(
             "1 on the monitor that decides and notifies (a single monitor, or a cluster's"
                 + " leader), 0 on a standby")
@@ -224,6 +227,11 @@ public final class MonitorMetrics implements Routes {
           .register(registry);
       deliveryTimer(receiver);
     }
+  }
+
+  private static boolean leads(Readiness readiness, boolean clustered) {
+    Readiness.Role role = readiness.role();
+    return clustered ? role == Readiness.Role.ACTIVE : role != Readiness.Role.STANDBY;
   }
 
   private void notification(String receiver, String outcome, ToLongFunction<NotifierStats> stat) {

@@ -177,6 +177,7 @@ public final class Monitor implements AutoCloseable {
     metrics.bind(
         new MonitorMetrics.Sources(
             readiness,
+            cluster.enabled(),
             receivers,
             () -> notifierStats(pipeline),
             pipeline::firingAlerts,

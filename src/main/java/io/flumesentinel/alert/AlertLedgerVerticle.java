@@ -81,6 +81,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final Duration recheckAtMost;
   private final ZkBatchWriter.Fence fence;
   private final Ledger ledger;
+  private final FiringAlerts firing = new FiringAlerts();
   private volatile ZkBatchWriter writer;
   private ReminderTimer reminders;
 
@@ -153,6 +154,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
         .compose(
             stored -> {
               ledger.load(stored.records());
+              firing.load(stored.records());
               writer = new ZkBatchWriter(zk, context, stored.paths(), WRITE_INTERVAL, fence);
               readiness.ledgerLoaded();
               log.info("Alert ledger: {} alerts on record", ledger.size());
@@ -201,6 +203,11 @@ public final class AlertLedgerVerticle extends VerticleBase {
     return current == null ? 0 : current.oversizeDropped();
   }
 
+  /** The alerts of this ledger that fire, by name; safe to read from any thread. */
+  public FiringAlerts firing() {
+    return firing;
+  }
+
   /**
    * Carries out what the ledger decided: notices to their receivers' notifiers and transitions to
    * the public address (both only while this ledger's term lasts, and kept in order while its
@@ -218,6 +225,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
       send(effects);
     }
     for (LedgerEffects.RecordChange change : effects.records()) {
+      firing.changed(change);
       String path = layout.alert(change.key());
       if (change instanceof LedgerEffects.RecordChange.Write write) {
         writer.put(path, write.record()::toBytes);

@@ -28,6 +28,14 @@ public final class Addresses {
   /** Internal: {@link NodeChange} and {@link WatchSnapshot} from the ZooKeeper watch. */
   public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
 
+  /**
+   * Internal, published on every instance (a standby too), whether or not the watch streams: one
+   * {@link WatchSnapshot} once the first load is done, then every {@link NodeChange}. For those who
+   * keep figures over the registrations (the metrics), never for decisions; consumers deployed
+   * after the first load miss the snapshot.
+   */
+  public static final String REGISTRATIONS = "flume.sentinel.internal.zk.registrations";
+
   /** Internal: {@link ConnectionChange} of the monitor's own ZooKeeper session. */
   public static final String ZK_CONNECTION = "flume.sentinel.internal.zk.connection";
 

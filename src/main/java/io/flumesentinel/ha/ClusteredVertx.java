@@ -5,9 +5,11 @@ import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.zk.ZkClients;
 import io.flumesentinel.zk.ZkSecurity;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.zookeeper.ZookeeperClusterManager;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -50,12 +52,25 @@ public final class ClusteredVertx {
 
   /** Joins the cluster; blocks until joined (at most the connection timeout plus 30 s). */
   public static Vertx start(String connect, ZkConfig zk, ClusterConfig cluster) throws Exception {
+    return start(connect, zk, cluster, options -> Vertx.builder().with(options));
+  }
+
+  /**
+   * Joins the cluster with a Vert.x from {@code builders} (given the cluster's options: say, with
+   * metrics added); blocks until joined (at most the connection timeout plus 30 s).
+   */
+  public static Vertx start(
+      String connect,
+      ZkConfig zk,
+      ClusterConfig cluster,
+      Function<VertxOptions, VertxBuilder> builders)
+      throws Exception {
     VertxOptions options =
         new VertxOptions().setEventBusOptions(ClusterEventBus.options(cluster, System::getenv));
     CuratorFramework client = managerClient(connect, zk, cluster);
     try {
-      return Vertx.builder()
-          .with(options)
+      return builders
+          .apply(options)
           .withClusterManager(new ZookeeperClusterManager(client))
           .buildClustered()
           .await(zk.connectionTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);

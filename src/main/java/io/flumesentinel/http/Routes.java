@@ -19,4 +19,20 @@ public interface Routes {
   default List<String> openPrefixes() {
     return List.of();
   }
+
+  /** These routes together, mounted in this order; open where any of them is. */
+  static Routes all(Routes... routes) {
+    List<Routes> all = List.of(routes);
+    return new Routes() {
+      @Override
+      public void mount(Router router, Context context) {
+        all.forEach(r -> r.mount(router, context));
+      }
+
+      @Override
+      public List<String> openPrefixes() {
+        return all.stream().flatMap(r -> r.openPrefixes().stream()).toList();
+      }
+    };
+  }
 }

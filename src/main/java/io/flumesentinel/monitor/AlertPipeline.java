@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.async.AsyncCuratorFramework;
@@ -91,6 +92,7 @@ public final class AlertPipeline {
   private final HostDownConfig hostDown;
   private final ZooKeeperLoss zooKeeperLoss;
   private final StateRequests stateRequests;
+  private final LongConsumer classificationNanos;
   private final AtomicReference<Map<String, NotifierVerticle>> current =
       new AtomicReference<>(Map.of());
   private final AtomicReference<AlertLedgerVerticle> currentLedger = new AtomicReference<>();
@@ -117,6 +119,7 @@ public final class AlertPipeline {
     this.hostDown = builder.hostDown;
     this.zooKeeperLoss = builder.zooKeeperLoss;
     this.stateRequests = builder.stateRequests;
+    this.classificationNanos = builder.classificationNanos;
   }
 
   /**
@@ -188,7 +191,8 @@ public final class AlertPipeline {
                 new ZkAgentNodeReader(
                     new ZkBatchReader(client, context), layout, context, readTimeout),
             new AgentAlerts(externalUrl),
-            clock));
+            clock,
+            classificationNanos));
     if (stateRequests != null) {
       verticles.add(
           new StateVerticle(client, layout, stateRequests.monitor(), stateRequests.epoch()));
@@ -213,6 +217,15 @@ public final class AlertPipeline {
   public long ledgerRecordsDropped() {
     AlertLedgerVerticle ledger = currentLedger.get();
     return ledger == null ? 0 : ledger.oversizeRecordsDropped();
+  }
+
+  /**
+   * The alerts that fire in the current (or last) term's ledger, by alert name; empty before a
+   * ledger is loaded.
+   */
+  public Map<String, Integer> firingAlerts() {
+    AlertLedgerVerticle ledger = currentLedger.get();
+    return ledger == null ? Map.of() : ledger.firing().byAlertname();
   }
 
   /** The notifiers of the current (or last) term, by receiver. */
@@ -377,6 +390,7 @@ public final class AlertPipeline {
     private HostDownConfig hostDown = HostDownConfig.defaults();
     private ZooKeeperLoss zooKeeperLoss;
     private StateRequests stateRequests;
+    private LongConsumer classificationNanos = nanos -> {};
 
     private Builder(CuratorFramework client, ZkLayout layout) {
       this.client = client;
@@ -465,6 +479,12 @@ public final class AlertPipeline {
     /** Adds the answers to state requests to the active stages. */
     public Builder stateRequests(StateRequests stateRequests) {
       this.stateRequests = stateRequests;
+      return this;
+    }
+
+    /** Told how long each classification that read an agent node took, in nanoseconds. */
+    public Builder classificationTimes(LongConsumer classificationNanos) {
+      this.classificationNanos = classificationNanos;
       return this;
     }
 

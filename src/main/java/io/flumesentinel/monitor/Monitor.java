@@ -16,7 +16,10 @@ import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
+import io.flumesentinel.http.Routes;
 import io.flumesentinel.logging.NonBlockingAsyncAppender;
+import io.flumesentinel.metrics.MonitorMetrics;
+import io.flumesentinel.notify.NotifierStats;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
 import io.flumesentinel.notify.robot.RobotChannel;
@@ -31,6 +34,7 @@ import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkClients;
 import io.flumesentinel.zk.ZkSecurity;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -117,9 +121,14 @@ public final class Monitor implements AutoCloseable {
     // The ledger writes on a session of its own (see AlertPipeline.Builder#ledgerClient). In a
     // cluster the same session holds leadership, which only its loss gives up.
     CuratorFramework ledgerClient = curator(connect, zk, clusterPath, cluster.enabled());
+    // Vert.x's own metrics are set when it is created.
+    MonitorMetrics metrics = new MonitorMetrics();
     Vertx vertx;
     try {
-      vertx = cluster.enabled() ? ClusteredVertx.start(connect, zk, cluster) : Vertx.vertx();
+      vertx =
+          cluster.enabled()
+              ? ClusteredVertx.start(connect, zk, cluster, metrics::vertxBuilder)
+              : metrics.vertxBuilder(new VertxOptions()).build();
     } catch (Exception e) {
       client.close();
       ledgerClient.close();
@@ -148,11 +157,12 @@ public final class Monitor implements AutoCloseable {
             .readiness(readiness)
             .silences(silences)
             .receivers(receivers, Router.of(config.route(), receivers))
-            .notifiers(() -> notifiers(config))
+            .notifiers(() -> observed(notifiers(config), metrics))
             .clock(clock)
             .classifier(config.classifier(), zk.sessionTimeout().plus(zk.connectionTimeout()))
             .externalUrl(config.externalUrl())
             .shaping(config.flapping(), config.hostDown())
+            .classificationTimes(metrics.classificationTimes())
             .stateRequests(
                 new AlertPipeline.StateRequests(
                     monitorName, () -> terms.get() == null ? -1 : terms.get().epoch()));
@@ -164,12 +174,20 @@ public final class Monitor implements AutoCloseable {
           new AlertPipeline.ZooKeeperLoss(monitorName, connect, zk.sessionTimeout()));
     }
     AlertPipeline pipeline = builder.build();
+    metrics.bind(
+        new MonitorMetrics.Sources(
+            readiness,
+            cluster.enabled(),
+            receivers,
+            () -> notifierStats(pipeline),
+            pipeline::firingAlerts,
+            pipeline::ledgerRecordsDropped));
     HttpServerVerticle http =
         new HttpServerVerticle(
             config.http(),
             readiness,
             () -> status(readiness, pipeline, silences),
-            new ReadApi(client, layout, silences));
+            Routes.all(new ReadApi(client, layout, silences), metrics));
 
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
@@ -177,6 +195,7 @@ public final class Monitor implements AutoCloseable {
     boolean reached = true;
     try {
       vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
+      metrics.deploy(vertx).await(startupMs, TimeUnit.MILLISECONDS);
       if (cluster.enabled()) {
         // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
         // /api/silences answers on standbys too); only the leader runs the active stages.
@@ -319,6 +338,19 @@ public final class Monitor implements AutoCloseable {
       notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
     }
     return notifiers;
+  }
+
+  /** The notifiers, each telling the metrics how long its receiver takes to accept. */
+  private static Map<String, NotifierVerticle> observed(
+      Map<String, NotifierVerticle> notifiers, MonitorMetrics metrics) {
+    notifiers.forEach((name, n) -> n.stats().onDeliveryTime(metrics.deliveryTimes(name)));
+    return notifiers;
+  }
+
+  private static Map<String, NotifierStats> notifierStats(AlertPipeline pipeline) {
+    Map<String, NotifierStats> stats = new LinkedHashMap<>();
+    pipeline.notifiers().forEach((name, notifier) -> stats.put(name, notifier.stats()));
+    return stats;
   }
 
   private static NotifierVerticle notifier(ReceiverConfig receiver, String externalUrl) {

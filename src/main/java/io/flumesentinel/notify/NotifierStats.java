@@ -2,6 +2,7 @@ package io.flumesentinel.notify;
 
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Counters of one notifier, for the health endpoint. Written from the notifier's context only, read
@@ -16,6 +17,7 @@ public final class NotifierStats {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong collapsed = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private volatile LongConsumer deliveryNanos = nanos -> {};
   private volatile int queued;
   private volatile String lastError = "";
 
@@ -68,6 +70,19 @@ public final class NotifierStats {
   /** Called by the notifier: a receiver accepted these transitions. */
   public void recordDelivered(int alerts) {
     delivered.addAndGet(alerts);
+  }
+
+  /**
+   * Who is told how long each accepted request took, from its start to the receiver's answer, in
+   * nanoseconds (from the notifier's context): the metrics' delivery latency. Nobody by default.
+   */
+  public void onDeliveryTime(LongConsumer listener) {
+    deliveryNanos = listener;
+  }
+
+  /** Called by the notifier: a receiver accepted a request after {@code nanos}. */
+  public void recordDeliveryTime(long nanos) {
+    deliveryNanos.accept(nanos);
   }
 
   /** Called by the notifier: a request is being sent. */

@@ -211,6 +211,7 @@ public final class NotifierVerticle extends VerticleBase {
 
   private void attempt(DeliverySchedule.Attempt attempt) {
     stats.recordRequest();
+    long started = System.nanoTime();
     Future<DeliveryOutcome> sent;
     try {
       sent = channel.send(attempt.target(), attempt.group(), attempt.alerts());
@@ -221,10 +222,11 @@ public final class NotifierVerticle extends VerticleBase {
     sent.onComplete(
         result ->
             onOutcome(
-                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause())));
+                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause()),
+                System.nanoTime() - started));
   }
 
-  private void onOutcome(DeliveryOutcome outcome) {
+  private void onOutcome(DeliveryOutcome outcome, long tookNanos) {
     if (stopped) {
       return;
     }
@@ -232,7 +234,10 @@ public final class NotifierVerticle extends VerticleBase {
     String target = settlement.ended().target();
     List<Alert> batch = settlement.ended().alerts();
     switch (settlement.settled()) {
-      case DELIVERED -> delivered(target, batch);
+      case DELIVERED -> {
+        stats.recordDeliveryTime(tookNanos);
+        delivered(target, batch);
+      }
       case REJECTED -> rejected(target, batch, outcome);
       case NEXT_TARGET, BACKING_OFF -> failed(target, settlement, outcome);
     }

@@ -65,6 +65,11 @@ public final class Readiness {
     this.role = newRole;
   }
 
+  /** Whether the monitor's ZooKeeper session is connected now. */
+  public boolean zkConnected() {
+    return zkConnected;
+  }
+
   public Role role() {
     return role;
   }

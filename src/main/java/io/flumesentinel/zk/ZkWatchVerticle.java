@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * is applied only if it is newer), so nothing is lost or reported twice. Curator calls back on its
  * own threads; everything here runs on this verticle's context, and no event loop is ever blocked.
  *
+ * <p>Whatever it streams, it also publishes the first snapshot and every change on {@link
+ * Addresses#REGISTRATIONS}, for figures such as the agents by state.
+ *
  * <p>A standby monitor of a cluster keeps the copy up to date but sends nothing on {@link
  * Addresses#ZK_CHANGES} until it becomes active: then ({@link Addresses#ZK_STREAM} {@code true}) a
  * snapshot of the copy goes out first and every later change after it, in order.
@@ -129,13 +132,12 @@ public final class ZkWatchVerticle extends VerticleBase {
   }
 
   private void sendSnapshot() {
-    vertx
-        .eventBus()
-        .send(
-            Addresses.ZK_CHANGES,
-            new WatchSnapshot(
-                mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE)),
-            LOCAL);
+    vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot(), LOCAL);
+  }
+
+  private WatchSnapshot snapshot() {
+    return new WatchSnapshot(
+        mirror.nodes(NodeChange.Kind.AGENT), mirror.nodes(NodeChange.Kind.LIVE));
   }
 
   @Override
@@ -189,8 +191,10 @@ public final class ZkWatchVerticle extends VerticleBase {
                     mirror.nodes(NodeChange.Kind.LIVE).size(),
                     layout.root());
                 readiness.watchLoaded();
+                WatchSnapshot first = snapshot();
+                vertx.eventBus().publish(Addresses.REGISTRATIONS, first, LOCAL);
                 if (streaming) {
-                  sendSnapshot();
+                  vertx.eventBus().send(Addresses.ZK_CHANGES, first, LOCAL);
                 }
               }
               if (loadAgain) {
@@ -288,6 +292,7 @@ public final class ZkWatchVerticle extends VerticleBase {
   }
 
   private void send(NodeChange change) {
+    vertx.eventBus().publish(Addresses.REGISTRATIONS, change, LOCAL);
     if (!streaming) {
       return;
     }

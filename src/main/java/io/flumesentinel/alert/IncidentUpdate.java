@@ -1,7 +1,9 @@
 package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Ending;
 import io.flumesentinel.event.Reason;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -49,7 +51,7 @@ enum IncidentUpdate {
   /**
    * The resolved notice of the incident on record, {@code held}, from a resolution that may carry a
    * vaguer reason than the record's (derived by a monitor that saw less): the record's annotations
-   * stay, with how and when it ended.
+   * stay, with how, when and after how long it ended ({@link Ending}).
    */
   static Alert resolvedAs(Alert held, Alert resolution) {
     Alert aligned = resolution.withStartsAt(held.startsAt());
@@ -57,9 +59,12 @@ enum IncidentUpdate {
       return aligned;
     }
     String how = resolution.annotation("resolution");
-    return held.resolve(
-        resolution.endsAt() == null ? held.startsAt() : resolution.endsAt(),
-        how == null ? Map.of() : Map.of("resolution", how));
+    Instant at = resolution.endsAt() == null ? held.startsAt() : resolution.endsAt();
+    if (how == null) {
+      return held.resolve(at, Map.of());
+    }
+    String pid = resolution.annotation(Ending.RUNNING_PID);
+    return Ending.resolve(held, how, at, pid == null ? Map.of() : Map.of(Ending.RUNNING_PID, pid));
   }
 
   /** 3 CRASHED, 2 SESSION_LOST, 1 NOT_RUNNING; 0 for any other (or no) reason. */

@@ -86,7 +86,7 @@ public final class AlertPipeline {
   private final Duration repeatRecheck;
   private final ClassifierConfig classifier;
   private final Duration readTimeout;
-  private final String externalUrl;
+  private final Supplier<String> externalUrl;
   private final FlappingConfig flapping;
   private final HostDownConfig hostDown;
   private final ZooKeeperLoss zooKeeperLoss;
@@ -187,7 +187,7 @@ public final class AlertPipeline {
             context ->
                 new ZkAgentNodeReader(
                     new ZkBatchReader(client, context), layout, context, readTimeout),
-            new AgentAlerts(externalUrl),
+            new AgentAlerts(externalUrl.get()),
             clock));
     if (stateRequests != null) {
       verticles.add(
@@ -372,7 +372,7 @@ public final class AlertPipeline {
     private Duration repeatRecheck = AlertLedgerVerticle.REPEAT_RECHECK;
     private ClassifierConfig classifier;
     private Duration readTimeout;
-    private String externalUrl = "";
+    private Supplier<String> externalUrl = () -> "";
     private FlappingConfig flapping = FlappingConfig.defaults();
     private HostDownConfig hostDown = HostDownConfig.defaults();
     private ZooKeeperLoss zooKeeperLoss;
@@ -446,6 +446,11 @@ public final class AlertPipeline {
 
     /** The monitor's address as alerts link to it. */
     public Builder externalUrl(String externalUrl) {
+      return externalUrl(() -> externalUrl);
+    }
+
+    /** The monitor's address as alerts link to it, known once its HTTP server listens. */
+    public Builder externalUrl(Supplier<String> externalUrl) {
       this.externalUrl = externalUrl;
       return this;
     }

@@ -8,6 +8,7 @@ import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.RobotReceiverConfig;
+import io.flumesentinel.config.RunbookTemplate;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.LocalCodec;
@@ -141,17 +142,19 @@ public final class Monitor implements AutoCloseable {
     String monitorName = hostName();
     String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     AtomicReference<LeadershipTerms> terms = new AtomicReference<>();
+    // The configured externalUrl, else the dashboard's address once the HTTP server listens.
+    AtomicReference<String> externalUrl = new AtomicReference<>(config.externalUrl());
 
     AlertPipeline.Builder builder =
         AlertPipeline.builder(client, layout)
             .ledgerClient(ledgerClient)
             .readiness(readiness)
             .silences(silences)
-            .receivers(receivers, Router.of(config.route(), receivers))
-            .notifiers(() -> notifiers(config))
+            .receivers(receivers, router(config, receivers))
+            .notifiers(() -> notifiers(config, externalUrl.get()))
             .clock(clock)
             .classifier(config.classifier(), zk.sessionTimeout().plus(zk.connectionTimeout()))
-            .externalUrl(config.externalUrl())
+            .externalUrl(externalUrl::get)
             .shaping(config.flapping(), config.hostDown())
             .stateRequests(
                 new AlertPipeline.StateRequests(
@@ -177,6 +180,9 @@ public final class Monitor implements AutoCloseable {
     boolean reached = true;
     try {
       vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
+      if (config.externalUrl().isEmpty()) {
+        externalUrl.set(config.http().selfUrl(http.actualPort(), monitorName));
+      }
       if (cluster.enabled()) {
         // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
         // /api/silences answers on standbys too); only the leader runs the active stages.
@@ -312,11 +318,23 @@ public final class Monitor implements AutoCloseable {
     return client;
   }
 
+  /** The routes, linking runbooks as the routes, the receivers and {@code annotations} say. */
+  private static Router router(MonitorConfig config, List<String> receivers) {
+    Map<String, RunbookTemplate> byReceiver = new LinkedHashMap<>();
+    for (ReceiverConfig receiver : config.receivers()) {
+      if (receiver.options().runbookUrl() != null) {
+        byReceiver.put(receiver.name(), receiver.options().runbookUrl());
+      }
+    }
+    return Router.of(config.route(), receivers)
+        .withRunbooks(config.annotations().runbookUrl(), byReceiver);
+  }
+
   /** One notifier per receiver, with the channel of its type, in the order of the config. */
-  private static Map<String, NotifierVerticle> notifiers(MonitorConfig config) {
+  private static Map<String, NotifierVerticle> notifiers(MonitorConfig config, String externalUrl) {
     Map<String, NotifierVerticle> notifiers = new LinkedHashMap<>();
     for (ReceiverConfig receiver : config.receivers()) {
-      notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
+      notifiers.put(receiver.name(), notifier(receiver, externalUrl));
     }
     return notifiers;
   }

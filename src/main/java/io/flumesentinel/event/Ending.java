@@ -91,6 +91,9 @@ public final class Ending {
   }
 
   private static String detail(Alert firing, String resolution, Map<String, String> extra) {
+    if (firing.agent() == null) {
+      return "";
+    }
     String reason = firing.annotation("reason");
     boolean health = Reason.STUCK.name().equals(reason) || Reason.HUNG.name().equals(reason);
     return switch (resolution) {

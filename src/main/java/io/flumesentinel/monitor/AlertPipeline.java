@@ -1,6 +1,7 @@
 package io.flumesentinel.monitor;
 
 import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
@@ -9,6 +10,7 @@ import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.config.WatchdogConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.ha.StateVerticle;
@@ -91,6 +93,7 @@ public final class AlertPipeline {
   private final HostDownConfig hostDown;
   private final ZooKeeperLoss zooKeeperLoss;
   private final StateRequests stateRequests;
+  private final MetaAlerts metaAlerts;
   private final AtomicReference<Map<String, NotifierVerticle>> current =
       new AtomicReference<>(Map.of());
   private final AtomicReference<AlertLedgerVerticle> currentLedger = new AtomicReference<>();
@@ -117,6 +120,7 @@ public final class AlertPipeline {
     this.hostDown = builder.hostDown;
     this.zooKeeperLoss = builder.zooKeeperLoss;
     this.stateRequests = builder.stateRequests;
+    this.metaAlerts = builder.metaAlerts;
   }
 
   /**
@@ -150,6 +154,7 @@ public final class AlertPipeline {
    */
   public List<Deployable> activeStages(ZkBatchWriter.Fence fence) {
     List<Deployable> verticles = new ArrayList<>(notifierStages());
+    verticles.addAll(metaStages());
     verticles.addAll(decisionStages(fence));
     return verticles;
   }
@@ -194,6 +199,22 @@ public final class AlertPipeline {
           new StateVerticle(client, layout, stateRequests.monitor(), stateRequests.epoch()));
     }
     return verticles;
+  }
+
+  /** The Watchdog and the receivers' failure alerts, when configured (right after notifiers). */
+  private List<Deployable> metaStages() {
+    if (metaAlerts == null
+        || (!metaAlerts.watchdog().enabled() && metaAlerts.fallbacks().isEmpty())) {
+      return List.of();
+    }
+    return List.of(
+        new MetaAlertVerticle(
+            metaAlerts.watchdog(),
+            metaAlerts.fallbacks(),
+            metaAlerts.monitor(),
+            externalUrl.get(),
+            silences,
+            clock));
   }
 
   private ZooKeeperLossVerticle zooKeeperLossStage() {
@@ -250,6 +271,7 @@ public final class AlertPipeline {
    */
   public Deployment deploySingle(Vertx vertx) {
     List<Deployable> first = new ArrayList<>(notifierStages());
+    first.addAll(metaStages());
     if (zooKeeperLoss != null) {
       first.add(zooKeeperLossStage());
     }
@@ -353,6 +375,13 @@ public final class AlertPipeline {
   /** The monitor's own alert when its ZooKeeper connection is unusable (single mode only). */
   public record ZooKeeperLoss(String monitor, String connect, Duration sessionTimeout) {}
 
+  /**
+   * The alerts about the alerting itself: the Watchdog, and where each receiver's failure is
+   * reported (by receiver).
+   */
+  public record MetaAlerts(
+      WatchdogConfig watchdog, Map<String, MetaAlertVerticle.Fallback> fallbacks, String monitor) {}
+
   /** Answers to {@code flume.sentinel.state} requests, naming this monitor and its term. */
   public record StateRequests(String monitor, IntSupplier epoch) {}
 
@@ -377,6 +406,7 @@ public final class AlertPipeline {
     private HostDownConfig hostDown = HostDownConfig.defaults();
     private ZooKeeperLoss zooKeeperLoss;
     private StateRequests stateRequests;
+    private MetaAlerts metaAlerts;
 
     private Builder(CuratorFramework client, ZkLayout layout) {
       this.client = client;
@@ -470,6 +500,12 @@ public final class AlertPipeline {
     /** Adds the answers to state requests to the active stages. */
     public Builder stateRequests(StateRequests stateRequests) {
       this.stateRequests = stateRequests;
+      return this;
+    }
+
+    /** Adds the Watchdog and the receivers' failure alerts to the active stages. */
+    public Builder metaAlerts(MetaAlerts metaAlerts) {
+      this.metaAlerts = metaAlerts;
       return this;
     }
 

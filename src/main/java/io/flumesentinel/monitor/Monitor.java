@@ -1,5 +1,6 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.BusyPort;
 import io.flumesentinel.config.ClusterConfig;
@@ -7,6 +8,7 @@ import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
+import io.flumesentinel.config.ReceiverOptions;
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.RunbookTemplate;
 import io.flumesentinel.config.WebhookReceiverConfig;
@@ -166,6 +168,7 @@ public final class Monitor implements AutoCloseable {
       builder.zooKeeperLoss(
           new AlertPipeline.ZooKeeperLoss(monitorName, connect, zk.sessionTimeout()));
     }
+    builder.metaAlerts(metaAlerts(config, monitorName));
     AlertPipeline pipeline = builder.build();
     HttpServerVerticle http =
         new HttpServerVerticle(
@@ -316,6 +319,24 @@ public final class Monitor implements AutoCloseable {
     CuratorFramework client = builder.build();
     client.start();
     return client;
+  }
+
+  /** The Watchdog and the fallbacks of the receivers that name one. */
+  private static AlertPipeline.MetaAlerts metaAlerts(MonitorConfig config, String monitorName) {
+    Map<String, MetaAlertVerticle.Fallback> fallbacks = new LinkedHashMap<>();
+    for (ReceiverConfig receiver : config.receivers()) {
+      ReceiverOptions options = receiver.options();
+      if (options.fallback() != null) {
+        fallbacks.put(
+            receiver.name(),
+            new MetaAlertVerticle.Fallback(
+                options.fallback(),
+                options.failingAfter() != null
+                    ? options.failingAfter()
+                    : config.receiverFailing().after()));
+      }
+    }
+    return new AlertPipeline.MetaAlerts(config.watchdog(), fallbacks, monitorName);
   }
 
   /** The routes, linking runbooks as the routes, the receivers and {@code annotations} say. */

@@ -37,7 +37,17 @@ enum IncidentUpdate {
    * both firing alerts of the same key.
    */
   static IncidentUpdate of(Alert held, Alert update) {
-    if (update.equals(held)) {
+    // The link is each monitor's own address unless externalUrl is configured: a monitor that took
+    // over links elsewhere, which is no news about the incident.
+    Alert sameLink =
+        new Alert(
+            update.status(),
+            update.labels(),
+            update.annotations(),
+            update.startsAt(),
+            update.endsAt(),
+            held.generatorUrl());
+    if (sameLink.equals(held)) {
       return SAME;
     }
     int before = specificity(held);

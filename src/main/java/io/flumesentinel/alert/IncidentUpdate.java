@@ -1,7 +1,9 @@
 package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Ending;
 import io.flumesentinel.event.Reason;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -35,7 +37,17 @@ enum IncidentUpdate {
    * both firing alerts of the same key.
    */
   static IncidentUpdate of(Alert held, Alert update) {
-    if (update.equals(held)) {
+    // The link is each monitor's own address unless externalUrl is configured: a monitor that took
+    // over links elsewhere, which is no news about the incident.
+    Alert sameLink =
+        new Alert(
+            update.status(),
+            update.labels(),
+            update.annotations(),
+            update.startsAt(),
+            update.endsAt(),
+            held.generatorUrl());
+    if (sameLink.equals(held)) {
       return SAME;
     }
     int before = specificity(held);
@@ -49,7 +61,7 @@ enum IncidentUpdate {
   /**
    * The resolved notice of the incident on record, {@code held}, from a resolution that may carry a
    * vaguer reason than the record's (derived by a monitor that saw less): the record's annotations
-   * stay, with how and when it ended.
+   * stay, with how, when and after how long it ended ({@link Ending}).
    */
   static Alert resolvedAs(Alert held, Alert resolution) {
     Alert aligned = resolution.withStartsAt(held.startsAt());
@@ -57,9 +69,12 @@ enum IncidentUpdate {
       return aligned;
     }
     String how = resolution.annotation("resolution");
-    return held.resolve(
-        resolution.endsAt() == null ? held.startsAt() : resolution.endsAt(),
-        how == null ? Map.of() : Map.of("resolution", how));
+    Instant at = resolution.endsAt() == null ? held.startsAt() : resolution.endsAt();
+    if (how == null) {
+      return held.resolve(at, Map.of());
+    }
+    String pid = resolution.annotation(Ending.RUNNING_PID);
+    return Ending.resolve(held, how, at, pid == null ? Map.of() : Map.of(Ending.RUNNING_PID, pid));
   }
 
   /** 3 CRASHED, 2 SESSION_LOST, 1 NOT_RUNNING; 0 for any other (or no) reason. */

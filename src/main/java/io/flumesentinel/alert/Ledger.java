@@ -2,6 +2,7 @@ package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.Ending;
 import io.flumesentinel.event.Reconciliation;
 import java.time.Clock;
 import java.time.Duration;
@@ -134,7 +135,7 @@ final class Ledger {
       if (entry.alert.firing()) {
         String how =
             reconciliation.running().contains(entry.alert.agent()) ? "RECOVERED" : "STOPPED";
-        resolve(entry, entry.alert.resolve(clock.instant(), Map.of("resolution", how)), out);
+        resolve(entry, Ending.resolve(entry.alert, how, clock.instant(), Map.of()), out);
       } else {
         resolve(entry, entry.alert, out);
       }

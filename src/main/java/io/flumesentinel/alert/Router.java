@@ -2,6 +2,7 @@ package io.flumesentinel.alert;
 
 import io.flumesentinel.config.GroupingConfig;
 import io.flumesentinel.config.RouteConfig;
+import io.flumesentinel.config.RunbookTemplate;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Notice;
@@ -29,15 +30,39 @@ import java.util.stream.Collectors;
  * by label ({@code {group="ingest",host=~"flume-0[1-4]"}}). Two sibling routes with the same
  * matchers share their groups, as in Alertmanager.
  *
+ * <p>Runbook links: a dispatched alert carries a {@code runbook_url} annotation from the template
+ * of the route that took it for that receiver (its own or inherited from a parent route), else of
+ * the receiver, else the global one; none when no template applies.
+ *
  * <p>Immutable and pure, so it is safe to share: any code may turn an alert into its dispatches
  * with {@link #dispatches} and hand each to its notifier with {@link Dispatch#send}.
  */
 public final class Router {
 
+  /** The annotation holding an alert's runbook link. */
+  public static final String RUNBOOK_URL = "runbook_url";
+
   private final Node root;
+  private final RunbookTemplate globalRunbook;
+  private final Map<String, RunbookTemplate> receiverRunbooks;
 
   private Router(Node root) {
+    this(root, null, Map.of());
+  }
+
+  private Router(
+      Node root, RunbookTemplate globalRunbook, Map<String, RunbookTemplate> receiverRunbooks) {
     this.root = root;
+    this.globalRunbook = globalRunbook;
+    this.receiverRunbooks = Map.copyOf(receiverRunbooks);
+  }
+
+  /**
+   * This router, linking runbooks when no route sets one: {@code byReceiver} per receiver, else
+   * {@code global} ({@code null}: none).
+   */
+  public Router withRunbooks(RunbookTemplate global, Map<String, RunbookTemplate> byReceiver) {
+    return new Router(root, global, byReceiver);
   }
 
   /**
@@ -50,7 +75,8 @@ public final class Router {
   public static Router of(RouteConfig route, List<String> receivers) {
     if (route == null) {
       return new Router(
-          new Node("{}", Map.of(), Map.of(), receivers, false, List.of(), GroupingConfig.DEFAULT));
+          new Node(
+              "{}", Map.of(), Map.of(), receivers, false, List.of(), GroupingConfig.DEFAULT, null));
     }
     requireKnown(route, Set.copyOf(receivers));
     return new Router(node(route, null));
@@ -78,7 +104,7 @@ public final class Router {
   public List<Dispatch> dispatches(Alert alert) {
     List<Dispatch> dispatches = new ArrayList<>();
     routed(alert.labels())
-        .forEach((receiver, node) -> dispatches.add(node.dispatch(receiver, alert)));
+        .forEach((receiver, node) -> dispatches.add(dispatch(node, receiver, alert)));
     return List.copyOf(dispatches);
   }
 
@@ -88,7 +114,28 @@ public final class Router {
    */
   public Dispatch dispatch(Alert alert, String receiver) {
     Node node = routed(alert.labels()).getOrDefault(receiver, root);
-    return node.dispatch(receiver, alert);
+    return dispatch(node, receiver, alert);
+  }
+
+  private Dispatch dispatch(Node node, String receiver, Alert alert) {
+    RunbookTemplate runbook = node.runbook();
+    if (runbook == null) {
+      runbook = receiverRunbooks.getOrDefault(receiver, globalRunbook);
+    }
+    Alert linked = alert;
+    if (runbook != null && alert.annotation(RUNBOOK_URL) == null) {
+      TreeMap<String, String> annotations = new TreeMap<>(alert.annotations());
+      annotations.put(RUNBOOK_URL, runbook.render(alert.labels()));
+      linked =
+          new Alert(
+              alert.status(),
+              alert.labels(),
+              annotations,
+              alert.startsAt(),
+              alert.endsAt(),
+              alert.generatorUrl());
+    }
+    return node.dispatch(receiver, linked);
   }
 
   private Map<String, Node> routed(Map<String, String> labels) {
@@ -111,7 +158,8 @@ public final class Router {
             route.receivers(),
             route.continueMatching(),
             children,
-            route.grouping());
+            route.grouping(),
+            route.runbookUrl());
     route.routes().forEach(child -> children.add(node(child, node)));
     return node;
   }
@@ -144,7 +192,8 @@ public final class Router {
       List<String> receivers,
       boolean continueMatching,
       List<Node> children,
-      GroupingConfig grouping) {
+      GroupingConfig grouping,
+      RunbookTemplate runbook) {
 
     boolean matches(Map<String, String> labels) {
       for (Map.Entry<String, String> m : match.entrySet()) {

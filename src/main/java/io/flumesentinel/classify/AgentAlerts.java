@@ -1,10 +1,13 @@
 package io.flumesentinel.classify;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.Ending;
 import io.flumesentinel.event.Reason;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Health;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +29,26 @@ public final class AgentAlerts {
   /** Stands for an agent node that could not be read: no host, no group, no labels. */
   private static final AgentNode UNREADABLE = new AgentNode(null, null, Map.of(), null, 0, null);
 
-  private final String generatorUrl;
+  private final String externalUrl;
 
-  public AgentAlerts(String generatorUrl) {
-    this.generatorUrl = generatorUrl;
+  /**
+   * @param externalUrl the monitor's address as operators reach it (its dashboard); each alert
+   *     links to its agent's page there ({@code <externalUrl>/#/agents/<id>}); empty: no link
+   */
+  public AgentAlerts(String externalUrl) {
+    this.externalUrl = externalUrl == null ? "" : externalUrl;
+  }
+
+  /** The agent's page on the dashboard, or empty when the monitor's address is unknown. */
+  String generatorUrl(String agentId) {
+    if (externalUrl.isEmpty()) {
+      return "";
+    }
+    String base =
+        externalUrl.endsWith("/")
+            ? externalUrl.substring(0, externalUrl.length() - 1)
+            : externalUrl;
+    return base + "/#/agents/" + URLEncoder.encode(agentId, StandardCharsets.UTF_8);
   }
 
   /**
@@ -61,6 +80,18 @@ public final class AgentAlerts {
       if (exit.at() != null) {
         annotations.put("exitedAt", exit.at().toString());
       }
+      if (exit.pid() != null) {
+        annotations.put("pid", Long.toString(exit.pid()));
+      }
+      if (exit.ranFor() != null) {
+        annotations.put("ranForMs", Long.toString(exit.ranFor().toMillis()));
+      }
+      if (exit.restartIn() != null) {
+        annotations.put("restartInMs", Long.toString(exit.restartIn().toMillis()));
+      }
+      if (exit.gaveUp() != null) {
+        annotations.put("gaveUp", exit.gaveUp());
+      }
     }
     if (known.crashCount() > 0) {
       annotations.put("crashCount", Long.toString(known.crashCount()));
@@ -68,7 +99,8 @@ public final class AgentAlerts {
     if (nodeProblem != null) {
       annotations.put("nodeDataError", nodeProblem);
     }
-    return new Alert(Alert.Status.FIRING, labels, annotations, startsAt, null, generatorUrl);
+    return new Alert(
+        Alert.Status.FIRING, labels, annotations, startsAt, null, generatorUrl(agentId));
   }
 
   /**
@@ -94,7 +126,7 @@ public final class AgentAlerts {
         annotations,
         startsAt,
         null,
-        generatorUrl);
+        generatorUrl(agentId));
   }
 
   private static SortedMap<String, String> labels(
@@ -117,17 +149,30 @@ public final class AgentAlerts {
   }
 
   /**
-   * The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED} or {@link
-   * Reason#STOPPED}).
+   * The resolved form of {@code firing}, saying how it ended ({@link Reason#RECOVERED}, {@link
+   * Reason#STOPPED}, {@link Reason#DOWN}) and after how long ({@link Ending}).
    */
   public Alert resolved(Alert firing, Reason how, Instant at) {
-    return firing.resolve(at, Map.of("resolution", how.name()));
+    return resolved(firing, how, at, null);
+  }
+
+  /**
+   * As {@link #resolved(Alert, Reason, Instant)}, naming the process of the agent's new run.
+   *
+   * @param runningPid the new run's process, or {@code null} when unknown
+   */
+  public Alert resolved(Alert firing, Reason how, Instant at, Long runningPid) {
+    return Ending.resolve(
+        firing,
+        how.name(),
+        at,
+        runningPid == null ? Map.of() : Map.of(Ending.RUNNING_PID, Long.toString(runningPid)));
   }
 
   private static String summary(String agentId, String host, Reason reason, ExitRecord exit) {
     String who = "Flume agent " + agentId + " on " + host;
     return switch (reason) {
-      case CRASHED -> who + " crashed" + exitText(exit);
+      case CRASHED -> who + " crashed" + exitText(exit) + nextText(exit);
       case SESSION_LOST -> who + " lost its ZooKeeper session";
       case NOT_RUNNING -> who + " is registered but not running";
       case STOPPED -> who + " was stopped";
@@ -146,6 +191,21 @@ public final class AgentAlerts {
       return " (signal " + exit.signal() + ")";
     }
     return exit.code() == null ? "" : " (exit code " + exit.code() + ")";
+  }
+
+  /** What the supervisor does next, when it said so. */
+  private static String nextText(ExitRecord exit) {
+    if (exit == null) {
+      return "";
+    }
+    String ran = exit.ranFor() == null ? "" : " after running " + Ending.duration(exit.ranFor());
+    if (exit.restartIn() != null) {
+      return ran + "; restarting in " + Ending.duration(exit.restartIn());
+    }
+    if (exit.gaveUp() != null) {
+      return ran + "; its supervisor gave up: " + exit.gaveUp();
+    }
+    return ran;
   }
 
   private static String description(Reason reason) {

@@ -262,4 +262,17 @@ final class AgentView {
       return -1;
     }
   }
+
+  /** The process of the current run as its live node says, or {@code null} when unknown. */
+  Long livePid() {
+    if (live == null) {
+      return null;
+    }
+    try {
+      long pid = LiveNode.parse(live.data()).pid();
+      return pid > 0 ? pid : null;
+    } catch (NodeDataException e) {
+      return null;
+    }
+  }
 }

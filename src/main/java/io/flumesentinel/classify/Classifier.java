@@ -450,7 +450,12 @@ final class Classifier {
     if (view.down() != DownState.FIRING) {
       return;
     }
-    Alert resolved = alerts.resolved(view.downAlert(), how, clock.instant());
+    Alert resolved =
+        alerts.resolved(
+            view.downAlert(),
+            how,
+            clock.instant(),
+            how == Reason.RECOVERED ? view.livePid() : null);
     view.downClear();
     effects.add(new SendTransition(resolved));
   }

@@ -74,15 +74,20 @@ public record ConfigOverrides(
     // --webhook replaces the file's receivers, and with them its routes, which name them.
     boolean replaced = !webhooks.isEmpty();
     return new MonitorConfig(
-        zk,
-        http,
-        classifier,
-        replaced ? List.copyOf(webhookReceivers()) : config.receivers(),
-        config.externalUrl(),
-        replaced ? null : config.route(),
-        config.flapping(),
-        config.hostDown(),
-        clusterConfig);
+            zk,
+            http,
+            classifier,
+            replaced ? List.copyOf(webhookReceivers()) : config.receivers(),
+            config.externalUrl(),
+            replaced ? null : config.route(),
+            config.flapping(),
+            config.hostDown(),
+            clusterConfig)
+        // The Watchdog names a receiver of the file: with the file's receivers replaced, it is off.
+        .withAlerting(
+            config.annotations(),
+            replaced ? WatchdogConfig.disabled() : config.watchdog(),
+            config.receiverFailing());
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

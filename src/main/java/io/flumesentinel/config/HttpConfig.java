@@ -40,6 +40,25 @@ public record HttpConfig(
   }
 
   /**
+   * The address of this monitor's own HTTP server (its dashboard), as the default {@code
+   * externalUrl}: {@code http} or {@code https} as TLS says, the configured host, or {@code
+   * machineName} when the server listens on every address ({@code 0.0.0.0}, {@code ::}), and the
+   * port it listens on.
+   *
+   * @param listeningPort the port actually bound (the configured one may be 0)
+   * @param machineName this machine's host name
+   */
+  public String selfUrl(int listeningPort, String machineName) {
+    String name = host;
+    if (name.equals("0.0.0.0") || name.equals("::") || name.equals("[::]")) {
+      name = machineName;
+    } else if (name.contains(":") && !name.startsWith("[")) {
+      name = "[" + name + "]";
+    }
+    return (tls.enabled() ? "https" : "http") + "://" + name + ":" + listeningPort;
+  }
+
+  /**
    * Whether only this machine can reach the port: {@code host} is {@code localhost} or a loopback
    * address. A host name other than {@code localhost} counts as reachable from elsewhere, since
    * telling would take a DNS lookup.

@@ -56,7 +56,8 @@ public record MailReceiverConfig(
     Duration sendTimeout,
     int maxBatch,
     int queueCapacity,
-    BackoffConfig backoff)
+    BackoffConfig backoff,
+    ReceiverOptions options)
     implements ReceiverConfig {
 
   public static final String TYPE = "mail";
@@ -79,11 +80,54 @@ public record MailReceiverConfig(
   }
 
   public MailReceiverConfig {
+    options = options == null ? ReceiverOptions.NONE : options;
     caFile = caFile == null ? "" : caFile;
     username = username == null ? "" : username;
     passwordEnv = passwordEnv == null ? "" : passwordEnv;
     to = List.copyOf(to);
     cc = List.copyOf(cc);
+  }
+
+  /** A receiver without a fallback or a runbook link of its own. */
+  public MailReceiverConfig(
+      String name,
+      String host,
+      int port,
+      StartTls starttls,
+      boolean ssl,
+      String caFile,
+      String username,
+      String passwordEnv,
+      String password,
+      String from,
+      List<String> to,
+      List<String> cc,
+      boolean sendResolved,
+      Duration connectTimeout,
+      Duration sendTimeout,
+      int maxBatch,
+      int queueCapacity,
+      BackoffConfig backoff) {
+    this(
+        name,
+        host,
+        port,
+        starttls,
+        ssl,
+        caFile,
+        username,
+        passwordEnv,
+        password,
+        from,
+        to,
+        cc,
+        sendResolved,
+        connectTimeout,
+        sendTimeout,
+        maxBatch,
+        queueCapacity,
+        backoff,
+        null);
   }
 
   @Override
@@ -144,6 +188,9 @@ public record MailReceiverConfig(
       @JsonProperty("maxBatch") Long maxBatch,
       @JsonProperty("queueCapacity") Long queueCapacity,
       @JsonProperty("backoff") BackoffConfig backoff,
+      @JsonProperty("fallback") String fallback,
+      @JsonProperty("failingAfter") Duration failingAfter,
+      @JsonProperty("runbookUrl") String runbookUrl,
       @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
           Function<String, String> environment) {
     String checkedName = ReceiverChecks.name(name);
@@ -209,7 +256,8 @@ public record MailReceiverConfig(
         send,
         batch,
         ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
-        backoff == null ? BackoffConfig.defaults() : backoff);
+        backoff == null ? BackoffConfig.defaults() : backoff,
+        ReceiverOptions.read(fallback, failingAfter, runbookUrl));
   }
 
   /**

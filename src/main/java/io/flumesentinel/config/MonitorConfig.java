@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * @param hostDown host-level inhibition (off by default)
  * @param cluster high availability; {@link ClusterConfig#disabled()} for a single monitor
  * @param silences what the monitor accepts of the silences it reads
+ * @param annotations annotations added to every alert sent ({@code runbook_url})
+ * @param watchdog the always-firing Watchdog (off by default)
+ * @param receiverFailing when a failing receiver is reported to its fallback
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -27,14 +30,48 @@ public record MonitorConfig(
     FlappingConfig flapping,
     HostDownConfig hostDown,
     ClusterConfig cluster,
-    SilencesConfig silences) {
+    SilencesConfig silences,
+    AnnotationsConfig annotations,
+    WatchdogConfig watchdog,
+    ReceiverFailingConfig receiverFailing) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
+    annotations = annotations == null ? AnnotationsConfig.none() : annotations;
+    watchdog = watchdog == null ? WatchdogConfig.disabled() : watchdog;
+    receiverFailing = receiverFailing == null ? ReceiverFailingConfig.defaults() : receiverFailing;
     flapping = flapping == null ? FlappingConfig.defaults() : flapping;
     hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
     silences = silences == null ? SilencesConfig.defaults() : silences;
+  }
+
+  /** Without runbook links, Watchdog or non-default receiver failure delay. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route,
+      FlappingConfig flapping,
+      HostDownConfig hostDown,
+      ClusterConfig cluster,
+      SilencesConfig silences) {
+    this(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        null,
+        null,
+        null);
   }
 
   /** With the default silence rules. */
@@ -111,13 +148,39 @@ public record MonitorConfig(
         flapping,
         hostDown,
         newCluster,
-        silences);
+        silences,
+        annotations,
+        watchdog,
+        receiverFailing);
+  }
+
+  /** This config with other annotations, Watchdog and receiver failure delay. */
+  public MonitorConfig withAlerting(
+      AnnotationsConfig newAnnotations,
+      WatchdogConfig newWatchdog,
+      ReceiverFailingConfig newReceiverFailing) {
+    return new MonitorConfig(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        newAnnotations,
+        newWatchdog,
+        newReceiverFailing);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
-   * flapping}, {@code hostDown}, {@code cluster} and {@code silences}.
+   * flapping}, {@code hostDown}, {@code cluster}, {@code silences}, {@code annotations}, {@code
+   * watchdog} and {@code receiverFailing}; every {@code fallback} and the Watchdog's {@code
+   * receiver} must name a configured receiver.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -130,7 +193,10 @@ public record MonitorConfig(
       @JsonProperty("flapping") FlappingConfig flapping,
       @JsonProperty("hostDown") HostDownConfig hostDown,
       @JsonProperty("cluster") ClusterConfig cluster,
-      @JsonProperty("silences") SilencesConfig silences) {
+      @JsonProperty("silences") SilencesConfig silences,
+      @JsonProperty("annotations") AnnotationsConfig annotations,
+      @JsonProperty("watchdog") WatchdogConfig watchdog,
+      @JsonProperty("receiverFailing") ReceiverFailingConfig receiverFailing) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -139,6 +205,20 @@ public record MonitorConfig(
     List<ReceiverConfig> given = receivers == null ? List.of() : receivers;
     ReceiverChecks.uniqueNames(given);
     Set<String> names = given.stream().map(ReceiverConfig::name).collect(Collectors.toSet());
+    for (int i = 0; i < given.size(); i++) {
+      String fallback = given.get(i).options().fallback();
+      if (fallback != null && (!names.contains(fallback) || fallback.equals(given.get(i).name()))) {
+        throw new ConfigException(
+            "receivers[" + i + "].fallback",
+            fallback.equals(given.get(i).name())
+                ? "a receiver cannot be its own fallback"
+                : "no receiver named " + ConfigChecks.quote(fallback));
+      }
+    }
+    if (watchdog != null && watchdog.enabled() && !names.contains(watchdog.receiver())) {
+      throw new ConfigException(
+          "watchdog.receiver", "no receiver named " + ConfigChecks.quote(watchdog.receiver()));
+    }
     return new MonitorConfig(
         zookeeper == null ? defaults.zookeeper : zookeeper,
         http == null ? defaults.http : http,
@@ -149,6 +229,9 @@ public record MonitorConfig(
         flapping,
         hostDown,
         cluster,
-        silences);
+        silences,
+        annotations,
+        watchdog,
+        receiverFailing);
   }
 }

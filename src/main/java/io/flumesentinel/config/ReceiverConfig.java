@@ -34,4 +34,7 @@ public sealed interface ReceiverConfig
   int queueCapacity();
 
   BackoffConfig backoff();
+
+  /** Its fallback, its failure delay and its runbook link ({@link ReceiverOptions#NONE}: none). */
+  ReceiverOptions options();
 }

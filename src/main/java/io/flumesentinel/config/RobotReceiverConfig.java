@@ -32,7 +32,8 @@ public record RobotReceiverConfig(
     Duration requestTimeout,
     int maxBatch,
     int queueCapacity,
-    BackoffConfig backoff)
+    BackoffConfig backoff,
+    ReceiverOptions options)
     implements ReceiverConfig {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -83,8 +84,37 @@ public record RobotReceiverConfig(
   }
 
   public RobotReceiverConfig {
+    options = options == null ? ReceiverOptions.NONE : options;
     urlEnv = urlEnv == null ? "" : urlEnv;
     secretEnv = secretEnv == null ? "" : secretEnv;
+  }
+
+  /** A receiver without a fallback or a runbook link of its own. */
+  public RobotReceiverConfig(
+      String name,
+      Vendor vendor,
+      String url,
+      String urlEnv,
+      String secretEnv,
+      String secret,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxBatch,
+      int queueCapacity,
+      BackoffConfig backoff) {
+    this(
+        name,
+        vendor,
+        url,
+        urlEnv,
+        secretEnv,
+        secret,
+        connectTimeout,
+        requestTimeout,
+        maxBatch,
+        queueCapacity,
+        backoff,
+        null);
   }
 
   @Override
@@ -130,6 +160,9 @@ public record RobotReceiverConfig(
       @JsonProperty("maxBatch") Long maxBatch,
       @JsonProperty("queueCapacity") Long queueCapacity,
       @JsonProperty("backoff") BackoffConfig backoff,
+      @JsonProperty("fallback") String fallback,
+      @JsonProperty("failingAfter") Duration failingAfter,
+      @JsonProperty("runbookUrl") String runbookUrl,
       @JacksonInject(value = YamlBinding.ENVIRONMENT, useInput = OptBoolean.FALSE)
           Function<String, String> environment) {
     Vendor vendor = Vendor.of(type.strip().toLowerCase(Locale.ROOT));
@@ -179,7 +212,8 @@ public record RobotReceiverConfig(
         request,
         batch,
         ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
-        backoff == null ? BackoffConfig.defaults() : backoff);
+        backoff == null ? BackoffConfig.defaults() : backoff,
+        ReceiverOptions.read(fallback, failingAfter, runbookUrl));
   }
 
   @Override

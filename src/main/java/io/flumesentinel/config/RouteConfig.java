@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param routes the children, tried in order
  * @param grouping how this node groups and repeats what it sends (a child written without them
  *     inherits its parent's values)
+ * @param runbookUrl the {@code runbook_url} of the alerts this node takes; {@code null}: none set
+ *     here nor above (a child written without one inherits its parent's)
  */
 public record RouteConfig(
     Map<String, String> match,
@@ -24,7 +26,8 @@ public record RouteConfig(
     List<String> receivers,
     boolean continueMatching,
     List<RouteConfig> routes,
-    GroupingConfig grouping) {
+    GroupingConfig grouping,
+    RunbookTemplate runbookUrl) {
 
   public RouteConfig {
     match = Collections.unmodifiableMap(new LinkedHashMap<>(match));
@@ -36,6 +39,17 @@ public record RouteConfig(
       throw new IllegalArgumentException("a route needs at least one receiver");
     }
     routes.forEach(Objects::requireNonNull);
+  }
+
+  /** A node without a runbook link. */
+  public RouteConfig(
+      Map<String, String> match,
+      Map<String, String> matchRe,
+      List<String> receivers,
+      boolean continueMatching,
+      List<RouteConfig> routes,
+      GroupingConfig grouping) {
+    this(match, matchRe, receivers, continueMatching, routes, grouping, null);
   }
 
   /** A node with the {@link GroupingConfig#DEFAULT default grouping}. */

@@ -29,7 +29,8 @@ public record WebhookReceiverConfig(
     int maxBatch,
     int queueCapacity,
     BackoffConfig backoff,
-    Signature signature)
+    Signature signature,
+    ReceiverOptions options)
     implements ReceiverConfig {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -76,6 +77,7 @@ public record WebhookReceiverConfig(
   }
 
   public WebhookReceiverConfig {
+    options = options == null ? ReceiverOptions.NONE : options;
     urls = List.copyOf(urls);
   }
 
@@ -89,6 +91,28 @@ public record WebhookReceiverConfig(
       int queueCapacity,
       BackoffConfig backoff) {
     this(name, urls, connectTimeout, requestTimeout, maxBatch, queueCapacity, backoff, null);
+  }
+
+  /** A receiver without a fallback or a runbook link of its own. */
+  public WebhookReceiverConfig(
+      String name,
+      List<String> urls,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxBatch,
+      int queueCapacity,
+      BackoffConfig backoff,
+      Signature signature) {
+    this(
+        name,
+        urls,
+        connectTimeout,
+        requestTimeout,
+        maxBatch,
+        queueCapacity,
+        backoff,
+        signature,
+        null);
   }
 
   @Override
@@ -110,7 +134,15 @@ public record WebhookReceiverConfig(
   /** This receiver, signing its requests with {@code signature}. */
   public WebhookReceiverConfig withSignature(Signature signature) {
     return new WebhookReceiverConfig(
-        name, urls, connectTimeout, requestTimeout, maxBatch, queueCapacity, backoff, signature);
+        name,
+        urls,
+        connectTimeout,
+        requestTimeout,
+        maxBatch,
+        queueCapacity,
+        backoff,
+        signature,
+        options);
   }
 
   /**
@@ -129,6 +161,9 @@ public record WebhookReceiverConfig(
       @JsonProperty("maxBatch") Long maxBatch,
       @JsonProperty("queueCapacity") Long queueCapacity,
       @JsonProperty("backoff") BackoffConfig backoff,
+      @JsonProperty("fallback") String fallback,
+      @JsonProperty("failingAfter") Duration failingAfter,
+      @JsonProperty("runbookUrl") String runbookUrl,
       @JsonProperty("signature") Signature signature) {
     String checkedName = ReceiverChecks.name(name);
     if (urls == null || urls.isEmpty()) {
@@ -155,6 +190,7 @@ public record WebhookReceiverConfig(
         batch,
         ReceiverChecks.queueCapacity(queueCapacity, DEFAULT_QUEUE_CAPACITY, batch),
         backoff == null ? BackoffConfig.defaults() : backoff,
-        signature);
+        signature,
+        ReceiverOptions.read(fallback, failingAfter, runbookUrl));
   }
 }

@@ -29,6 +29,7 @@ record WrittenRoute(
     Duration groupWait,
     Duration groupInterval,
     Duration repeatInterval,
+    String runbookUrl,
     List<WrittenRoute> routes) {
 
   /** Prometheus' label names. */
@@ -67,11 +68,23 @@ record WrittenRoute(
           "the default route needs at least one receiver, for the alerts no child route takes");
     }
     GroupingConfig grouping = grouping(key, GroupingConfig.DEFAULT);
-    return RouteConfig.root(own, grouping, children(key, own, grouping, names));
+    RunbookTemplate runbook = runbook(key, null);
+    return new RouteConfig(
+        Map.of(),
+        Map.of(),
+        own,
+        false,
+        children(key, own, grouping, runbook, names),
+        grouping,
+        runbook);
   }
 
   private RouteConfig child(
-      String key, List<String> inherited, GroupingConfig inheritedGrouping, Set<String> names) {
+      String key,
+      List<String> inherited,
+      GroupingConfig inheritedGrouping,
+      RunbookTemplate inheritedRunbook,
+      Set<String> names) {
     Map<String, String> regexes = new LinkedHashMap<>();
     if (matchRe != null) {
       matchRe.forEach(
@@ -80,23 +93,43 @@ record WrittenRoute(
     List<String> own = receiverNames(key, names);
     List<String> receivers = own.isEmpty() ? inherited : own;
     GroupingConfig grouping = grouping(key, inheritedGrouping);
+    RunbookTemplate runbook = runbook(key, inheritedRunbook);
     return new RouteConfig(
         match == null ? Map.of() : match,
         regexes,
         receivers,
         continueMatching != null && continueMatching,
-        children(key, receivers, grouping, names),
-        grouping);
+        children(key, receivers, grouping, runbook, names),
+        grouping,
+        runbook);
   }
 
   private List<RouteConfig> children(
-      String key, List<String> inherited, GroupingConfig inheritedGrouping, Set<String> names) {
+      String key,
+      List<String> inherited,
+      GroupingConfig inheritedGrouping,
+      RunbookTemplate inheritedRunbook,
+      Set<String> names) {
     List<RouteConfig> children = new ArrayList<>();
     for (int i = 0; routes != null && i < routes.size(); i++) {
       children.add(
-          routes.get(i).child(key + ".routes[" + i + "]", inherited, inheritedGrouping, names));
+          routes
+              .get(i)
+              .child(
+                  key + ".routes[" + i + "]",
+                  inherited,
+                  inheritedGrouping,
+                  inheritedRunbook,
+                  names));
     }
     return children;
+  }
+
+  /** This route's runbook link, or {@code inherited} when it sets none. */
+  private RunbookTemplate runbook(String key, RunbookTemplate inherited) {
+    return runbookUrl == null || runbookUrl.isBlank()
+        ? inherited
+        : RunbookTemplate.read(key + ".runbookUrl", runbookUrl);
   }
 
   /** This route's grouping: each key it does not set is {@code inherited}'s. */

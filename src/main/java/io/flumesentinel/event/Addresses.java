@@ -60,6 +60,12 @@ public final class Addresses {
    */
   public static final String SILENCES = "flume.sentinel.internal.silences";
 
+  /**
+   * Internal: {@link ReceiverHealth} from the notifiers, when a receiver starts failing or accepts
+   * alerts again (local only).
+   */
+  public static final String RECEIVER_HEALTH = "flume.sentinel.internal.receivers.health";
+
   private static final String NOTIFY_PREFIX = "flume.sentinel.internal.notify.";
 
   private Addresses() {}

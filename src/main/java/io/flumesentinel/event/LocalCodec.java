@@ -26,7 +26,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
           WatchSnapshot.class,
           ConnectionChange.class,
           Reconciliation.class,
-          Delivered.class
+          Delivered.class,
+          ReceiverHealth.class
         }) {
       register(vertx, type);
     }

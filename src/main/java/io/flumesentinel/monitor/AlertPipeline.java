@@ -1,6 +1,7 @@
 package io.flumesentinel.monitor;
 
 import io.flumesentinel.alert.AlertLedgerVerticle;
+import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
@@ -9,6 +10,7 @@ import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.config.WatchdogConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.ha.StateVerticle;
@@ -87,12 +89,13 @@ public final class AlertPipeline {
   private final Duration repeatRecheck;
   private final ClassifierConfig classifier;
   private final Duration readTimeout;
-  private final String externalUrl;
+  private final Supplier<String> externalUrl;
   private final FlappingConfig flapping;
   private final HostDownConfig hostDown;
   private final ZooKeeperLoss zooKeeperLoss;
   private final StateRequests stateRequests;
   private final LongConsumer classificationNanos;
+  private final MetaAlerts metaAlerts;
   private final AtomicReference<Map<String, NotifierVerticle>> current =
       new AtomicReference<>(Map.of());
   private final AtomicReference<AlertLedgerVerticle> currentLedger = new AtomicReference<>();
@@ -120,6 +123,7 @@ public final class AlertPipeline {
     this.zooKeeperLoss = builder.zooKeeperLoss;
     this.stateRequests = builder.stateRequests;
     this.classificationNanos = builder.classificationNanos;
+    this.metaAlerts = builder.metaAlerts;
   }
 
   /**
@@ -153,6 +157,7 @@ public final class AlertPipeline {
    */
   public List<Deployable> activeStages(ZkBatchWriter.Fence fence) {
     List<Deployable> verticles = new ArrayList<>(notifierStages());
+    verticles.addAll(metaStages());
     verticles.addAll(decisionStages(fence));
     return verticles;
   }
@@ -190,7 +195,7 @@ public final class AlertPipeline {
             context ->
                 new ZkAgentNodeReader(
                     new ZkBatchReader(client, context), layout, context, readTimeout),
-            new AgentAlerts(externalUrl),
+            new AgentAlerts(externalUrl.get()),
             clock,
             classificationNanos));
     if (stateRequests != null) {
@@ -198,6 +203,22 @@ public final class AlertPipeline {
           new StateVerticle(client, layout, stateRequests.monitor(), stateRequests.epoch()));
     }
     return verticles;
+  }
+
+  /** The Watchdog and the receivers' failure alerts, when configured (right after notifiers). */
+  private List<Deployable> metaStages() {
+    if (metaAlerts == null
+        || (!metaAlerts.watchdog().enabled() && metaAlerts.fallbacks().isEmpty())) {
+      return List.of();
+    }
+    return List.of(
+        new MetaAlertVerticle(
+            metaAlerts.watchdog(),
+            metaAlerts.fallbacks(),
+            metaAlerts.monitor(),
+            externalUrl.get(),
+            silences,
+            clock));
   }
 
   private ZooKeeperLossVerticle zooKeeperLossStage() {
@@ -263,6 +284,7 @@ public final class AlertPipeline {
    */
   public Deployment deploySingle(Vertx vertx) {
     List<Deployable> first = new ArrayList<>(notifierStages());
+    first.addAll(metaStages());
     if (zooKeeperLoss != null) {
       first.add(zooKeeperLossStage());
     }
@@ -366,6 +388,13 @@ public final class AlertPipeline {
   /** The monitor's own alert when its ZooKeeper connection is unusable (single mode only). */
   public record ZooKeeperLoss(String monitor, String connect, Duration sessionTimeout) {}
 
+  /**
+   * The alerts about the alerting itself: the Watchdog, and where each receiver's failure is
+   * reported (by receiver).
+   */
+  public record MetaAlerts(
+      WatchdogConfig watchdog, Map<String, MetaAlertVerticle.Fallback> fallbacks, String monitor) {}
+
   /** Answers to {@code flume.sentinel.state} requests, naming this monitor and its term. */
   public record StateRequests(String monitor, IntSupplier epoch) {}
 
@@ -385,12 +414,13 @@ public final class AlertPipeline {
     private Duration repeatRecheck = AlertLedgerVerticle.REPEAT_RECHECK;
     private ClassifierConfig classifier;
     private Duration readTimeout;
-    private String externalUrl = "";
+    private Supplier<String> externalUrl = () -> "";
     private FlappingConfig flapping = FlappingConfig.defaults();
     private HostDownConfig hostDown = HostDownConfig.defaults();
     private ZooKeeperLoss zooKeeperLoss;
     private StateRequests stateRequests;
     private LongConsumer classificationNanos = nanos -> {};
+    private MetaAlerts metaAlerts;
 
     private Builder(CuratorFramework client, ZkLayout layout) {
       this.client = client;
@@ -460,6 +490,11 @@ public final class AlertPipeline {
 
     /** The monitor's address as alerts link to it. */
     public Builder externalUrl(String externalUrl) {
+      return externalUrl(() -> externalUrl);
+    }
+
+    /** The monitor's address as alerts link to it, known once its HTTP server listens. */
+    public Builder externalUrl(Supplier<String> externalUrl) {
       this.externalUrl = externalUrl;
       return this;
     }
@@ -485,6 +520,12 @@ public final class AlertPipeline {
     /** Told how long each classification that read an agent node took, in nanoseconds. */
     public Builder classificationTimes(LongConsumer classificationNanos) {
       this.classificationNanos = classificationNanos;
+      return this;
+    }
+
+    /** Adds the Watchdog and the receivers' failure alerts to the active stages. */
+    public Builder metaAlerts(MetaAlerts metaAlerts) {
+      this.metaAlerts = metaAlerts;
       return this;
     }
 

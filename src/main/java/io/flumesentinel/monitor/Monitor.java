@@ -1,5 +1,6 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.BusyPort;
 import io.flumesentinel.config.ClusterConfig;
@@ -7,7 +8,9 @@ import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.config.MailReceiverConfig;
 import io.flumesentinel.config.MonitorConfig;
 import io.flumesentinel.config.ReceiverConfig;
+import io.flumesentinel.config.ReceiverOptions;
 import io.flumesentinel.config.RobotReceiverConfig;
+import io.flumesentinel.config.RunbookTemplate;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.event.LocalCodec;
@@ -150,17 +153,19 @@ public final class Monitor implements AutoCloseable {
     String monitorName = hostName();
     String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     AtomicReference<LeadershipTerms> terms = new AtomicReference<>();
+    // The configured externalUrl, else the dashboard's address once the HTTP server listens.
+    AtomicReference<String> externalUrl = new AtomicReference<>(config.externalUrl());
 
     AlertPipeline.Builder builder =
         AlertPipeline.builder(client, layout)
             .ledgerClient(ledgerClient)
             .readiness(readiness)
             .silences(silences)
-            .receivers(receivers, Router.of(config.route(), receivers))
-            .notifiers(() -> observed(notifiers(config), metrics))
+            .receivers(receivers, router(config, receivers))
+            .notifiers(() -> observed(notifiers(config, externalUrl.get()), metrics))
             .clock(clock)
             .classifier(config.classifier(), zk.sessionTimeout().plus(zk.connectionTimeout()))
-            .externalUrl(config.externalUrl())
+            .externalUrl(externalUrl::get)
             .shaping(config.flapping(), config.hostDown())
             .classificationTimes(metrics.classificationTimes())
             .stateRequests(
@@ -173,6 +178,7 @@ public final class Monitor implements AutoCloseable {
       builder.zooKeeperLoss(
           new AlertPipeline.ZooKeeperLoss(monitorName, connect, zk.sessionTimeout()));
     }
+    builder.metaAlerts(metaAlerts(config, monitorName));
     AlertPipeline pipeline = builder.build();
     metrics.bind(
         new MonitorMetrics.Sources(
@@ -195,6 +201,9 @@ public final class Monitor implements AutoCloseable {
     boolean reached = true;
     try {
       vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
+      if (config.externalUrl().isEmpty()) {
+        externalUrl.set(config.http().selfUrl(http.actualPort(), monitorName));
+      }
       metrics.deploy(vertx).await(startupMs, TimeUnit.MILLISECONDS);
       if (cluster.enabled()) {
         // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
@@ -331,11 +340,41 @@ public final class Monitor implements AutoCloseable {
     return client;
   }
 
+  /** The Watchdog and the fallbacks of the receivers that name one. */
+  private static AlertPipeline.MetaAlerts metaAlerts(MonitorConfig config, String monitorName) {
+    Map<String, MetaAlertVerticle.Fallback> fallbacks = new LinkedHashMap<>();
+    for (ReceiverConfig receiver : config.receivers()) {
+      ReceiverOptions options = receiver.options();
+      if (options.fallback() != null) {
+        fallbacks.put(
+            receiver.name(),
+            new MetaAlertVerticle.Fallback(
+                options.fallback(),
+                options.failingAfter() != null
+                    ? options.failingAfter()
+                    : config.receiverFailing().after()));
+      }
+    }
+    return new AlertPipeline.MetaAlerts(config.watchdog(), fallbacks, monitorName);
+  }
+
+  /** The routes, linking runbooks as the routes, the receivers and {@code annotations} say. */
+  private static Router router(MonitorConfig config, List<String> receivers) {
+    Map<String, RunbookTemplate> byReceiver = new LinkedHashMap<>();
+    for (ReceiverConfig receiver : config.receivers()) {
+      if (receiver.options().runbookUrl() != null) {
+        byReceiver.put(receiver.name(), receiver.options().runbookUrl());
+      }
+    }
+    return Router.of(config.route(), receivers)
+        .withRunbooks(config.annotations().runbookUrl(), byReceiver);
+  }
+
   /** One notifier per receiver, with the channel of its type, in the order of the config. */
-  private static Map<String, NotifierVerticle> notifiers(MonitorConfig config) {
+  private static Map<String, NotifierVerticle> notifiers(MonitorConfig config, String externalUrl) {
     Map<String, NotifierVerticle> notifiers = new LinkedHashMap<>();
     for (ReceiverConfig receiver : config.receivers()) {
-      notifiers.put(receiver.name(), notifier(receiver, config.externalUrl()));
+      notifiers.put(receiver.name(), notifier(receiver, externalUrl));
     }
     return notifiers;
   }

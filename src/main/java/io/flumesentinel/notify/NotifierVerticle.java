@@ -6,6 +6,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Notice;
+import io.flumesentinel.event.ReceiverHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
  *       messages and nothing is dropped for it.
  *   <li>After each accepted batch, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
  *       only).
+ *   <li>When the receiver starts failing (a round in which every target failed, or a refusal) or
+ *       accepts a batch again, a {@link ReceiverHealth} is published on {@link
+ *       Addresses#RECEIVER_HEALTH} (local only), once per change.
  * </ul>
  *
  * <p>What goes when and where is decided by a {@link DeliverySchedule}; this verticle carries it
@@ -81,6 +85,11 @@ public final class NotifierVerticle extends VerticleBase {
   private DeliverySchedule schedule;
   private Channel channel;
   private boolean stopped;
+
+  /**
+   * Whether the receiver last failed (a round of every target, or a refusal) rather than accepted.
+   */
+  private boolean failing;
 
   /** The timer set for the schedule's wake-up, or -1. */
   private long timer = -1;
@@ -255,6 +264,7 @@ public final class NotifierVerticle extends VerticleBase {
     }
     stats.recordDelivered(batch.size());
     recordQueue();
+    health(false, "");
     vertx.eventBus().send(Addresses.DELIVERED, new Delivered(config.name(), batch), LOCAL);
   }
 
@@ -263,6 +273,7 @@ public final class NotifierVerticle extends VerticleBase {
     errors.recovered(target);
     stats.recordRejected(batch.size(), target + ": " + outcome.describe());
     recordQueue();
+    health(true, target + ": " + outcome.describe());
     LOG.error(
         "Receiver {}: {} refused {} alert transition(s) with {}; not retried: {}",
         config.name(),
@@ -285,11 +296,29 @@ public final class NotifierVerticle extends VerticleBase {
           backingOff ? "backing off" : "trying the next target");
     }
     if (backingOff) {
+      health(true, target + ": " + outcome.describe());
       LOG.debug(
           "Receiver {}: every target failed, next round in {} ms",
           config.name(),
           Math.max(1, settlement.backoff().toMillis()));
     }
+  }
+
+  /** Tells {@link Addresses#RECEIVER_HEALTH} when the receiver starts or stops failing. */
+  private void health(boolean nowFailing, String error) {
+    if (nowFailing == failing) {
+      return;
+    }
+    failing = nowFailing;
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.RECEIVER_HEALTH,
+            new ReceiverHealth(
+                config.name(),
+                nowFailing ? ReceiverHealth.State.FAILING : ReceiverHealth.State.ACCEPTING,
+                error),
+            LOCAL);
   }
 
   private void recordQueue() {

@@ -41,7 +41,7 @@ final class AgentNodeLimit {
       String tail = exit.stderrTail();
       while (!tail.isEmpty() && !fits(fitted, maxBytes)) {
         tail = tail.length() < 2 ? "" : UntrustedText.lines(tail, tail.length() / 2);
-        fitted = withExit(fitted, new ExitRecord(exit.code(), exit.signal(), exit.at(), tail));
+        fitted = withExit(fitted, exit.withStderrTail(tail));
       }
       if (fits(fitted, maxBytes)) {
         return fitted;

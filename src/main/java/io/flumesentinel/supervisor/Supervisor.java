@@ -57,6 +57,10 @@ public final class Supervisor {
   private final CompletableFuture<Integer> exitStatus = new CompletableFuture<>();
   private State state = State.WAITING;
   private ChildProcess child;
+
+  /** When the current (or last) run started: its record says how long it lasted. */
+  private Instant runStartedAt;
+
   private ScheduledFuture<?> restartTimer;
 
   /** For Flume's metrics; {@code null} when health is not watched. */
@@ -184,6 +188,7 @@ public final class Supervisor {
     restartTimer = null;
     policy.started();
     Instant startedAt = clock.instant();
+    runStartedAt = startedAt;
     ChildProcess started;
     try {
       started = ChildProcess.start(config.agentId(), config.command(), config.useSetpriv());
@@ -193,7 +198,7 @@ public final class Supervisor {
           config.agentId(),
           SecretRedaction.commandLine(config.command()),
           SecretRedaction.text(String.valueOf(e.getMessage())));
-      afterExit(new ChildExit(127), SecretRedaction.text(String.valueOf(e.getMessage())));
+      afterExit(new ChildExit(127), SecretRedaction.text(String.valueOf(e.getMessage())), null);
       return;
     }
     child = started;
@@ -239,17 +244,27 @@ public final class Supervisor {
     }
     stopWatchingHealth();
     state = State.WAITING;
-    afterExit(exit, ended.stderrTail());
+    afterExit(exit, ended.stderrTail(), ended.pid());
   }
 
-  private void afterExit(ChildExit exit, String stderrTail) {
+  /**
+   * @param pid the process that ended, {@code null} when none started
+   */
+  private void afterExit(ChildExit exit, String stderrTail, Long pid) {
     RestartPolicy.Decision decision = policy.exited(exit);
     if (exit.clean() && decision instanceof RestartPolicy.Stop) {
       log.info("{}: exited with code 0 and is not restarted: deregistering", config.agentId());
       deregisterAndFinish(0);
       return;
     }
-    ExitRecord record = exit.toRecord(clock.instant(), stderrTail);
+    Instant exitedAt = clock.instant();
+    // What follows goes into the same record, written with the live node's removal: whoever sees
+    // the agent go reads whether it comes back.
+    ExitRecord record =
+        next(
+            exit.toRecord(exitedAt, stderrTail)
+                .ofRun(pid, pid == null ? null : Duration.between(runStartedAt, exitedAt)),
+            decision);
     registrar.runCrashed(record);
     if (decision instanceof RestartPolicy.Restart restart) {
       log.warn(
@@ -269,6 +284,16 @@ public final class Supervisor {
       log.error("{}: FAILED: {}", config.agentId(), stop.reason());
       finishAfterDrain(1);
     }
+  }
+
+  private static ExitRecord next(ExitRecord record, RestartPolicy.Decision decision) {
+    if (decision instanceof RestartPolicy.Restart restart) {
+      return record.restartingIn(restart.delay());
+    }
+    if (decision instanceof RestartPolicy.GiveUp giveUp) {
+      return record.givenUp(giveUp.reason());
+    }
+    return decision instanceof RestartPolicy.Stop stop ? record.givenUp(stop.reason()) : record;
   }
 
   /**

@@ -80,6 +80,8 @@ class ArchitectureTest {
             ROOT + ".alert.LedgerRecord",
             ROOT + ".alert.Reminders",
             ROOT + ".alert.Router",
+            ROOT + ".alert.MetaAlerts",
+            ROOT + ".event.Ending",
             ROOT + ".notify.DeliverySchedule",
             ROOT + ".notify.GroupHolds",
             ROOT + ".notify.DeliveryQueue",

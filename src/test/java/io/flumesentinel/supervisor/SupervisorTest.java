@@ -154,6 +154,11 @@ class SupervisorTest {
     assertThat(crashed.lastExit().signal()).isEqualTo("KILL");
     assertThat(crashed.lastExit().code()).isNull();
     assertThat(crashed.lastExit().at()).isNotNull();
+    // Written with the crash, before the live node went: the run and what follows.
+    assertThat(crashed.lastExit().pid()).isEqualTo(first.pid());
+    assertThat(crashed.lastExit().ranFor()).isNotNull();
+    assertThat(crashed.lastExit().restartIn()).isEqualTo(Duration.ofMillis(100));
+    assertThat(crashed.lastExit().gaveUp()).isNull();
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -265,6 +270,9 @@ class SupervisorTest {
     assertThat(agent.lastExit().signal()).isNull();
     assertThat(agent.lastExit().stderrTail()).isEqualTo("config broken");
     assertThat(live("s-limit")).isNull();
+    assertThat(agent.lastExit().restartIn()).isNull();
+    assertThat(agent.lastExit().gaveUp()).startsWith("started 3 times within");
+    assertThat(agent.lastExit().pid()).isPositive();
   }
 
   @Test

@@ -19,4 +19,20 @@ public interface Routes {
   default List<String> openPrefixes() {
     return List.of();
   }
+
+  /** All of {@code routes} as one, mounted in the order given; their open prefixes together. */
+  static Routes all(Routes... routes) {
+    List<Routes> each = List.of(routes);
+    return new Routes() {
+      @Override
+      public void mount(Router router, Context context) {
+        each.forEach(r -> r.mount(router, context));
+      }
+
+      @Override
+      public List<String> openPrefixes() {
+        return each.stream().flatMap(r -> r.openPrefixes().stream()).toList();
+      }
+    };
+  }
 }

@@ -1,5 +1,6 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.ack.AckIndex;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.BusyPort;
 import io.flumesentinel.config.ClusterConfig;
@@ -14,8 +15,11 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
+import io.flumesentinel.http.AgentsApi;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
+import io.flumesentinel.http.Routes;
+import io.flumesentinel.http.WriteApi;
 import io.flumesentinel.logging.NonBlockingAsyncAppender;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
@@ -138,6 +142,7 @@ public final class Monitor implements AutoCloseable {
     List<String> receivers = config.receivers().stream().map(ReceiverConfig::name).toList();
     SilenceIndex silences =
         new SilenceIndex(clock, new SilenceRules(config.silences().maxDuration()));
+    AckIndex acks = new AckIndex();
     String monitorName = hostName();
     String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     AtomicReference<LeadershipTerms> terms = new AtomicReference<>();
@@ -147,6 +152,7 @@ public final class Monitor implements AutoCloseable {
             .ledgerClient(ledgerClient)
             .readiness(readiness)
             .silences(silences)
+            .acks(acks)
             .receivers(receivers, Router.of(config.route(), receivers))
             .notifiers(() -> notifiers(config))
             .clock(clock)
@@ -169,7 +175,10 @@ public final class Monitor implements AutoCloseable {
             config.http(),
             readiness,
             () -> status(readiness, pipeline, silences),
-            new ReadApi(client, layout, silences));
+            Routes.all(
+                new ReadApi(client, layout, silences, acks),
+                new AgentsApi(client, layout, silences, acks),
+                new WriteApi(client, layout, silences)));
 
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
@@ -184,6 +193,7 @@ public final class Monitor implements AutoCloseable {
             new LeadershipTerms(ledgerClient, layout, instance, readiness, pipeline::activeStages));
         vertx
             .deployVerticle(pipeline.silences())
+            .compose(id -> vertx.deployVerticle(pipeline.acks()))
             .compose(id -> vertx.deployVerticle(pipeline.watch(false)))
             .compose(id -> vertx.deployVerticle(terms.get()))
             .await(startupMs, TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import io.flumesentinel.ack.Ack;
 import io.flumesentinel.ack.AckStore;
 import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.Silence;
 import io.flumesentinel.silence.SilenceIndex;
@@ -110,13 +111,13 @@ public final class WriteApi implements Routes {
             .timeout(ReadApi.ZK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     expired.onComplete(
         done -> {
-          if (done.failed()
-              && (done.cause() instanceof IllegalStateException
-                  || done.cause() instanceof IllegalArgumentException)) {
+          Throwable failure = done.failed() ? ZkErrors.cause(done.cause()) : null;
+          if (failure instanceof IllegalStateException
+              || failure instanceof IllegalArgumentException) {
             // Already expired, or not a silence the monitor can read.
-            Answers.error(ctx, 409, done.cause().getMessage());
+            Answers.error(ctx, 409, failure.getMessage());
           } else if (done.failed()) {
-            Answers.error(ctx, 503, "ZooKeeper did not answer: " + done.cause());
+            Answers.error(ctx, 503, "ZooKeeper did not answer: " + failure);
           } else if (done.result().isEmpty()) {
             Answers.error(ctx, 404, "no silence " + id);
           } else {

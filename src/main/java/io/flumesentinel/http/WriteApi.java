@@ -168,13 +168,19 @@ public final class WriteApi implements Routes {
                 Answers.error(ctx, 404, "no alert with fingerprint " + fingerprint + " fires");
                 return;
               }
-              Ack ack =
-                  new Ack(
-                      fingerprint,
-                      firing.startsAt(),
-                      (String) by,
-                      (String) comment,
-                      silences.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+              Ack ack;
+              try {
+                ack =
+                    new Ack(
+                        fingerprint,
+                        firing.startsAt(),
+                        (String) by,
+                        (String) comment,
+                        silences.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+              } catch (IllegalArgumentException e) {
+                Answers.error(ctx, 400, e.getMessage()); // a by of control characters only
+                return;
+              }
               written(ctx, store.put(ack), context)
                   .onSuccess(
                       written -> {

@@ -1,5 +1,6 @@
 package io.flumesentinel;
 
+import io.flumesentinel.cli.AckCommand;
 import io.flumesentinel.cli.AgentsCommand;
 import io.flumesentinel.cli.AlertsCommand;
 import io.flumesentinel.cli.CommandLineErrors;
@@ -77,6 +78,7 @@ public final class FlumeSentinel implements Runnable {
     commandLine.addSubcommand(new SilenceCommand());
     commandLine.addSubcommand(new AgentsCommand());
     commandLine.addSubcommand(new AlertsCommand());
+    commandLine.addSubcommand(new AckCommand());
     // Set after the subcommands are added: picocli copies these settings to the
     // commands present now.
     CommandLineErrors errors = new CommandLineErrors();

@@ -163,7 +163,7 @@ class ZkAuthDigestAcceptanceTest {
     // ZooKeeper shows a digest id's hash only to a client with ADMIN on the node; none has it
     assertThat(observer.getACL().forPath(silenceNode))
         .containsExactlyInAnyOrder(
-            new ACL(Perms.READ, new Id("digest", "monitor:x")),
+            new ACL(Perms.READ | Perms.WRITE, new Id("digest", "monitor:x")),
             new ACL(Perms.READ | Perms.WRITE, new Id("digest", "operator:x")));
     await().atMost(WAIT).until(() -> !observer.getChildren().forPath(LAYOUT.alerts()).isEmpty());
     String alert = LAYOUT.alert(observer.getChildren().forPath(LAYOUT.alerts()).get(0));

@@ -1,5 +1,7 @@
 package io.flumesentinel.alert;
 
+import io.flumesentinel.ack.AckIndex;
+import io.flumesentinel.ack.AckStore;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
@@ -12,8 +14,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +87,7 @@ public final class AlertLedgerVerticle extends VerticleBase {
   private final ZkBatchWriter.Fence fence;
   private final Ledger ledger;
   private final FiringAlerts firing = new FiringAlerts();
+  private final AckStore ackStore;
   private volatile ZkBatchWriter writer;
   private ReminderTimer reminders;
 
@@ -135,13 +141,62 @@ public final class AlertLedgerVerticle extends VerticleBase {
       Clock clock,
       Duration recheckAtMost,
       ZkBatchWriter.Fence fence) {
+    this(
+        zk,
+        layout,
+        receivers,
+        router,
+        readiness,
+        silences,
+        new AckIndex(),
+        clock,
+        recheckAtMost,
+        fence);
+  }
+
+  /**
+   * A ledger that also holds the reminders of the alerts someone acknowledged, and removes each
+   * acknowledgement when its alert resolves.
+   *
+   * @param acks the acknowledgements, kept current by an {@code AckVerticle}
+   */
+  public AlertLedgerVerticle(
+      AsyncCuratorFramework zk,
+      ZkLayout layout,
+      List<String> receivers,
+      Router router,
+      Readiness readiness,
+      SilenceIndex silences,
+      AckIndex acks,
+      Clock clock,
+      Duration recheckAtMost,
+      ZkBatchWriter.Fence fence) {
     this.zk = zk;
     this.layout = layout;
     this.readiness = readiness;
     this.clock = clock;
     this.recheckAtMost = recheckAtMost;
     this.fence = fence;
-    this.ledger = new Ledger(receivers, router, silences::silencedBy, clock);
+    this.ackStore = new AckStore(zk, layout);
+    this.ledger =
+        new Ledger(
+            receivers,
+            router,
+            silences::silencedBy,
+            new Ledger.Acknowledgements() {
+              @Override
+              public boolean acknowledged(Alert firing) {
+                return acks.of(firing).isPresent();
+              }
+
+              @Override
+              public Map<String, Instant> known() {
+                Map<String, Instant> known = new HashMap<>();
+                acks.current().all().forEach(ack -> known.put(ack.fingerprint(), ack.startsAt()));
+                return known;
+              }
+            },
+            clock);
   }
 
   @Override
@@ -180,8 +235,17 @@ public final class AlertLedgerVerticle extends VerticleBase {
                   vertx
                       .eventBus()
                       .localConsumer(Addresses.SILENCES, m -> carryOut(ledger.silencesChanged()));
+              var ackChanges =
+                  vertx
+                      .eventBus()
+                      .localConsumer(
+                          Addresses.ACKS, m -> carryOut(ledger.acknowledgementsChanged()));
               return Future.all(
-                  transitions.completion(), delivered.completion(), silenceChanges.completion());
+                  List.of(
+                      transitions.completion(),
+                      delivered.completion(),
+                      silenceChanges.completion(),
+                      ackChanges.completion()));
             });
   }
 
@@ -257,5 +321,26 @@ public final class AlertLedgerVerticle extends VerticleBase {
     effects
         .publications()
         .forEach(p -> AlertPublication.publish(vertx.eventBus(), p.alert(), p.silencedBy()));
+    effects.ackRemovals().forEach(this::removeAck);
+  }
+
+  /** Best effort: one left behind holds for nothing, and goes at the next change of the acks. */
+  private void removeAck(LedgerEffects.AckRemoval removal) {
+    ackStore
+        .removeOf(removal.fingerprint(), removal.startsAt())
+        .whenComplete(
+            (removed, error) -> {
+              if (error != null) {
+                log.warn(
+                    "Could not remove the acknowledgement of alert {}: {}",
+                    removal.fingerprint(),
+                    error.toString());
+              } else if (removed) {
+                log.info(
+                    "Removed the acknowledgement of alert {}: its incident of {} is over",
+                    removal.fingerprint(),
+                    removal.startsAt());
+              }
+            });
   }
 }

@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * receiver and no silence mutes it ({@link Reminders}). A repeat is the same incident and is not
  * published. The times are stored, so a restart does not reset them.
  *
+ * <p>Acknowledgements: a firing alert someone acknowledged (took in hand) is not repeated to anyone
+ * until it resolves; its resolved notice goes out as any other, and the acknowledgement is removed
+ * then. One that holds for no firing alert (its incident ended, or never was) is removed when the
+ * acknowledgements change; when one is removed while its alert still fires, the reminders due
+ * meanwhile go out.
+ *
  * <p>Incidents: a firing alert of a key whose record fires is the same incident, whatever its
  * {@code startsAt}: it keeps the record's (a monitor that took over or restarted derives the
  * incident again on its own clock). A re-derivation with a vaguer reason ({@code NOT_RUNNING} after
@@ -66,11 +72,36 @@ final class Ledger {
     List<String> silencedBy(Map<String, String> labels);
   }
 
+  /** Which firing alerts someone acknowledged, so that their reminders are held. */
+  interface Acknowledgements {
+
+    /** Whether the incident of {@code firing} is acknowledged now. */
+    boolean acknowledged(Alert firing);
+
+    /** Fingerprint → start of the incident acknowledged, for every acknowledgement known. */
+    Map<String, Instant> known();
+  }
+
+  /** No acknowledgements at all. */
+  static final Acknowledgements NO_ACKNOWLEDGEMENTS =
+      new Acknowledgements() {
+        @Override
+        public boolean acknowledged(Alert firing) {
+          return false;
+        }
+
+        @Override
+        public Map<String, Instant> known() {
+          return Map.of();
+        }
+      };
+
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
 
   private final List<String> receivers;
   private final Router router;
   private final Muting silences;
+  private final Acknowledgements acks;
   private final Clock clock;
   private final Map<String, LedgerEntry> entries = new HashMap<>();
 
@@ -80,9 +111,18 @@ final class Ledger {
    * @param clock the time of acknowledgements, repeats and of resolutions found at reconciliation
    */
   Ledger(List<String> receivers, Router router, Muting silences, Clock clock) {
+    this(receivers, router, silences, NO_ACKNOWLEDGEMENTS, clock);
+  }
+
+  /**
+   * @param acks the acknowledgements, whose alerts are not repeated
+   */
+  Ledger(
+      List<String> receivers, Router router, Muting silences, Acknowledgements acks, Clock clock) {
     this.receivers = List.copyOf(receivers);
     this.router = router;
     this.silences = silences;
+    this.acks = acks;
     this.clock = clock;
   }
 
@@ -140,6 +180,7 @@ final class Ledger {
         resolve(entry, entry.alert, out);
       }
     }
+    removeStaleAcks(out);
     remind(out);
     return out.build();
   }
@@ -195,6 +236,37 @@ final class Ledger {
     }
     remind(out);
     return out.build();
+  }
+
+  /**
+   * The acknowledgements changed: those that hold for no firing alert are removed; reminders held
+   * back by one that was removed may be due now.
+   */
+  LedgerEffects acknowledgementsChanged() {
+    LedgerEffects.Builder out = new LedgerEffects.Builder();
+    removeStaleAcks(out);
+    remind(out);
+    return out.build();
+  }
+
+  /** Removes the acknowledgements that hold for no firing alert. */
+  private void removeStaleAcks(LedgerEffects.Builder out) {
+    Map<String, Instant> known = acks.known();
+    if (known.isEmpty()) {
+      return;
+    }
+    Map<String, Instant> firing = new HashMap<>();
+    for (LedgerEntry entry : entries.values()) {
+      if (entry.alert.firing()) {
+        firing.put(entry.alert.fingerprint(), entry.alert.startsAt());
+      }
+    }
+    known.forEach(
+        (fingerprint, startsAt) -> {
+          if (!startsAt.equals(firing.get(fingerprint))) {
+            out.removeAck(fingerprint, startsAt);
+          }
+        });
   }
 
   /** The reminder timer fired: the reminders due now, and when to look again. */
@@ -276,6 +348,9 @@ final class Ledger {
             .filter(entry::owesResolved)
             .filter(r -> !LedgerEntry.RESOLVED.equals(entry.sent.get(r)))
             .toList();
+    if (wasFiring && acks.known().containsKey(entry.alert.fingerprint())) {
+      out.removeAck(entry.alert.fingerprint(), entry.alert.startsAt());
+    }
     entry.alert = resolved;
     entry.dispatched.clear();
     if (wasFiring) {
@@ -291,7 +366,8 @@ final class Ledger {
 
   /** Adds the reminders that are due, and when the next one is. */
   private void remind(LedgerEffects.Builder out) {
-    Reminders.Due due = Reminders.due(entries.values(), router, clock.instant());
+    Reminders.Due due =
+        Reminders.due(entries.values(), router, acks::acknowledged, clock.instant());
     Map<String, Integer> counts = new TreeMap<>();
     for (Reminders.Reminder reminder : due.now()) {
       hand(reminder.entry(), reminder.dispatch(), out);

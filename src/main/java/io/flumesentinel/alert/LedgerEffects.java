@@ -18,19 +18,29 @@ import java.util.Optional;
  * @param records the changes to the stored ledger, in order
  * @param remindBy when the ledger must be asked for due reminders at the latest; empty: no new
  *     deadline (an earlier one still holds)
+ * @param ackRemovals acknowledgements to remove from ZooKeeper: their incident resolved, or they
+ *     hold for no firing alert
  */
 record LedgerEffects(
     List<Dispatch> notices,
     List<Publication> publications,
     List<RecordChange> records,
-    Optional<Instant> remindBy) {
+    Optional<Instant> remindBy,
+    List<AckRemoval> ackRemovals) {
 
   LedgerEffects {
     notices = List.copyOf(notices);
     publications = List.copyOf(publications);
     records = List.copyOf(records);
     Objects.requireNonNull(remindBy, "remindBy");
+    ackRemovals = List.copyOf(ackRemovals);
   }
+
+  /**
+   * Remove the acknowledgement of {@code fingerprint} if it still names the incident that began at
+   * {@code startsAt} (one written meanwhile for a new incident stays).
+   */
+  record AckRemoval(String fingerprint, Instant startsAt) {}
 
   /** An accepted transition and the ids of the silences that mute it (empty: not muted). */
   record Publication(Alert alert, List<String> silencedBy) {
@@ -64,6 +74,7 @@ record LedgerEffects(
     private final List<Publication> publications = new ArrayList<>();
     private final List<RecordChange> records = new ArrayList<>();
     private Instant remindBy;
+    private final List<AckRemoval> ackRemovals = new ArrayList<>();
 
     void notice(Dispatch dispatch) {
       notices.add(dispatch);
@@ -88,8 +99,13 @@ record LedgerEffects(
       }
     }
 
+    void removeAck(String fingerprint, Instant startsAt) {
+      ackRemovals.add(new AckRemoval(fingerprint, startsAt));
+    }
+
     LedgerEffects build() {
-      return new LedgerEffects(notices, publications, records, Optional.ofNullable(remindBy));
+      return new LedgerEffects(
+          notices, publications, records, Optional.ofNullable(remindBy), ackRemovals);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.ack.Ack;
+import io.flumesentinel.ack.AckStore;
+import io.flumesentinel.ack.Acks;
 import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.NodeData;
@@ -47,8 +50,11 @@ public final class AlertsCommand implements Callable<Integer> {
           .thenComparing(Alert::subject)
           .thenComparing(Alert::startsAt);
 
-  /** A firing alert and the ids of the silences muting it now. */
-  record Firing(Alert alert, List<String> silencedBy) {}
+  /**
+   * A firing alert, the ids of the silences muting it now, and who acknowledged it ({@code null}:
+   * nobody).
+   */
+  record Firing(Alert alert, List<String> silencedBy, Ack acknowledgedBy) {}
 
   @Spec private CommandSpec spec;
   @Mixin private SilenceCommand.ZkOptions zk;
@@ -65,9 +71,13 @@ public final class AlertsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ZkLayout layout = zk.layout(spec);
     Map<String, NodeData> ledger;
+    Acks acks;
     SilenceStore.Listing silences;
     try (CommandZooKeeper client = zk.connect(layout)) {
-      ledger = ChildrenSnapshot.read(client, List.of(layout.alerts())).get(layout.alerts());
+      Map<String, Map<String, NodeData>> read =
+          ChildrenSnapshot.read(client, List.of(layout.alerts(), layout.acks()));
+      ledger = read.get(layout.alerts());
+      acks = AckStore.listing(layout, read.get(layout.acks()), text -> text).acks();
       silences =
           client.await(
               new SilenceStore(
@@ -75,7 +85,8 @@ public final class AlertsCommand implements Callable<Integer> {
                   .list());
     }
     List<String> problems = new ArrayList<>();
-    List<Firing> firing = firing(ledger, silences.index(), Clock.systemUTC().instant(), problems);
+    List<Firing> firing =
+        firing(ledger, silences.index(), acks, Clock.systemUTC().instant(), problems);
     PrintWriter err = spec.commandLine().getErr();
     problems.forEach(problem -> err.println("flume-sentinel: " + problem));
     err.flush();
@@ -83,7 +94,14 @@ public final class AlertsCommand implements Callable<Integer> {
     if (json) {
       JsonArray array = new JsonArray();
       firing.forEach(
-          f -> array.add(f.alert().toJson().put("silencedBy", new JsonArray(f.silencedBy()))));
+          f ->
+              array.add(
+                  f.alert()
+                      .toJson()
+                      .put("silencedBy", new JsonArray(f.silencedBy()))
+                      .put(
+                          "acknowledgedBy",
+                          f.acknowledgedBy() == null ? null : f.acknowledgedBy().shown())));
       out.println(array.encodePrettily());
     } else {
       table(firing).forEach(out::println);
@@ -97,7 +115,11 @@ public final class AlertsCommand implements Callable<Integer> {
    * adds a line to {@code problems}.
    */
   static List<Firing> firing(
-      Map<String, NodeData> ledger, Silences silences, Instant now, List<String> problems) {
+      Map<String, NodeData> ledger,
+      Silences silences,
+      Acks acks,
+      Instant now,
+      List<String> problems) {
     List<Alert> alerts = new ArrayList<>();
     new TreeMap<>(ledger)
         .forEach(
@@ -115,13 +137,16 @@ public final class AlertsCommand implements Callable<Integer> {
               }
             });
     alerts.sort(ORDER);
-    return alerts.stream().map(a -> new Firing(a, silences.silencedBy(a.labels(), now))).toList();
+    return alerts.stream()
+        .map(a -> new Firing(a, silences.silencedBy(a.labels(), now), acks.of(a).orElse(null)))
+        .toList();
   }
 
   /** The alerts as a table, a header first. */
   static List<String> table(List<Firing> firing) {
     List<String[]> rows = new ArrayList<>(firing.size() + 1);
-    rows.add(new String[] {"ALERTNAME", "AGENT", "REASON", "SINCE", "SILENCED BY"});
+    rows.add(
+        new String[] {"ALERTNAME", "AGENT", "REASON", "SINCE", "SILENCED BY", "ACKNOWLEDGED BY"});
     for (Firing f : firing) {
       Alert a = f.alert();
       String reason = a.annotation("reason");
@@ -131,7 +156,8 @@ public final class AlertsCommand implements Callable<Integer> {
             a.subject(),
             reason == null ? "-" : reason,
             a.startsAt().truncatedTo(ChronoUnit.SECONDS).toString(),
-            f.silencedBy().isEmpty() ? "-" : String.join(",", f.silencedBy())
+            f.silencedBy().isEmpty() ? "-" : String.join(",", f.silencedBy()),
+            f.acknowledgedBy() == null ? "-" : f.acknowledgedBy().by()
           });
     }
     return TextTable.lines(rows, UntrustedText.MAX_VALUE_CHARS);

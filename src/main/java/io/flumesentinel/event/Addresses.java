@@ -66,6 +66,12 @@ public final class Addresses {
    */
   public static final String RECEIVER_HEALTH = "flume.sentinel.internal.receivers.health";
 
+  /**
+   * Internal: published (without a body) when the acknowledgements under {@code <root>/acks} may
+   * have changed: one was added, replaced or removed.
+   */
+  public static final String ACKS = "flume.sentinel.internal.acks";
+
   private static final String NOTIFY_PREFIX = "flume.sentinel.internal.notify.";
 
   private Addresses() {}

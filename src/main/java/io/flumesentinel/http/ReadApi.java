@@ -1,5 +1,7 @@
 package io.flumesentinel.http;
 
+import io.flumesentinel.ack.Ack;
+import io.flumesentinel.ack.AckIndex;
 import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.silence.InvalidSilence;
@@ -12,12 +14,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +31,17 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/alerts}: every alert in the ledger ({@code <root>/alerts} in ZooKeeper),
  *       firing or resolved but still owed to a receiver, as a JSON array of alerts in the webhook's
- *       form plus {@code silencedBy} (ids of the silences muting it now) and {@code sent} (receiver
- *       → what it acknowledged). Query: {@code filter} (an amtool matcher, repeatable; all must
- *       hold) and {@code silenced} ({@code true} or {@code false}). Read from ZooKeeper with
- *       batched reads, so it shows what the ledger has written (at most a tenth of a second behind
- *       it) and costs a few requests even for thousands of alerts; 503 when ZooKeeper does not
- *       answer within {@link #ZK_TIMEOUT}. Paged: {@code limit} alerts at most ({@value
- *       #DEFAULT_LIMIT} unless asked, up to {@value #MAX_LIMIT}), in the order of {@code startsAt}
- *       then {@code fingerprint}; {@code X-Total-Count} says how many match, and a {@code Link}
- *       header with {@code rel="next"} gives the next page's address while there is one. The cursor
- *       in it names the last alert shown, so a page never repeats or skips an alert that was there
- *       before and after.
+ *       form plus {@code silencedBy} (ids of the silences muting it now), {@code acknowledgedBy}
+ *       (who took it in hand, or {@code null}) and {@code sent} (receiver → what it acknowledged).
+ *       Query: {@code filter} (an amtool matcher, repeatable; all must hold) and {@code silenced}
+ *       ({@code true} or {@code false}). Read from ZooKeeper with batched reads, so it shows what
+ *       the ledger has written (at most a tenth of a second behind it) and costs a few requests
+ *       even for thousands of alerts; 503 when ZooKeeper does not answer within {@link
+ *       #ZK_TIMEOUT}. Paged: {@code limit} alerts at most ({@value #DEFAULT_LIMIT} unless asked, up
+ *       to {@value #MAX_LIMIT}), in the order of {@code startsAt} then {@code fingerprint}; {@code
+ *       X-Total-Count} says how many match, and a {@code Link} header with {@code rel="next"} gives
+ *       the next page's address while there is one. The cursor in it names the last alert shown, so
+ *       a page never repeats or skips an alert that was there before and after.
  *   <li>{@code GET /api/silences}: every silence the monitor knows, active, then pending, then
  *       expired (kept some days), each with {@code status.state}, as a JSON array; then those the
  *       silence rules refuse, which mute nothing, with {@code status.state} {@code invalid} and
@@ -56,21 +55,31 @@ public final class ReadApi implements Routes {
   static final Duration ZK_TIMEOUT = Duration.ofSeconds(5);
 
   /** Alerts in one answer unless {@code limit} says otherwise. */
-  static final int DEFAULT_LIMIT = 500;
+  static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
 
   /** The largest {@code limit}: keeps one answer a few MB at most. */
-  static final int MAX_LIMIT = 5000;
+  static final int MAX_LIMIT = Paging.MAX_LIMIT;
 
   private static final Logger log = LoggerFactory.getLogger(ReadApi.class);
 
   private final CuratorFramework client;
   private final ZkLayout layout;
   private final SilenceIndex silences;
+  private final AckIndex acks;
 
+  /** An API that knows of no acknowledgement: {@code acknowledgedBy} is always {@code null}. */
   public ReadApi(CuratorFramework client, ZkLayout layout, SilenceIndex silences) {
+    this(client, layout, silences, new AckIndex());
+  }
+
+  /**
+   * @param acks the acknowledgements, kept current by an {@code AckVerticle}
+   */
+  public ReadApi(CuratorFramework client, ZkLayout layout, SilenceIndex silences, AckIndex acks) {
     this.client = client;
     this.layout = layout;
     this.silences = silences;
+    this.acks = acks;
   }
 
   @Override
@@ -105,9 +114,11 @@ public final class ReadApi implements Routes {
   private void alerts(RoutingContext ctx, ChildrenReader reader) {
     List<Matcher> filter = new ArrayList<>();
     Boolean silenced;
-    Page page;
+    Paging.Page page;
+    JsonObject after;
     try {
-      page = Page.of(ctx);
+      page = Paging.Page.of(ctx);
+      after = page.after() == null ? null : position(page.after());
       for (String text : ctx.queryParam("filter")) {
         filter.add(Matcher.parse(text));
       }
@@ -141,24 +152,14 @@ public final class ReadApi implements Routes {
                         }
                       });
               alerts.sort(ORDER);
-              int from = 0;
-              if (page.after() != null) {
-                while (from < alerts.size() && ORDER.compare(alerts.get(from), page.after()) <= 0) {
-                  from++;
-                }
-              }
-              int to = Math.min(alerts.size(), from + page.limit());
-              ctx.response().putHeader("x-total-count", Integer.toString(alerts.size()));
-              if (to < alerts.size()) {
-                ctx.response()
-                    .putHeader(
-                        "link",
-                        "<" + nextPage(ctx, page.limit(), alerts.get(to - 1)) + ">; rel=\"next\"");
-              }
-              respond(
-                  ctx,
-                  200,
-                  new JsonArray(new ArrayList<Object>(alerts.subList(from, to))).encode());
+              List<JsonObject> shown =
+                  Paging.cut(
+                      ctx,
+                      page,
+                      alerts,
+                      alert -> ORDER.compare(alert, after) <= 0,
+                      alert -> alert.getString("startsAt") + " " + alert.getString("fingerprint"));
+              respond(ctx, 200, new JsonArray(new ArrayList<Object>(shown)).encode());
             });
   }
 
@@ -167,70 +168,15 @@ public final class ReadApi implements Routes {
       Comparator.comparing((JsonObject a) -> a.getString("startsAt"))
           .thenComparing(a -> a.getString("fingerprint"));
 
-  /**
-   * @param limit alerts in this page at most
-   * @param after the last alert of the previous page ({@code startsAt} and {@code fingerprint}
-   *     only), or {@code null} for the first page
-   */
-  private record Page(int limit, JsonObject after) {
-
-    static Page of(RoutingContext ctx) {
-      int limit = DEFAULT_LIMIT;
-      List<String> limits = ctx.queryParam("limit");
-      if (!limits.isEmpty()) {
-        try {
-          limit = Integer.parseInt(limits.get(0));
-        } catch (NumberFormatException e) {
-          limit = 0;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-          throw new IllegalArgumentException(
-              "limit must be a number from 1 to " + MAX_LIMIT + ", not '" + limits.get(0) + "'");
-        }
-      }
-      List<String> cursors = ctx.queryParam("cursor");
-      return new Page(limit, cursors.isEmpty() ? null : decode(cursors.get(0)));
+  /** The alert a cursor names ({@code startsAt} and {@code fingerprint} only). */
+  private static JsonObject position(String cursor) {
+    int space = cursor.indexOf(' ');
+    if (space <= 0) {
+      throw Paging.badCursor(cursor);
     }
-
-    private static JsonObject decode(String cursor) {
-      try {
-        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        int space = text.indexOf(' ');
-        if (space > 0) {
-          return new JsonObject()
-              .put("startsAt", text.substring(0, space))
-              .put("fingerprint", text.substring(space + 1));
-        }
-      } catch (IllegalArgumentException e) {
-        // named below
-      }
-      throw new IllegalArgumentException(
-          "cursor must be the one a Link header gave, not '" + cursor + "'");
-    }
-  }
-
-  /** This request's address with the cursor after {@code last}. */
-  private static String nextPage(RoutingContext ctx, int limit, JsonObject last) {
-    String cursor =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                (last.getString("startsAt") + " " + last.getString("fingerprint"))
-                    .getBytes(StandardCharsets.UTF_8));
-    StringBuilder next = new StringBuilder(ctx.request().path()).append("?limit=").append(limit);
-    for (Map.Entry<String, String> param : ctx.queryParams()) {
-      if (!param.getKey().equals("limit") && !param.getKey().equals("cursor")) {
-        next.append('&')
-            .append(encode(param.getKey()))
-            .append('=')
-            .append(encode(param.getValue()));
-      }
-    }
-    return next.append("&cursor=").append(cursor).toString();
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    return new JsonObject()
+        .put("startsAt", cursor.substring(0, space))
+        .put("fingerprint", cursor.substring(space + 1));
   }
 
   /** A ledger record ({@code {"alert": {…}, "sent": {…}}}) as the API shows it, or null. */
@@ -241,6 +187,7 @@ public final class ReadApi implements Routes {
           .alert()
           .toJson()
           .put("silencedBy", new JsonArray(silences.silencedBy(record.alert().labels())))
+          .put("acknowledgedBy", acks.of(record.alert()).map(Ack::shown).orElse(null))
           .put("sent", record.sentJson());
     } catch (RuntimeException e) {
       log.debug("Not showing the unreadable alert record {}: {}", name, e.toString());

@@ -20,18 +20,18 @@ public interface Routes {
     return List.of();
   }
 
-  /** These routes together, mounted in this order; open where any of them is. */
+  /** All of {@code routes} as one, mounted in the order given; their open prefixes together. */
   static Routes all(Routes... routes) {
-    List<Routes> all = List.of(routes);
+    List<Routes> each = List.of(routes);
     return new Routes() {
       @Override
       public void mount(Router router, Context context) {
-        all.forEach(r -> r.mount(router, context));
+        each.forEach(r -> r.mount(router, context));
       }
 
       @Override
       public List<String> openPrefixes() {
-        return all.stream().flatMap(r -> r.openPrefixes().stream()).toList();
+        return each.stream().flatMap(r -> r.openPrefixes().stream()).toList();
       }
     };
   }

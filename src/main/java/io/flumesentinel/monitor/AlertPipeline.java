@@ -1,5 +1,7 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.ack.AckIndex;
+import io.flumesentinel.ack.AckVerticle;
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
@@ -58,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * <p>The pipeline has two parts:
  *
  * <ul>
- *   <li>what every instance runs: silences (loaded before any ledger consults them) and the watch
- *       that starts the flow ({@link #silences}, {@link #watch});
+ *   <li>what every instance runs: silences and acknowledgements (loaded before any ledger consults
+ *       them) and the watch that starts the flow ({@link #silences}, {@link #acks}, {@link
+ *       #watch});
  *   <li>what the active monitor runs ({@link #activeStages}), consumers first so that nothing is
  *       published before someone listens: notifiers, ledger, alert shaping (flap detection, then
  *       host-level inhibition, one {@link StageChain}), classifier, state requests. A single
@@ -81,6 +84,7 @@ public final class AlertPipeline {
   private final ZkLayout layout;
   private final Readiness readiness;
   private final SilenceIndex silences;
+  private final AckIndex acks;
   private final List<String> receivers;
   private final Router router;
   private final Supplier<Map<String, NotifierVerticle>> notifiers;
@@ -109,6 +113,7 @@ public final class AlertPipeline {
     this.layout = Objects.requireNonNull(builder.layout, "layout");
     this.readiness = Objects.requireNonNull(builder.readiness, "readiness");
     this.silences = Objects.requireNonNull(builder.silences, "silences");
+    this.acks = Objects.requireNonNull(builder.acks, "acks");
     this.receivers = List.copyOf(builder.receivers);
     this.router = Objects.requireNonNull(builder.router, "router");
     this.notifiers = builder.notifiers;
@@ -137,6 +142,11 @@ public final class AlertPipeline {
   /** The silences, loaded on every instance before any ledger consults them. */
   public SilenceVerticle silences() {
     return new SilenceVerticle(client, layout, silences, SilenceVerticle.RETENTION);
+  }
+
+  /** The acknowledgements, loaded on every instance before any ledger consults them. */
+  public AckVerticle acks() {
+    return new AckVerticle(client, layout, acks);
   }
 
   /**
@@ -183,6 +193,7 @@ public final class AlertPipeline {
             router,
             readiness,
             silences,
+            acks,
             ledgerClock,
             repeatRecheck,
             fence);
@@ -308,6 +319,7 @@ public final class AlertPipeline {
             connected -> {
               List<Deployable> second = new ArrayList<>();
               second.add(silences());
+              second.add(acks());
               second.addAll(decisionStages(null));
               return deployInOrder(vertx, second);
             })
@@ -406,6 +418,7 @@ public final class AlertPipeline {
     private CuratorFramework ledgerClient;
     private Readiness readiness = new Readiness();
     private SilenceIndex silences;
+    private AckIndex acks = new AckIndex();
     private List<String> receivers = List.of();
     private Router router;
     private Supplier<Map<String, NotifierVerticle>> notifiers = Map::of;
@@ -444,6 +457,12 @@ public final class AlertPipeline {
 
     public Builder silences(SilenceIndex silences) {
       this.silences = silences;
+      return this;
+    }
+
+    /** The acknowledged alerts, shared with whatever shows them (the HTTP API). */
+    public Builder acks(AckIndex acks) {
+      this.acks = acks;
       return this;
     }
 

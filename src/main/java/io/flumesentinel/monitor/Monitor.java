@@ -1,5 +1,6 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.ack.AckIndex;
 import io.flumesentinel.alert.MetaAlertVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.BusyPort;
@@ -17,9 +18,11 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
+import io.flumesentinel.http.AgentsApi;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
 import io.flumesentinel.http.Routes;
+import io.flumesentinel.http.WriteApi;
 import io.flumesentinel.logging.NonBlockingAsyncAppender;
 import io.flumesentinel.metrics.MonitorMetrics;
 import io.flumesentinel.notify.NotifierStats;
@@ -150,6 +153,7 @@ public final class Monitor implements AutoCloseable {
     List<String> receivers = config.receivers().stream().map(ReceiverConfig::name).toList();
     SilenceIndex silences =
         new SilenceIndex(clock, new SilenceRules(config.silences().maxDuration()));
+    AckIndex acks = new AckIndex();
     String monitorName = hostName();
     String instance = monitorName + ":" + UUID.randomUUID().toString().substring(0, 8);
     AtomicReference<LeadershipTerms> terms = new AtomicReference<>();
@@ -161,6 +165,7 @@ public final class Monitor implements AutoCloseable {
             .ledgerClient(ledgerClient)
             .readiness(readiness)
             .silences(silences)
+            .acks(acks)
             .receivers(receivers, router(config, receivers))
             .notifiers(() -> observed(notifiers(config, externalUrl.get()), metrics))
             .clock(clock)
@@ -193,7 +198,10 @@ public final class Monitor implements AutoCloseable {
             config.http(),
             readiness,
             () -> status(readiness, pipeline, silences),
-            Routes.all(new ReadApi(client, layout, silences), metrics));
+            Routes.all(
+                new ReadApi(client, layout, silences, acks),
+                new AgentsApi(client, layout, silences, acks),
+                new WriteApi(client, layout, silences)));
 
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
@@ -212,6 +220,7 @@ public final class Monitor implements AutoCloseable {
             new LeadershipTerms(ledgerClient, layout, instance, readiness, pipeline::activeStages));
         vertx
             .deployVerticle(pipeline.silences())
+            .compose(id -> vertx.deployVerticle(pipeline.acks()))
             .compose(id -> vertx.deployVerticle(pipeline.watch(false)))
             .compose(id -> vertx.deployVerticle(terms.get()))
             .await(startupMs, TimeUnit.MILLISECONDS);

@@ -23,8 +23,10 @@ import org.apache.zookeeper.data.Id;
  * &lt;root&gt;/agents/&lt;id&gt;          r          rw       r       the supervisor records crashes and health
  * &lt;root&gt;/live                 r          rcd      rd
  * &lt;root&gt;/live/&lt;id&gt;            r          rw       r
- * &lt;root&gt;/silences             rd         -        rcd     the monitor removes silences days after they end
- * &lt;root&gt;/silences/&lt;id&gt;        r          -        rw      silence expire rewrites one
+ * &lt;root&gt;/silences             rcd        -        rcd     POST /api/silences; the monitor removes old ones
+ * &lt;root&gt;/silences/&lt;id&gt;        rw         -        rw      silence expire, DELETE /api/silences/{id}
+ * &lt;root&gt;/acks                 rcd        -        rcd     ack, the API; the monitor removes resolved ones
+ * &lt;root&gt;/acks/&lt;fingerprint&gt;   rw         -        rw      acknowledged again by someone else
  * &lt;root&gt;/alerts               rcd        -        r
  * &lt;root&gt;/alerts/&lt;key&gt;         rw         -        r
  * &lt;root&gt;/monitor/...          rwcd       -        r       leadership, the epoch, unclustered monitors
@@ -80,11 +82,13 @@ public final class ZkAcls implements ACLProvider {
     if (within(path, layout.agents()) || within(path, layout.live())) {
       return acl(R, R | W, R);
     }
-    if (path.equals(layout.silences())) {
-      return acl(R | D, 0, R | C | D);
+    // The monitor writes silences and acknowledgements too: its HTTP API takes them from
+    // operators holding the write token.
+    if (path.equals(layout.silences()) || path.equals(layout.acks())) {
+      return acl(R | C | D, 0, R | C | D);
     }
-    if (within(path, layout.silences())) {
-      return acl(R, 0, R | W);
+    if (within(path, layout.silences()) || within(path, layout.acks())) {
+      return acl(R | W, 0, R | W);
     }
     if (path.equals(layout.alerts())) {
       return acl(R | C | D, 0, R);

@@ -10,6 +10,7 @@ import org.apache.curator.utils.ZKPaths;
  * &lt;root&gt;/live/&lt;id&gt;     EPHEMERAL   the agent is running ({@link LiveNode} JSON)
  * &lt;root&gt;/alerts/&lt;key&gt;  PERSISTENT  what is firing and what each receiver was sent
  * &lt;root&gt;/silences/&lt;id&gt; PERSISTENT  a silence (its JSON); removed some days after it ends
+ * &lt;root&gt;/acks/&lt;fingerprint&gt; PERSISTENT  an acknowledged firing alert; removed when it resolves
  * &lt;root&gt;/monitor/leader       the leader election of monitors in cluster mode
  * &lt;root&gt;/monitor/epoch        PERSISTENT  its version numbers the leader's terms
  * &lt;root&gt;/monitor/single/&lt;instance&gt;  EPHEMERAL  a monitor running without cluster mode
@@ -68,6 +69,29 @@ public record ZkLayout(String root) {
 
   public String silences() {
     return root + "/silences";
+  }
+
+  public String acks() {
+    return root + "/acks";
+  }
+
+  /**
+   * @throws IllegalArgumentException when {@code fingerprint} is not an alert's fingerprint (16
+   *     lower-case hexadecimal digits)
+   */
+  public String ack(String fingerprint) {
+    if (!isFingerprint(fingerprint)) {
+      throw new IllegalArgumentException(
+          "'"
+              + UntrustedText.cut(UntrustedText.line(String.valueOf(fingerprint)), 64)
+              + "' is not an alert fingerprint (16 hexadecimal digits, as /api/alerts shows)");
+    }
+    return ZKPaths.makePath(acks(), fingerprint);
+  }
+
+  /** Whether {@code text} is an alert's fingerprint: 16 lower-case hexadecimal digits. */
+  public static boolean isFingerprint(String text) {
+    return text != null && text.matches("[0-9a-f]{16}");
   }
 
   /** The leader election of monitors in cluster mode (Curator's {@code LeaderLatch}). */

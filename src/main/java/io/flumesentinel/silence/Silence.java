@@ -1,11 +1,13 @@
 package io.flumesentinel.silence;
 
 import io.flumesentinel.protocol.SilenceIds;
+import io.flumesentinel.protocol.UntrustedText;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +138,62 @@ public record Silence(
               + " are allowed: shorten its comment or its matchers");
     }
     return silence;
+  }
+
+  /**
+   * A new silence from the body of Alertmanager's {@code POST /api/v2/silences} ({@code matchers}
+   * of {@code name}, {@code value}, {@code isRegex}, {@code isEqual}; {@code startsAt}, default
+   * now; {@code endsAt}; {@code createdBy}; {@code comment}), checked exactly as {@link #create}
+   * checks the command's. {@code createdBy} is made one line of at most 256 characters. An {@code
+   * id} (Alertmanager's update of a silence) is refused: expire it and add another.
+   *
+   * @throws IllegalArgumentException with one line naming what is wrong
+   */
+  public static Silence create(JsonObject postable, Instant now, SilenceRules rules) {
+    Object id = postable.getValue("id");
+    if (id != null && !id.toString().isEmpty()) {
+      throw new IllegalArgumentException(
+          "id: a silence cannot be changed; expire it and add another");
+    }
+    if (!(postable.getValue("matchers") instanceof JsonArray array)) {
+      throw new IllegalArgumentException("matchers must be an array");
+    }
+    List<Matcher> matchers = new ArrayList<>();
+    for (Object each : array) {
+      if (!(each instanceof JsonObject object)) {
+        throw new IllegalArgumentException("a matcher must be an object");
+      }
+      matchers.add(Matcher.fromJson(object));
+    }
+    Instant startsAt =
+        postable.getValue("startsAt") == null ? now : postedInstant(postable, "startsAt");
+    Instant endsAt = postedInstant(postable, "endsAt");
+    Object createdBy = postable.getValue("createdBy");
+    Object comment = postable.getValue("comment");
+    if (!(createdBy instanceof String author) || author.isBlank()) {
+      throw new IllegalArgumentException("createdBy must name who creates the silence");
+    }
+    return create(
+        matchers,
+        startsAt,
+        endsAt,
+        UntrustedText.line(author),
+        comment instanceof String text ? text : null,
+        now,
+        rules);
+  }
+
+  /** An RFC 3339 time as Alertmanager takes it: {@code Z} or an offset. */
+  private static Instant postedInstant(JsonObject json, String key) {
+    if (json.getValue(key) instanceof String text) {
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        // named below
+      }
+    }
+    throw new IllegalArgumentException(
+        key + " must be an RFC 3339 time such as 2026-11-22T18:00:00Z");
   }
 
   /** Why {@code id} cannot name a silence, or {@code null} when it can. */

@@ -3,6 +3,7 @@ package io.flumesentinel.silence;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.zk.WatchedReload;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,14 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.curator.x.async.api.CreateOption;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} completes once the silences are loaded, so the ledger, deployed after it, never
  * sends what a silence mutes.
  *
- * <p>A persistent recursive watch on the silences' parent sees every creation, change and removal;
- * each of them, and each (re)setting of the watch after a reconnection, reads all silences again
- * (they are few). While ZooKeeper cannot be read the last silences known stay in force: a lost
- * connection never unmutes anything. Silences that ended more than the retention ago are removed (a
- * versioned delete, so several monitors can do it at once). Everything runs on this verticle's
- * context; Curator's callbacks hop onto it.
+ * <p>A persistent recursive watch on the silences' parent ({@link WatchedReload}) sees every
+ * creation, change and removal; each of them, and each (re)setting of the watch after a
+ * reconnection, reads all silences again (they are few). While ZooKeeper cannot be read the last
+ * silences known stay in force: a lost connection never unmutes anything. Silences that ended more
+ * than the retention ago are removed (a versioned delete, so several monitors can do it at once).
+ * Everything runs on this verticle's context; Curator's callbacks hop onto it.
  */
 public final class SilenceVerticle extends VerticleBase {
 
@@ -61,10 +59,8 @@ public final class SilenceVerticle extends VerticleBase {
   private final RefusalLog refusals = new RefusalLog(log);
 
   private SilenceStore store;
-  private PersistentWatcher watcher;
+  private WatchedReload watch;
   private long timer = -1;
-  private boolean loading;
-  private boolean loadAgain;
 
   /**
    * @param retention how long an expired silence is kept before the monitor removes it
@@ -96,45 +92,25 @@ public final class SilenceVerticle extends VerticleBase {
         .map(
             listing -> {
               apply(listing);
-              watch();
+              watch = new WatchedReload(client, layout.silences(), context, this::load);
+              watch.start();
               return null;
             });
   }
 
   @Override
   public Future<?> stop() {
-    if (watcher != null) {
-      watcher.close();
+    if (watch != null) {
+      watch.close();
     }
     vertx.cancelTimer(timer);
     return Future.succeededFuture();
   }
 
-  private void watch() {
-    Executor onContext = task -> context.runOnContext(v -> task.run());
-    watcher = new PersistentWatcher(client, layout.silences(), true);
-    watcher.getListenable().addListener(event -> onContext.execute(() -> watched(event)));
-    // Set again after each reconnection: what changed meanwhile is read then.
-    watcher.getResetListenable().addListener(() -> onContext.execute(this::load));
-    watcher.start();
-  }
-
-  private void watched(WatchedEvent event) {
-    if (event.getPath() != null && event.getPath().startsWith(layout.silences() + "/")) {
-      load();
-    }
-  }
-
-  private void load() {
-    if (loading) {
-      loadAgain = true;
-      return;
-    }
-    loading = true;
-    Future.fromCompletionStage(store.list(), context)
+  private Future<?> load() {
+    return Future.fromCompletionStage(store.list(), context)
         .onComplete(
             done -> {
-              loading = false;
               if (done.succeeded()) {
                 apply(done.result());
               } else {
@@ -142,10 +118,6 @@ public final class SilenceVerticle extends VerticleBase {
                     "Could not read the silences ({}); the {} known stay in force",
                     done.cause().toString(),
                     index.current().size());
-              }
-              if (loadAgain) {
-                loadAgain = false;
-                load();
               }
             });
   }

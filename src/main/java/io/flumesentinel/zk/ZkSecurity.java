@@ -94,6 +94,7 @@ public final class ZkSecurity {
             layout.agents(),
             layout.live(),
             layout.silences(),
+            layout.acks(),
             layout.alerts(),
             layout.root() + "/monitor");
     CompletableFuture<?>[] reads = new CompletableFuture<?>[paths.size()];

@@ -60,6 +60,17 @@ class RemindersTest {
   }
 
   @Test
+  void anAcknowledgedAlertIsNeitherDueNorPending() {
+    LedgerEntry x = told(firing("x"), "a", T.minus(Duration.ofHours(2)));
+    LedgerEntry z = told(firing("z"), "b", T.minus(Duration.ofHours(1)));
+
+    Reminders.Due due = Reminders.due(List.of(x, z), ROUTER, alert -> alert.agent().equals("x"), T);
+
+    assertThat(due.now()).isEmpty();
+    assertThat(due.next()).isEqualTo(T.plus(Duration.ofHours(3)));
+  }
+
+  @Test
   void aReceiverTheRoutesNoLongerNameIsNotReminded() {
     LedgerEntry y = told(firing("y"), "a", T.minus(Duration.ofDays(1)));
 

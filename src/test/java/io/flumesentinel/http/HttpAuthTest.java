@@ -65,7 +65,9 @@ class HttpAuthTest extends CoreTestBase {
             config,
             monitor.readiness,
             () -> new JsonObject().put("ready", true),
-            new ReadApi(monitor.client, layout, monitor.silences));
+            Routes.all(
+                new ReadApi(monitor.client, layout, monitor.silences),
+                new WriteApi(monitor.client, layout, monitor.silences)));
     monitor.vertx.deployVerticle(server).await(10, TimeUnit.SECONDS);
     http = new HttpCalls(monitor.vertx.createHttpClient(), server.actualPort());
   }
@@ -111,8 +113,10 @@ class HttpAuthTest extends CoreTestBase {
             "Bearer realm=\"flume-sentinel\", error=\"insufficient_scope\", scope=\"write\"");
     assertThat(http.send(HttpMethod.DELETE, "/api/silences/x", READ, null).status()).isEqualTo(403);
 
-    // Past the token check; the read-only API has no write route yet.
-    assertThat(http.send(HttpMethod.POST, "/api/silences", WRITE, silence).status()).isEqualTo(405);
+    // Past the token check: the write API judges the silence itself.
+    HttpCalls.Answer write = http.send(HttpMethod.POST, "/api/silences", WRITE, silence);
+    assertThat(write.status()).isEqualTo(400);
+    assertThat(new JsonObject(write.body()).getString("error")).startsWith("endsAt must be");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.flumesentinel.testing;
 
+import io.flumesentinel.ack.AckIndex;
 import io.flumesentinel.alert.AlertLedgerVerticle;
 import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.ClassifierConfig;
@@ -43,6 +44,7 @@ public final class CoreHarness implements AutoCloseable {
 
   public final Readiness readiness = new Readiness();
   public final SilenceIndex silences = new SilenceIndex(Clock.systemUTC());
+  public final AckIndex acks = new AckIndex();
 
   /** What the receivers were handed, in order. */
   public final List<Alert> received = new CopyOnWriteArrayList<>();
@@ -159,6 +161,7 @@ public final class CoreHarness implements AutoCloseable {
         .ledgerClient(ledgerClient)
         .readiness(readiness)
         .silences(silences)
+        .acks(acks)
         .receivers(receivers, Router.of(route, receivers))
         .ledgerTiming(ledgerClock, repeatRecheck)
         .classifier(classifier, Duration.ofSeconds(5))

@@ -64,6 +64,14 @@ public final class Supervisor {
 
   private FlumeMetricsPoller poller;
 
+  /**
+   * The policies of {@link SupervisorPolicies}: measuring the process, restarting it on purpose.
+   */
+  private final PolicyWatch policyWatch;
+
+  /** Why the supervisor is ending the current run to restart it, or {@code null}. */
+  private String restartReason;
+
   private Supervisor(SupervisorConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
@@ -105,6 +113,15 @@ public final class Supervisor {
             : java.net.http.HttpClient.newBuilder()
                 .connectTimeout(config.health().timeout())
                 .build();
+    this.policyWatch =
+        new PolicyWatch(
+            config.agentId(),
+            config.policies(),
+            clock,
+            executor,
+            null,
+            registrar::resourcesChanged,
+            this::restartFor);
   }
 
   /**
@@ -186,7 +203,9 @@ public final class Supervisor {
     Instant startedAt = clock.instant();
     ChildProcess started;
     try {
-      started = ChildProcess.start(config.agentId(), config.command(), config.useSetpriv());
+      started =
+          ChildProcess.start(
+              config.agentId(), config.command(), config.useSetpriv(), config.policies());
     } catch (IOException e) {
       log.error(
           "{}: could not start {}: {}",
@@ -206,6 +225,38 @@ public final class Supervisor {
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
     watchHealth();
+    policyWatch.runStarted(started.pid());
+  }
+
+  /**
+   * Ends the current run on purpose to start it again (a {@link SupervisorPolicies policy} asked):
+   * SIGTERM, SIGKILL after the stop timeout; the exit is then recorded with {@code reason} and
+   * restarted as the start limit allows ({@link RestartPolicy#restartRequested}).
+   */
+  private void restartFor(String reason) {
+    ChildProcess running = child;
+    if (state != State.RUNNING || restartReason != null || running == null) {
+      return;
+    }
+    restartReason = reason;
+    stopWatchingHealth();
+    policyWatch.runEnded();
+    log.warn(
+        "{}: restarting pid {}: {} (SIGTERM, SIGKILL after {} ms)",
+        config.agentId(),
+        running.pid(),
+        reason,
+        config.stopTimeout().toMillis());
+    running.terminate();
+    executor.schedule(
+        () -> {
+          if (running.isAlive()) {
+            log.warn("{}: pid {} still running: SIGKILL", config.agentId(), running.pid());
+            running.kill();
+          }
+        },
+        config.stopTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -221,7 +272,7 @@ public final class Supervisor {
               http,
               new HealthJudge(config.health().judge(), clock),
               executor,
-              registrar::healthChanged);
+              policyWatch.healthChanges(registrar::healthChanged));
       poller.start();
     }
   }
@@ -238,11 +289,18 @@ public final class Supervisor {
       return; // a stop in progress handles its own exit
     }
     stopWatchingHealth();
+    policyWatch.runEnded();
     state = State.WAITING;
     afterExit(exit, ended.stderrTail());
   }
 
   private void afterExit(ChildExit exit, String stderrTail) {
+    String requested = restartReason;
+    restartReason = null;
+    if (requested != null) {
+      afterRequestedExit(exit, stderrTail, requested);
+      return;
+    }
     RestartPolicy.Decision decision = policy.exited(exit);
     if (exit.clean() && decision instanceof RestartPolicy.Stop) {
       log.info("{}: exited with code 0 and is not restarted: deregistering", config.agentId());
@@ -267,6 +325,32 @@ public final class Supervisor {
       finishAfterDrain(1);
     } else if (decision instanceof RestartPolicy.Stop stop) {
       log.error("{}: FAILED: {}", config.agentId(), stop.reason());
+      finishAfterDrain(1);
+    }
+  }
+
+  /** The end of a run the supervisor ended itself: recorded with why, restarted unless limited. */
+  private void afterRequestedExit(ChildExit exit, String stderrTail, String reason) {
+    RestartPolicy.Decision decision = policy.restartRequested(exit);
+    String recorded =
+        decision instanceof RestartPolicy.GiveUp giveUp
+            ? reason + " (not started again: " + giveUp.reason() + ")"
+            : reason;
+    registrar.runCrashed(exit.toRecord(clock.instant(), stderrTail).withRestartReason(recorded));
+    if (decision instanceof RestartPolicy.Restart restart) {
+      log.warn(
+          "{}: ended with {} to restart it ({}); starting again in {} ms",
+          config.agentId(),
+          exit.describe(),
+          reason,
+          restart.delay().toMillis());
+      restartTimer =
+          executor.schedule(this::startChild, restart.delay().toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      log.error(
+          "{}: FAILED: {}; not restarting (the agent node stays, so the alert stays)",
+          config.agentId(),
+          decision instanceof RestartPolicy.GiveUp giveUp ? giveUp.reason() : decision);
       finishAfterDrain(1);
     }
   }
@@ -301,6 +385,7 @@ public final class Supervisor {
     }
     state = State.STOPPING;
     stopWatchingHealth();
+    policyWatch.runEnded();
     if (restartTimer != null) {
       restartTimer.cancel(false);
     }
@@ -364,6 +449,7 @@ public final class Supervisor {
   private void finish(int status) {
     state = State.DONE;
     stopWatchingHealth();
+    policyWatch.runEnded();
     client.close();
     executor.shutdown();
     log.info("{}: supervisor finished with status {}", config.agentId(), status);

@@ -43,15 +43,17 @@ class ProcessReadingsTest {
 
   @Test
   void readsTheResidentMemoryFilesAndStateOfAChild() throws Exception {
-    // a shell that opens 20 more descriptors and waits
+    // a shell that opens 20 more descriptors and waits (bash: dash has no descriptors above 9)
     Process child =
         new ProcessBuilder(
-                "/bin/sh",
+                "bash",
                 "-c",
                 "for i in $(seq 10 29); do eval \"exec $i</dev/null\"; done; echo ready; exec sleep 60")
             .start();
     try {
       new String(child.getInputStream().readNBytes(6));
+      Path comm = Path.of("/proc/" + child.pid() + "/comm");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(comm).equals("sleep\n"));
       ProcessResources.Sample sample = new ProcessResources().read(child.pid());
       String status = Files.readString(Path.of("/proc/" + child.pid() + "/status"));
       long rssKb = ProcessResources.statusNumber(status, "VmRSS:", 0);

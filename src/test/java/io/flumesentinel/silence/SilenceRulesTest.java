@@ -171,6 +171,8 @@ class SilenceRulesTest {
         .containsExactlyInAnyOrder(
             AgentAlerts.AGENT_DOWN,
             AgentAlerts.AGENT_STUCK,
+            AgentAlerts.AGENT_MEMORY,
+            AgentAlerts.AGENT_GC,
             Flapping.AGENT_FLAPPING,
             HostInhibition.HOST_DOWN,
             ZooKeeperLossVerticle.ALERTNAME);

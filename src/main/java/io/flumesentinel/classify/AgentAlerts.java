@@ -6,6 +6,7 @@ import io.flumesentinel.event.Reason;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.Health;
+import io.flumesentinel.protocol.ResourceHealth;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,6 +23,12 @@ public final class AgentAlerts {
 
   /** The alert name of "the agent runs but does not work" (its health is STUCK or HUNG). */
   public static final String AGENT_STUCK = "FlumeAgentStuck";
+
+  /** The alert name of "the agent's heap, resident memory or file descriptors stay high". */
+  public static final String AGENT_MEMORY = "FlumeAgentMemory";
+
+  /** The alert name of "the agent's JVM spends much of its time collecting garbage". */
+  public static final String AGENT_GC = "FlumeAgentGc";
 
   private static final Set<String> RESERVED =
       Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
@@ -92,6 +99,14 @@ public final class AgentAlerts {
       if (exit.gaveUp() != null) {
         annotations.put("gaveUp", exit.gaveUp());
       }
+      if (exit.restartReason() != null) {
+        annotations.put("restartReason", "restarted by the supervisor: " + exit.restartReason());
+        annotations.put(
+            "description",
+            "The supervisor ended the agent's process itself to start it again: "
+                + exit.restartReason()
+                + ".");
+      }
     }
     if (known.crashCount() > 0) {
       annotations.put("crashCount", Long.toString(known.crashCount()));
@@ -123,6 +138,38 @@ public final class AgentAlerts {
     return new Alert(
         Alert.Status.FIRING,
         labels(AGENT_STUCK, agentId, agent, reason),
+        annotations,
+        startsAt,
+        null,
+        generatorUrl(agentId));
+  }
+
+  /**
+   * A firing resource alert ({@link #AGENT_MEMORY} or {@link #AGENT_GC}): labels like the down
+   * alert's, {@code reason} MEMORY or GC, and the figures the supervisor measured as further
+   * annotations.
+   */
+  public Alert resource(
+      String alertname,
+      String agentId,
+      AgentNode agent,
+      ResourceHealth.Verdict verdict,
+      Instant startsAt) {
+    Reason reason = AGENT_GC.equals(alertname) ? Reason.GC : Reason.MEMORY;
+    SortedMap<String, String> annotations = new TreeMap<>(verdict.details());
+    annotations.put("reason", reason.name());
+    annotations.put("summary", summary(agentId, agent.host(), reason, null));
+    annotations.put(
+        "description",
+        verdict.reason().isEmpty()
+            ? description(reason)
+            : verdict.reason() + ". " + description(reason));
+    if (verdict.since() != null) {
+      annotations.put("since", verdict.since().toString());
+    }
+    return new Alert(
+        Alert.Status.FIRING,
+        labels(alertname, agentId, agent, reason),
         annotations,
         startsAt,
         null,
@@ -171,6 +218,9 @@ public final class AgentAlerts {
 
   private static String summary(String agentId, String host, Reason reason, ExitRecord exit) {
     String who = "Flume agent " + agentId + " on " + host;
+    if (reason == Reason.CRASHED && exit != null && exit.restartReason() != null) {
+      return who + " was restarted by its supervisor: " + exit.restartReason();
+    }
     return switch (reason) {
       case CRASHED -> who + " crashed" + exitText(exit) + nextText(exit);
       case SESSION_LOST -> who + " lost its ZooKeeper session";
@@ -179,6 +229,8 @@ public final class AgentAlerts {
       case RECOVERED -> who + " is running again";
       case STUCK -> who + " is stuck: a channel stays full";
       case HUNG -> who + " is hung: its metrics do not answer";
+      case MEMORY -> who + " is short of memory or file descriptors";
+      case GC -> who + " spends much of its time collecting garbage";
       case DOWN -> who + " stopped running";
     };
   }
@@ -216,6 +268,9 @@ public final class AgentAlerts {
       case NOT_RUNNING -> "The agent is registered but has no live node, and no monitor saw it go.";
       case STUCK -> "The agent runs but does not deliver: events pile up in its channel.";
       case HUNG -> "The agent's process runs but its HTTP metrics stopped answering.";
+      case MEMORY ->
+          "The agent's heap, resident memory or open file descriptors stay near their limits.";
+      case GC -> "The agent's JVM spends a large share of its time in garbage collection.";
       case STOPPED, RECOVERED, DOWN -> "";
     };
   }

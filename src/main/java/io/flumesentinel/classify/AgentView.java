@@ -8,7 +8,9 @@ import io.flumesentinel.protocol.NodeDataException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What the {@link Classifier} knows of one agent: its two nodes as last seen, and where its two
@@ -72,6 +74,9 @@ final class AgentView {
 
   /** The health alert as last sent, while {@link StuckState#FIRING}. */
   private Alert stuckAlert;
+
+  /** The resource alerts ({@code FlumeAgentMemory}, {@code FlumeAgentGc}) firing, by name. */
+  private final Map<String, Alert> resourceAlerts = new TreeMap<>();
 
   AgentView(String id) {
     this.id = id;
@@ -150,12 +155,34 @@ final class AgentView {
     stuckAlert = null;
   }
 
+  /** The firing resource alert of that name, or {@code null}. */
+  Alert resourceAlert(String alertname) {
+    return resourceAlerts.get(alertname);
+  }
+
+  /** Whether some resource alert fires. */
+  boolean resourceFiring() {
+    return !resourceAlerts.isEmpty();
+  }
+
+  void resourceFiring(String alertname, Alert alert) {
+    resourceAlerts.put(alertname, alert);
+  }
+
+  void resourceClear(String alertname) {
+    resourceAlerts.remove(alertname);
+  }
+
   /**
    * Whether nothing is left to remember: neither node, and no alert firing. A verdict still pending
    * goes with it: it would fire only for a registered agent.
    */
   boolean holdsNothing() {
-    return !registered() && !running() && down != DownState.FIRING && stuck == StuckState.CLEAR;
+    return !registered()
+        && !running()
+        && down != DownState.FIRING
+        && stuck == StuckState.CLEAR
+        && resourceAlerts.isEmpty();
   }
 
   /**
@@ -193,6 +220,15 @@ final class AgentView {
    * no {@code health} at all, and the classifier asks on every change.
    */
   boolean mayBeUnhealthy() {
+    return contains(HEALTH_KEY);
+  }
+
+  /** Whether the agent node may carry resource verdicts, without parsing it (as above). */
+  boolean mayHaveResources() {
+    return contains(RESOURCES_KEY);
+  }
+
+  private boolean contains(byte[] key) {
     if (agentData == null || agentData.data() == null) {
       return false;
     }
@@ -200,7 +236,6 @@ final class AgentView {
     if (data.length > AgentNode.MAX_BYTES) {
       return false;
     }
-    byte[] key = HEALTH_KEY;
     outer:
     for (int i = 0; i + key.length <= data.length; i++) {
       for (int j = 0; j < key.length; j++) {
@@ -214,6 +249,7 @@ final class AgentView {
   }
 
   private static final byte[] HEALTH_KEY = "\"health\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] RESOURCES_KEY = "\"resources\"".getBytes(StandardCharsets.UTF_8);
 
   String agentProblem() {
     agent();

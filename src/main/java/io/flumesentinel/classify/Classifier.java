@@ -13,6 +13,7 @@ import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.Health;
+import io.flumesentinel.protocol.ResourceHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +167,15 @@ final class Classifier {
       if (view.stuck() == StuckState.FIRING) {
         firing.add(view.stuckAlert());
       }
+      if (!view.running()) {
+        List.of(AgentAlerts.AGENT_MEMORY, AgentAlerts.AGENT_GC).forEach(view::resourceClear);
+      }
+      resourceTransitions(view);
+      for (String name : List.of(AgentAlerts.AGENT_MEMORY, AgentAlerts.AGENT_GC)) {
+        if (view.resourceAlert(name) != null) {
+          firing.add(view.resourceAlert(name));
+        }
+      }
     }
     views.values().removeIf(view -> !view.registered() && !view.running());
     log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
@@ -185,6 +195,7 @@ final class Classifier {
     if (health != null) {
       effects.add(new SendTransition(health));
     }
+    resourceTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     if (view.holdsNothing() && !unknown.containsKey(view.id)) {
       views.remove(view.id);
     }
@@ -208,6 +219,7 @@ final class Classifier {
         event(LifecycleEvent.Type.STOPPED, id, "deliberate stop");
         resolve(view, Reason.STOPPED);
         resolveStuck(view, Reason.STOPPED);
+        resolveResources(view, Reason.STOPPED);
         views.remove(id);
       }
       case PRESENT -> decide(view(id), asked.removedLive(), answer.node());
@@ -349,11 +361,13 @@ final class Classifier {
     view.agent(agentNow);
     if (!view.running()) {
       resolveStuck(view, Reason.DOWN);
+      resolveResources(view, Reason.DOWN);
     } else {
       Alert health = healthTransition(view);
       if (health != null) {
         effects.add(new SendTransition(health));
       }
+      resourceTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     }
     boolean crashed = view.crashRecordedSince(removed);
     boolean running = view.running();
@@ -424,6 +438,69 @@ final class Classifier {
     Alert resolved = alerts.resolved(view.stuckAlert(), how, clock.instant());
     view.stuckClear();
     return resolved;
+  }
+
+  /**
+   * Brings the agent's resource alerts ({@code FlumeAgentMemory}, {@code FlumeAgentGc}) in line
+   * with its node's {@code resources}, as {@link #healthTransition} does for the health alert.
+   * Returns the transitions to send.
+   */
+  private List<Alert> resourceTransitions(AgentView view) {
+    List<Alert> out = new ArrayList<>();
+    boolean firing = view.resourceFiring();
+    if (!firing && (!view.running() || !view.mayHaveResources())) {
+      return out;
+    }
+    if (firing && !view.running() && view.registered()) {
+      return out; // the live node went: the removal's verdict says how it ended (see decide)
+    }
+    AgentNode agent = view.agent();
+    ResourceHealth resources = view.running() && agent != null ? agent.resources() : null;
+    for (String name : List.of(AgentAlerts.AGENT_MEMORY, AgentAlerts.AGENT_GC)) {
+      ResourceHealth.Verdict verdict =
+          resources == null
+              ? null
+              : name.equals(AgentAlerts.AGENT_GC) ? resources.gc() : resources.memory();
+      Alert current = view.resourceAlert(name);
+      if (verdict != null && verdict.high()) {
+        Instant startsAt =
+            current != null
+                ? current.startsAt()
+                : verdict.since() != null ? verdict.since() : clock.instant();
+        Alert alert = alerts.resource(name, view.id, agent, verdict, startsAt);
+        if (!alert.equals(current)) {
+          view.resourceFiring(name, alert);
+          out.add(alert);
+        }
+      } else if (current != null) {
+        out.add(alerts.resolved(current, resolution(view, agent), clock.instant()));
+        view.resourceClear(name);
+      }
+    }
+    return out;
+  }
+
+  /** How a health or resource alert of a running (or gone) agent ended. */
+  private static Reason resolution(AgentView view, AgentNode agent) {
+    if (!view.registered()) {
+      return Reason.STOPPED;
+    }
+    if (agent != null
+        && agent.crashCount() > view.liveStartCrashCount()
+        && view.liveStartCrashCount() >= 0) {
+      return Reason.DOWN;
+    }
+    return Reason.RECOVERED;
+  }
+
+  private void resolveResources(AgentView view, Reason how) {
+    for (String name : List.of(AgentAlerts.AGENT_MEMORY, AgentAlerts.AGENT_GC)) {
+      Alert current = view.resourceAlert(name);
+      if (current != null) {
+        effects.add(new SendTransition(alerts.resolved(current, how, clock.instant())));
+        view.resourceClear(name);
+      }
+    }
   }
 
   private void resolveStuck(AgentView view, Reason how) {

@@ -173,6 +173,8 @@ public final class SuperviseCommand implements Callable<Integer> {
 
   @Mixin private ZkTlsOption zkTls = new ZkTlsOption();
 
+  @Mixin private PolicyOptions policyOptions = new PolicyOptions();
+
   @Option(
       names = "--flume-metrics",
       paramLabel = "URL",
@@ -301,7 +303,8 @@ public final class SuperviseCommand implements Callable<Integer> {
             healthWatch(),
             zkTls.load(),
             CommandZooKeeper.access(zkAuth))
-        .withAdvertise(advertised());
+        .withAdvertise(advertised())
+        .withPolicies(policyOptions.policies(flumeMetrics != null));
   }
 
   private Map<String, String> advertised() {

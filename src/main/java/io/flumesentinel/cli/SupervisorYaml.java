@@ -81,6 +81,7 @@ final class SupervisorYaml {
     AGENT_KEYS.put("stuckFillPercent", "--stuck-fill-percent");
     AGENT_KEYS.put("stuckForMs", "--stuck-for-ms");
     AGENT_KEYS.put("healthStartGraceMs", "--health-start-grace-ms");
+    AGENT_KEYS.putAll(PolicyOptions.YAML_KEYS);
     AGENT_KEYS.put("command", "COMMAND");
   }
 

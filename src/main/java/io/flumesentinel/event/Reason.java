@@ -21,7 +21,14 @@ public enum Reason {
   /** Running, but Flume's metrics endpoint stopped answering. */
   HUNG("warning"),
   /** The agent stopped running: resolves its health alert, the down alert takes over. */
-  DOWN("info");
+  DOWN("info"),
+  /**
+   * Running, but its heap, resident memory or open file descriptors stay near their limits (the
+   * supervisor measures the process).
+   */
+  MEMORY("warning"),
+  /** Running, but its JVM spends a large share of its time collecting garbage. */
+  GC("warning");
 
   private final String severity;
 

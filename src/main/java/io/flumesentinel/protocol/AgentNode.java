@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code health} is optional (a supervisor that watches Flume's metrics writes it when the
  * status changes); a garbled health object is read as absent, and logged, so it never hides the
- * rest of the node.
+ * rest of the node. So is {@code resources} ({@link ResourceHealth}: memory and GC verdicts of a
+ * supervisor that measures the process).
  */
 public record AgentNode(
     String host,
@@ -31,7 +32,8 @@ public record AgentNode(
     Instant registeredAt,
     long crashCount,
     ExitRecord lastExit,
-    Health health) {
+    Health health,
+    ResourceHealth resources) {
 
   private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
 
@@ -48,6 +50,18 @@ public record AgentNode(
     host = host == null || host.isBlank() ? "unknown" : host;
     group = group == null || group.isBlank() ? DEFAULT_GROUP : group;
     labels = Map.copyOf(labels == null ? Map.of() : labels);
+  }
+
+  /** An agent node without resource verdicts. */
+  public AgentNode(
+      String host,
+      String group,
+      Map<String, String> labels,
+      Instant registeredAt,
+      long crashCount,
+      ExitRecord lastExit,
+      Health health) {
+    this(host, group, labels, registeredAt, crashCount, lastExit, health, null);
   }
 
   /** An agent node without health. */
@@ -67,12 +81,20 @@ public record AgentNode(
 
   /** This node after one more unexpected exit. */
   public AgentNode withCrash(ExitRecord exit) {
-    return new AgentNode(host, group, labels, registeredAt, crashCount + 1, exit, health);
+    return new AgentNode(
+        host, group, labels, registeredAt, crashCount + 1, exit, health, resources);
   }
 
   /** This node with {@code health} ({@code null}: none). */
   public AgentNode withHealth(Health health) {
-    return new AgentNode(host, group, labels, registeredAt, crashCount, lastExit, health);
+    return new AgentNode(
+        host, group, labels, registeredAt, crashCount, lastExit, health, resources);
+  }
+
+  /** This node with {@code resources} ({@code null}: none). */
+  public AgentNode withResources(ResourceHealth resources) {
+    return new AgentNode(
+        host, group, labels, registeredAt, crashCount, lastExit, health, resources);
   }
 
   public JsonObject toJson() {
@@ -90,6 +112,9 @@ public record AgentNode(
     }
     if (health != null) {
       json.put("health", health.toJson());
+    }
+    if (resources != null) {
+      json.put("resources", resources.toJson());
     }
     return json;
   }
@@ -117,7 +142,20 @@ public record AgentNode(
         Json.instant(json, "registeredAt", "agent"),
         crashCount == null ? 0 : crashCount,
         lastExit == null ? null : ExitRecord.fromJson((JsonObject) lastExit),
-        health(json.getValue("health")));
+        health(json.getValue("health")),
+        resources(json.getValue("resources")));
+  }
+
+  private static ResourceHealth resources(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ResourceHealth.fromJson(value);
+    } catch (NodeDataException e) {
+      log.warn("Agent node: ignoring its resources ({})", e.getMessage());
+      return null;
+    }
   }
 
   private static Health health(Object value) {

@@ -24,6 +24,9 @@ import java.time.Instant;
  *     not (or did not say)
  * @param gaveUp why the supervisor does not start the agent again (its start limit was reached, or
  *     its restart policy does not restart this exit); {@code null} when it does (or did not say)
+ * @param restartReason why the supervisor itself ended the run to start it again (a resource limit,
+ *     a stuck verdict, a failed probe), or {@code null}: the process ended on its own. Optional in
+ *     the JSON ({@code restartReason}): older readers ignore it.
  */
 public record ExitRecord(
     Integer code,
@@ -33,7 +36,8 @@ public record ExitRecord(
     Long pid,
     Duration ranFor,
     Duration restartIn,
-    String gaveUp) {
+    String gaveUp,
+    String restartReason) {
 
   /** Longest stderr tail kept in a node, so a chatty process cannot bloat the znode. */
   public static final int MAX_STDERR_TAIL = 4096;
@@ -47,31 +51,39 @@ public record ExitRecord(
     if (restartIn != null && gaveUp != null) {
       throw new IllegalArgumentException("an exit is either restarted or given up on, not both");
     }
+    restartReason =
+        restartReason == null || restartReason.isBlank() ? null : UntrustedText.line(restartReason);
   }
 
   /** An exit without what the run was or what follows (as older supervisors record it). */
   public ExitRecord(Integer code, String signal, Instant at, String stderrTail) {
-    this(code, signal, at, stderrTail, null, null, null, null);
+    this(code, signal, at, stderrTail, null, null, null, null, null);
   }
 
   /** This exit, of the run of {@code pid} that lasted {@code ranFor}. */
   public ExitRecord ofRun(Long pid, Duration ranFor) {
-    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, restartIn, gaveUp);
+    return new ExitRecord(
+        code, signal, at, stderrTail, pid, ranFor, restartIn, gaveUp, restartReason);
   }
 
   /** This exit, followed by a restart after {@code delay}. */
   public ExitRecord restartingIn(Duration delay) {
-    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, delay, null);
+    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, delay, null, restartReason);
   }
 
   /** This exit, after which the supervisor does not start the agent again, and why. */
   public ExitRecord givenUp(String reason) {
-    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, null, reason);
+    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, null, reason, restartReason);
   }
 
   /** This exit with a shorter stderr tail (to fit a node's size). */
   public ExitRecord withStderrTail(String tail) {
-    return new ExitRecord(code, signal, at, tail, pid, ranFor, restartIn, gaveUp);
+    return new ExitRecord(code, signal, at, tail, pid, ranFor, restartIn, gaveUp, restartReason);
+  }
+
+  /** This record with {@code reason} as the supervisor's reason to restart. */
+  public ExitRecord withRestartReason(String reason) {
+    return new ExitRecord(code, signal, at, stderrTail, pid, ranFor, restartIn, gaveUp, reason);
   }
 
   public JsonObject toJson() {
@@ -97,6 +109,9 @@ public record ExitRecord(
     if (gaveUp != null) {
       json.put("gaveUp", gaveUp);
     }
+    if (restartReason != null) {
+      json.put("restartReason", restartReason);
+    }
     return json.put("stderrTail", stderrTail);
   }
 
@@ -115,7 +130,8 @@ public record ExitRecord(
         ranForMs == null ? null : Duration.ofMillis(ranForMs),
         // A node that says both is contradictory: what it says about restarting is dropped.
         restartInMs == null || gaveUp != null ? null : Duration.ofMillis(restartInMs),
-        gaveUp);
+        gaveUp,
+        Json.line(json, "restartReason", "lastExit"));
   }
 
   private static String tail(String text, int max) {

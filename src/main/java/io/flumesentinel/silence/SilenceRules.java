@@ -49,6 +49,8 @@ public final class SilenceRules {
       List.of(
           "FlumeAgentDown",
           "FlumeAgentStuck",
+          "FlumeAgentMemory",
+          "FlumeAgentGc",
           "FlumeAgentFlapping",
           "FlumeHostDown",
           "FlumeSentinelZooKeeperLost");

@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * MB limit. A node over it loses, in this order and only as much as needed: the oldest lines of its
  * crash record's stderr tail; then the length of its values (host, group, labels and health details
  * cut to the {@value UntrustedText#MAX_VALUE_CHARS} characters a monitor reads of them anyway);
- * then labels, last in name order first; then its health details; then the crash record's detail
- * (the count of crashes stays). Pure.
+ * then labels, last in name order first; then its health details and the details of its resource
+ * verdicts; then the crash record's detail (the count of crashes stays). Pure.
  */
 final class AgentNodeLimit {
 
@@ -60,6 +60,9 @@ final class AgentNodeLimit {
                   UntrustedText.line(fitted.health().reason()),
                   fitted.health().since(),
                   Map.of()));
+    }
+    if (!fits(fitted, maxBytes) && fitted.resources() != null) {
+      fitted = fitted.withResources(fitted.resources().withoutDetails());
     }
     if (!fits(fitted, maxBytes) && fitted.lastExit() != null) {
       fitted = withExit(fitted, null);
@@ -109,7 +112,8 @@ final class AgentNodeLimit {
             node.registeredAt(),
             node.crashCount(),
             node.lastExit(),
-            node.health());
+            node.health(),
+            node.resources());
     if (node.health() == null) {
       return shorter;
     }
@@ -131,7 +135,8 @@ final class AgentNodeLimit {
         node.registeredAt(),
         node.crashCount(),
         node.lastExit(),
-        node.health());
+        node.health(),
+        node.resources());
   }
 
   private static AgentNode withExit(AgentNode node, ExitRecord exit) {
@@ -142,6 +147,7 @@ final class AgentNodeLimit {
         node.registeredAt(),
         node.crashCount(),
         exit,
-        node.health());
+        node.health(),
+        node.resources());
   }
 }

@@ -67,11 +67,56 @@ final class ChildProcess {
   private final Thread stdoutPump;
   private final Thread stderrPump;
 
+  /** Copies of stdout and stderr in size-rotated files; {@code null}: none. */
+  private final RotatingOutput stdoutFile;
+
+  private final RotatingOutput stderrFile;
+
   private ChildProcess(String agentId, Process process) {
+    this(agentId, process, null, null);
+  }
+
+  private ChildProcess(
+      String agentId, Process process, RotatingOutput stdoutFile, RotatingOutput stderrFile) {
     this.agentId = agentId;
     this.process = process;
+    this.stdoutFile = stdoutFile;
+    this.stderrFile = stderrFile;
     stdoutPump = pump(process.getInputStream(), "stdout", null);
     stderrPump = pump(process.getErrorStream(), "stderr", stderrTail);
+  }
+
+  /**
+   * Starts {@code command} as {@link #start(String, List, boolean)} does, with what the
+   * supervisor's {@link SupervisorPolicies policies} add: another user, more environment, copies of
+   * the output in size-rotated files ({@code AGENT.stdout.log}, {@code AGENT.stderr.log}).
+   */
+  static ChildProcess start(
+      String agentId, List<String> command, boolean useSetpriv, SupervisorPolicies policies)
+      throws IOException {
+    List<String> launch = new ArrayList<>(launchCommand(command, useSetpriv));
+    if (policies.user() != null) {
+      int at = launch.indexOf(SETPRIV.toString()) + 1;
+      if (at == 0) {
+        throw new IOException("running as " + policies.user().user() + " needs " + SETPRIV);
+      }
+      launch.addAll(at, policies.user().setprivArguments());
+    }
+    ProcessBuilder builder = new ProcessBuilder(launch);
+    builder.environment().putAll(policies.environment());
+    RotatingOutput out = null;
+    RotatingOutput err = null;
+    if (policies.output() != null) {
+      out = new RotatingOutput(policies.output(), agentId + ".stdout.log");
+      err = new RotatingOutput(policies.output(), agentId + ".stderr.log");
+    }
+    try {
+      return new ChildProcess(agentId, builder.start(), out, err);
+    } catch (IOException e) {
+      closeQuietly(out);
+      closeQuietly(err);
+      throw e;
+    }
   }
 
   /** The command line actually executed: {@code command} behind setpriv when available. */
@@ -146,27 +191,59 @@ final class ChildProcess {
   }
 
   private Thread pump(InputStream stream, String name, OutputTail tail) {
+    RotatingOutput file = "stdout".equals(name) ? stdoutFile : stderrFile;
     Thread thread =
         new Thread(
             () -> {
               try (Reader in = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
                 BoundedLineReader lines = new BoundedLineReader(in, MAX_LINE_CHARS);
                 BoundedLineReader.Line line;
+                boolean fileFailed = false;
                 while ((line = lines.next()) != null) {
                   String shown = shown(line);
                   output.info("{} {}: {}", agentId, name, shown);
                   if (tail != null) {
                     tail.add(shown);
                   }
+                  fileFailed = copy(file, shown, fileFailed);
                 }
               } catch (IOException e) {
                 log.debug("{} {} closed: {}", agentId, name, e.toString());
+              } finally {
+                closeQuietly(file);
               }
             },
             "agent-" + agentId + "-" + name);
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /**
+   * Copies a line into its rotated file; the first failure is logged, and later lines are not
+   * tried: the file is a copy, the agent must not wait on it. Returns whether it failed.
+   */
+  private boolean copy(RotatingOutput file, String line, boolean failed) {
+    if (file == null || failed) {
+      return failed;
+    }
+    try {
+      file.line(line);
+      return false;
+    } catch (IOException e) {
+      log.warn("{}: cannot write {}: {}; output goes to the log only", agentId, file.file(), e);
+      return true;
+    }
+  }
+
+  private static void closeQuietly(RotatingOutput file) {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        // nothing more to write to it
+      }
+    }
   }
 
   /**

@@ -97,6 +97,19 @@ public final class RestartPolicy {
 
   /** Call when the process ended on its own (not stopped by the supervisor). */
   public Decision exited(ChildExit exit) {
+    return decide(exit, false);
+  }
+
+  /**
+   * Call when the supervisor ended the process itself to start it again (a resource limit, a stuck
+   * verdict, a failed probe): a restart whatever the mode, after the usual delay, unless the start
+   * limit is reached.
+   */
+  public Decision restartRequested(ChildExit exit) {
+    return decide(exit, true);
+  }
+
+  private Decision decide(ChildExit exit, boolean requested) {
     Instant now = clock.instant();
     Instant lastStart = starts.peekLast();
     if (lastStart != null
@@ -104,11 +117,12 @@ public final class RestartPolicy {
       consecutiveRestarts = 0;
     }
     boolean restart =
-        switch (settings.mode()) {
-          case ALWAYS -> true;
-          case ON_FAILURE -> !exit.clean();
-          case NO -> false;
-        };
+        requested
+            || switch (settings.mode()) {
+              case ALWAYS -> true;
+              case ON_FAILURE -> !exit.clean();
+              case NO -> false;
+            };
     if (!restart) {
       return new Stop(
           "exited with " + exit.describe() + "; restart policy is " + settings.mode().spelling());

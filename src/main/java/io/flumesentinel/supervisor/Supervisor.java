@@ -68,6 +68,14 @@ public final class Supervisor {
 
   private FlumeMetricsPoller poller;
 
+  /**
+   * The policies of {@link SupervisorPolicies}: measuring the process, restarting it on purpose.
+   */
+  private final PolicyWatch policyWatch;
+
+  /** Why the supervisor is ending the current run to restart it, or {@code null}. */
+  private String restartReason;
+
   private Supervisor(SupervisorConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
@@ -109,6 +117,15 @@ public final class Supervisor {
             : java.net.http.HttpClient.newBuilder()
                 .connectTimeout(config.health().timeout())
                 .build();
+    this.policyWatch =
+        new PolicyWatch(
+            config.agentId(),
+            config.policies(),
+            clock,
+            executor,
+            null,
+            registrar::resourcesChanged,
+            this::restartFor);
   }
 
   /**
@@ -191,7 +208,9 @@ public final class Supervisor {
     runStartedAt = startedAt;
     ChildProcess started;
     try {
-      started = ChildProcess.start(config.agentId(), config.command(), config.useSetpriv());
+      started =
+          ChildProcess.start(
+              config.agentId(), config.command(), config.useSetpriv(), config.policies());
     } catch (IOException e) {
       log.error(
           "{}: could not start {}: {}",
@@ -211,6 +230,38 @@ public final class Supervisor {
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
     watchHealth();
+    policyWatch.runStarted(started.pid());
+  }
+
+  /**
+   * Ends the current run on purpose to start it again (a {@link SupervisorPolicies policy} asked):
+   * SIGTERM, SIGKILL after the stop timeout; the exit is then recorded with {@code reason} and
+   * restarted as the start limit allows ({@link RestartPolicy#restartRequested}).
+   */
+  private void restartFor(String reason) {
+    ChildProcess running = child;
+    if (state != State.RUNNING || restartReason != null || running == null) {
+      return;
+    }
+    restartReason = reason;
+    stopWatchingHealth();
+    policyWatch.runEnded();
+    log.warn(
+        "{}: restarting pid {}: {} (SIGTERM, SIGKILL after {} ms)",
+        config.agentId(),
+        running.pid(),
+        reason,
+        config.stopTimeout().toMillis());
+    running.terminate();
+    executor.schedule(
+        () -> {
+          if (running.isAlive()) {
+            log.warn("{}: pid {} still running: SIGKILL", config.agentId(), running.pid());
+            running.kill();
+          }
+        },
+        config.stopTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -226,7 +277,7 @@ public final class Supervisor {
               http,
               new HealthJudge(config.health().judge(), clock),
               executor,
-              registrar::healthChanged);
+              policyWatch.healthChanges(registrar::healthChanged));
       poller.start();
     }
   }
@@ -243,6 +294,7 @@ public final class Supervisor {
       return; // a stop in progress handles its own exit
     }
     stopWatchingHealth();
+    policyWatch.runEnded();
     state = State.WAITING;
     afterExit(exit, ended.stderrTail(), ended.pid());
   }
@@ -251,6 +303,12 @@ public final class Supervisor {
    * @param pid the process that ended, {@code null} when none started
    */
   private void afterExit(ChildExit exit, String stderrTail, Long pid) {
+    String requested = restartReason;
+    restartReason = null;
+    if (requested != null) {
+      afterRequestedExit(exit, stderrTail, pid, requested);
+      return;
+    }
     RestartPolicy.Decision decision = policy.exited(exit);
     if (exit.clean() && decision instanceof RestartPolicy.Stop) {
       log.info("{}: exited with code 0 and is not restarted: deregistering", config.agentId());
@@ -296,6 +354,38 @@ public final class Supervisor {
     return decision instanceof RestartPolicy.Stop stop ? record.givenUp(stop.reason()) : record;
   }
 
+  /** The end of a run the supervisor ended itself: recorded with why, restarted unless limited. */
+  private void afterRequestedExit(ChildExit exit, String stderrTail, Long pid, String reason) {
+    RestartPolicy.Decision decision = policy.restartRequested(exit);
+    String recorded =
+        decision instanceof RestartPolicy.GiveUp giveUp
+            ? reason + " (not started again: " + giveUp.reason() + ")"
+            : reason;
+    Instant exitedAt = clock.instant();
+    registrar.runCrashed(
+        next(
+            exit.toRecord(exitedAt, stderrTail)
+                .ofRun(pid, pid == null ? null : Duration.between(runStartedAt, exitedAt))
+                .withRestartReason(recorded),
+            decision));
+    if (decision instanceof RestartPolicy.Restart restart) {
+      log.warn(
+          "{}: ended with {} to restart it ({}); starting again in {} ms",
+          config.agentId(),
+          exit.describe(),
+          reason,
+          restart.delay().toMillis());
+      restartTimer =
+          executor.schedule(this::startChild, restart.delay().toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      log.error(
+          "{}: FAILED: {}; not restarting (the agent node stays, so the alert stays)",
+          config.agentId(),
+          decision instanceof RestartPolicy.GiveUp giveUp ? giveUp.reason() : decision);
+      finishAfterDrain(1);
+    }
+  }
+
   /**
    * Leaves after the crash records are written, or after the connection timeout if ZooKeeper is
    * away.
@@ -326,6 +416,7 @@ public final class Supervisor {
     }
     state = State.STOPPING;
     stopWatchingHealth();
+    policyWatch.runEnded();
     if (restartTimer != null) {
       restartTimer.cancel(false);
     }
@@ -389,6 +480,7 @@ public final class Supervisor {
   private void finish(int status) {
     state = State.DONE;
     stopWatchingHealth();
+    policyWatch.runEnded();
     client.close();
     executor.shutdown();
     log.info("{}: supervisor finished with status {}", config.agentId(), status);

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param zkTls TLS to ZooKeeper, or {@code null}: plain connections
  * @param access ZooKeeper authentication and ACLs; {@link ZkAccess#none()}
  * @param advertise endpoints written into the live node ({@code --advertise NAME=HOST:PORT})
+ * @param policies resource verdicts, restarts on purpose, how the agent is started ({@code null}:
+ *     {@link SupervisorPolicies#defaults()})
  */
 public record SupervisorConfig(
     String zkConnect,
@@ -35,7 +37,8 @@ public record SupervisorConfig(
     HealthWatch health,
     ZkTlsConfig zkTls,
     ZkAccess access,
-    Map<String, String> advertise) {
+    Map<String, String> advertise,
+    SupervisorPolicies policies) {
 
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -44,6 +47,70 @@ public record SupervisorConfig(
     command = List.copyOf(command);
     access = access == null ? ZkAccess.none() : access;
     advertise = advertise == null ? Map.of() : Map.copyOf(advertise);
+    policies = policies == null ? SupervisorPolicies.defaults() : policies;
+  }
+
+  /** The default {@link SupervisorPolicies}. */
+  public SupervisorConfig(
+      String zkConnect,
+      ZkLayout layout,
+      String agentId,
+      String host,
+      String group,
+      Map<String, String> labels,
+      String version,
+      List<String> command,
+      RestartPolicy.Settings restart,
+      Duration stopTimeout,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      boolean useSetpriv,
+      HealthWatch health,
+      ZkTlsConfig zkTls,
+      ZkAccess access,
+      Map<String, String> advertise) {
+    this(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        access,
+        advertise,
+        null);
+  }
+
+  /** This agent, with {@code newPolicies}. */
+  public SupervisorConfig withPolicies(SupervisorPolicies newPolicies) {
+    return new SupervisorConfig(
+        zkConnect,
+        layout,
+        agentId,
+        host,
+        group,
+        labels,
+        version,
+        command,
+        restart,
+        stopTimeout,
+        sessionTimeout,
+        connectionTimeout,
+        useSetpriv,
+        health,
+        zkTls,
+        access,
+        advertise,
+        newPolicies);
   }
 
   /** No advertised endpoints. */
@@ -138,7 +205,8 @@ public record SupervisorConfig(
         health,
         tls,
         access,
-        advertise);
+        advertise,
+        policies);
   }
 
   /** This agent, logging in to ZooKeeper and creating znodes as {@code newAccess} says. */
@@ -160,7 +228,8 @@ public record SupervisorConfig(
         health,
         zkTls,
         newAccess,
-        advertise);
+        advertise,
+        policies);
   }
 
   /** This agent, advertising {@code endpoints} in its live node. */
@@ -182,7 +251,8 @@ public record SupervisorConfig(
         health,
         zkTls,
         access,
-        endpoints);
+        endpoints,
+        policies);
   }
 
   /** As a record's, with the command's secret-looking values hidden ({@link SecretRedaction}). */
@@ -220,6 +290,8 @@ public record SupervisorConfig(
         + zkTls
         + ", advertise="
         + advertise
+        + ", policies="
+        + policies
         + "]";
   }
 }

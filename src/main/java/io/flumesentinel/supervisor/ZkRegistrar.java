@@ -6,6 +6,7 @@ import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ResourceHealth;
 import io.flumesentinel.protocol.ZkErrors;
 import java.io.IOException;
 import java.time.Instant;
@@ -71,6 +72,9 @@ final class ZkRegistrar {
   /** The health of the current run to be written, or {@code null}: nothing to say. */
   private Health wantedHealth;
 
+  /** The resource verdicts of the current run to be written, or {@code null}: nothing to say. */
+  private ResourceHealth wantedResources;
+
   private LiveNodeKeeper liveNode;
   private String lastProblem;
 
@@ -112,10 +116,17 @@ final class ZkRegistrar {
     sync();
   }
 
+  /** The current run's resource verdicts changed: written like a health change. */
+  void resourcesChanged(ResourceHealth resources) {
+    wantedResources = resources;
+    sync();
+  }
+
   /** The run ended unexpectedly: record why, then remove its live node. */
   void runCrashed(ExitRecord exit) {
     wantedLive = null;
     wantedHealth = null;
+    wantedResources = null;
     releaseLiveNode();
     pendingCrashes.addLast(exit);
     sync();
@@ -137,6 +148,7 @@ final class ZkRegistrar {
     stopping = true;
     wantedLive = null;
     wantedHealth = null;
+    wantedResources = null;
     pendingCrashes.clear();
     releaseLiveNode();
     return registration.deregister(agentId);
@@ -233,6 +245,12 @@ final class ZkRegistrar {
           && !wantedHealth.equals(current.health())) {
         busy = true;
         writeHealth(AgentNodeLimit.fit(current.withHealth(wantedHealth)));
+      } else if (wantedLive != null
+          && wantedResources != null
+          && current != null
+          && !wantedResources.equals(current.resources())) {
+        busy = true;
+        writeHealth(AgentNodeLimit.fit(current.withResources(wantedResources)));
       }
     }
     notifyDrained();
@@ -260,9 +278,15 @@ final class ZkRegistrar {
                   () -> {
                     current = updated;
                     log.info(
-                        "{}: health {} written to the agent node",
+                        "{}: health {}{} written to the agent node",
                         agentId,
-                        updated.health().status());
+                        updated.health() == null ? "-" : updated.health().status(),
+                        updated.resources() == null
+                            ? ""
+                            : ", memory "
+                                + updated.resources().memory().status()
+                                + ", gc "
+                                + updated.resources().gc().status());
                   });
             },
             executor);
@@ -322,6 +346,7 @@ final class ZkRegistrar {
             existing -> {
               if (existing != null
                   && existing.health() == null
+                  && existing.resources() == null
                   && existing.host().equals(wanted.host())
                   && existing.group().equals(wanted.group())
                   && existing.labels().equals(wanted.labels())) {
@@ -372,7 +397,8 @@ final class ZkRegistrar {
             ? current
             : new AgentNode(
                 wanted.host(), wanted.group(), wanted.labels(), Instant.now(), crashCount, null);
-    AgentNode updated = AgentNodeLimit.fit(base.withCrash(exit).withHealth(null));
+    AgentNode updated =
+        AgentNodeLimit.fit(base.withCrash(exit).withHealth(null).withResources(null));
     return registration
         .recordCrashAndDropLive(agentId, updated)
         .handle(

@@ -47,8 +47,8 @@ class SilenceRulesTest {
         // every alert name the monitor writes
         Arguments.of("alertname=~Flume.*", true),
         Arguments.of(
-            "alertname=~\"FlumeAgentDown|FlumeAgentStuck|FlumeAgentFlapping|FlumeHostDown|"
-                + "FlumeSentinelZooKeeperLost\"",
+            "alertname=~\"FlumeAgentDown|FlumeAgentStuck|FlumeAgentMemory|FlumeAgentGc|"
+                + "FlumeAgentFlapping|FlumeHostDown|FlumeSentinelZooKeeperLost\"",
             true),
         Arguments.of("severity=~critical|warning|info", true),
         Arguments.of("severity=~.+", true),
@@ -171,6 +171,8 @@ class SilenceRulesTest {
         .containsExactlyInAnyOrder(
             AgentAlerts.AGENT_DOWN,
             AgentAlerts.AGENT_STUCK,
+            AgentAlerts.AGENT_MEMORY,
+            AgentAlerts.AGENT_GC,
             Flapping.AGENT_FLAPPING,
             HostInhibition.HOST_DOWN,
             ZooKeeperLossVerticle.ALERTNAME);

@@ -82,7 +82,9 @@ public record ConfigOverrides(
         replaced ? null : config.route(),
         config.flapping(),
         config.hostDown(),
-        clusterConfig);
+        clusterConfig,
+        config.silences(),
+        config.groupDegraded());
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

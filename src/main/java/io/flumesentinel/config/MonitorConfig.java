@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * @param hostDown host-level inhibition (off by default)
  * @param cluster high availability; {@link ClusterConfig#disabled()} for a single monitor
  * @param silences what the monitor accepts of the silences it reads
+ * @param groupDegraded group roll-up (off by default)
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -27,7 +28,8 @@ public record MonitorConfig(
     FlappingConfig flapping,
     HostDownConfig hostDown,
     ClusterConfig cluster,
-    SilencesConfig silences) {
+    SilencesConfig silences,
+    GroupDegradedConfig groupDegraded) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
@@ -35,6 +37,33 @@ public record MonitorConfig(
     hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
     silences = silences == null ? SilencesConfig.defaults() : silences;
+    groupDegraded = groupDegraded == null ? GroupDegradedConfig.defaults() : groupDegraded;
+  }
+
+  /** Without group roll-up. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route,
+      FlappingConfig flapping,
+      HostDownConfig hostDown,
+      ClusterConfig cluster,
+      SilencesConfig silences) {
+    this(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        null);
   }
 
   /** With the default silence rules. */
@@ -111,13 +140,14 @@ public record MonitorConfig(
         flapping,
         hostDown,
         newCluster,
-        silences);
+        silences,
+        groupDegraded);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
-   * flapping}, {@code hostDown}, {@code cluster} and {@code silences}.
+   * flapping}, {@code hostDown}, {@code groupDegraded}, {@code cluster} and {@code silences}.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -130,7 +160,8 @@ public record MonitorConfig(
       @JsonProperty("flapping") FlappingConfig flapping,
       @JsonProperty("hostDown") HostDownConfig hostDown,
       @JsonProperty("cluster") ClusterConfig cluster,
-      @JsonProperty("silences") SilencesConfig silences) {
+      @JsonProperty("silences") SilencesConfig silences,
+      @JsonProperty("groupDegraded") GroupDegradedConfig groupDegraded) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -149,6 +180,7 @@ public record MonitorConfig(
         flapping,
         hostDown,
         cluster,
-        silences);
+        silences,
+        groupDegraded);
   }
 }

@@ -153,6 +153,7 @@ public final class Monitor implements AutoCloseable {
             .classifier(config.classifier(), zk.sessionTimeout().plus(zk.connectionTimeout()))
             .externalUrl(config.externalUrl())
             .shaping(config.flapping(), config.hostDown())
+            .groupDegraded(config.groupDegraded())
             .stateRequests(
                 new AlertPipeline.StateRequests(
                     monitorName, () -> terms.get() == null ? -1 : terms.get().epoch()));

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
@@ -42,6 +43,12 @@ final class WebhookMonitor implements AutoCloseable {
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
   WebhookMonitor(FlappingConfig flapping, HostDownConfig hostDown) throws Exception {
+    this(flapping, hostDown, GroupDegradedConfig.defaults());
+  }
+
+  WebhookMonitor(
+      FlappingConfig flapping, HostDownConfig hostDown, GroupDegradedConfig groupDegraded)
+      throws Exception {
     server = Zk.server();
     receiver = WebhookReceiver.start();
     ZkLayout layout = ZkLayout.defaults();
@@ -63,7 +70,10 @@ final class WebhookMonitor implements AutoCloseable {
             "",
             null,
             flapping,
-            hostDown);
+            hostDown,
+            null,
+            null,
+            groupDegraded);
     monitor = Monitor.start(config, Clock.systemUTC());
     monitor
         .vertx()

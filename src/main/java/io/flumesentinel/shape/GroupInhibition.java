@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * the group alert goes out. Notices sent before the group degraded stay as they are (they are true,
  * and resolve when their agent is back). The group alert's list is updated at most once per {@code
  * holdFor} (at least a second), so a storm of thousands makes one firing notice and few updates;
- * every input costs constant time, but for the group alert's firing, update and resolution, which
- * walk the group's unhealthy agents once.
+ * every input costs a few map operations, but for the group alert's firing, update and resolution,
+ * which walk the group's unhealthy agents once.
  *
  * <p>When the healthy share is back at or above {@code healthyBelow} (or the group has fewer than
  * {@code minAgents} agents), the group alert resolves, naming the agents still unhealthy in {@code

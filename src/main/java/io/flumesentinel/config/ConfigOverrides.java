@@ -82,7 +82,9 @@ public record ConfigOverrides(
             replaced ? null : config.route(),
             config.flapping(),
             config.hostDown(),
-            clusterConfig)
+            clusterConfig,
+            config.silences())
+        .withGroupDegraded(config.groupDegraded())
         // The Watchdog names a receiver of the file: with the file's receivers replaced, it is off.
         .withAlerting(
             config.annotations(),

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param annotations annotations added to every alert sent ({@code runbook_url})
  * @param watchdog the always-firing Watchdog (off by default)
  * @param receiverFailing when a failing receiver is reported to its fallback
+ * @param groupDegraded group roll-up (off by default)
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -33,7 +34,8 @@ public record MonitorConfig(
     SilencesConfig silences,
     AnnotationsConfig annotations,
     WatchdogConfig watchdog,
-    ReceiverFailingConfig receiverFailing) {
+    ReceiverFailingConfig receiverFailing,
+    GroupDegradedConfig groupDegraded) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
@@ -44,9 +46,13 @@ public record MonitorConfig(
     hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
     silences = silences == null ? SilencesConfig.defaults() : silences;
+    groupDegraded = groupDegraded == null ? GroupDegradedConfig.defaults() : groupDegraded;
   }
 
-  /** Without runbook links, Watchdog or non-default receiver failure delay. */
+  /**
+   * Without runbook links, Watchdog, non-default receiver failure delay or group roll-up: add them
+   * with {@link #withAlerting} and {@link #withGroupDegraded}.
+   */
   public MonitorConfig(
       ZkConfig zookeeper,
       HttpConfig http,
@@ -69,6 +75,7 @@ public record MonitorConfig(
         hostDown,
         cluster,
         silences,
+        null,
         null,
         null,
         null);
@@ -151,7 +158,27 @@ public record MonitorConfig(
         silences,
         annotations,
         watchdog,
-        receiverFailing);
+        receiverFailing,
+        groupDegraded);
+  }
+
+  /** This config with another group roll-up. */
+  public MonitorConfig withGroupDegraded(GroupDegradedConfig newGroupDegraded) {
+    return new MonitorConfig(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        annotations,
+        watchdog,
+        receiverFailing,
+        newGroupDegraded);
   }
 
   /** This config with other annotations, Watchdog and receiver failure delay. */
@@ -172,15 +199,16 @@ public record MonitorConfig(
         silences,
         newAnnotations,
         newWatchdog,
-        newReceiverFailing);
+        newReceiverFailing,
+        groupDegraded);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
    * flapping}, {@code hostDown}, {@code cluster}, {@code silences}, {@code annotations}, {@code
-   * watchdog} and {@code receiverFailing}; every {@code fallback} and the Watchdog's {@code
-   * receiver} must name a configured receiver.
+   * watchdog}, {@code groupDegraded} and {@code receiverFailing}; every {@code fallback} and the
+   * Watchdog's {@code receiver} must name a configured receiver.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -196,7 +224,8 @@ public record MonitorConfig(
       @JsonProperty("silences") SilencesConfig silences,
       @JsonProperty("annotations") AnnotationsConfig annotations,
       @JsonProperty("watchdog") WatchdogConfig watchdog,
-      @JsonProperty("receiverFailing") ReceiverFailingConfig receiverFailing) {
+      @JsonProperty("receiverFailing") ReceiverFailingConfig receiverFailing,
+      @JsonProperty("groupDegraded") GroupDegradedConfig groupDegraded) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -232,6 +261,7 @@ public record MonitorConfig(
         silences,
         annotations,
         watchdog,
-        receiverFailing);
+        receiverFailing,
+        groupDegraded);
   }
 }

@@ -25,7 +25,10 @@ public final class Addresses {
    */
   public static final String ZK_STREAM = "flume.sentinel.internal.zk.stream";
 
-  /** Internal: {@link NodeChange} and {@link WatchSnapshot} from the ZooKeeper watch. */
+  /**
+   * Internal, published: {@link NodeChange} and {@link WatchSnapshot} from the ZooKeeper watch, to
+   * the classifier and to the alert shaping (group roll-up counts the agents of each group).
+   */
   public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
 
   /**

@@ -11,6 +11,7 @@ import io.flumesentinel.classify.ClassifierVerticle;
 import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WatchdogConfig;
 import io.flumesentinel.event.Addresses;
@@ -21,6 +22,7 @@ import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.GroupInhibition;
 import io.flumesentinel.shape.HostInhibition;
 import io.flumesentinel.shape.StageChain;
 import io.flumesentinel.shape.StageVerticle;
@@ -65,9 +67,9 @@ import org.slf4j.LoggerFactory;
  *       #watch});
  *   <li>what the active monitor runs ({@link #activeStages}), consumers first so that nothing is
  *       published before someone listens: notifiers, ledger, alert shaping (flap detection, then
- *       host-level inhibition, one {@link StageChain}), classifier, state requests. A single
- *       monitor builds them once (with the ZooKeeper-loss alert); a cluster builds them anew for
- *       each term, with the term's fence on the ledger.
+ *       group roll-up, host-level inhibition, one {@link StageChain}), classifier, state requests.
+ *       A single monitor builds them once (with the ZooKeeper-loss alert); a cluster builds them
+ *       anew for each term, with the term's fence on the ledger.
  * </ul>
  *
  * <p>A single monitor deploys it in two steps ({@link #deploySingle}): what needs no ZooKeeper at
@@ -96,6 +98,7 @@ public final class AlertPipeline {
   private final Supplier<String> externalUrl;
   private final FlappingConfig flapping;
   private final HostDownConfig hostDown;
+  private final GroupDegradedConfig groupDegraded;
   private final ZooKeeperLoss zooKeeperLoss;
   private final StateRequests stateRequests;
   private final LongConsumer classificationNanos;
@@ -125,6 +128,7 @@ public final class AlertPipeline {
     this.externalUrl = builder.externalUrl;
     this.flapping = builder.flapping;
     this.hostDown = builder.hostDown;
+    this.groupDegraded = builder.groupDegraded;
     this.zooKeeperLoss = builder.zooKeeperLoss;
     this.stateRequests = builder.stateRequests;
     this.classificationNanos = builder.classificationNanos;
@@ -199,7 +203,7 @@ public final class AlertPipeline {
             fence);
     currentLedger.set(ledger);
     verticles.add(ledger);
-    verticles.add(shaping(flapping, hostDown, clock));
+    verticles.add(shaping(flapping, groupDegraded, hostDown, clock));
     verticles.add(
         new ClassifierVerticle(
             classifier,
@@ -386,14 +390,23 @@ public final class AlertPipeline {
   }
 
   /**
-   * Flap detection, then host-level inhibition, as one stage between the classifier and the ledger.
+   * Flap detection, then group roll-up, then host-level inhibition, as one stage between the
+   * classifier and the ledger. The group roll-up comes before the host-level inhibition so that it
+   * counts every unhealthy agent of its groups: what it holds back, the host-level inhibition never
+   * sees.
    */
   public static StageVerticle shaping(
-      FlappingConfig flapping, HostDownConfig hostDown, Clock clock) {
+      FlappingConfig flapping,
+      GroupDegradedConfig groupDegraded,
+      HostDownConfig hostDown,
+      Clock clock) {
     return new StageVerticle(
         Addresses.CLASSIFIED,
         Addresses.TRANSITIONS,
-        StageChain.of(new Flapping(flapping, clock), new HostInhibition(hostDown, clock)),
+        StageChain.of(
+            new Flapping(flapping, clock),
+            new GroupInhibition(groupDegraded, clock),
+            new HostInhibition(hostDown, clock)),
         clock);
   }
 
@@ -430,6 +443,7 @@ public final class AlertPipeline {
     private Supplier<String> externalUrl = () -> "";
     private FlappingConfig flapping = FlappingConfig.defaults();
     private HostDownConfig hostDown = HostDownConfig.defaults();
+    private GroupDegradedConfig groupDegraded = GroupDegradedConfig.defaults();
     private ZooKeeperLoss zooKeeperLoss;
     private StateRequests stateRequests;
     private LongConsumer classificationNanos = nanos -> {};
@@ -521,6 +535,12 @@ public final class AlertPipeline {
     public Builder shaping(FlappingConfig flapping, HostDownConfig hostDown) {
       this.flapping = flapping;
       this.hostDown = hostDown;
+      return this;
+    }
+
+    /** Group roll-up ({@code FlumeGroupDegraded}), between flap detection and the host level. */
+    public Builder groupDegraded(GroupDegradedConfig groupDegraded) {
+      this.groupDegraded = groupDegraded;
       return this;
     }
 

@@ -173,6 +173,7 @@ public final class Monitor implements AutoCloseable {
             .externalUrl(externalUrl::get)
             .shaping(config.flapping(), config.hostDown())
             .classificationTimes(metrics.classificationTimes())
+            .groupDegraded(config.groupDegraded())
             .stateRequests(
                 new AlertPipeline.StateRequests(
                     monitorName, () -> terms.get() == null ? -1 : terms.get().epoch()));
@@ -201,7 +202,8 @@ public final class Monitor implements AutoCloseable {
             Routes.all(
                 new ReadApi(client, layout, silences, acks),
                 new AgentsApi(client, layout, silences, acks),
-                new WriteApi(client, layout, silences)));
+                new WriteApi(client, layout, silences),
+                metrics));
 
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);

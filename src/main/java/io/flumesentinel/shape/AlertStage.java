@@ -4,6 +4,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Reconciliation;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step that reshapes the classifier's alert transitions before the ledger sees them: it may
@@ -29,4 +30,29 @@ public interface AlertStage {
 
   /** When {@link #expire()} has something to do next; {@code null} when nothing is waiting. */
   Instant nextDeadline();
+
+  /**
+   * Whether this stage is told which agents are registered, in which group ({@link #registrations},
+   * {@link #registration}); most stages judge from the alerts alone.
+   */
+  default boolean followsRegistrations() {
+    return false;
+  }
+
+  /**
+   * Every registered agent and its group, as the watch loaded them when this stage began: replaces
+   * what was known; returns what to send on because of it, in order. Comes before the {@link
+   * #reconcile reconciliation} of the same load.
+   */
+  default List<Alert> registrations(Map<String, String> groupByAgent) {
+    return List.of();
+  }
+
+  /**
+   * One agent registered or changed its node ({@code group} its group), or was deregistered ({@code
+   * group} {@code null}): what to send on because of it, in order.
+   */
+  default List<Alert> registration(String agentId, String group) {
+    return List.of();
+  }
 }

@@ -5,6 +5,7 @@ import io.flumesentinel.event.Reconciliation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Several {@link AlertStage}s run as one, in order (as Alertmanager's {@code MultiStage} runs its
@@ -60,6 +61,30 @@ public final class StageChain implements AlertStage {
       }
     }
     return next;
+  }
+
+  @Override
+  public boolean followsRegistrations() {
+    return stages.stream().anyMatch(AlertStage::followsRegistrations);
+  }
+
+  @Override
+  public List<Alert> registrations(Map<String, String> groupByAgent) {
+    List<Alert> out = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      out.addAll(applyFrom(i + 1, stages.get(i).registrations(groupByAgent)));
+    }
+    return out;
+  }
+
+  /** What a stage sends on because of the registration passes through the stages after it. */
+  @Override
+  public List<Alert> registration(String agentId, String group) {
+    List<Alert> out = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      out.addAll(applyFrom(i + 1, stages.get(i).registration(agentId, group)));
+    }
+    return out;
   }
 
   /** Passes {@code alerts}, in order, through the stages from {@code first} on. */

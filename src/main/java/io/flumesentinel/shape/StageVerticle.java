@@ -1,7 +1,10 @@
 package io.flumesentinel.shape;
 
+import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.Reconciliation;
+import io.flumesentinel.event.WatchSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +17,10 @@ import java.util.List;
  * Runs one {@link AlertStage} between two internal addresses: every {@link Alert} and {@link
  * Reconciliation} arriving on {@code from} goes through the stage, and what it answers is sent on
  * {@code to}, in order. One timer wakes the stage at its next deadline.
+ *
+ * <p>A stage that {@link AlertStage#followsRegistrations() follows registrations} is also told of
+ * the agent nodes the watch reports ({@link Addresses#ZK_CHANGES}): every registered agent's group
+ * from the watch's snapshot, then each agent node created, changed or deleted.
  */
 public final class StageVerticle extends VerticleBase {
 
@@ -39,20 +46,43 @@ public final class StageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx
-        .eventBus()
-        .localConsumer(
-            from,
-            message -> {
-              Object body = message.body();
-              if (body instanceof Alert alert) {
-                send(stage.apply(alert));
-              } else if (body instanceof Reconciliation reconciliation) {
-                vertx.eventBus().send(to, stage.reconcile(reconciliation), LOCAL);
-              }
-              schedule();
-            })
-        .completion();
+    Future<Void> registrations =
+        stage.followsRegistrations()
+            ? vertx
+                .eventBus()
+                .localConsumer(Addresses.ZK_CHANGES, message -> registered(message.body()))
+                .completion()
+            : Future.succeededFuture();
+    Future<Void> transitions =
+        vertx
+            .eventBus()
+            .localConsumer(
+                from,
+                message -> {
+                  Object body = message.body();
+                  if (body instanceof Alert alert) {
+                    send(stage.apply(alert));
+                  } else if (body instanceof Reconciliation reconciliation) {
+                    vertx.eventBus().send(to, stage.reconcile(reconciliation), LOCAL);
+                  }
+                  schedule();
+                })
+            .completion();
+    return Future.all(registrations, transitions);
+  }
+
+  private void registered(Object body) {
+    if (body instanceof WatchSnapshot snapshot) {
+      send(stage.registrations(RegisteredGroup.of(snapshot.agents())));
+    } else if (body instanceof NodeChange change && change.kind() == NodeChange.Kind.AGENT) {
+      send(
+          stage.registration(
+              change.agentId(),
+              change.after() == null ? null : RegisteredGroup.of(change.after())));
+    } else {
+      return;
+    }
+    schedule();
   }
 
   private void send(List<Alert> alerts) {

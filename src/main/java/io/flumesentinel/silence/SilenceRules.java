@@ -53,6 +53,7 @@ public final class SilenceRules {
           "FlumeAgentGc",
           "FlumeAgentFlapping",
           "FlumeHostDown",
+          "FlumeGroupDegraded",
           "FlumeSentinelZooKeeperLost");
 
   private static final List<String> SEVERITIES =
@@ -76,6 +77,7 @@ public final class SilenceRules {
           "flume-01.dc1.example.com",
           "10.0.0.17",
           "*@flume-01.dc1.example.com",
+          "*:ingest",
           "monitor-1:5f0b2c1d",
           "UPPER",
           "two words",
@@ -84,9 +86,14 @@ public final class SilenceRules {
           "x".repeat(AgentId.MAX_LENGTH),
           "ingest-host-0001.dc1.example.com-a-023");
 
-  /** The agent ids among {@link #VALUES}, and the agent label of a host-down alert. */
+  /**
+   * The agent ids among {@link #VALUES}, and the agent labels of a host-down and a group-degraded
+   * alert.
+   */
   private static final List<String> AGENT_VALUES =
-      VALUES.stream().filter(v -> AgentId.isValid(v) || v.startsWith("*@")).toList();
+      VALUES.stream()
+          .filter(v -> AgentId.isValid(v) || v.startsWith("*@") || v.startsWith("*:"))
+          .toList();
 
   /** How much of a silence's matchers a problem quotes: values read from ZooKeeper are bounded. */
   private static final int QUOTED_CHARS = 200;

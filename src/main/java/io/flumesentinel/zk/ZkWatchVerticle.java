@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A standby monitor of a cluster keeps the copy up to date but sends nothing on {@link
  * Addresses#ZK_CHANGES} until it becomes active: then ({@link Addresses#ZK_STREAM} {@code true}) a
- * snapshot of the copy goes out first and every later change after it, in order.
+ * snapshot of the copy goes out first and every later change after it, in order. They are
+ * published: the classifier and the alert shaping (which counts the agents of each group) both
+ * follow them.
  */
 public final class ZkWatchVerticle extends VerticleBase {
 
@@ -132,7 +134,7 @@ public final class ZkWatchVerticle extends VerticleBase {
   }
 
   private void sendSnapshot() {
-    vertx.eventBus().send(Addresses.ZK_CHANGES, snapshot(), LOCAL);
+    vertx.eventBus().publish(Addresses.ZK_CHANGES, snapshot(), LOCAL);
   }
 
   private WatchSnapshot snapshot() {
@@ -296,7 +298,7 @@ public final class ZkWatchVerticle extends VerticleBase {
     if (!streaming) {
       return;
     }
-    vertx.eventBus().send(Addresses.ZK_CHANGES, change, LOCAL);
+    vertx.eventBus().publish(Addresses.ZK_CHANGES, change, LOCAL);
   }
 
   private void connectionChanged(ConnectionState state) {

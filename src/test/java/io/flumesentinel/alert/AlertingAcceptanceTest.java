@@ -94,22 +94,23 @@ class AlertingAcceptanceTest {
             Map.of(), Map.of(), List.of("ops"), false, List.of(payments), GroupingConfig.DEFAULT);
     MonitorConfig config =
         new MonitorConfig(
-            zk,
-            new HttpConfig("127.0.0.1", 0),
-            ClassifierConfig.defaults(),
-            receivers,
-            "",
-            route,
-            null,
-            null,
-            null,
-            null,
-            new AnnotationsConfig(
-                RunbookTemplate.read(
-                    "annotations.runbookUrl",
-                    "https://wiki.example.com/runbooks/{{alertname}}?agent={{agent}}")),
-            new WatchdogConfig(true, Duration.ofMillis(300), "deadman"),
-            ReceiverFailingConfig.defaults());
+                zk,
+                new HttpConfig("127.0.0.1", 0),
+                ClassifierConfig.defaults(),
+                receivers,
+                "",
+                route,
+                null,
+                null,
+                null,
+                null)
+            .withAlerting(
+                new AnnotationsConfig(
+                    RunbookTemplate.read(
+                        "annotations.runbookUrl",
+                        "https://wiki.example.com/runbooks/{{alertname}}?agent={{agent}}")),
+                new WatchdogConfig(true, Duration.ofMillis(300), "deadman"),
+                ReceiverFailingConfig.defaults());
     monitor = Monitor.start(config, Clock.systemUTC());
     await().atMost(WAIT).until(monitor.readiness()::ready);
     agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(5));

@@ -22,7 +22,10 @@ final class StageScript {
 
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-  /** One input: at {@code atMs} after {@link #T0}. */
+  /**
+   * One input: at {@code atMs} after {@link #T0}; {@code host} is the group of a {@code register}
+   * step.
+   */
   record Step(long atMs, String kind, String agent, String host) {
     @Override
     public String toString() {
@@ -53,6 +56,15 @@ final class StageScript {
 
   static Step stuck(long atMs, String agent) {
     return new Step(atMs, "stuck", agent, "h1");
+  }
+
+  /** The agent's node names {@code group} (registered, or moved). */
+  static Step register(long atMs, String agent, String group) {
+    return new Step(atMs, "register", agent, group);
+  }
+
+  static Step deregister(long atMs, String agent) {
+    return new Step(atMs, "register", agent, null);
   }
 
   static Step tick(long atMs) {
@@ -115,6 +127,7 @@ final class StageScript {
               yield stage.apply(firing.resolve(clock.now, Map.of("resolution", how)));
             }
             case "stuck" -> stage.apply(stuckAlert(step.agent(), step.host()));
+            case "register" -> stage.registration(step.agent(), step.host());
             default -> throw new IllegalArgumentException(step.kind());
           };
       sent.addAll(answer);
@@ -135,7 +148,8 @@ final class StageScript {
             .append(' ')
             .append(alert.agent());
     for (String annotation :
-        List.of("resolution", "flapCount", "agents", "inhibited", "stillDown")) {
+        List.of(
+            "resolution", "flapCount", "agents", "inhibited", "stillDown", "healthy", "total")) {
       String value = alert.annotation(annotation);
       if (value != null) {
         line.append(' ').append(annotation).append('=').append(value.replace(", ", ","));

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.HttpConfig;
 import io.flumesentinel.config.MonitorConfig;
@@ -42,6 +43,12 @@ final class WebhookMonitor implements AutoCloseable {
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
   WebhookMonitor(FlappingConfig flapping, HostDownConfig hostDown) throws Exception {
+    this(flapping, hostDown, GroupDegradedConfig.defaults());
+  }
+
+  WebhookMonitor(
+      FlappingConfig flapping, HostDownConfig hostDown, GroupDegradedConfig groupDegraded)
+      throws Exception {
     server = Zk.server();
     receiver = WebhookReceiver.start();
     ZkLayout layout = ZkLayout.defaults();
@@ -56,14 +63,17 @@ final class WebhookMonitor implements AutoCloseable {
             defaults.embeddedDataDir());
     MonitorConfig config =
         new MonitorConfig(
-            zk,
-            new HttpConfig("127.0.0.1", 0),
-            ClassifierConfig.defaults(),
-            List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
-            "",
-            null,
-            flapping,
-            hostDown);
+                zk,
+                new HttpConfig("127.0.0.1", 0),
+                ClassifierConfig.defaults(),
+                List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
+                "",
+                null,
+                flapping,
+                hostDown,
+                null,
+                null)
+            .withGroupDegraded(groupDegraded);
     monitor = Monitor.start(config, Clock.systemUTC());
     monitor
         .vertx()

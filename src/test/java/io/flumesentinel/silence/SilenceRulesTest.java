@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.GroupInhibition;
 import io.flumesentinel.shape.HostInhibition;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ class SilenceRulesTest {
         Arguments.of("alertname=~Flume.*", true),
         Arguments.of(
             "alertname=~\"FlumeAgentDown|FlumeAgentStuck|FlumeAgentMemory|FlumeAgentGc|"
-                + "FlumeAgentFlapping|FlumeHostDown|FlumeSentinelZooKeeperLost\"",
+                + "FlumeAgentFlapping|FlumeHostDown|FlumeGroupDegraded|FlumeSentinelZooKeeperLost\"",
             true),
         Arguments.of("severity=~critical|warning|info", true),
         Arguments.of("severity=~.+", true),
@@ -175,6 +176,7 @@ class SilenceRulesTest {
             AgentAlerts.AGENT_GC,
             Flapping.AGENT_FLAPPING,
             HostInhibition.HOST_DOWN,
+            GroupInhibition.GROUP_DEGRADED,
             ZooKeeperLossVerticle.ALERTNAME);
   }
 }

@@ -74,15 +74,16 @@ public record ConfigOverrides(
     // --webhook replaces the file's receivers, and with them its routes, which name them.
     boolean replaced = !webhooks.isEmpty();
     return new MonitorConfig(
-        zk,
-        http,
-        classifier,
-        replaced ? List.copyOf(webhookReceivers()) : config.receivers(),
-        config.externalUrl(),
-        replaced ? null : config.route(),
-        config.flapping(),
-        config.hostDown(),
-        clusterConfig);
+            zk,
+            http,
+            classifier,
+            replaced ? List.copyOf(webhookReceivers()) : config.receivers(),
+            config.externalUrl(),
+            replaced ? null : config.route(),
+            config.flapping(),
+            config.hostDown(),
+            clusterConfig)
+        .withHistory(config.history());
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

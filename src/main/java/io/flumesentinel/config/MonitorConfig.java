@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * @param hostDown host-level inhibition (off by default)
  * @param cluster high availability; {@link ClusterConfig#disabled()} for a single monitor
  * @param silences what the monitor accepts of the silences it reads
+ * @param history the notification history; a config built in code without one keeps none ({@link
+ *     HistoryConfig#disabled()}), while the file and {@link #defaults()} keep one ({@link
+ *     HistoryConfig#defaults()})
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -27,7 +30,8 @@ public record MonitorConfig(
     FlappingConfig flapping,
     HostDownConfig hostDown,
     ClusterConfig cluster,
-    SilencesConfig silences) {
+    SilencesConfig silences,
+    HistoryConfig history) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
@@ -35,6 +39,33 @@ public record MonitorConfig(
     hostDown = hostDown == null ? HostDownConfig.defaults() : hostDown;
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
     silences = silences == null ? SilencesConfig.defaults() : silences;
+    history = history == null ? HistoryConfig.disabled() : history;
+  }
+
+  /** Without a notification history. */
+  public MonitorConfig(
+      ZkConfig zookeeper,
+      HttpConfig http,
+      ClassifierConfig classifier,
+      List<ReceiverConfig> receivers,
+      String externalUrl,
+      RouteConfig route,
+      FlappingConfig flapping,
+      HostDownConfig hostDown,
+      ClusterConfig cluster,
+      SilencesConfig silences) {
+    this(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        null);
   }
 
   /** With the default silence rules. */
@@ -97,7 +128,8 @@ public record MonitorConfig(
 
   public static MonitorConfig defaults() {
     return new MonitorConfig(
-        ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "");
+            ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "")
+        .withHistory(HistoryConfig.defaults());
   }
 
   public MonitorConfig withCluster(ClusterConfig newCluster) {
@@ -111,13 +143,29 @@ public record MonitorConfig(
         flapping,
         hostDown,
         newCluster,
-        silences);
+        silences,
+        history);
+  }
+
+  public MonitorConfig withHistory(HistoryConfig newHistory) {
+    return new MonitorConfig(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        newHistory);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
-   * flapping}, {@code hostDown}, {@code cluster} and {@code silences}.
+   * flapping}, {@code hostDown}, {@code cluster}, {@code silences} and {@code history}.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -130,7 +178,8 @@ public record MonitorConfig(
       @JsonProperty("flapping") FlappingConfig flapping,
       @JsonProperty("hostDown") HostDownConfig hostDown,
       @JsonProperty("cluster") ClusterConfig cluster,
-      @JsonProperty("silences") SilencesConfig silences) {
+      @JsonProperty("silences") SilencesConfig silences,
+      @JsonProperty("history") HistoryConfig history) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -149,6 +198,7 @@ public record MonitorConfig(
         flapping,
         hostDown,
         cluster,
-        silences);
+        silences,
+        history == null ? HistoryConfig.defaults() : history);
   }
 }

@@ -2,6 +2,7 @@ package io.flumesentinel.http;
 
 import io.vertx.core.Context;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.List;
 
 /** More routes served on the health port, mounted when the server starts. */
@@ -18,5 +19,26 @@ public interface Routes {
    */
   default List<String> openPrefixes() {
     return List.of();
+  }
+
+  /** Every route of {@code all}, in this order, as one; their open prefixes together. */
+  static Routes of(Routes... all) {
+    return new Routes() {
+      @Override
+      public void mount(Router router, Context context) {
+        for (Routes routes : all) {
+          routes.mount(router, context);
+        }
+      }
+
+      @Override
+      public List<String> openPrefixes() {
+        List<String> prefixes = new ArrayList<>();
+        for (Routes routes : all) {
+          prefixes.addAll(routes.openPrefixes());
+        }
+        return prefixes;
+      }
+    };
   }
 }

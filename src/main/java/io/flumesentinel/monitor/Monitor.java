@@ -14,8 +14,12 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
+import io.flumesentinel.history.HistoryStore;
+import io.flumesentinel.history.HistoryWriterVerticle;
+import io.flumesentinel.http.HistoryApi;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
+import io.flumesentinel.http.Routes;
 import io.flumesentinel.logging.NonBlockingAsyncAppender;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
@@ -69,6 +73,7 @@ public final class Monitor implements AutoCloseable {
   private final Readiness readiness;
   private final HttpServerVerticle http;
   private final String zkConnect;
+  private final HistoryStore history;
 
   private Monitor(
       EmbeddedZooKeeper embedded,
@@ -76,13 +81,15 @@ public final class Monitor implements AutoCloseable {
       Vertx vertx,
       Readiness readiness,
       HttpServerVerticle http,
-      String zkConnect) {
+      String zkConnect,
+      HistoryStore history) {
     this.embedded = embedded;
     this.clients = clients;
     this.vertx = vertx;
     this.readiness = readiness;
     this.http = http;
     this.zkConnect = zkConnect;
+    this.history = history;
   }
 
   /**
@@ -92,6 +99,22 @@ public final class Monitor implements AutoCloseable {
    * answers not ready and alerts on the missing ZooKeeper after the session timeout.
    */
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
+    // The notification history (docs/history.md) is opened first: a directory another monitor
+    // holds fails the start before anything runs.
+    HistoryStore history =
+        config.history().enabled() ? HistoryStore.open(config.history().dir()) : null;
+    try {
+      return start(config, clock, history);
+    } catch (Exception | Error e) {
+      if (history != null) {
+        history.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Monitor start(MonitorConfig config, Clock clock, HistoryStore history)
+      throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
     if (zk.embedded() && zk.tls() != null) {
@@ -169,13 +192,22 @@ public final class Monitor implements AutoCloseable {
             config.http(),
             readiness,
             () -> status(readiness, pipeline, silences),
-            new ReadApi(client, layout, silences));
+            Routes.of(new ReadApi(client, layout, silences), new HistoryApi(history)));
 
     Monitor monitor =
-        new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
+        new Monitor(
+            embedded, List.of(client, ledgerClient), vertx, readiness, http, connect, history);
     long startupMs = zk.connectionTimeout().toMillis() + 30_000;
     boolean reached = true;
     try {
+      if (history != null) {
+        // Before anything publishes: every transition and delivery attempt is kept.
+        vertx
+            .deployVerticle(
+                new HistoryWriterVerticle(
+                    history, config.history(), clock, HistoryWriterVerticle.RETENTION_CHECK))
+            .await(startupMs, TimeUnit.MILLISECONDS);
+      }
       vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
       if (cluster.enabled()) {
         // Every instance watches (a standby keeps its copy warm) and loads the silences (so that
@@ -388,6 +420,9 @@ public final class Monitor implements AutoCloseable {
       log.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     clients.forEach(CuratorFramework::close);
+    if (history != null) {
+      history.close();
+    }
     if (embedded != null) {
       embedded.close();
     }

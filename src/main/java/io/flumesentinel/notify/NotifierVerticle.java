@@ -5,6 +5,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.DeliveryAttempt;
 import io.flumesentinel.event.Notice;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
  *       messages and nothing is dropped for it.
  *   <li>After each accepted batch, {@link Delivered} goes to {@link Addresses#DELIVERED} (local
  *       only).
+ *   <li>Every attempt, whatever its outcome, is published as a {@link DeliveryAttempt} on {@link
+ *       Addresses#DELIVERIES}, its error text without the receiver's secrets.
  * </ul>
  *
  * <p>What goes when and where is decided by a {@link DeliverySchedule}; this verticle carries it
@@ -78,6 +82,10 @@ public final class NotifierVerticle extends VerticleBase {
   private final Clock clock;
   private final NotifierStats stats;
   private final ErrorChanges errors = new ErrorChanges();
+
+  /** Stamps the published attempts: they are read by people, next to other wall-clock times. */
+  private final Clock wallClock = Clock.systemUTC();
+
   private DeliverySchedule schedule;
   private Channel channel;
   private boolean stopped;
@@ -211,6 +219,7 @@ public final class NotifierVerticle extends VerticleBase {
 
   private void attempt(DeliverySchedule.Attempt attempt) {
     stats.recordRequest();
+    Instant started = clock.instant();
     Future<DeliveryOutcome> sent;
     try {
       sent = channel.send(attempt.target(), attempt.group(), attempt.alerts());
@@ -221,16 +230,18 @@ public final class NotifierVerticle extends VerticleBase {
     sent.onComplete(
         result ->
             onOutcome(
-                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause())));
+                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause()),
+                started));
   }
 
-  private void onOutcome(DeliveryOutcome outcome) {
+  private void onOutcome(DeliveryOutcome outcome, Instant started) {
     if (stopped) {
       return;
     }
     DeliverySchedule.Settlement settlement = schedule.attempted(outcome.verdict());
     String target = settlement.ended().target();
     List<Alert> batch = settlement.ended().alerts();
+    publishAttempt(settlement, outcome, Duration.between(started, clock.instant()));
     switch (settlement.settled()) {
       case DELIVERED -> delivered(target, batch);
       case REJECTED -> rejected(target, batch, outcome);
@@ -285,6 +296,32 @@ public final class NotifierVerticle extends VerticleBase {
           config.name(),
           Math.max(1, settlement.backoff().toMillis()));
     }
+  }
+
+  /** Makes one attempt public, for the notification history and any other subscriber. */
+  private void publishAttempt(
+      DeliverySchedule.Settlement settlement, DeliveryOutcome outcome, Duration took) {
+    DeliveryAttempt.Outcome result =
+        switch (settlement.settled()) {
+          case DELIVERED ->
+              outcome.protocol().isEmpty()
+                  ? DeliveryAttempt.Outcome.SKIPPED
+                  : DeliveryAttempt.Outcome.DELIVERED;
+          case REJECTED -> DeliveryAttempt.Outcome.REJECTED;
+          case NEXT_TARGET, BACKING_OFF -> DeliveryAttempt.Outcome.FAILED;
+        };
+    DeliveryAttempt attempt =
+        new DeliveryAttempt(
+            UUID.randomUUID().toString(),
+            config.name(),
+            settlement.ended().target(),
+            wallClock.instant(),
+            Math.max(0, took.toMillis()),
+            result,
+            outcome.status(),
+            outcome.delivered() ? "" : Redaction.urls(outcome.describe()),
+            settlement.ended().alerts().stream().map(DeliveryAttempt.AlertRef::of).toList());
+    vertx.eventBus().publish(Addresses.DELIVERIES, attempt.toJson());
   }
 
   private void recordQueue() {

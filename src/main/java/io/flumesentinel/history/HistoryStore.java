@@ -311,8 +311,13 @@ public final class HistoryStore implements AutoCloseable {
    * @return how many were deleted
    */
   public long deleteBefore(Instant cutoff) throws SQLException {
+    return deleteBefore(cutoff, DELETE_CHUNK);
+  }
+
+  long deleteBefore(Instant cutoff, int chunk) throws SQLException {
     return deleteChunked(
-        "DELETE FROM history WHERE at_us < ? FETCH FIRST " + DELETE_CHUNK + " ROWS ONLY",
+        "DELETE FROM history WHERE at_us < ? FETCH FIRST " + chunk + " ROWS ONLY",
+        chunk,
         micros(cutoff));
   }
 
@@ -322,6 +327,10 @@ public final class HistoryStore implements AutoCloseable {
    * @return how many were deleted
    */
   public long trimTo(long maxRecords) throws SQLException {
+    return trimTo(maxRecords, DELETE_CHUNK);
+  }
+
+  long trimTo(long maxRecords, int chunk) throws SQLException {
     HistoryQuery.Cursor firstToGo;
     try (Connection connection = pool.getConnection();
         PreparedStatement find =
@@ -338,23 +347,24 @@ public final class HistoryStore implements AutoCloseable {
     }
     return deleteChunked(
         "DELETE FROM history WHERE at_us < ? OR (at_us = ? AND seq <= ?) FETCH FIRST "
-            + DELETE_CHUNK
+            + chunk
             + " ROWS ONLY",
+        chunk,
         firstToGo.atMicros(),
         firstToGo.atMicros(),
         firstToGo.seq());
   }
 
-  private long deleteChunked(String sql, Object... values) throws SQLException {
+  private long deleteChunked(String sql, int chunk, Object... values) throws SQLException {
     long deleted = 0;
     try (Connection connection = pool.getConnection();
         PreparedStatement delete = connection.prepareStatement(sql)) {
       set(delete, List.of(values));
-      int chunk;
+      int deletedNow;
       do {
-        chunk = delete.executeUpdate();
-        deleted += chunk;
-      } while (chunk == DELETE_CHUNK);
+        deletedNow = delete.executeUpdate();
+        deleted += deletedNow;
+      } while (deletedNow == chunk);
     }
     return deleted;
   }

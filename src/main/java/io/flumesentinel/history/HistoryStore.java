@@ -74,7 +74,9 @@ public final class HistoryStore implements AutoCloseable {
           JdbcConnectionPool.create(
               "jdbc:h2:file:"
                   + absolute.resolve("history")
-                  + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0",
+                  // closed by the monitor, not by H2's shutdown hook; no trace file; a page cache
+                  // of 8 MB, which the monitor's small heap can spare
+                  + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;CACHE_SIZE=8192",
               "sa",
               "");
       HistoryStore store = new HistoryStore(absolute, pool);

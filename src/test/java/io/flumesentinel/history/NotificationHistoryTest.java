@@ -97,7 +97,7 @@ class NotificationHistoryTest {
             "ops",
             List.of(receiver.url()),
             Duration.ofSeconds(2),
-            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
             WebhookReceiverConfig.DEFAULT_MAX_BATCH,
             WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY,
             new BackoffConfig(Duration.ofMillis(50), Duration.ofMillis(400), 2.0, 0.0));
@@ -188,8 +188,13 @@ class NotificationHistoryTest {
         .isNotEmpty()
         .allSatisfy(
             d -> {
-              assertThat(d.getInteger("code")).isEqualTo(500);
-              assertThat(d.getString("error")).isEqualTo("HTTP 500");
+              // the receiver's 500, or on a slow machine a timeout before it came
+              if (d.getInteger("code") != null) {
+                assertThat(d.getInteger("code")).isEqualTo(500);
+                assertThat(d.getString("error")).isEqualTo("HTTP 500");
+              } else {
+                assertThat(d.getString("error")).contains("Timeout");
+              }
               assertThat(d.getString("target")).isEqualTo(origin(receiver.url()));
               assertThat(d.getLong("latencyMs")).isNotNegative();
             });

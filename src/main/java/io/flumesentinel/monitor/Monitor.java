@@ -99,22 +99,23 @@ public final class Monitor implements AutoCloseable {
    * answers not ready and alerts on the missing ZooKeeper after the session timeout.
    */
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
-    // The notification history (docs/history.md) is opened first: a directory another monitor
-    // holds fails the start before anything runs.
-    HistoryStore history =
-        config.history().enabled() ? HistoryStore.open(config.history().dir()) : null;
+    AtomicReference<HistoryStore> opened = new AtomicReference<>();
     try {
-      return start(config, clock, history);
+      return start(config, clock, opened);
     } catch (Exception | Error e) {
-      if (history != null) {
-        history.close();
+      if (opened.get() != null) {
+        opened.get().close();
       }
       throw e;
     }
   }
 
-  private static Monitor start(MonitorConfig config, Clock clock, HistoryStore history)
-      throws Exception {
+  /**
+   * @param opened set to the notification history once it is open, for the caller to close if the
+   *     start fails later
+   */
+  private static Monitor start(
+      MonitorConfig config, Clock clock, AtomicReference<HistoryStore> opened) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
     if (zk.embedded() && zk.tls() != null) {
@@ -128,6 +129,18 @@ public final class Monitor implements AutoCloseable {
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
+    // The notification history (docs/history.md), before anything runs: a directory another
+    // monitor holds fails the start at once.
+    HistoryStore history;
+    try {
+      history = config.history().enabled() ? HistoryStore.open(config.history().dir()) : null;
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+    opened.set(history);
     if (zk.access().acl() == null) {
       log.warn(
           "No zookeeper.acl configured: the znodes under {} are created open to anyone"

@@ -94,6 +94,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * #        trustStore: { location: ca.pem } }   # stores as zookeeper.tls's; PEM: keyLocation
  * #  insecure: false                 # cluster mode needs tls, or insecure: true said outright
  * silences: { maxDuration: 30d }    # a longer silence read from ZooKeeper mutes nothing (1m..3650d)
+ * history: { enabled: true, dir: data/history, retention: 14d, maxRecords: 1000000 }   # docs/history.md
  * route:                            # optional; without it every alert goes to every receiver
  *   receivers: [ ops ]              # the default route: what no child takes; at least one
  *   groupBy: [ alertname ]          # labels making a group, one message per group; [ "..." ]: all

@@ -89,7 +89,8 @@ public record ConfigOverrides(
         .withAlerting(
             config.annotations(),
             replaced ? WatchdogConfig.disabled() : config.watchdog(),
-            config.receiverFailing());
+            config.receiverFailing())
+        .withHistory(config.history());
   }
 
   private List<WebhookReceiverConfig> webhookReceivers() {

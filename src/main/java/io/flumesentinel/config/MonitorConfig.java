@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * @param watchdog the always-firing Watchdog (off by default)
  * @param receiverFailing when a failing receiver is reported to its fallback
  * @param groupDegraded group roll-up (off by default)
+ * @param history the notification history; a config built in code without one keeps none ({@link
+ *     HistoryConfig#disabled()}), while the file and {@link #defaults()} keep one ({@link
+ *     HistoryConfig#defaults()})
  */
 public record MonitorConfig(
     ZkConfig zookeeper,
@@ -35,7 +38,8 @@ public record MonitorConfig(
     AnnotationsConfig annotations,
     WatchdogConfig watchdog,
     ReceiverFailingConfig receiverFailing,
-    GroupDegradedConfig groupDegraded) {
+    GroupDegradedConfig groupDegraded,
+    HistoryConfig history) {
 
   public MonitorConfig {
     receivers = List.copyOf(receivers);
@@ -47,11 +51,13 @@ public record MonitorConfig(
     cluster = cluster == null ? ClusterConfig.disabled() : cluster;
     silences = silences == null ? SilencesConfig.defaults() : silences;
     groupDegraded = groupDegraded == null ? GroupDegradedConfig.defaults() : groupDegraded;
+    history = history == null ? HistoryConfig.disabled() : history;
   }
 
   /**
-   * Without runbook links, Watchdog, non-default receiver failure delay or group roll-up: add them
-   * with {@link #withAlerting} and {@link #withGroupDegraded}.
+   * Without runbook links, Watchdog, non-default receiver failure delay group roll-up or
+   * notification history: add them with {@link #withAlerting}, {@link #withGroupDegraded} and
+   * {@link #withHistory}.
    */
   public MonitorConfig(
       ZkConfig zookeeper,
@@ -75,6 +81,7 @@ public record MonitorConfig(
         hostDown,
         cluster,
         silences,
+        null,
         null,
         null,
         null,
@@ -141,7 +148,8 @@ public record MonitorConfig(
 
   public static MonitorConfig defaults() {
     return new MonitorConfig(
-        ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "");
+            ZkConfig.of(null), HttpConfig.defaults(), ClassifierConfig.defaults(), List.of(), "")
+        .withHistory(HistoryConfig.defaults());
   }
 
   public MonitorConfig withCluster(ClusterConfig newCluster) {
@@ -159,7 +167,8 @@ public record MonitorConfig(
         annotations,
         watchdog,
         receiverFailing,
-        groupDegraded);
+        groupDegraded,
+        history);
   }
 
   /** This config with another group roll-up. */
@@ -178,7 +187,8 @@ public record MonitorConfig(
         annotations,
         watchdog,
         receiverFailing,
-        newGroupDegraded);
+        newGroupDegraded,
+        history);
   }
 
   /** This config with other annotations, Watchdog and receiver failure delay. */
@@ -200,15 +210,36 @@ public record MonitorConfig(
         newAnnotations,
         newWatchdog,
         newReceiverFailing,
-        groupDegraded);
+        groupDegraded,
+        history);
+  }
+
+  /** This config with another notification history. */
+  public MonitorConfig withHistory(HistoryConfig newHistory) {
+    return new MonitorConfig(
+        zookeeper,
+        http,
+        classifier,
+        receivers,
+        externalUrl,
+        route,
+        flapping,
+        hostDown,
+        cluster,
+        silences,
+        annotations,
+        watchdog,
+        receiverFailing,
+        groupDegraded,
+        newHistory);
   }
 
   /**
    * The whole file: {@code zookeeper}, {@code http}, {@code externalUrl}, {@code classifier},
    * {@code receivers} (unique names), {@code route} (naming only those receivers), {@code
    * flapping}, {@code hostDown}, {@code cluster}, {@code silences}, {@code annotations}, {@code
-   * watchdog}, {@code groupDegraded} and {@code receiverFailing}; every {@code fallback} and the
-   * Watchdog's {@code receiver} must name a configured receiver.
+   * watchdog}, {@code groupDegraded}, {@code receiverFailing} and {@code history}; every {@code
+   * fallback} and the Watchdog's {@code receiver} must name a configured receiver.
    */
   @JsonCreator
   static MonitorConfig read(
@@ -225,7 +256,8 @@ public record MonitorConfig(
       @JsonProperty("annotations") AnnotationsConfig annotations,
       @JsonProperty("watchdog") WatchdogConfig watchdog,
       @JsonProperty("receiverFailing") ReceiverFailingConfig receiverFailing,
-      @JsonProperty("groupDegraded") GroupDegradedConfig groupDegraded) {
+      @JsonProperty("groupDegraded") GroupDegradedConfig groupDegraded,
+      @JsonProperty("history") HistoryConfig history) {
     MonitorConfig defaults = defaults();
     String url = externalUrl == null ? defaults.externalUrl : externalUrl.strip();
     if (!url.isEmpty()) {
@@ -262,6 +294,7 @@ public record MonitorConfig(
         annotations,
         watchdog,
         receiverFailing,
-        groupDegraded);
+        groupDegraded,
+        history == null ? HistoryConfig.defaults() : history);
   }
 }

@@ -16,6 +16,14 @@ public final class Addresses {
    */
   public static final String STATE = "flume.sentinel.state";
 
+  /**
+   * Public: every delivery attempt of the active monitor's notifiers, one {@link DeliveryAttempt}
+   * as JSON per message: the receiver, the target, the alerts, the outcome, how long it took, and
+   * for a failure what went wrong (without secrets). Every member of a cluster keeps them in its
+   * notification history.
+   */
+  public static final String DELIVERIES = "flume.sentinel.deliveries";
+
   // The internal addresses below are consumed with localConsumer: Vert.x never delivers a message
   // that came over the network to a local consumer, so no member can reach them.
 

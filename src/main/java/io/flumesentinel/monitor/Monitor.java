@@ -18,7 +18,10 @@ import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
+import io.flumesentinel.history.HistoryStore;
+import io.flumesentinel.history.HistoryWriterVerticle;
 import io.flumesentinel.http.AgentsApi;
+import io.flumesentinel.http.HistoryApi;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
 import io.flumesentinel.http.Routes;
@@ -79,6 +82,7 @@ public final class Monitor implements AutoCloseable {
   private final Readiness readiness;
   private final HttpServerVerticle http;
   private final String zkConnect;
+  private final HistoryStore history;
 
   private Monitor(
       EmbeddedZooKeeper embedded,
@@ -86,13 +90,15 @@ public final class Monitor implements AutoCloseable {
       Vertx vertx,
       Readiness readiness,
       HttpServerVerticle http,
-      String zkConnect) {
+      String zkConnect,
+      HistoryStore history) {
     this.embedded = embedded;
     this.clients = clients;
     this.vertx = vertx;
     this.readiness = readiness;
     this.http = http;
     this.zkConnect = zkConnect;
+    this.history = history;
   }
 
   /**
@@ -102,6 +108,23 @@ public final class Monitor implements AutoCloseable {
    * answers not ready and alerts on the missing ZooKeeper after the session timeout.
    */
   public static Monitor start(MonitorConfig config, Clock clock) throws Exception {
+    AtomicReference<HistoryStore> opened = new AtomicReference<>();
+    try {
+      return start(config, clock, opened);
+    } catch (Exception | Error e) {
+      if (opened.get() != null) {
+        opened.get().close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * @param opened set to the notification history once it is open, for the caller to close if the
+   *     start fails later
+   */
+  private static Monitor start(
+      MonitorConfig config, Clock clock, AtomicReference<HistoryStore> opened) throws Exception {
     ZkConfig zk = config.zookeeper();
     ClusterConfig cluster = config.cluster();
     if (zk.embedded() && zk.tls() != null) {
@@ -115,6 +138,18 @@ public final class Monitor implements AutoCloseable {
       connect = embedded.connectString();
       log.warn(embedded.banner());
     }
+    // The notification history (docs/history.md), before anything runs: a directory another
+    // monitor holds fails the start at once.
+    HistoryStore history;
+    try {
+      history = config.history().enabled() ? HistoryStore.open(config.history().dir()) : null;
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+    opened.set(history);
     if (zk.access().acl() == null) {
       log.warn(
           "No zookeeper.acl configured: the znodes under {} are created open to anyone"
@@ -203,13 +238,23 @@ public final class Monitor implements AutoCloseable {
                 new ReadApi(client, layout, silences, acks),
                 new AgentsApi(client, layout, silences, acks),
                 new WriteApi(client, layout, silences),
+                new HistoryApi(history),
                 metrics));
 
     Monitor monitor =
-        new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);
+        new Monitor(
+            embedded, List.of(client, ledgerClient), vertx, readiness, http, connect, history);
     long startupMs = zk.connectionTimeout().toMillis() + 30_000;
     boolean reached = true;
     try {
+      if (history != null) {
+        // Before anything publishes: every transition and delivery attempt is kept.
+        vertx
+            .deployVerticle(
+                new HistoryWriterVerticle(
+                    history, config.history(), clock, HistoryWriterVerticle.RETENTION_CHECK))
+            .await(startupMs, TimeUnit.MILLISECONDS);
+      }
       vertx.deployVerticle(http).await(startupMs, TimeUnit.MILLISECONDS);
       if (config.externalUrl().isEmpty()) {
         externalUrl.set(config.http().selfUrl(http.actualPort(), monitorName));
@@ -470,6 +515,9 @@ public final class Monitor implements AutoCloseable {
       log.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     clients.forEach(CuratorFramework::close);
+    if (history != null) {
+      history.close();
+    }
     if (embedded != null) {
       embedded.close();
     }

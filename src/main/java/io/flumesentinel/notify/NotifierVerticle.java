@@ -5,6 +5,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.DeliveryAttempt;
 import io.flumesentinel.event.Notice;
 import io.flumesentinel.event.ReceiverHealth;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *   <li>When the receiver starts failing (a round in which every target failed, or a refusal) or
  *       accepts a batch again, a {@link ReceiverHealth} is published on {@link
  *       Addresses#RECEIVER_HEALTH} (local only), once per change.
+ *   <li>Every attempt, whatever its outcome, is published as a {@link DeliveryAttempt} on {@link
+ *       Addresses#DELIVERIES}, its error text without the receiver's secrets.
  * </ul>
  *
  * <p>What goes when and where is decided by a {@link DeliverySchedule}; this verticle carries it
@@ -82,6 +86,10 @@ public final class NotifierVerticle extends VerticleBase {
   private final Clock clock;
   private final NotifierStats stats;
   private final ErrorChanges errors = new ErrorChanges();
+
+  /** Stamps the published attempts: they are read by people, next to other wall-clock times. */
+  private final Clock wallClock = Clock.systemUTC();
+
   private DeliverySchedule schedule;
   private Channel channel;
   private boolean stopped;
@@ -242,6 +250,7 @@ public final class NotifierVerticle extends VerticleBase {
     DeliverySchedule.Settlement settlement = schedule.attempted(outcome.verdict());
     String target = settlement.ended().target();
     List<Alert> batch = settlement.ended().alerts();
+    publishAttempt(settlement, outcome, Duration.ofNanos(tookNanos));
     switch (settlement.settled()) {
       case DELIVERED -> {
         stats.recordDeliveryTime(tookNanos);
@@ -319,6 +328,32 @@ public final class NotifierVerticle extends VerticleBase {
                 nowFailing ? ReceiverHealth.State.FAILING : ReceiverHealth.State.ACCEPTING,
                 error),
             LOCAL);
+  }
+
+  /** Makes one attempt public, for the notification history and any other subscriber. */
+  private void publishAttempt(
+      DeliverySchedule.Settlement settlement, DeliveryOutcome outcome, Duration took) {
+    DeliveryAttempt.Outcome result =
+        switch (settlement.settled()) {
+          case DELIVERED ->
+              outcome.protocol().isEmpty()
+                  ? DeliveryAttempt.Outcome.SKIPPED
+                  : DeliveryAttempt.Outcome.DELIVERED;
+          case REJECTED -> DeliveryAttempt.Outcome.REJECTED;
+          case NEXT_TARGET, BACKING_OFF -> DeliveryAttempt.Outcome.FAILED;
+        };
+    DeliveryAttempt attempt =
+        new DeliveryAttempt(
+            UUID.randomUUID().toString(),
+            config.name(),
+            settlement.ended().target(),
+            wallClock.instant(),
+            Math.max(0, took.toMillis()),
+            result,
+            outcome.status(),
+            outcome.delivered() ? "" : Redaction.urls(outcome.describe()),
+            settlement.ended().alerts().stream().map(DeliveryAttempt.AlertRef::of).toList());
+    vertx.eventBus().publish(Addresses.DELIVERIES, attempt.toJson());
   }
 
   private void recordQueue() {

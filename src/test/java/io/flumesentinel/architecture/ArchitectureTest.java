@@ -27,6 +27,7 @@ class ArchitectureTest {
     "alert",
     "notify",
     "silence",
+    "history",
     "ha",
     "http",
     "monitor",
@@ -35,7 +36,9 @@ class ArchitectureTest {
   };
 
   /** Pipeline stages: they never reach up into what assembles or serves them. */
-  static final String[] STAGES = {"zk", "classify", "shape", "alert", "notify", "silence"};
+  static final String[] STAGES = {
+    "zk", "classify", "shape", "alert", "notify", "silence", "history"
+  };
 
   private static JavaClasses product;
 
@@ -86,6 +89,8 @@ class ArchitectureTest {
             ROOT + ".notify.GroupHolds",
             ROOT + ".notify.DeliveryQueue",
             ROOT + ".notify.Backoff",
+            ROOT + ".history.DropLog",
+            ROOT + ".history.HistoryRecords",
             ROOT + ".http.ClientRateLimiter",
             ROOT + ".http.RefusalLog",
             ROOT + ".http.AccessPolicy",

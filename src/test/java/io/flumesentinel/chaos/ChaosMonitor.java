@@ -112,6 +112,10 @@ final class ChaosMonitor implements AutoCloseable {
       lines.addAll(ClusterTls.shared().yaml("127.0.0.1"));
     }
     lines.addAll(config.topLines());
+    // each monitor its own history: several run from one directory
+    if (config.topLines().stream().noneMatch(line -> line.startsWith("history"))) {
+      lines.add("history: { dir: \"" + dir.resolve(name + "-history") + "\" }");
+    }
     lines.add("");
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, String.join("\n", lines));

@@ -36,8 +36,26 @@ record ClusteredMonitors(String root, Duration session) {
     return start(connect, receiver, ClusterTls.shared().cluster("127.0.0.1"));
   }
 
+  /** As {@link #start(String, WebhookReceiver)}, keeping a notification history in {@code dir}. */
+  Monitor startWithHistory(String connect, WebhookReceiver receiver, Path dir) throws Exception {
+    return start(
+        connect,
+        receiver,
+        ClusterTls.shared().cluster("127.0.0.1"),
+        io.flumesentinel.config.HistoryConfig.in(dir));
+  }
+
   /** As {@link #start(String, WebhookReceiver)}, with this cluster configuration. */
   Monitor start(String connect, WebhookReceiver receiver, ClusterConfig cluster) throws Exception {
+    return start(connect, receiver, cluster, io.flumesentinel.config.HistoryConfig.disabled());
+  }
+
+  private Monitor start(
+      String connect,
+      WebhookReceiver receiver,
+      ClusterConfig cluster,
+      io.flumesentinel.config.HistoryConfig history)
+      throws Exception {
     ZkConfig zk =
         new ZkConfig(connect, root, session, Duration.ofSeconds(1), 0, Path.of("target", "unused"));
     return Monitor.start(
@@ -48,7 +66,8 @@ record ClusteredMonitors(String root, Duration session) {
                 List.of(WebhookReceiverConfig.of("ops", List.of(receiver.url()))),
                 "",
                 null)
-            .withCluster(cluster),
+            .withCluster(cluster)
+            .withHistory(history),
         Clock.systemUTC());
   }
 

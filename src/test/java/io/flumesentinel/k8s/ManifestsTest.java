@@ -129,6 +129,23 @@ class ManifestsTest {
   }
 
   @Test
+  void theHistoryIsKeptInAWritableVolumeWhereTheConfigMapPutsIt() throws IOException {
+    JsonNode configMap = only(read("configmap.yaml"), "ConfigMap");
+    MonitorConfig config =
+        ConfigLoader.parse(configMap.at("/data/monitor.yaml").asText(), "k8s/configmap.yaml");
+    JsonNode pod = only(read("deployment.yaml"), "Deployment").at("/spec/template/spec");
+
+    assertThat(config.history().enabled()).isTrue();
+    // on a read-only root file system, the default (data/history in the working directory) could
+    // not be written
+    assertThat(config.history().dir().isAbsolute()).isTrue();
+    JsonNode mount = named(pod.at("/containers/0/volumeMounts"), "history");
+    assertThat(Path.of(mount.at("/mountPath").asText())).isEqualTo(config.history().dir());
+    assertThat(mount.path("readOnly").asBoolean(false)).isFalse();
+    assertThat(named(pod.at("/volumes"), "history").has("emptyDir")).isTrue();
+  }
+
+  @Test
   void theNetworkPolicyLetsInOnlyTheHttpAndEventBusPortsFromChosenPeers() throws IOException {
     JsonNode deployment = only(read("deployment.yaml"), "Deployment");
     JsonNode policy = only(read("networkpolicy.yaml"), "NetworkPolicy");

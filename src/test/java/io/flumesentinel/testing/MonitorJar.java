@@ -90,6 +90,10 @@ public final class MonitorJar implements AutoCloseable {
             "    urls: [ \"" + receiver.url() + "\" ]",
             "    backoff: { initialMs: 100, maxMs: 2000 }"));
     lines.addAll(topLines);
+    // each monitor its own history, wherever the test runs it from
+    if (topLines.stream().noneMatch(line -> line.startsWith("history"))) {
+      lines.add("history: { dir: \"" + dir.resolve("history") + "\" }");
+    }
     lines.add("");
     Files.writeString(config, String.join("\n", lines));
     return new MonitorJar(

@@ -7,7 +7,9 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -72,6 +74,9 @@ final class AgentView {
 
   /** The health alert as last sent, while {@link StuckState#FIRING}. */
   private Alert stuckAlert;
+
+  /** The flow-check alerts firing, by {@link io.flumesentinel.protocol.FlowVerdict#key()}. */
+  private final Map<String, Alert> flowAlerts = new LinkedHashMap<>();
 
   AgentView(String id) {
     this.id = id;
@@ -150,12 +155,21 @@ final class AgentView {
     stuckAlert = null;
   }
 
+  /** The flow-check alerts firing, by verdict key; changed by the classifier. */
+  Map<String, Alert> flowAlerts() {
+    return flowAlerts;
+  }
+
   /**
    * Whether nothing is left to remember: neither node, and no alert firing. A verdict still pending
    * goes with it: it would fire only for a registered agent.
    */
   boolean holdsNothing() {
-    return !registered() && !running() && down != DownState.FIRING && stuck == StuckState.CLEAR;
+    return !registered()
+        && !running()
+        && down != DownState.FIRING
+        && stuck == StuckState.CLEAR
+        && flowAlerts.isEmpty();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.flumesentinel.event.Reason;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,11 +162,14 @@ final class Classifier {
       }
       if (!view.running()) {
         view.stuckClear(); // not running: the down alert (or none) speaks for it
+        view.flowAlerts().clear();
       }
       healthTransition(view); // the ledger resolves what it had firing and is not in the list
       if (view.stuck() == StuckState.FIRING) {
         firing.add(view.stuckAlert());
       }
+      flowTransitions(view);
+      firing.addAll(view.flowAlerts().values());
     }
     views.values().removeIf(view -> !view.registered() && !view.running());
     log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
@@ -185,6 +189,7 @@ final class Classifier {
     if (health != null) {
       effects.add(new SendTransition(health));
     }
+    flowTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     if (view.holdsNothing() && !unknown.containsKey(view.id)) {
       views.remove(view.id);
     }
@@ -208,6 +213,7 @@ final class Classifier {
         event(LifecycleEvent.Type.STOPPED, id, "deliberate stop");
         resolve(view, Reason.STOPPED);
         resolveStuck(view, Reason.STOPPED);
+        resolveFlow(view, Reason.STOPPED);
         views.remove(id);
       }
       case PRESENT -> decide(view(id), asked.removedLive(), answer.node());
@@ -349,11 +355,13 @@ final class Classifier {
     view.agent(agentNow);
     if (!view.running()) {
       resolveStuck(view, Reason.DOWN);
+      resolveFlow(view, Reason.DOWN);
     } else {
       Alert health = healthTransition(view);
       if (health != null) {
         effects.add(new SendTransition(health));
       }
+      flowTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     }
     boolean crashed = view.crashRecordedSince(removed);
     boolean running = view.running();
@@ -424,6 +432,71 @@ final class Classifier {
     Alert resolved = alerts.resolved(view.stuckAlert(), how, clock.instant());
     view.stuckClear();
     return resolved;
+  }
+
+  /**
+   * Brings the agent's flow-check alerts in line with its node: one firing alert per verdict while
+   * the agent runs (updated when what it says changed), resolved when its verdict is gone. Returns
+   * the transitions to send.
+   */
+  private List<Alert> flowTransitions(AgentView view) {
+    Map<String, Alert> firing = view.flowAlerts();
+    if (firing.isEmpty() && (!view.running() || !view.mayBeUnhealthy())) {
+      return List.of();
+    }
+    if (!firing.isEmpty() && !view.running() && view.registered()) {
+      return List.of(); // the live node went: the removal's verdict says how it ended
+    }
+    AgentNode agent = view.agent();
+    Health health = view.running() && agent != null ? agent.health() : null;
+    Map<String, FlowVerdict> standing = new LinkedHashMap<>();
+    if (health != null) {
+      health.flow().forEach(verdict -> standing.put(verdict.key(), verdict));
+    }
+    List<Alert> out = new ArrayList<>();
+    Reason how = null;
+    for (var it = firing.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      if (!standing.containsKey(entry.getKey())) {
+        how = how != null ? how : ended(view, agent);
+        out.add(alerts.resolved(entry.getValue(), how, clock.instant()));
+        it.remove();
+      }
+    }
+    standing.forEach(
+        (key, verdict) -> {
+          Alert before = firing.get(key);
+          Instant startsAt =
+              before != null
+                  ? before.startsAt()
+                  : verdict.since() != null ? verdict.since() : clock.instant();
+          Alert alert = alerts.flow(view.id, agent, verdict, startsAt);
+          if (!alert.equals(before)) {
+            firing.put(key, alert);
+            out.add(alert);
+          }
+        });
+    return out;
+  }
+
+  /** How a health alert of a running agent ends when its condition is gone. */
+  private static Reason ended(AgentView view, AgentNode agent) {
+    if (!view.registered()) {
+      return Reason.STOPPED;
+    }
+    if (agent != null
+        && agent.crashCount() > view.liveStartCrashCount()
+        && view.liveStartCrashCount() >= 0) {
+      return Reason.DOWN;
+    }
+    return Reason.RECOVERED;
+  }
+
+  private void resolveFlow(AgentView view, Reason how) {
+    for (Alert firing : view.flowAlerts().values()) {
+      effects.add(new SendTransition(alerts.resolved(firing, how, clock.instant())));
+    }
+    view.flowAlerts().clear();
   }
 
   private void resolveStuck(AgentView view, Reason how) {

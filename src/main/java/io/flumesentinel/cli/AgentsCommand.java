@@ -1,10 +1,12 @@
 package io.flumesentinel.cli;
 
 import io.flumesentinel.alert.LedgerRecord;
+import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.NodeDataException;
 import io.flumesentinel.protocol.UntrustedText;
@@ -49,7 +51,8 @@ import picocli.CommandLine.Spec;
       "Lists the registered agents from ZooKeeper: host, group, state (UP, STUCK, HUNG, DOWN),"
           + " since when, crashes, last exit and firing alerts. No monitor needed.",
       "STATE is UP while the agent's live node exists (STUCK or HUNG when its supervisor judged"
-          + " it so), DOWN otherwise."
+          + " it so), DOWN otherwise. FLOW lists the failing flow checks of a running agent, each with"
+          + " its component (e.g. FlumeSinkStalled k1)."
     })
 public final class AgentsCommand implements Callable<Integer> {
 
@@ -109,9 +112,41 @@ public final class AgentsCommand implements Callable<Integer> {
               : new JsonObject()
                   .put("status", health.status().name())
                   .put("reason", health.reason())
-                  .put("since", health.since() == null ? null : health.since().toString()));
+                  .put("since", health.since() == null ? null : health.since().toString())
+                  .put("flow", flow(health)));
       return json.put("firing", new JsonArray(new ArrayList<Object>(firing)));
     }
+  }
+
+  /**
+   * The failing flow checks: check, the alert it raises, component, reason, since and figures (the
+   * output lines stay out, as the stderr tail does).
+   */
+  private static JsonArray flow(Health health) {
+    JsonArray verdicts = new JsonArray();
+    for (FlowVerdict verdict : health.flow()) {
+      verdicts.add(
+          new JsonObject()
+              .put("check", verdict.check().name())
+              .put("alertname", AgentAlerts.FLOW_ALERTS.get(verdict.check()))
+              .put("component", verdict.component())
+              .put("reason", verdict.reason())
+              .put("since", verdict.since() == null ? null : verdict.since().toString())
+              .put("figures", new JsonObject(new TreeMap<String, Object>(verdict.figures()))));
+    }
+    return verdicts;
+  }
+
+  /** The failing flow checks in a table cell: {@code FlumeSinkStalled k1,FlumeAgentErrors k1}. */
+  private static String flowCell(AgentNode node) {
+    if (node == null || node.health() == null || node.health().flow().isEmpty()) {
+      return "-";
+    }
+    List<String> cells = new ArrayList<>();
+    for (FlowVerdict verdict : node.health().flow()) {
+      cells.add(AgentAlerts.FLOW_ALERTS.get(verdict.check()) + " " + verdict.component());
+    }
+    return String.join(",", cells);
   }
 
   @Spec private CommandSpec spec;
@@ -265,7 +300,9 @@ public final class AgentsCommand implements Callable<Integer> {
   static List<String> table(List<Agent> agents) {
     List<String[]> rows = new ArrayList<>(agents.size() + 1);
     rows.add(
-        new String[] {"ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "FIRING"});
+        new String[] {
+          "ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "FLOW", "FIRING"
+        });
     for (Agent a : agents) {
       rows.add(
           new String[] {
@@ -276,6 +313,7 @@ public final class AgentsCommand implements Callable<Integer> {
             a.since() == null ? "-" : a.since().truncatedTo(ChronoUnit.SECONDS).toString(),
             a.node() == null ? "-" : Long.toString(a.node().crashCount()),
             exit(a.node() == null ? null : a.node().lastExit()),
+            a.state() == State.DOWN ? "-" : flowCell(a.node()),
             a.firing().isEmpty() ? "-" : String.join(",", a.firing())
           });
     }

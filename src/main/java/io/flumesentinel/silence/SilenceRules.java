@@ -49,6 +49,10 @@ public final class SilenceRules {
       List.of(
           "FlumeAgentDown",
           "FlumeAgentStuck",
+          "FlumeSourceIdle",
+          "FlumeSinkStalled",
+          "FlumeChannelFilling",
+          "FlumeAgentErrors",
           "FlumeAgentFlapping",
           "FlumeHostDown",
           "FlumeSentinelZooKeeperLost");

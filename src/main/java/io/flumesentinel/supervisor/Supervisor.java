@@ -205,13 +205,13 @@ public final class Supervisor {
         SecretRedaction.commandLine(config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
-    watchHealth();
+    watchHealth(started);
   }
 
   /**
    * Looks at Flume's metrics while this run lasts (a process that is gone is a crash, not a hang).
    */
-  private void watchHealth() {
+  private void watchHealth(ChildProcess run) {
     stopWatchingHealth();
     if (config.health() != null) {
       poller =
@@ -219,9 +219,14 @@ public final class Supervisor {
               config.agentId(),
               config.health(),
               http,
-              new HealthJudge(config.health().judge(), clock),
+              new HealthJudge(
+                  config.health().judge(),
+                  config.health().flow(),
+                  FlumeTopology.of(config.command()),
+                  clock),
               executor,
-              registrar::healthChanged);
+              registrar::healthChanged,
+              run::componentLines);
       poller.start();
     }
   }

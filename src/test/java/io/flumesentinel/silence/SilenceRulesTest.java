@@ -48,7 +48,8 @@ class SilenceRulesTest {
         Arguments.of("alertname=~Flume.*", true),
         Arguments.of(
             "alertname=~\"FlumeAgentDown|FlumeAgentStuck|FlumeAgentFlapping|FlumeHostDown|"
-                + "FlumeSentinelZooKeeperLost\"",
+                + "FlumeSentinelZooKeeperLost|FlumeSourceIdle|FlumeSinkStalled|FlumeChannelFilling|"
+                + "FlumeAgentErrors\"",
             true),
         Arguments.of("severity=~critical|warning|info", true),
         Arguments.of("severity=~.+", true),
@@ -167,12 +168,15 @@ class SilenceRulesTest {
 
   @Test
   void theAlertNamesAreEveryNameTheMonitorWrites() {
-    assertThat(SilenceRules.ALERT_NAMES)
-        .containsExactlyInAnyOrder(
-            AgentAlerts.AGENT_DOWN,
-            AgentAlerts.AGENT_STUCK,
-            Flapping.AGENT_FLAPPING,
-            HostInhibition.HOST_DOWN,
-            ZooKeeperLossVerticle.ALERTNAME);
+    List<String> written =
+        new java.util.ArrayList<>(
+            List.of(
+                AgentAlerts.AGENT_DOWN,
+                AgentAlerts.AGENT_STUCK,
+                Flapping.AGENT_FLAPPING,
+                HostInhibition.HOST_DOWN,
+                ZooKeeperLossVerticle.ALERTNAME));
+    written.addAll(AgentAlerts.FLOW_ALERTS.values());
+    assertThat(SilenceRules.ALERT_NAMES).containsExactlyInAnyOrderElementsOf(written);
   }
 }

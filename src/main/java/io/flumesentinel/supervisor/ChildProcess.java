@@ -130,7 +130,8 @@ final class ChildProcess {
    * The last ERROR and WARN lines of this run's output (stdout and stderr) that concern {@code
    * component} (see {@link ComponentLog}), secrets hidden.
    */
-  List<String> componentLines(String component, java.util.Collection<String> components) {
+  List<String> componentLines(
+      String component, java.util.Map<String, FlumeMetrics.Type> components) {
     return componentLog.linesOf(
         component, components, io.flumesentinel.protocol.FlowVerdict.MAX_LINES);
   }

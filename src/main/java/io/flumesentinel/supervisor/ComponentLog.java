@@ -2,7 +2,6 @@ package io.flumesentinel.supervisor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +29,11 @@ import java.util.regex.Pattern;
 final class ComponentLog {
 
   static final int MAX_RECORDS = 500;
+
+  /** How many records of a thread a record naming one component speaks for. */
+  static final int OWNED_FOR = 3;
+
+  private static final String MAIN_THREAD = "main";
   static final int MAX_LINE_CHARS = 512;
 
   private static final Pattern LEVEL =
@@ -37,6 +41,12 @@ final class ComponentLog {
 
   /** How far into a line its level may be (after a timestamp, a host name). */
   private static final int LEVEL_WITHIN = 80;
+
+  private static final Map<FlumeMetrics.Type, Pattern> CLASS_OF_KIND =
+      Map.of(
+          FlumeMetrics.Type.SINK, Pattern.compile("\\b\\w*Sink(Runner|Processor)?\\b"),
+          FlumeMetrics.Type.SOURCE, Pattern.compile("\\b\\w*Source(Runner)?\\b"),
+          FlumeMetrics.Type.CHANNEL, Pattern.compile("\\b\\w*Channel\\b"));
 
   private static final Pattern THREAD = Pattern.compile("\\[([^\\]]{1,200})\\]");
   private static final Pattern STACK_FRAME = Pattern.compile("^\\s+(at |\\.\\.\\. \\d+ more)");
@@ -98,15 +108,21 @@ final class ComponentLog {
    * message its latest occurrence, as its first line and its root cause, at most {@code maxLines}
    * lines.
    *
-   * @param components every component of the agent, to tell whose a line is
+   * @param components every component of the agent and its kind, to tell whose a line is
    */
-  synchronized List<String> linesOf(String component, Collection<String> components, int maxLines) {
+  synchronized List<String> linesOf(
+      String component, Map<String, FlumeMetrics.Type> components, int maxLines) {
     Map<String, Pattern> names = new LinkedHashMap<>();
-    for (String name : components) {
+    for (String name : components.keySet()) {
       names.put(name, named(name));
     }
     names.putIfAbsent(component, named(component));
+    FlumeMetrics.Type kind = components.get(component);
+    boolean onlyOfItsKind =
+        kind != null && components.values().stream().filter(kind::equals).count() == 1;
+    Pattern classOfKind = onlyOfItsKind ? CLASS_OF_KIND.get(kind) : null;
     Map<String, String> owner = new HashMap<>();
+    Map<String, Integer> ownedFor = new HashMap<>();
     Map<String, Record> latest = new LinkedHashMap<>();
     for (Record record : records) {
       String text = record.text();
@@ -116,12 +132,20 @@ final class ComponentLog {
           named.add(name.getKey());
         }
       }
+      String threadOwner = owner.get(record.thread);
       boolean concerns =
           named.contains(component)
-              || (named.isEmpty() && component.equals(owner.get(record.thread)));
-      if (named.size() == 1) {
+              || (named.isEmpty() && component.equals(threadOwner))
+              || (named.isEmpty()
+                  && threadOwner == null
+                  && classOfKind != null
+                  && classOfKind.matcher(record.first).find());
+      if (named.size() == 1 && !record.thread.equals(MAIN_THREAD)) {
         owner.put(record.thread, named.get(0));
+        ownedFor.put(record.thread, OWNED_FOR);
       } else if (named.size() > 1) {
+        owner.remove(record.thread);
+      } else if (named.isEmpty() && ownedFor.merge(record.thread, -1, Integer::sum) <= 0) {
         owner.remove(record.thread);
       }
       if (concerns && record.level == Level.PROBLEM) {

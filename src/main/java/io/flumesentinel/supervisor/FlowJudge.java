@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,7 +96,10 @@ public final class FlowJudge {
   interface ComponentLines {
     ComponentLines NONE = (component, components) -> List.of();
 
-    List<String> linesOf(String component, Collection<String> components);
+    /**
+     * @param components every component of the agent and its kind
+     */
+    List<String> linesOf(String component, Map<String, Type> components);
   }
 
   /** A counter's last value and when it last rose. */
@@ -142,9 +144,9 @@ public final class FlowJudge {
     Instant now = clock.instant();
     Map<String, FlowVerdict> raised = new LinkedHashMap<>();
     Map<String, Component> channelsByName = new LinkedHashMap<>();
-    List<String> names = new ArrayList<>();
+    Map<String, Type> names = new LinkedHashMap<>();
     for (Component component : metrics.components()) {
-      names.add(component.name());
+      names.put(component.name(), component.type());
       if (component.type() == Type.CHANNEL) {
         channelsByName.put(component.name(), component);
       }
@@ -179,7 +181,7 @@ public final class FlowJudge {
       Set<String> standing,
       Map<String, FlowVerdict> raised,
       ComponentLines lines,
-      List<String> names) {
+      Map<String, Type> names) {
     if (!settings.expects(source.name())) {
       return;
     }
@@ -225,7 +227,7 @@ public final class FlowJudge {
       Set<String> standing,
       Map<String, FlowVerdict> raised,
       ComponentLines lines,
-      List<String> names) {
+      Map<String, Type> names) {
     Double drained = sink.value("EventDrainSuccessCount");
     String channelName = topology.channelOf(sink.name(), List.copyOf(channelsByName.keySet()));
     Component channel = channelName == null ? null : channelsByName.get(channelName);
@@ -282,7 +284,7 @@ public final class FlowJudge {
       Set<String> standing,
       Map<String, FlowVerdict> raised,
       ComponentLines lines,
-      List<String> names) {
+      Map<String, Type> names) {
     Double fill = channel.value("ChannelFillPercentage");
     if (fill == null) {
       return;
@@ -354,7 +356,7 @@ public final class FlowJudge {
       Set<String> standing,
       Map<String, FlowVerdict> raised,
       ComponentLines lines,
-      List<String> names) {
+      Map<String, Type> names) {
     // counters start at 0 with the process this judge watches: what it counted before the first
     // look is a rise too
     Map<String, Double> before = errorCounts.getOrDefault(component.name(), Map.of());
@@ -426,7 +428,7 @@ public final class FlowJudge {
       Set<String> standing,
       Map<String, FlowVerdict> raised,
       ComponentLines lines,
-      List<String> names) {
+      Map<String, Type> names) {
     String key = key(check, component);
     standing.add(key);
     if (verdicts.containsKey(key)) {

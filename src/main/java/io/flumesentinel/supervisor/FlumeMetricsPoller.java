@@ -112,7 +112,7 @@ final class FlumeMetricsPoller {
     if (health.status().unhealthy()) {
       log.warn("{}: {}: {}", agentId, health.status(), health.reason());
     } else if (health.flow().isEmpty()) {
-      log.info("{}: healthy", agentId);
+      log.info("{}: healthy again", agentId);
     }
     health
         .flow()

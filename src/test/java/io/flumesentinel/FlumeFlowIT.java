@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The flow checks against a real Apache Flume 1.11.0 under the fat jar's supervisor, watched by the
  * fat jar's monitor: a netcat source r1 fed by the test at a steady 20 events a second into a
- * memory channel of 600, drained by an Avro sink k1 pointing at a port where nothing listens; a
- * second netcat source r2 expected to receive, that nobody feeds.
+ * memory channel of 600, drained by an Avro sink k1 pointing at a port where nothing listens; an
+ * Avro source r2 expected to receive, that nobody feeds.
  *
  * <p>The webhook gets FlumeSinkStalled for k1 carrying the sink's error lines, FlumeSourceIdle for
  * r2, and FlumeChannelFilling for c1 before the channel is full, whose predicted time to full is

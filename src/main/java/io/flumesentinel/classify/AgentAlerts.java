@@ -5,6 +5,7 @@ import io.flumesentinel.event.Ending;
 import io.flumesentinel.event.Reason;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.ResourceHealth;
 import java.net.URLEncoder;
@@ -30,8 +31,16 @@ public final class AgentAlerts {
   /** The alert name of "the agent's JVM spends much of its time collecting garbage". */
   public static final String AGENT_GC = "FlumeAgentGc";
 
+  /** The alert names of the flow checks, by check. */
+  public static final Map<FlowVerdict.Check, String> FLOW_ALERTS =
+      Map.of(
+          FlowVerdict.Check.SOURCE_IDLE, "FlumeSourceIdle",
+          FlowVerdict.Check.SINK_STALLED, "FlumeSinkStalled",
+          FlowVerdict.Check.CHANNEL_FILLING, "FlumeChannelFilling",
+          FlowVerdict.Check.AGENT_ERRORS, "FlumeAgentErrors");
+
   private static final Set<String> RESERVED =
-      Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity");
+      Set.of(Alert.ALERTNAME, Alert.AGENT, "host", "group", "severity", Alert.COMPONENT);
 
   /** Stands for an agent node that could not be read: no host, no group, no labels. */
   private static final AgentNode UNREADABLE = new AgentNode(null, null, Map.of(), null, 0, null);
@@ -174,6 +183,42 @@ public final class AgentAlerts {
         startsAt,
         null,
         generatorUrl(agentId));
+  }
+
+  /**
+   * A firing flow-check alert ({@link #FLOW_ALERTS}) about one component: labels like the stuck
+   * alert's plus {@code component}; annotations the verdict's figures, {@code reason} (the check),
+   * {@code summary}, {@code description}, {@code since}, and {@code errorLines} (the component's
+   * last ERROR and WARN lines, one per line) when there are any.
+   */
+  public Alert flow(String agentId, AgentNode agent, FlowVerdict verdict, Instant startsAt) {
+    SortedMap<String, String> labels =
+        labels(FLOW_ALERTS.get(verdict.check()), agentId, agent, Reason.STUCK);
+    labels.put(Alert.COMPONENT, verdict.component());
+    SortedMap<String, String> annotations = new TreeMap<>(verdict.figures());
+    annotations.put("reason", verdict.check().name());
+    annotations.put(
+        "summary", "Flume agent " + agentId + " on " + agent.host() + ": " + verdict.reason());
+    annotations.put("description", flowDescription(verdict.check()));
+    if (verdict.since() != null) {
+      annotations.put("since", verdict.since().toString());
+    }
+    if (!verdict.lines().isEmpty()) {
+      annotations.put("errorLines", String.join("\n", verdict.lines()));
+    }
+    return new Alert(
+        Alert.Status.FIRING, labels, annotations, startsAt, null, generatorUrl(agentId));
+  }
+
+  private static String flowDescription(FlowVerdict.Check check) {
+    return switch (check) {
+      case SOURCE_IDLE -> "A source expected to receive events has received none.";
+      case SINK_STALLED ->
+          "A sink delivers nothing while events wait in its channel: its destination is down or refuses them.";
+      case CHANNEL_FILLING ->
+          "A channel fills faster than it drains: at this rate it is full at predictedFullAt, and then its sources fail.";
+      case AGENT_ERRORS -> "A component's error counters rose: it fails to read, write or connect.";
+    };
   }
 
   private static SortedMap<String, String> labels(

@@ -7,6 +7,7 @@ import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.NodeDataException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -77,6 +78,9 @@ final class AgentView {
 
   /** The resource alerts ({@code FlumeAgentMemory}, {@code FlumeAgentGc}) firing, by name. */
   private final Map<String, Alert> resourceAlerts = new TreeMap<>();
+
+  /** The flow-check alerts firing, by {@link io.flumesentinel.protocol.FlowVerdict#key()}. */
+  private final Map<String, Alert> flowAlerts = new LinkedHashMap<>();
 
   AgentView(String id) {
     this.id = id;
@@ -173,6 +177,11 @@ final class AgentView {
     resourceAlerts.remove(alertname);
   }
 
+  /** The flow-check alerts firing, by verdict key; changed by the classifier. */
+  Map<String, Alert> flowAlerts() {
+    return flowAlerts;
+  }
+
   /**
    * Whether nothing is left to remember: neither node, and no alert firing. A verdict still pending
    * goes with it: it would fire only for a registered agent.
@@ -182,7 +191,8 @@ final class AgentView {
         && !running()
         && down != DownState.FIRING
         && stuck == StuckState.CLEAR
-        && resourceAlerts.isEmpty();
+        && resourceAlerts.isEmpty()
+        && flowAlerts.isEmpty();
   }
 
   /**

@@ -12,6 +12,7 @@ import io.flumesentinel.event.Reason;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.ResourceHealth;
 import java.time.Clock;
@@ -162,6 +163,7 @@ final class Classifier {
       }
       if (!view.running()) {
         view.stuckClear(); // not running: the down alert (or none) speaks for it
+        view.flowAlerts().clear();
       }
       healthTransition(view); // the ledger resolves what it had firing and is not in the list
       if (view.stuck() == StuckState.FIRING) {
@@ -176,6 +178,8 @@ final class Classifier {
           firing.add(view.resourceAlert(name));
         }
       }
+      flowTransitions(view);
+      firing.addAll(view.flowAlerts().values());
     }
     views.values().removeIf(view -> !view.registered() && !view.running());
     log.info("Reconciled {} agents: {} alerts firing", views.size(), firing.size());
@@ -196,6 +200,7 @@ final class Classifier {
       effects.add(new SendTransition(health));
     }
     resourceTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
+    flowTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     if (view.holdsNothing() && !unknown.containsKey(view.id)) {
       views.remove(view.id);
     }
@@ -220,6 +225,7 @@ final class Classifier {
         resolve(view, Reason.STOPPED);
         resolveStuck(view, Reason.STOPPED);
         resolveResources(view, Reason.STOPPED);
+        resolveFlow(view, Reason.STOPPED);
         views.remove(id);
       }
       case PRESENT -> decide(view(id), asked.removedLive(), answer.node());
@@ -362,12 +368,14 @@ final class Classifier {
     if (!view.running()) {
       resolveStuck(view, Reason.DOWN);
       resolveResources(view, Reason.DOWN);
+      resolveFlow(view, Reason.DOWN);
     } else {
       Alert health = healthTransition(view);
       if (health != null) {
         effects.add(new SendTransition(health));
       }
       resourceTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
+      flowTransitions(view).forEach(alert -> effects.add(new SendTransition(alert)));
     }
     boolean crashed = view.crashRecordedSince(removed);
     boolean running = view.running();
@@ -480,7 +488,52 @@ final class Classifier {
     return out;
   }
 
-  /** How a health or resource alert of a running (or gone) agent ended. */
+  /**
+   * Brings the agent's flow-check alerts in line with its node: one firing alert per verdict while
+   * the agent runs (updated when what it says changed), resolved when its verdict is gone. Returns
+   * the transitions to send.
+   */
+  private List<Alert> flowTransitions(AgentView view) {
+    Map<String, Alert> firing = view.flowAlerts();
+    if (firing.isEmpty() && (!view.running() || !view.mayBeUnhealthy())) {
+      return List.of();
+    }
+    if (!firing.isEmpty() && !view.running() && view.registered()) {
+      return List.of(); // the live node went: the removal's verdict says how it ended
+    }
+    AgentNode agent = view.agent();
+    Health health = view.running() && agent != null ? agent.health() : null;
+    Map<String, FlowVerdict> standing = new LinkedHashMap<>();
+    if (health != null) {
+      health.flow().forEach(verdict -> standing.put(verdict.key(), verdict));
+    }
+    List<Alert> out = new ArrayList<>();
+    Reason how = null;
+    for (var it = firing.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      if (!standing.containsKey(entry.getKey())) {
+        how = how != null ? how : resolution(view, agent);
+        out.add(alerts.resolved(entry.getValue(), how, clock.instant()));
+        it.remove();
+      }
+    }
+    standing.forEach(
+        (key, verdict) -> {
+          Alert before = firing.get(key);
+          Instant startsAt =
+              before != null
+                  ? before.startsAt()
+                  : verdict.since() != null ? verdict.since() : clock.instant();
+          Alert alert = alerts.flow(view.id, agent, verdict, startsAt);
+          if (!alert.equals(before)) {
+            firing.put(key, alert);
+            out.add(alert);
+          }
+        });
+    return out;
+  }
+
+  /** How a health, resource or flow alert of a running (or gone) agent ended. */
   private static Reason resolution(AgentView view, AgentNode agent) {
     if (!view.registered()) {
       return Reason.STOPPED;
@@ -501,6 +554,13 @@ final class Classifier {
         view.resourceClear(name);
       }
     }
+  }
+
+  private void resolveFlow(AgentView view, Reason how) {
+    for (Alert firing : view.flowAlerts().values()) {
+      effects.add(new SendTransition(alerts.resolved(firing, how, clock.instant())));
+    }
+    view.flowAlerts().clear();
   }
 
   private void resolveStuck(AgentView view, Reason how) {

@@ -1,10 +1,13 @@
 package io.flumesentinel.cli;
 
+import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.fleet.AgentListing;
 import io.flumesentinel.fleet.AgentState;
 import io.flumesentinel.fleet.ListedAgent;
+import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
 import io.vertx.core.json.JsonArray;
@@ -43,9 +46,22 @@ import picocli.CommandLine.Spec;
       "Lists the registered agents from ZooKeeper: host, group, state (UP, STUCK, HUNG, DOWN),"
           + " since when, crashes, last exit and firing alerts. No monitor needed.",
       "STATE is UP while the agent's live node exists (STUCK or HUNG when its supervisor judged"
-          + " it so), DOWN otherwise."
+          + " it so), DOWN otherwise. FLOW lists the failing flow checks of a running agent, each with"
+          + " its component (e.g. FlumeSinkStalled k1)."
     })
 public final class AgentsCommand implements Callable<Integer> {
+
+  /** The failing flow checks in a table cell: {@code FlumeSinkStalled k1,FlumeAgentErrors k1}. */
+  private static String flowCell(AgentNode node) {
+    if (node == null || node.health() == null || node.health().flow().isEmpty()) {
+      return "-";
+    }
+    List<String> cells = new ArrayList<>();
+    for (FlowVerdict verdict : node.health().flow()) {
+      cells.add(AgentAlerts.FLOW_ALERTS.get(verdict.check()) + " " + verdict.component());
+    }
+    return String.join(",", cells);
+  }
 
   @Spec private CommandSpec spec;
   @Mixin private SilenceCommand.ZkOptions zk;
@@ -129,7 +145,9 @@ public final class AgentsCommand implements Callable<Integer> {
   static List<String> table(List<ListedAgent> agents) {
     List<String[]> rows = new ArrayList<>(agents.size() + 1);
     rows.add(
-        new String[] {"ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "FIRING"});
+        new String[] {
+          "ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "FLOW", "FIRING"
+        });
     for (ListedAgent a : agents) {
       rows.add(
           new String[] {
@@ -140,6 +158,7 @@ public final class AgentsCommand implements Callable<Integer> {
             a.since() == null ? "-" : a.since().truncatedTo(ChronoUnit.SECONDS).toString(),
             a.node() == null ? "-" : Long.toString(a.node().crashCount()),
             exit(a.node() == null ? null : a.node().lastExit()),
+            a.state() == AgentState.DOWN ? "-" : flowCell(a.node()),
             a.firing().isEmpty() ? "-" : String.join(",", a.firingNames())
           });
     }

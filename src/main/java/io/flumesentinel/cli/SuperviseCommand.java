@@ -2,8 +2,10 @@ package io.flumesentinel.cli;
 
 import io.flumesentinel.config.ConfigException;
 import io.flumesentinel.protocol.AgentId;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.supervisor.FlowJudge;
 import io.flumesentinel.supervisor.HealthJudge;
 import io.flumesentinel.supervisor.HealthWatch;
 import io.flumesentinel.supervisor.RestartPolicy;
@@ -14,8 +16,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -214,6 +218,48 @@ public final class SuperviseCommand implements Callable<Integer> {
           "How long a new run's metrics may take to answer the first time (default ${DEFAULT-VALUE}).")
   private long startGraceMs = HealthWatch.DEFAULT_START_GRACE.toMillis();
 
+  @Option(
+      names = "--source-idle",
+      paramLabel = "SOURCE",
+      description =
+          "A source expected to receive: FlumeSourceIdle when it receives nothing for --source-idle-for-ms;"
+              + " repeatable, '*' for every source. None by default.")
+  private List<String> idleSources = List.of();
+
+  @Option(
+      names = "--source-idle-for-ms",
+      paramLabel = "N",
+      description = "How long an expected source may receive nothing (default ${DEFAULT-VALUE}).")
+  private long sourceIdleForMs = FlowJudge.Settings.DEFAULT_SOURCE_IDLE_FOR.toMillis();
+
+  @Option(
+      names = "--sink-stalled-for-ms",
+      paramLabel = "N",
+      description =
+          "How long a sink may drain nothing while its channel holds events (default ${DEFAULT-VALUE}).")
+  private long sinkStalledForMs = FlowJudge.Settings.DEFAULT_SINK_STALLED_FOR.toMillis();
+
+  @Option(
+      names = "--fill-trend-window-ms",
+      paramLabel = "N",
+      description = "How far back a channel's fill trend looks (default ${DEFAULT-VALUE}).")
+  private long fillWindowMs = FlowJudge.Settings.DEFAULT_FILL_WINDOW.toMillis();
+
+  @Option(
+      names = "--fill-full-within-ms",
+      paramLabel = "N",
+      description =
+          "FlumeChannelFilling when the trend predicts a channel full within this time (default ${DEFAULT-VALUE}).")
+  private long fillWithinMs = FlowJudge.Settings.DEFAULT_FILL_WITHIN.toMillis();
+
+  @Option(
+      names = "--errors-quiet-ms",
+      paramLabel = "N",
+      description =
+          "FlumeAgentErrors resolves when a component's error counters have not risen for this long"
+              + " (default ${DEFAULT-VALUE}).")
+  private long errorsQuietMs = FlowJudge.Settings.DEFAULT_ERRORS_QUIET_FOR.toMillis();
+
   @Parameters(
       paramLabel = "COMMAND",
       arity = "0..*",
@@ -358,7 +404,29 @@ public final class SuperviseCommand implements Callable<Integer> {
         new HealthJudge.Settings(
             stuckFillPercent,
             millis("--stuck-for-ms", stuckForMs, 0),
-            millis("--health-start-grace-ms", startGraceMs, 0)));
+            millis("--health-start-grace-ms", startGraceMs, 0)),
+        flowSettings());
+  }
+
+  private FlowJudge.Settings flowSettings() {
+    Set<String> sources = new LinkedHashSet<>();
+    for (String source : idleSources) {
+      String name = source.strip();
+      if (!name.equals(FlowJudge.ALL_SOURCES)
+          && !FlowVerdict.COMPONENT_NAME.matcher(name).matches()) {
+        fail(
+            "--source-idle",
+            "'" + source + "' is not a source name ([A-Za-z0-9._-], 1-128) nor '*'");
+      }
+      sources.add(name);
+    }
+    return new FlowJudge.Settings(
+        sources,
+        millis("--source-idle-for-ms", sourceIdleForMs, 1),
+        millis("--sink-stalled-for-ms", sinkStalledForMs, 1),
+        millis("--fill-trend-window-ms", fillWindowMs, 1000),
+        millis("--fill-full-within-ms", fillWithinMs, 1000),
+        millis("--errors-quiet-ms", errorsQuietMs, 1));
   }
 
   private Map<String, String> labels() {

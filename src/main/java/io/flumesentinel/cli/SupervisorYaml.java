@@ -82,6 +82,12 @@ final class SupervisorYaml {
     AGENT_KEYS.put("stuckForMs", "--stuck-for-ms");
     AGENT_KEYS.put("healthStartGraceMs", "--health-start-grace-ms");
     AGENT_KEYS.putAll(PolicyOptions.YAML_KEYS);
+    AGENT_KEYS.put("sourceIdle", "--source-idle");
+    AGENT_KEYS.put("sourceIdleForMs", "--source-idle-for-ms");
+    AGENT_KEYS.put("sinkStalledForMs", "--sink-stalled-for-ms");
+    AGENT_KEYS.put("fillTrendWindowMs", "--fill-trend-window-ms");
+    AGENT_KEYS.put("fillFullWithinMs", "--fill-full-within-ms");
+    AGENT_KEYS.put("errorsQuietMs", "--errors-quiet-ms");
     AGENT_KEYS.put("command", "COMMAND");
   }
 
@@ -205,6 +211,19 @@ final class SupervisorYaml {
                             + "="
                             + scalar(label.getValue(), key + "." + label.getKey()));
                   });
+        }
+        case "sourceIdle" -> {
+          // a list of source names, or one name ('*': every source)
+          JsonNode value = field.getValue();
+          if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+              args.add(option);
+              args.add(scalar(value.get(i), key + "[" + i + "]"));
+            }
+          } else {
+            args.add(option);
+            args.add(scalar(value, key));
+          }
         }
         case "command" -> {
           JsonNode value = field.getValue();

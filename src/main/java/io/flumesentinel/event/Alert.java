@@ -38,6 +38,9 @@ public record Alert(
   public static final String ALERTNAME = "alertname";
   public static final String AGENT = "agent";
 
+  /** The label naming the Flume component an alert of a flow check is about ({@code k1}). */
+  public static final String COMPONENT = "component";
+
   /** The label naming the monitor instance on alerts about the monitor itself, not an agent. */
   public static final String MONITOR = "monitor";
 
@@ -77,10 +80,12 @@ public record Alert(
 
   /**
    * The identity of the alert in the ledger and in queues: one per alert name and agent (or monitor
-   * instance).
+   * instance), and per component for an alert with a {@link #COMPONENT} label ({@code
+   * FlumeSinkStalled.a1@k1}: an agent id never holds an {@code @}).
    */
   public String key() {
-    return alertname() + "." + subject();
+    String component = labels.get(COMPONENT);
+    return alertname() + "." + subject() + (component == null ? "" : "@" + component);
   }
 
   public String annotation(String name) {

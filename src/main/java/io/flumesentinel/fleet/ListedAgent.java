@@ -1,9 +1,12 @@
 package io.flumesentinel.fleet;
 
+import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -76,6 +79,26 @@ public record ListedAgent(
             : new JsonObject()
                 .put("status", health.status().name())
                 .put("reason", health.reason())
-                .put("since", health.since() == null ? null : health.since().toString()));
+                .put("since", health.since() == null ? null : health.since().toString())
+                .put("flow", flow(health)));
+  }
+
+  /**
+   * The failing flow checks: check, the alert it raises, component, reason, since and figures (the
+   * output lines stay out, as the stderr tail does).
+   */
+  private static JsonArray flow(Health health) {
+    JsonArray verdicts = new JsonArray();
+    for (FlowVerdict verdict : health.flow()) {
+      verdicts.add(
+          new JsonObject()
+              .put("check", verdict.check().name())
+              .put("alertname", AgentAlerts.FLOW_ALERTS.get(verdict.check()))
+              .put("component", verdict.component())
+              .put("reason", verdict.reason())
+              .put("since", verdict.since() == null ? null : verdict.since().toString())
+              .put("figures", new JsonObject(new TreeMap<String, Object>(verdict.figures()))));
+    }
+    return verdicts;
   }
 }

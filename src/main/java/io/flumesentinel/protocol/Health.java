@@ -1,10 +1,15 @@
 package io.flumesentinel.protocol;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a running agent is doing, as its supervisor judges it from Flume's own metrics: the optional
@@ -16,8 +21,18 @@ import java.util.TreeMap;
  * @param reason one line a person can read
  * @param since when the current status began (the start of the condition, not of its report)
  * @param details what was measured, e.g. {@code channel}, {@code fillPercent}
+ * @param flow the flow checks failing now, one per check and component ({@link FlowVerdict}), at
+ *     most {@value FlowVerdict#MAX_VERDICTS}; independent of {@code status}: an OK agent may have a
+ *     stalled sink
  */
-public record Health(Status status, String reason, Instant since, Map<String, String> details) {
+public record Health(
+    Status status,
+    String reason,
+    Instant since,
+    Map<String, String> details,
+    List<FlowVerdict> flow) {
+
+  private static final Logger log = LoggerFactory.getLogger(Health.class);
 
   public enum Status {
     OK,
@@ -34,6 +49,25 @@ public record Health(Status status, String reason, Instant since, Map<String, St
     java.util.Objects.requireNonNull(status, "status");
     reason = reason == null ? "" : reason;
     details = Map.copyOf(details == null ? Map.of() : details);
+    flow =
+        flow == null
+            ? List.of()
+            : List.copyOf(flow.subList(0, Math.min(flow.size(), FlowVerdict.MAX_VERDICTS)));
+  }
+
+  /** A health without failing flow checks. */
+  public Health(Status status, String reason, Instant since, Map<String, String> details) {
+    this(status, reason, since, details, List.of());
+  }
+
+  /** This health with {@code verdicts} as its failing flow checks. */
+  public Health withFlow(List<FlowVerdict> verdicts) {
+    return new Health(status, reason, since, details, verdicts);
+  }
+
+  /** Whether anything is wrong: an unhealthy status or a failing flow check. */
+  public boolean troubled() {
+    return status.unhealthy() || !flow.isEmpty();
   }
 
   public static Health ok(Instant since) {
@@ -45,11 +79,20 @@ public record Health(Status status, String reason, Instant since, Map<String, St
     if (since != null) {
       json.put("since", since.toString());
     }
-    return json.put("details", new JsonObject(new TreeMap<String, Object>(details)));
+    json.put("details", new JsonObject(new TreeMap<String, Object>(details)));
+    if (!flow.isEmpty()) {
+      JsonArray verdicts = new JsonArray();
+      flow.forEach(verdict -> verdicts.add(verdict.toJson()));
+      json.put("flow", verdicts);
+    }
+    return json;
   }
 
   /**
    * Reads the {@code health} value of an agent node.
+   *
+   * <p>A {@code flow} entry that cannot be read (an unknown check, a bad component name) is left
+   * out and logged; the rest of the health stays readable.
    *
    * @throws NodeDataException when it is not a health object with a known status
    */
@@ -72,6 +115,25 @@ public record Health(Status status, String reason, Instant since, Map<String, St
         parsed,
         Json.line(json, "reason", "health"),
         Json.instant(json, "since", "health"),
-        Json.labels(json, "details", "health"));
+        Json.labels(json, "details", "health"),
+        flow(json.getValue("flow")));
+  }
+
+  private static List<FlowVerdict> flow(Object value) throws NodeDataException {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new NodeDataException("health.flow must be an array");
+    }
+    List<FlowVerdict> verdicts = new ArrayList<>();
+    for (int i = 0; i < array.size() && verdicts.size() < FlowVerdict.MAX_VERDICTS; i++) {
+      try {
+        verdicts.add(FlowVerdict.fromJson(array.getValue(i)));
+      } catch (NodeDataException e) {
+        log.warn("Agent node: ignoring a flow verdict ({})", e.getMessage());
+      }
+    }
+    return verdicts;
   }
 }

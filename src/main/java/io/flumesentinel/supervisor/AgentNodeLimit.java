@@ -2,6 +2,7 @@ package io.flumesentinel.supervisor;
 
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.UntrustedText;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import java.util.TreeMap;
  * MB limit. A node over it loses, in this order and only as much as needed: the oldest lines of its
  * crash record's stderr tail; then the length of its values (host, group, labels and health details
  * cut to the {@value UntrustedText#MAX_VALUE_CHARS} characters a monitor reads of them anyway);
- * then labels, last in name order first; then its health details and the details of its resource
- * verdicts; then the crash record's detail (the count of crashes stays). Pure.
+ * then the output lines of its flow verdicts; then flow verdicts, last first; then labels, last in
+ * name order first; then its health details and the details of its resource verdicts; then the
+ * crash record's detail (the count of crashes stays). Pure.
  */
 final class AgentNodeLimit {
 
@@ -51,6 +53,10 @@ final class AgentNodeLimit {
     if (fits(fitted, maxBytes)) {
       return fitted;
     }
+    fitted = fewerFlowVerdicts(fitted, maxBytes);
+    if (fits(fitted, maxBytes)) {
+      return fitted;
+    }
     fitted = fewerLabels(fitted, maxBytes);
     if (!fits(fitted, maxBytes) && fitted.health() != null) {
       fitted =
@@ -59,13 +65,30 @@ final class AgentNodeLimit {
                   fitted.health().status(),
                   UntrustedText.line(fitted.health().reason()),
                   fitted.health().since(),
-                  Map.of()));
+                  Map.of(),
+                  fitted.health().flow()));
     }
     if (!fits(fitted, maxBytes) && fitted.resources() != null) {
       fitted = fitted.withResources(fitted.resources().withoutDetails());
     }
     if (!fits(fitted, maxBytes) && fitted.lastExit() != null) {
       fitted = withExit(fitted, null);
+    }
+    return fitted;
+  }
+
+  /** Without the flow verdicts' lines, then without verdicts, last first, until it fits. */
+  private static AgentNode fewerFlowVerdicts(AgentNode node, int maxBytes) {
+    Health health = node.health();
+    if (health == null || health.flow().isEmpty()) {
+      return node;
+    }
+    List<FlowVerdict> verdicts = new ArrayList<>();
+    health.flow().forEach(verdict -> verdicts.add(verdict.withoutLines()));
+    AgentNode fitted = node.withHealth(health.withFlow(verdicts));
+    while (!verdicts.isEmpty() && !fits(fitted, maxBytes)) {
+      verdicts.remove(verdicts.size() - 1);
+      fitted = node.withHealth(health.withFlow(verdicts));
     }
     return fitted;
   }
@@ -124,7 +147,8 @@ final class AgentNodeLimit {
             node.health().status(),
             UntrustedText.line(node.health().reason()),
             node.health().since(),
-            details));
+            details,
+            node.health().flow()));
   }
 
   private static AgentNode withLabels(AgentNode node, Map<String, String> labels) {

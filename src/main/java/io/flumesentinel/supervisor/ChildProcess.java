@@ -64,6 +64,7 @@ final class ChildProcess {
   private final String agentId;
   private final Process process;
   private final OutputTail stderrTail = new OutputTail(TAIL_LINES, TAIL_CHARS);
+  private final ComponentLog componentLog = new ComponentLog();
   private final Thread stdoutPump;
   private final Thread stderrPump;
 
@@ -171,6 +172,16 @@ final class ChildProcess {
   }
 
   /**
+   * The last ERROR and WARN lines of this run's output (stdout and stderr) that concern {@code
+   * component} (see {@link ComponentLog}), secrets hidden.
+   */
+  List<String> componentLines(
+      String component, java.util.Map<String, FlumeMetrics.Type> components) {
+    return componentLog.linesOf(
+        component, components, io.flumesentinel.protocol.FlowVerdict.MAX_LINES);
+  }
+
+  /**
    * SIGTERM, through the handle so our ends of the pipes stay open and the last lines are logged.
    */
   void terminate() {
@@ -206,6 +217,7 @@ final class ChildProcess {
                     tail.add(shown);
                   }
                   fileFailed = copy(file, shown, fileFailed);
+                  componentLog.add(shown);
                 }
               } catch (IOException e) {
                 log.debug("{} {} closed: {}", agentId, name, e.toString());

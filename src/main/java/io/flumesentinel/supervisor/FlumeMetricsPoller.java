@@ -2,12 +2,9 @@ package io.flumesentinel.supervisor;
 
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.ZkErrors;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +33,7 @@ final class FlumeMetricsPoller {
   private final HealthJudge judge;
   private final ScheduledExecutorService executor;
   private final Consumer<Health> changes;
+  private final FlowJudge.ComponentLines lines;
   private boolean stopped;
   private ScheduledFuture<?> next;
 
@@ -45,8 +43,10 @@ final class FlumeMetricsPoller {
       HttpClient http,
       HealthJudge judge,
       ScheduledExecutorService executor,
-      Consumer<Health> changes) {
+      Consumer<Health> changes,
+      FlowJudge.ComponentLines lines) {
     this.agentId = agentId;
+    this.lines = lines;
     this.settings = settings;
     this.http = http;
     this.judge = judge;
@@ -92,11 +92,11 @@ final class FlumeMetricsPoller {
                 } else if (response.statusCode() != 200) {
                   changed = judge.unanswered("HTTP " + response.statusCode());
                 } else {
-                  Map<String, Double> fill = channelFill(response.body());
+                  FlumeMetrics metrics = FlumeMetrics.parse(response.body());
                   changed =
-                      fill == null
+                      metrics == null
                           ? judge.unanswered("the answer is not Flume's metrics JSON")
-                          : judge.answered(fill);
+                          : judge.answered(metrics, lines);
                 }
                 if (changed != null) {
                   report(changed);
@@ -111,9 +111,12 @@ final class FlumeMetricsPoller {
   private void report(Health health) {
     if (health.status().unhealthy()) {
       log.warn("{}: {}: {}", agentId, health.status(), health.reason());
-    } else {
+    } else if (health.flow().isEmpty()) {
       log.info("{}: healthy again", agentId);
     }
+    health
+        .flow()
+        .forEach(verdict -> log.warn("{}: {}: {}", agentId, verdict.check(), verdict.reason()));
     changes.accept(health);
   }
 
@@ -123,29 +126,8 @@ final class FlumeMetricsPoller {
    * JSON object. A channel without a readable percentage is left out.
    */
   static Map<String, Double> channelFill(String body) {
-    JsonObject metrics;
-    try {
-      metrics = new JsonObject(body);
-    } catch (DecodeException | ClassCastException | NullPointerException e) {
-      return null;
-    }
-    Map<String, Double> fill = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> component : metrics) {
-      if (component.getKey().startsWith("CHANNEL.")
-          && component.getValue() instanceof JsonObject values) {
-        Object percent = values.getValue("ChannelFillPercentage");
-        try {
-          if (percent != null) {
-            fill.put(
-                component.getKey().substring("CHANNEL.".length()),
-                Double.parseDouble(percent.toString()));
-          }
-        } catch (NumberFormatException unreadable) {
-          // not a number: this channel says nothing
-        }
-      }
-    }
-    return fill;
+    FlumeMetrics metrics = FlumeMetrics.parse(body);
+    return metrics == null ? null : metrics.channelFill();
   }
 
   private static String describe(Throwable error) {

@@ -18,6 +18,10 @@ import java.util.Objects;
  * way); an answer with every channel below the threshold is OK at once. Before the first answer of
  * a run the endpoint is given the start grace instead of the stuck time, since Flume answers only
  * once its components have started (seconds, longer under load).
+ *
+ * <p>Given flow settings, each answer also goes through the per-component flow checks ({@link
+ * FlowJudge}); the health reported then carries the verdicts standing ({@link Health#flow()}), and
+ * a verdict raised or cleared is a change like a change of status.
  */
 public final class HealthJudge {
 
@@ -35,6 +39,7 @@ public final class HealthJudge {
   }
 
   private final Settings settings;
+  private final FlowJudge flow;
   private final Clock clock;
   private final Instant startedAt;
   private Health status;
@@ -43,15 +48,37 @@ public final class HealthJudge {
   private Instant silentSince;
 
   public HealthJudge(Settings settings, Clock clock) {
+    this(settings, null, FlumeTopology.UNKNOWN, clock);
+  }
+
+  /**
+   * @param flowSettings the flow checks, or {@code null}: none
+   * @param topology which channel each sink drains
+   */
+  HealthJudge(
+      Settings settings, FlowJudge.Settings flowSettings, FlumeTopology topology, Clock clock) {
     this.settings = settings;
+    this.flow = flowSettings == null ? null : new FlowJudge(flowSettings, topology, clock);
     this.clock = clock;
     this.startedAt = clock.instant();
     this.status = Health.ok(startedAt);
   }
 
-  /** The status as last decided (OK at first). */
+  /** The status as last decided (OK at first), with the flow verdicts standing. */
   public Health status() {
-    return status;
+    return flow == null ? status : status.withFlow(flow.verdicts());
+  }
+
+  /**
+   * An answer of the metrics endpoint: the status from the channels' fill, and the flow checks.
+   *
+   * @param lines the output lines concerning a component, for a verdict raised now
+   * @return the new health when its status or its flow verdicts changed, else {@code null}
+   */
+  Health answered(FlumeMetrics metrics, FlowJudge.ComponentLines lines) {
+    Health changed = answered(metrics.channelFill());
+    boolean flowChanged = flow != null && flow.look(metrics, lines);
+    return changed != null || flowChanged ? status() : null;
   }
 
   /**
@@ -109,6 +136,11 @@ public final class HealthJudge {
    * @return the new status when it changed, else {@code null}
    */
   public Health unanswered(String error) {
+    Health changed = silent(error);
+    return changed == null ? null : status();
+  }
+
+  private Health silent(String error) {
     Instant now = clock.instant();
     if (silentSince == null) {
       silentSince = answered ? now : startedAt;

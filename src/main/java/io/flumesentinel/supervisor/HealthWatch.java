@@ -10,9 +10,14 @@ import java.util.Objects;
  * @param metricsUrl Flume's HTTP metrics, e.g. {@code http://127.0.0.1:34545/metrics}
  * @param interval time between the end of one look and the start of the next
  * @param timeout connect and request timeout of one look
+ * @param flow the per-component flow checks ({@link FlowJudge})
  */
 public record HealthWatch(
-    URI metricsUrl, Duration interval, Duration timeout, HealthJudge.Settings judge) {
+    URI metricsUrl,
+    Duration interval,
+    Duration timeout,
+    HealthJudge.Settings judge,
+    FlowJudge.Settings flow) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -25,5 +30,12 @@ public record HealthWatch(
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(judge, "judge");
+    Objects.requireNonNull(flow, "flow");
+  }
+
+  /** With the flow checks' defaults (no source expected to receive). */
+  public HealthWatch(
+      URI metricsUrl, Duration interval, Duration timeout, HealthJudge.Settings judge) {
+    this(metricsUrl, interval, timeout, judge, FlowJudge.Settings.defaults());
   }
 }

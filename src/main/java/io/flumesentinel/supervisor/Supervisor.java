@@ -229,7 +229,7 @@ public final class Supervisor {
         SecretRedaction.commandLine(config.command()));
     registrar.runStarted(started.pid(), startedAt);
     started.onExit().thenAcceptAsync(exit -> onChildExit(started, exit), executor);
-    watchHealth();
+    watchHealth(started);
     policyWatch.runStarted(started.pid());
   }
 
@@ -267,7 +267,7 @@ public final class Supervisor {
   /**
    * Looks at Flume's metrics while this run lasts (a process that is gone is a crash, not a hang).
    */
-  private void watchHealth() {
+  private void watchHealth(ChildProcess run) {
     stopWatchingHealth();
     if (config.health() != null) {
       poller =
@@ -275,9 +275,14 @@ public final class Supervisor {
               config.agentId(),
               config.health(),
               http,
-              new HealthJudge(config.health().judge(), clock),
+              new HealthJudge(
+                  config.health().judge(),
+                  config.health().flow(),
+                  FlumeTopology.of(config.command()),
+                  clock),
               executor,
-              policyWatch.healthChanges(registrar::healthChanged));
+              policyWatch.healthChanges(registrar::healthChanged),
+              run::componentLines);
       poller.start();
     }
   }

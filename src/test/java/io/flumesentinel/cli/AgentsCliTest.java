@@ -7,6 +7,7 @@ import io.flumesentinel.alert.LedgerRecord;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
@@ -209,6 +210,52 @@ class AgentsCliTest {
     assertThat(agents.getJsonObject(0).getString("since")).isEqualTo(stuckSince.toString());
     assertThat(agents.getJsonObject(0).getJsonObject("health").getString("reason"))
         .isEqualTo("channel c1 full");
+  }
+
+  @Test
+  void failingFlowChecksShowWithTheirComponent() throws Exception {
+    Instant since = Instant.parse("2026-11-30T06:30:00Z");
+    AgentNode a3 = registration.readAgent("a3").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    FlowVerdict stalled =
+        new FlowVerdict(
+            FlowVerdict.Check.SINK_STALLED,
+            "k1",
+            "sink k1 drained nothing for 60 s while channel c1 holds 57 events",
+            since,
+            Map.of("channel", "c1", "channelSize", "57"),
+            List.of("ERROR [SinkRunner] SinkRunner: Unable to deliver event."));
+    FlowVerdict errors =
+        new FlowVerdict(
+            FlowVerdict.Check.AGENT_ERRORS,
+            "k1",
+            "sink k1: error counters rose",
+            since,
+            null,
+            null);
+    registration
+        .update("a3", a3.withHealth(Health.ok(since).withFlow(List.of(stalled, errors))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+
+    assertThat(agents("--host", "flume-03")).as(err.toString()).isZero();
+    List<String> lines = lines();
+    assertThat(lines.get(0)).contains("LAST EXIT", "FLOW", "FIRING");
+    assertThat(lines.get(1))
+        .startsWith("a3")
+        .contains(" UP ", "FlumeSinkStalled k1,FlumeAgentErrors k1");
+
+    assertThat(agents("--host", "flume-03", "--json")).as(err.toString()).isZero();
+    JsonObject health = json().getJsonObject(0).getJsonObject("health");
+    assertThat(health.getString("status")).isEqualTo("OK");
+    JsonObject first = health.getJsonArray("flow").getJsonObject(0);
+    assertThat(first.getString("check")).isEqualTo("SINK_STALLED");
+    assertThat(first.getString("alertname")).isEqualTo("FlumeSinkStalled");
+    assertThat(first.getString("component")).isEqualTo("k1");
+    assertThat(first.getString("since")).isEqualTo(since.toString());
+    assertThat(first.getJsonObject("figures").getString("channelSize")).isEqualTo("57");
+    assertThat(first.containsKey("lines")).isFalse();
+    assertThat(health.getJsonArray("flow").getJsonObject(1).getString("alertname"))
+        .isEqualTo("FlumeAgentErrors");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.supervisor.FlowJudge;
 import io.flumesentinel.supervisor.RestartPolicy;
 import io.flumesentinel.supervisor.SupervisorConfig;
 import java.nio.file.Files;
@@ -116,10 +117,70 @@ class SupervisorYamlTest {
   }
 
   @Test
+  void flowChecksAreReadWithDefaultsAndTheirOwnKeys() throws Exception {
+    List<SupervisorConfig> agents =
+        load(
+            String.join(
+                "\n",
+                "zookeeper: { connect: zk:2181 }",
+                "defaults: { flumeMetrics: \"http://127.0.0.1:34545/metrics\" }",
+                "agents:",
+                "  - id: a1",
+                "    sourceIdle: [ r1, r2 ]",
+                "    sourceIdleForMs: 120000",
+                "    sinkStalledForMs: 30000",
+                "    fillTrendWindowMs: 60000",
+                "    fillFullWithinMs: 600000",
+                "    errorsQuietMs: 90000",
+                "    command: [ sleep, \"600\" ]",
+                "  - id: a2",
+                "    sourceIdle: \"*\"",
+                "    command: [ sleep, \"600\" ]",
+                "  - id: a3",
+                "    command: [ sleep, \"600\" ]",
+                ""));
+
+    FlowJudge.Settings a1 = agents.get(0).health().flow();
+    assertThat(a1.idleSources()).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(a1.sourceIdleFor()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(a1.sinkStalledFor()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(a1.fillWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(a1.fillWithin()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(a1.errorsQuietFor()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(agents.get(1).health().flow().idleSources()).containsExactly("*");
+    assertThat(agents.get(2).health().flow()).isEqualTo(FlowJudge.Settings.defaults());
+  }
+
+  @Test
+  void aBadFlowCheckKeyIsNamed() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "zookeeper: { connect: zk:2181 }\nagents:\n  - { id: a1, flumeMetrics:"
+                        + " \"http://h:1/metrics\", sourceIdle: [ r1, \"r 2\" ], command: [ x ] }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "agents[0].sourceIdle: 'r 2' is not a source name ([A-Za-z0-9._-], 1-128) nor '*'");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "zookeeper: { connect: zk:2181 }\nagents:\n  - { id: a1, flumeMetrics:"
+                        + " \"http://h:1/metrics\", fillTrendWindowMs: 10, command: [ x ] }\n"))
+        .hasMessage("agents[0].fillTrendWindowMs: must be between 1000 and 86400000, got 10");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "zookeeper: { connect: zk:2181 }\nagents:\n  - { id: a1, sourceIdle: { r1: x },"
+                        + " command: [ x ] }\n"))
+        .hasMessage("agents[0].sourceIdle: must be a single value");
+  }
+
+  @Test
   void theExampleInConfIsValid() {
     List<SupervisorConfig> agents = SupervisorYaml.load(Path.of("conf", "supervisor.yaml"));
     assertThat(agents).extracting(SupervisorConfig::agentId).containsExactly("a1", "a2");
     assertThat(agents.get(0).health()).isNotNull();
+    assertThat(agents.get(0).health().flow().idleSources()).containsExactly("r1");
     assertThat(agents.get(1).labels()).containsEntry("dc", "east").containsEntry("tier", "cold");
   }
 }

@@ -49,7 +49,8 @@ class SilenceRulesTest {
         Arguments.of("alertname=~Flume.*", true),
         Arguments.of(
             "alertname=~\"FlumeAgentDown|FlumeAgentStuck|FlumeAgentMemory|FlumeAgentGc|"
-                + "FlumeAgentFlapping|FlumeHostDown|FlumeGroupDegraded|FlumeSentinelZooKeeperLost\"",
+                + "FlumeAgentFlapping|FlumeHostDown|FlumeGroupDegraded|FlumeSentinelZooKeeperLost|"
+                + "FlumeSourceIdle|FlumeSinkStalled|FlumeChannelFilling|FlumeAgentErrors\"",
             true),
         Arguments.of("severity=~critical|warning|info", true),
         Arguments.of("severity=~.+", true),
@@ -168,15 +169,18 @@ class SilenceRulesTest {
 
   @Test
   void theAlertNamesAreEveryNameTheMonitorWrites() {
-    assertThat(SilenceRules.ALERT_NAMES)
-        .containsExactlyInAnyOrder(
-            AgentAlerts.AGENT_DOWN,
-            AgentAlerts.AGENT_STUCK,
-            AgentAlerts.AGENT_MEMORY,
-            AgentAlerts.AGENT_GC,
-            Flapping.AGENT_FLAPPING,
-            HostInhibition.HOST_DOWN,
-            GroupInhibition.GROUP_DEGRADED,
-            ZooKeeperLossVerticle.ALERTNAME);
+    List<String> written =
+        new java.util.ArrayList<>(
+            List.of(
+                AgentAlerts.AGENT_DOWN,
+                AgentAlerts.AGENT_STUCK,
+                AgentAlerts.AGENT_MEMORY,
+                AgentAlerts.AGENT_GC,
+                Flapping.AGENT_FLAPPING,
+                HostInhibition.HOST_DOWN,
+                GroupInhibition.GROUP_DEGRADED,
+                ZooKeeperLossVerticle.ALERTNAME));
+    written.addAll(AgentAlerts.FLOW_ALERTS.values());
+    assertThat(SilenceRules.ALERT_NAMES).containsExactlyInAnyOrderElementsOf(written);
   }
 }

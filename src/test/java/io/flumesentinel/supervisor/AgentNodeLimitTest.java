@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
+import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.NodeDataException;
 import java.time.Instant;
@@ -42,6 +43,38 @@ class AgentNodeLimitTest {
     if (fits) {
       assertThat(fitted).isSameAs(node);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void flowLinesThenFlowVerdictsGiveWayKeepingTheFirst() throws NodeDataException {
+    java.util.List<FlowVerdict> verdicts = new java.util.ArrayList<>();
+    for (int i = 0; i < FlowVerdict.MAX_VERDICTS; i++) {
+      Map<String, String> figures = new TreeMap<>();
+      for (int f = 0; f < FlowVerdict.MAX_FIGURES; f++) {
+        figures.put("figure" + f, "9".repeat(300));
+      }
+      verdicts.add(
+          new FlowVerdict(
+              FlowVerdict.Check.SINK_STALLED,
+              "k" + i,
+              "r".repeat(300),
+              AT,
+              figures,
+              java.util.Collections.nCopies(FlowVerdict.MAX_LINES, "l".repeat(300))));
+    }
+    AgentNode node =
+        node("h1", Map.of("dc", "1"), CRASH).withHealth(Health.ok(AT).withFlow(verdicts));
+    assertThat(node.toBytes().length).isGreaterThan(AgentNodeLimit.MAX_NODE_BYTES);
+
+    AgentNode fitted = AgentNodeLimit.fit(node);
+
+    assertThat(fitted.toBytes().length).isLessThanOrEqualTo(AgentNodeLimit.MAX_NODE_BYTES);
+    java.util.List<FlowVerdict> kept = AgentNode.parse(fitted.toBytes()).health().flow();
+    assertThat(kept).isNotEmpty().hasSizeLessThan(verdicts.size());
+    assertThat(kept.get(0).component()).isEqualTo("k0");
+    assertThat(kept).allMatch(v -> v.lines().isEmpty());
+    assertThat(fitted.labels()).containsEntry("dc", "1");
+    assertThat(fitted.crashCount()).isEqualTo(node.crashCount());
   }
 
   @org.junit.jupiter.api.Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -43,15 +44,27 @@ public final class FlumeRuntime implements AutoCloseable {
    * {@code dir/flume}.
    */
   public static FlumeRuntime prepare(Path dir, String agentResource) throws IOException {
+    return prepare(dir, agentResource, Map.of());
+  }
+
+  /**
+   * As {@link #prepare(Path, String)}, with each {@code @NAME@} of {@code placeholders} in the
+   * agent configuration replaced by its value too.
+   */
+  public static FlumeRuntime prepare(
+      Path dir, String agentResource, Map<String, String> placeholders) throws IOException {
     Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
     assertThat(lib.resolve("flume-ng-node-1.11.0.jar"))
         .as("Flume runtime resolved by the build")
         .exists();
     Path conf = dir.resolve("flume");
     Files.createDirectories(conf.resolve("roll"));
-    Files.writeString(
-        conf.resolve(AGENT + ".conf"),
-        resource(agentResource).replace("@ROLL_DIR@", conf.resolve("roll").toString()));
+    String agentConf =
+        resource(agentResource).replace("@ROLL_DIR@", conf.resolve("roll").toString());
+    for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
+      agentConf = agentConf.replace("@" + placeholder.getKey() + "@", placeholder.getValue());
+    }
+    Files.writeString(conf.resolve(AGENT + ".conf"), agentConf);
     Files.writeString(conf.resolve("log4j2.xml"), resource("/flume/log4j2.xml"));
     return new FlumeRuntime(lib, conf, Http.freePort());
   }

@@ -10,12 +10,14 @@ import io.flumesentinel.config.ReceiverConfig;
 import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.dashboard.Dashboard;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
 import io.flumesentinel.http.HttpServerVerticle;
 import io.flumesentinel.http.ReadApi;
+import io.flumesentinel.http.Routes;
 import io.flumesentinel.logging.NonBlockingAsyncAppender;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.mail.MailChannel;
@@ -169,7 +171,7 @@ public final class Monitor implements AutoCloseable {
             config.http(),
             readiness,
             () -> status(readiness, pipeline, silences),
-            new ReadApi(client, layout, silences));
+            Routes.all(new ReadApi(client, layout, silences), new Dashboard(clock)));
 
     Monitor monitor =
         new Monitor(embedded, List.of(client, ledgerClient), vertx, readiness, http, connect);

@@ -12,6 +12,8 @@
   const STATES = ['DOWN', 'HUNG', 'STUCK', 'STOPPED', 'UP', 'UNKNOWN'];
   const MAX_PAGES = 20;
   const TRAILING_REFRESH_MS = 700;
+  // Reads of the API at most every this often: a busy fleet must not make the page a load.
+  const MIN_ROUND_MS = 400;
   const STATUS_EVERY_MS = 15000;
   const EVERYTHING_EVERY_MS = 60000;
   const STREAM_SILENCE_MS = 40000;
@@ -300,7 +302,7 @@
     },
   };
 
-  const refresher = { pending: new Set(), running: false, trailing: null, trailingTopics: new Set() };
+  const refresher = { pending: new Set(), running: false, trailing: null, trailingTopics: new Set(), lastRound: 0 };
 
   /** Reads the given views again; calls made while a read runs are folded into the next one. */
   function refresh(topics) {
@@ -314,6 +316,11 @@
     refresher.running = true;
     try {
       while (refresher.pending.size > 0 && !state.needToken) {
+        const wait = refresher.lastRound + MIN_ROUND_MS - Date.now();
+        if (wait > 0) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        refresher.lastRound = Date.now();
         const topics = [...refresher.pending];
         refresher.pending.clear();
         await Promise.all(topics.map((topic) => loaders[topic]()));

@@ -14,7 +14,7 @@
   const TRAILING_REFRESH_MS = 700;
   // Reads of the API at most every this often: a busy fleet must not make the page a load.
   const MIN_ROUND_MS = 400;
-  const STATUS_EVERY_MS = 15000;
+  const STATUS_EVERY_MS = 5000;
   const EVERYTHING_EVERY_MS = 60000;
   const STREAM_SILENCE_MS = 40000;
 

@@ -41,14 +41,11 @@ public final class Dashboard implements Routes {
             .setCachingEnabled(false)
             .setDirectoryListing(false)
             .setIncludeHidden(false)
+            .setIndexPage("index.html")
             .setDefaultContentEncoding("UTF-8");
-    router
-        .get("/")
-        .handler(
-            ctx -> {
-              ctx.response().putHeader("content-type", "text/html; charset=utf-8");
-              ctx.response().sendFile(WEBROOT + "/index.html");
-            });
+    // The handler resolves the files from the jar off the event loop (its first look at a file is
+    // an asynchronous one), which a plain sendFile would do on it; at "/" it serves index.html.
+    router.get("/").handler(files);
     router.get(ASSETS + "*").handler(files);
     EventStream stream = new EventStream(context.owner(), clock);
     stream.start();

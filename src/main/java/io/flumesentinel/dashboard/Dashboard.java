@@ -45,7 +45,17 @@ public final class Dashboard implements Routes {
             .setDefaultContentEncoding("UTF-8");
     // The handler resolves the files from the jar off the event loop (its first look at a file is
     // an asynchronous one), which a plain sendFile would do on it; at "/" it serves index.html.
-    router.get("/").handler(files);
+    // "/" alone: Vert.x Web takes a route path ending in "/" for a prefix.
+    router
+        .get("/")
+        .handler(
+            ctx -> {
+              if (ctx.normalizedPath().equals("/")) {
+                files.handle(ctx);
+              } else {
+                ctx.next();
+              }
+            });
     router.get(ASSETS + "*").handler(files);
     EventStream stream = new EventStream(context.owner(), clock);
     stream.start();

@@ -61,6 +61,13 @@ class ShippedJarsIT {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo("io.flumesentinel.FlumeSentinel");
       assertThat(Collections.list(jar.entries()).stream().map(ZipEntry::getName))
+          .as("the dashboard's files travel in the jar: nothing is fetched from elsewhere")
+          .contains(
+              "io/flumesentinel/dashboard/page/index.html",
+              "io/flumesentinel/dashboard/page/app.js",
+              "io/flumesentinel/dashboard/page/style.css",
+              "io/flumesentinel/dashboard/page/favicon.svg");
+      assertThat(Collections.list(jar.entries()).stream().map(ZipEntry::getName))
           .noneMatch(e -> e.startsWith("io/flumesentinel/appender/"))
           .noneMatch(e -> e.startsWith("org/apache/flume/") || e.startsWith("org/apache/avro/"))
           .noneMatch(e -> e.contains("Log4j2Plugins.dat"));

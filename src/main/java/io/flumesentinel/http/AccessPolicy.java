@@ -9,8 +9,8 @@ import java.util.Optional;
  * answer out.
  *
  * <ul>
- *   <li>{@code /health/*} and the open prefixes given: nothing, so probes and load balancers need
- *       no token.
+ *   <li>{@code /health/*}, the open prefixes and the open paths given: nothing, so probes and load
+ *       balancers need no token, nor a browser loading a page that then asks for one.
  *   <li>{@code GET} and {@code HEAD}: {@link Role#READ}; this covers {@code /api/*}, {@code
  *       /status}, and any page or metrics added later.
  *   <li>any other method: {@link Role#WRITE} (silences, acknowledgements), whatever the path, so a
@@ -24,18 +24,30 @@ final class AccessPolicy {
   static final String HEALTH = "/health/";
 
   private final List<String> openPrefixes;
+  private final List<String> openPaths;
 
   /**
    * @param openPrefixes more path prefixes that need no token (for example the static files of a
    *     page that asks for a token itself); {@code /health/} always is one
    */
   AccessPolicy(List<String> openPrefixes) {
+    this(openPrefixes, List.of());
+  }
+
+  /**
+   * @param openPrefixes as above
+   * @param openPaths exact paths that need no token (a page at {@code /}, say)
+   */
+  AccessPolicy(List<String> openPrefixes, List<String> openPaths) {
     this.openPrefixes = List.copyOf(openPrefixes);
+    this.openPaths = List.copyOf(openPaths);
   }
 
   /** The role the request needs, or empty when it needs none. */
   Optional<Role> needed(String method, String path) {
-    if (isHealth(path) || openPrefixes.stream().anyMatch(path::startsWith)) {
+    if (isHealth(path)
+        || openPaths.contains(path)
+        || openPrefixes.stream().anyMatch(path::startsWith)) {
       return Optional.empty();
     }
     return Optional.of(method.equals("GET") || method.equals("HEAD") ? Role.READ : Role.WRITE);

@@ -82,7 +82,9 @@ public final class HttpServerVerticle extends VerticleBase {
           .route()
           .handler(
               new TokenAuthHandler(
-                  new AccessPolicy(more.openPrefixes()), new TokenCheck(http.auth()), refusals));
+                  new AccessPolicy(more.openPrefixes(), more.openPaths()),
+                  new TokenCheck(http.auth()),
+                  refusals));
     }
     // After the token check: a client without one never has a body read.
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));

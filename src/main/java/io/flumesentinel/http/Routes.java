@@ -2,6 +2,7 @@ package io.flumesentinel.http;
 
 import io.vertx.core.Context;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.List;
 
 /** More routes served on the health port, mounted when the server starts. */
@@ -20,7 +21,16 @@ public interface Routes {
     return List.of();
   }
 
-  /** All of {@code routes} as one, mounted in the order given; their open prefixes together. */
+  /**
+   * Exact paths of these routes that need no token even when tokens are configured, for the same
+   * kind of content as {@link #openPrefixes()}: a page served at {@code /}, which as a prefix would
+   * open every path. None by default.
+   */
+  default List<String> openPaths() {
+    return List.of();
+  }
+
+  /** All of {@code routes}, mounted in this order, with the open prefixes and paths of each. */
   static Routes all(Routes... routes) {
     List<Routes> each = List.of(routes);
     return new Routes() {
@@ -31,7 +41,16 @@ public interface Routes {
 
       @Override
       public List<String> openPrefixes() {
-        return each.stream().flatMap(r -> r.openPrefixes().stream()).toList();
+        List<String> open = new ArrayList<>();
+        each.forEach(r -> open.addAll(r.openPrefixes()));
+        return List.copyOf(open);
+      }
+
+      @Override
+      public List<String> openPaths() {
+        List<String> open = new ArrayList<>();
+        each.forEach(r -> open.addAll(r.openPaths()));
+        return List.copyOf(open);
       }
     };
   }

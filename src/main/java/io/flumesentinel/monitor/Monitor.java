@@ -14,6 +14,7 @@ import io.flumesentinel.config.RobotReceiverConfig;
 import io.flumesentinel.config.RunbookTemplate;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
+import io.flumesentinel.dashboard.Dashboard;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
@@ -239,7 +240,8 @@ public final class Monitor implements AutoCloseable {
                 new AgentsApi(client, layout, silences, acks),
                 new WriteApi(client, layout, silences),
                 new HistoryApi(history),
-                metrics));
+                metrics,
+                new Dashboard(clock)));
 
     Monitor monitor =
         new Monitor(

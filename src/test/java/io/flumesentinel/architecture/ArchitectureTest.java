@@ -94,6 +94,8 @@ class ArchitectureTest {
             ROOT + ".http.ClientRateLimiter",
             ROOT + ".http.RefusalLog",
             ROOT + ".http.AccessPolicy",
+            ROOT + ".dashboard.TickPacer",
+            ROOT + ".dashboard.ChangeBatch",
             ROOT + ".appender.Failover",
             ROOT + ".appender.Backoff")
         .check(product);

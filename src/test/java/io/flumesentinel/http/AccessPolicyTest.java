@@ -37,4 +37,22 @@ class AccessPolicyTest {
           .isEqualTo(Optional.ofNullable((Role) row[2]));
     }
   }
+
+  @Test
+  void anOpenPathOpensThatPathOnly() {
+    AccessPolicy page = new AccessPolicy(List.of("/dashboard/"), List.of("/"));
+    Object[][] table = {
+      {"GET", "/", null},
+      {"GET", "/dashboard/app.js", null},
+      {"GET", "/index.html", Role.READ},
+      {"GET", "/api/stream", Role.READ},
+      {"GET", "/status", Role.READ},
+      {"POST", "/api/silences", Role.WRITE},
+    };
+    for (Object[] row : table) {
+      assertThat(page.needed((String) row[0], (String) row[1]))
+          .as(row[0] + " " + row[1])
+          .isEqualTo(Optional.ofNullable((Role) row[2]));
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.flumesentinel.fleet.ListedAgent;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.FlowVerdict;
+import io.flumesentinel.protocol.ResourceHealth;
 import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
 import io.vertx.core.json.JsonArray;
@@ -46,21 +47,30 @@ import picocli.CommandLine.Spec;
       "Lists the registered agents from ZooKeeper: host, group, state (UP, STUCK, HUNG, DOWN),"
           + " since when, crashes, last exit and firing alerts. No monitor needed.",
       "STATE is UP while the agent's live node exists (STUCK or HUNG when its supervisor judged"
-          + " it so), DOWN otherwise. FLOW lists the failing flow checks of a running agent, each with"
-          + " its component (e.g. FlumeSinkStalled k1)."
+          + " it so), DOWN otherwise. CHECKS lists the failing checks of a running agent: each flow"
+          + " check with its component (e.g. FlumeSinkStalled k1), FlumeAgentMemory, FlumeAgentGc."
     })
 public final class AgentsCommand implements Callable<Integer> {
 
-  /** The failing flow checks in a table cell: {@code FlumeSinkStalled k1,FlumeAgentErrors k1}. */
-  private static String flowCell(AgentNode node) {
-    if (node == null || node.health() == null || node.health().flow().isEmpty()) {
-      return "-";
-    }
+  /**
+   * The failing checks in a table cell, as the alerts they raise: {@code FlumeSinkStalled
+   * k1,FlumeAgentErrors k1,FlumeAgentMemory}.
+   */
+  private static String checksCell(AgentNode node) {
     List<String> cells = new ArrayList<>();
-    for (FlowVerdict verdict : node.health().flow()) {
-      cells.add(AgentAlerts.FLOW_ALERTS.get(verdict.check()) + " " + verdict.component());
+    if (node != null && node.health() != null) {
+      for (FlowVerdict verdict : node.health().flow()) {
+        cells.add(AgentAlerts.FLOW_ALERTS.get(verdict.check()) + " " + verdict.component());
+      }
     }
-    return String.join(",", cells);
+    ResourceHealth resources = node == null ? null : node.resources();
+    if (resources != null && resources.memory() != null && resources.memory().high()) {
+      cells.add(AgentAlerts.AGENT_MEMORY);
+    }
+    if (resources != null && resources.gc() != null && resources.gc().high()) {
+      cells.add(AgentAlerts.AGENT_GC);
+    }
+    return cells.isEmpty() ? "-" : String.join(",", cells);
   }
 
   @Spec private CommandSpec spec;
@@ -146,7 +156,7 @@ public final class AgentsCommand implements Callable<Integer> {
     List<String[]> rows = new ArrayList<>(agents.size() + 1);
     rows.add(
         new String[] {
-          "ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "FLOW", "FIRING"
+          "ID", "HOST", "GROUP", "STATE", "SINCE", "CRASHES", "LAST EXIT", "CHECKS", "FIRING"
         });
     for (ListedAgent a : agents) {
       rows.add(
@@ -158,7 +168,7 @@ public final class AgentsCommand implements Callable<Integer> {
             a.since() == null ? "-" : a.since().truncatedTo(ChronoUnit.SECONDS).toString(),
             a.node() == null ? "-" : Long.toString(a.node().crashCount()),
             exit(a.node() == null ? null : a.node().lastExit()),
-            a.state() == AgentState.DOWN ? "-" : flowCell(a.node()),
+            a.state() == AgentState.DOWN ? "-" : checksCell(a.node()),
             a.firing().isEmpty() ? "-" : String.join(",", a.firingNames())
           });
     }

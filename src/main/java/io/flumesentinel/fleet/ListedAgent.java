@@ -6,6 +6,7 @@ import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.ExitRecord;
 import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
+import io.flumesentinel.protocol.ResourceHealth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -47,8 +48,10 @@ public record ListedAgent(
    * What the command's {@code --json} and the API show of it alike: {@code id}, {@code host},
    * {@code group}, {@code labels}, {@code state}, {@code since}, {@code crashCount}, {@code
    * lastExit} ({@code code}, {@code signal}, {@code at}) and {@code health} ({@code status}, {@code
-   * reason}, {@code since}); a value not known is {@code null}. The stderr tail of the last exit
-   * stays out: it is for the alert, and may hold more than a listing should.
+   * reason}, {@code since}, {@code flow}: the failing flow checks) and {@code resources} ({@code
+   * memory} and {@code gc}, each {@code status}, {@code reason}, {@code since}); a value not known
+   * is {@code null}. The stderr tail of the last exit stays out: it is for the alert, and may hold
+   * more than a listing should.
    */
   public JsonObject toJson() {
     JsonObject json =
@@ -71,6 +74,8 @@ public record ListedAgent(
                 .put("code", exit.code())
                 .put("signal", exit.signal())
                 .put("at", exit.at() == null ? null : exit.at().toString()));
+    ResourceHealth resources = node == null ? null : node.resources();
+    json.put("resources", resources == null ? null : resources.withoutDetails().toJson());
     Health health = node == null ? null : node.health();
     return json.put(
         "health",

@@ -11,6 +11,7 @@ import io.flumesentinel.protocol.FlowVerdict;
 import io.flumesentinel.protocol.Health;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ResourceHealth;
 import io.flumesentinel.protocol.UntrustedText;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.Http;
@@ -182,6 +183,7 @@ class AgentsCliTest {
             "crashCount",
             "lastExit",
             "health",
+            "resources",
             "firing");
     assertThat(a2.getString("state")).isEqualTo("DOWN");
     assertThat(a2.getString("host")).isEqualTo("flume-02");
@@ -239,7 +241,7 @@ class AgentsCliTest {
 
     assertThat(agents("--host", "flume-03")).as(err.toString()).isZero();
     List<String> lines = lines();
-    assertThat(lines.get(0)).contains("LAST EXIT", "FLOW", "FIRING");
+    assertThat(lines.get(0)).contains("LAST EXIT", "CHECKS", "FIRING");
     assertThat(lines.get(1))
         .startsWith("a3")
         .contains(" UP ", "FlumeSinkStalled k1,FlumeAgentErrors k1");
@@ -256,6 +258,33 @@ class AgentsCliTest {
     assertThat(first.containsKey("lines")).isFalse();
     assertThat(health.getJsonArray("flow").getJsonObject(1).getString("alertname"))
         .isEqualTo("FlumeAgentErrors");
+  }
+
+  @Test
+  void resourceVerdictsShowBesideTheFlowChecks() throws Exception {
+    Instant since = Instant.parse("2026-11-30T06:40:00Z");
+    AgentNode a3 = registration.readAgent("a3").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    ResourceHealth resources =
+        new ResourceHealth(
+            new ResourceHealth.Verdict(
+                ResourceHealth.Status.HIGH,
+                "heap 97% of 1024 MB (threshold 90%) for 300012 ms",
+                since,
+                Map.of("heapPercent", "97")),
+            ResourceHealth.Verdict.ok(since));
+    registration
+        .update("a3", a3.withResources(resources))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+
+    assertThat(agents("--host", "flume-03")).as(err.toString()).isZero();
+    assertThat(lines().get(1)).startsWith("a3").contains(" FlumeAgentMemory ");
+
+    assertThat(agents("--host", "flume-03", "--json")).as(err.toString()).isZero();
+    JsonObject shown = json().getJsonObject(0).getJsonObject("resources");
+    assertThat(shown.getJsonObject("memory").getString("status")).isEqualTo("HIGH");
+    assertThat(shown.getJsonObject("memory").getString("reason")).startsWith("heap 97%");
+    assertThat(shown.getJsonObject("gc").getString("status")).isEqualTo("OK");
   }
 
   @Test

@@ -92,6 +92,7 @@ class AgentsApiTest extends CoreTestBase {
             "crashCount",
             "lastExit",
             "health",
+            "resources",
             "firing",
             "silenced",
             "acknowledged");

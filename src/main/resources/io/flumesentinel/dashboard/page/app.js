@@ -530,6 +530,31 @@
     return STATES.includes(value) ? value : 'UNKNOWN';
   }
 
+  /**
+   * The failing checks its supervisor recorded for a running agent (/api/agents: health.flow and
+   * resources), as the alerts they raise, each with its reason: [{name, reason}].
+   */
+  function failingChecks(agent) {
+    const checks = [];
+    if (!agent || agent.state === 'DOWN') {
+      return checks;
+    }
+    const flow = agent.health && Array.isArray(agent.health.flow) ? agent.health.flow : [];
+    for (const verdict of flow) {
+      if (verdict && typeof verdict.alertname === 'string') {
+        checks.push({ name: verdict.alertname + ' ' + String(verdict.component || ''), reason: String(verdict.reason || '') });
+      }
+    }
+    const resources = agent.resources && typeof agent.resources === 'object' ? agent.resources : {};
+    for (const [key, name] of [['memory', 'FlumeAgentMemory'], ['gc', 'FlumeAgentGc']]) {
+      const verdict = resources[key];
+      if (verdict && verdict.status === 'HIGH') {
+        checks.push({ name, reason: String(verdict.reason || '') });
+      }
+    }
+    return checks;
+  }
+
   /** One row per agent: /api/agents, what the stream said since, and the firing alerts. */
   function fleet() {
     const rows = new Map();
@@ -632,6 +657,7 @@
                       el('span', { class: 'badge state-' + row.state }, row.state),
                       row.silenced ? el('span', { class: 'tag silenced' }, 'silenced') : null,
                       row.acknowledged ? el('span', { class: 'tag acknowledged' }, 'acknowledged') : null,
+                      ...failingChecks(row.agent).map((check) => el('span', { class: 'tag check', title: check.reason }, check.name)),
                     ),
                   ),
               ),

@@ -128,8 +128,8 @@ class HttpSecurityJarIT {
       assertThat(send("GET", port, "/health/live", null).statusCode()).isEqualTo(200);
       assertThat(send("POST", port, "/api/silences", READ).statusCode()).isEqualTo(403);
       assertThat(send("POST", port, "/api/silences", WRITE).statusCode())
-          .as("past the token check; no write route yet")
-          .isEqualTo(405);
+          .as("past the token check: the empty body is refused as a silence")
+          .isEqualTo(400);
       assertThatThrownBy(() -> Http.get(port, "/health/live")).isInstanceOf(IOException.class);
 
       assertThat(monitor.output())

@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * policy, a bounded {@link SpoolFile} on disk for what does not fit. {@link #offer} never waits for
  * room and never does I/O of any kind: it only works in memory, under a short lock. An event that
  * does not fit in memory goes to a bounded hand-off, also in memory, from which a thread of its own
- * (the spool writer, a daemon named {@code flume-sentinel-spool-writer-<name>}) appends it to the
- * spool. An event that fits nowhere (hand-off full because the disk is slow, or the spool at its
- * cap counting what the hand-off still holds) is dropped and counted.
+ * (the {@link SpoolWriter}) appends it to the spool. An event that fits nowhere (hand-off full
+ * because the disk is slow, or the spool at its cap counting what the hand-off still holds) is
+ * dropped and counted.
  *
  * <p>Order: each event gets its number ({@link EventHeaders#SEQ}) under the same lock that places
  * it, so numbers follow the order in which events are placed. Once an event went to the hand-off,
@@ -61,7 +61,7 @@ final class EventBuffer {
   private final SpoolFile spool;
   private final String instanceId;
   private final AppenderStats stats;
-  private final Thread writer;
+  private final SpoolWriter writer;
   private boolean spooling;
   private boolean closing;
   private long spoolBytes;
@@ -110,15 +110,8 @@ final class EventBuffer {
     if (spool == null) {
       this.writer = null;
     } else {
-      this.writer = new Thread(this::writeLoop, writerName(name));
-      writer.setDaemon(true);
-      writer.start();
+      this.writer = new SpoolWriter(name, this::writeNext);
     }
-  }
-
-  /** The name of the spool writer thread of the appender called {@code name}. */
-  static String writerName(String name) {
-    return "flume-sentinel-spool-writer-" + name;
   }
 
   /** Places one event, numbered; never waits for room, never touches the disk. */
@@ -170,16 +163,6 @@ final class EventBuffer {
     return Outcome.SPOOLED;
   }
 
-  private void writeLoop() {
-    try {
-      while (writeNext()) {
-        // one record per turn, so the sender can read between two writes
-      }
-    } catch (InterruptedException e) {
-      // close stopped waiting: what the hand-off still holds is counted there
-    }
-  }
-
   /** Appends the hand-off's oldest event to the spool; false once closing and nothing is left. */
   private boolean writeNext() throws InterruptedException {
     lock.lockInterruptibly();
@@ -215,14 +198,17 @@ final class EventBuffer {
       }
       lock.lock();
       try {
-        handOff.pollFirst();
-        pendingBytes -= next.record().length;
+        // still the head unless a stop gave up on this write and counted the hand-off as lost
+        if (handOff.peekFirst() == next) {
+          handOff.pollFirst();
+          pendingBytes -= next.record().length;
+          if (!written) {
+            droppedSinceReport++;
+            stats.droppedFromSpool();
+          }
+        }
         spoolBytes = spool.bytes();
         stats.spoolBytes(spoolBytes);
-        if (!written) {
-          droppedSinceReport++;
-          stats.droppedFromSpool();
-        }
         notEmpty.signal();
       } finally {
         lock.unlock();
@@ -389,17 +375,7 @@ final class EventBuffer {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = false;
-    try {
-      writer.join(CLOSE_WAIT_MILLIS);
-      if (writer.isAlive()) {
-        writer.interrupt();
-        writer.join(CLOSE_WAIT_MILLIS);
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-      writer.interrupt();
-    }
+    boolean ended = writer.awaitEnd(CLOSE_WAIT_MILLIS);
     lock.lock();
     try {
       if (!handOff.isEmpty()) {
@@ -410,20 +386,14 @@ final class EventBuffer {
     } finally {
       lock.unlock();
     }
+    if (!ended) {
+      throw new IOException("the spool writer is still inside a write; the spool stays open");
+    }
+    spoolLock.lock();
     try {
-      if (writer.isAlive()) {
-        throw new IOException("the spool writer is still inside a write; the spool stays open");
-      }
-      spoolLock.lock();
-      try {
-        spool.close();
-      } finally {
-        spoolLock.unlock();
-      }
+      spool.close();
     } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      spoolLock.unlock();
     }
   }
 

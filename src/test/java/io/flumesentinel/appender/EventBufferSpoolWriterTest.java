@@ -213,7 +213,7 @@ class EventBufferSpoolWriterTest {
 
   private static boolean writerRunning(String name) {
     return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals(EventBuffer.writerName(name)) && t.isAlive());
+        .anyMatch(t -> t.getName().equals(SpoolWriter.threadName(name)) && t.isAlive());
   }
 
   private static List<Long> seqRange(long from, long to) {

@@ -38,6 +38,13 @@ public final class AppenderStats implements AppenderStatsMBean {
     dropped.increment();
   }
 
+  /** An event accepted for the spool that the spool writer could not write: a drop after all. */
+  void droppedFromSpool() {
+    accepted.decrement();
+    spooled.decrement();
+    dropped.increment();
+  }
+
   void sent(int events, boolean resend, boolean withDropReport) {
     sent.add(events);
     batches.increment();

@@ -15,7 +15,10 @@ public interface AppenderStatsMBean {
   /** Events that went to the spool because the memory queue was full. */
   long getEventsSpooled();
 
-  /** Events dropped: queue (and spool) full. Never silent: see {@link #getDropReportsSent}. */
+  /**
+   * Events dropped: queue full (and, with the spool, the spool writer's hand-off or the spool full,
+   * or a write the disk refused). Never silent: see {@link #getDropReportsSent}.
+   */
   long getEventsDropped();
 
   /** Events an agent accepted (re-sent ones count each time). */
@@ -36,7 +39,10 @@ public interface AppenderStatsMBean {
   /** Events reporting drops that an agent accepted. */
   long getDropReportsSent();
 
-  /** Events still in memory or the spool when a stop's flush ran out of time. */
+  /**
+   * Events still in memory or the spool when a stop's flush ran out of time, and those the spool
+   * writer could not write before the stop gave up on it.
+   */
   long getEventsLostAtStop();
 
   /** Writes or reads of the spool the disk refused. */

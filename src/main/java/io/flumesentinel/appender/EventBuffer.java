@@ -12,16 +12,28 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Between the logging threads and the sender: a bounded queue in memory and, with the {@code spool}
- * policy, a bounded {@link Spool} on disk for what does not fit. {@link #offer} never waits for
- * room and never does network I/O: an event that fits nowhere is dropped and counted.
+ * policy, a bounded {@link SpoolFile} on disk for what does not fit. {@link #offer} never waits for
+ * room and never does I/O of any kind: it only works in memory, under a short lock. An event that
+ * does not fit in memory goes to a bounded hand-off, also in memory, from which a thread of its own
+ * (the {@link SpoolWriter}) appends it to the spool. An event that fits nowhere (hand-off full
+ * because the disk is slow, or the spool at its cap counting what the hand-off still holds) is
+ * dropped and counted.
  *
  * <p>Order: each event gets its number ({@link EventHeaders#SEQ}) under the same lock that places
- * it, so numbers follow the order in which events are placed. Once an event went to the spool,
- * every later one goes there too until the sender has read the spool empty, so the sender, which
- * drains memory first and then the spool, takes events in number order.
+ * it, so numbers follow the order in which events are placed. Once an event went to the hand-off,
+ * every later one goes there too until the sender has read the spool and the hand-off empty. The
+ * sender drains memory first, then the spool, then (once the spool is empty) the hand-off itself,
+ * and the writer takes the hand-off's oldest event; so the sender takes events in number order.
+ *
+ * <p>Locks: {@code lock} guards the queues and the numbers and is all a logging thread takes;
+ * {@code spoolLock} guards the file and is taken by the writer (appends) and the sender (reads),
+ * always before {@code lock}, never by a logging thread. A disk read or write is never done under
+ * {@code lock}.
  *
  * <p>Dropped events use up their numbers too: the gaps downstream are the drops, and {@link
- * #dropReport} turns the count since the last report into an event of its own.
+ * #dropReport} turns the count since the last report into an event of its own. {@link #close}
+ * writes what the hand-off still holds into the spool (for the next run) and ends the writer; what
+ * it could not write in time is counted as lost at stop.
  */
 final class EventBuffer {
 
@@ -32,30 +44,77 @@ final class EventBuffer {
     DROPPED
   }
 
+  /** How long {@link #close} lets the writer empty the hand-off, and waits for it after that. */
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+  /** An event waiting for the spool writer, with the record it becomes in the file. */
+  private record Pending(OutgoingEvent event, byte[] record) {}
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
+  private final Condition handedOff = lock.newCondition();
+  private final ReentrantLock spoolLock = new ReentrantLock();
   private final ArrayDeque<OutgoingEvent> memory;
   private final int capacity;
-  private final Spool spool;
+  private final ArrayDeque<Pending> handOff;
+  private final int handOffCapacity;
+  private final SpoolFile spool;
   private final String instanceId;
   private final AppenderStats stats;
+  private final SpoolWriter writer;
   private boolean spooling;
+  private boolean closing;
+  private long spoolBytes;
+  private long pendingBytes;
   private long nextSeq = 1;
   private long droppedSinceReport;
 
   /**
+   * A buffer with the hand-off {@link #handOffCapacity} gives, its writer named after the instance.
+   *
    * @param spool the overflow on disk, or {@code null}: the {@code drop} policy
    */
-  EventBuffer(int capacity, Spool spool, String instanceId, AppenderStats stats) {
+  EventBuffer(int capacity, SpoolFile spool, String instanceId, AppenderStats stats) {
+    this(capacity, handOffCapacity(capacity), spool, instanceId, stats, instanceId);
+  }
+
+  /**
+   * Events that may wait for the spool writer next to a memory queue of {@code capacity}: as many,
+   * and at least 1024, so a short stall of the disk costs no event.
+   */
+  static int handOffCapacity(int capacity) {
+    return Math.max(capacity, 1024);
+  }
+
+  /**
+   * @param handOffCapacity events that may wait for the spool writer
+   * @param spool the overflow on disk, or {@code null}: the {@code drop} policy (and no writer)
+   * @param name names the writer thread
+   */
+  EventBuffer(
+      int capacity,
+      int handOffCapacity,
+      SpoolFile spool,
+      String instanceId,
+      AppenderStats stats,
+      String name) {
     this.capacity = capacity;
     this.memory = new ArrayDeque<>(Math.min(capacity, 1024));
+    this.handOffCapacity = handOffCapacity;
+    this.handOff = new ArrayDeque<>(Math.min(handOffCapacity, 1024));
     this.spool = spool;
     this.instanceId = instanceId;
     this.stats = stats;
     this.spooling = spool != null && !spool.isEmpty();
+    this.spoolBytes = spool == null ? 0 : spool.bytes();
+    if (spool == null) {
+      this.writer = null;
+    } else {
+      this.writer = new SpoolWriter(name, this::writeNext);
+    }
   }
 
-  /** Places one event, numbered; never waits for room. */
+  /** Places one event, numbered; never waits for room, never touches the disk. */
   Outcome offer(Map<String, String> headers, byte[] body) {
     Map<String, String> all = new HashMap<>(headers);
     all.put(EventHeaders.INSTANCE, instanceId);
@@ -83,23 +142,87 @@ final class EventBuffer {
       memory.addLast(event);
       return Outcome.QUEUED;
     }
-    if (spool == null) {
+    if (spool == null || closing || handOff.size() >= handOffCapacity) {
       return Outcome.DROPPED;
     }
+    byte[] record;
     try {
-      if (spool.append(event)) {
-        spooling = true;
-        stats.spoolBytes(spool.bytes());
-        return Outcome.SPOOLED;
-      }
+      record = Spool.encode(event);
     } catch (UncheckedIOException e) {
       stats.spoolError();
+      return Outcome.DROPPED;
     }
-    return Outcome.DROPPED;
+    // what the file holds plus what the hand-off will add: the file never goes over its cap
+    if (spoolBytes + pendingBytes + record.length > spool.maxBytes()) {
+      return Outcome.DROPPED;
+    }
+    handOff.addLast(new Pending(event, record));
+    pendingBytes += record.length;
+    spooling = true;
+    handedOff.signal();
+    return Outcome.SPOOLED;
+  }
+
+  /** Appends the hand-off's oldest event to the spool; false once closing and nothing is left. */
+  private boolean writeNext() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (handOff.isEmpty()) {
+        if (closing) {
+          return false;
+        }
+        handedOff.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+    spoolLock.lockInterruptibly();
+    try {
+      Pending next;
+      lock.lock();
+      try {
+        // the sender may have taken it straight from the hand-off meanwhile
+        next = handOff.peekFirst();
+      } finally {
+        lock.unlock();
+      }
+      if (next == null) {
+        return true;
+      }
+      boolean written;
+      try {
+        written = spool.append(next.record());
+      } catch (UncheckedIOException e) {
+        stats.spoolError();
+        written = false;
+      }
+      lock.lock();
+      try {
+        // still the head unless a stop gave up on this write and counted the hand-off as lost
+        if (handOff.peekFirst() == next) {
+          handOff.pollFirst();
+          pendingBytes -= next.record().length;
+          if (!written) {
+            droppedSinceReport++;
+            stats.droppedFromSpool();
+          }
+        }
+        spoolBytes = spool.bytes();
+        stats.spoolBytes(spoolBytes);
+        notEmpty.signal();
+      } finally {
+        lock.unlock();
+      }
+      return true;
+    } finally {
+      spoolLock.unlock();
+    }
   }
 
   /**
-   * Up to {@code max} events in number order, waiting at most {@code waitNanos} for the first.
+   * Up to {@code max} events in number order, waiting at most {@code waitNanos} for the first. One
+   * thread takes (the sender); while spooling it may wait for a spool write in progress, never for
+   * a logging thread.
    *
    * @return an empty list when nothing came
    */
@@ -110,39 +233,65 @@ final class EventBuffer {
       while (memory.isEmpty() && !spooling && remaining > 0) {
         remaining = notEmpty.awaitNanos(remaining);
       }
-      return takeLocked(max);
     } finally {
       lock.unlock();
     }
+    return poll(max);
   }
 
-  /** Up to {@code max} events in number order, without waiting (even when interrupted). */
+  /**
+   * Up to {@code max} events in number order, without waiting for events (even when interrupted).
+   */
   List<OutgoingEvent> poll(int max) {
+    List<OutgoingEvent> batch = new ArrayList<>();
+    boolean fromSpool;
     lock.lock();
     try {
-      return takeLocked(max);
+      while (batch.size() < max && !memory.isEmpty()) {
+        batch.add(memory.pollFirst());
+      }
+      // while spooling nothing new enters memory, so what is left is spool and hand-off
+      fromSpool = batch.size() < max && spooling;
     } finally {
       lock.unlock();
     }
+    if (fromSpool) {
+      spoolLock.lock();
+      try {
+        takeSpooled(batch, max);
+      } finally {
+        spoolLock.unlock();
+      }
+    }
+    return batch;
   }
 
-  private List<OutgoingEvent> takeLocked(int max) {
-    List<OutgoingEvent> batch = new ArrayList<>();
-    while (batch.size() < max && !memory.isEmpty()) {
-      batch.add(memory.pollFirst());
-    }
-    if (batch.size() < max && spooling) {
+  /** The spool's events, then the hand-off's once the spool is empty; under {@code spoolLock}. */
+  private void takeSpooled(List<OutgoingEvent> batch, int max) {
+    if (!spool.isEmpty()) {
       try {
         batch.addAll(spool.read(max - batch.size()));
       } catch (UncheckedIOException e) {
         stats.spoolError();
       }
-      if (spool.isEmpty()) {
-        spooling = false;
-      }
-      stats.spoolBytes(spool.bytes());
     }
-    return batch;
+    lock.lock();
+    try {
+      if (spool.isEmpty()) {
+        while (batch.size() < max && !handOff.isEmpty()) {
+          Pending pending = handOff.pollFirst();
+          pendingBytes -= pending.record().length;
+          batch.add(pending.event());
+        }
+        if (handOff.isEmpty()) {
+          spooling = false;
+        }
+      }
+      spoolBytes = spool.bytes();
+      stats.spoolBytes(spoolBytes);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -208,14 +357,43 @@ final class EventBuffer {
     }
   }
 
+  /**
+   * Lets the spool writer put what the hand-off holds into the spool (for at most a few seconds),
+   * ends the writer and closes the spool. What was not written is counted as lost at stop. No
+   * thread is left running unless the disk holds a write for longer than that.
+   *
+   * @throws IOException when the spool cannot be closed, or the writer is still inside a write
+   */
   void close() throws IOException {
-    if (spool != null) {
-      lock.lock();
-      try {
-        spool.close();
-      } finally {
-        lock.unlock();
+    if (spool == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      closing = true;
+      handedOff.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    boolean ended = writer.awaitEnd(CLOSE_WAIT_MILLIS);
+    lock.lock();
+    try {
+      if (!handOff.isEmpty()) {
+        stats.lostAtStop(handOff.size());
+        handOff.clear();
+        pendingBytes = 0;
       }
+    } finally {
+      lock.unlock();
+    }
+    if (!ended) {
+      throw new IOException("the spool writer is still inside a write; the spool stays open");
+    }
+    spoolLock.lock();
+    try {
+      spool.close();
+    } finally {
+      spoolLock.unlock();
     }
   }
 

@@ -68,7 +68,14 @@ public final class FlumeSender {
         diagnostics.error("spool not available, events that do not fit in memory are dropped", e);
       }
     }
-    buffer = new EventBuffer(settings.queueSize(), spool, settings.instanceId(), stats);
+    buffer =
+        new EventBuffer(
+            settings.queueSize(),
+            EventBuffer.handOffCapacity(settings.queueSize()),
+            spool,
+            settings.instanceId(),
+            stats,
+            settings.name());
     stats.queueSize(buffer::queued);
     sender =
         new Sender(

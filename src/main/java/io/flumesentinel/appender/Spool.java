@@ -22,11 +22,12 @@ import java.util.Map;
  * read the file is emptied, so the space comes back. A spool that a previous run left behind is
  * sent first (its events keep the headers they were logged with).
  *
- * <p>Not thread-safe: {@link EventBuffer} calls it under its lock. Nothing is forced to the disk:
- * the spool bridges an outage of the agents, not a crash of the application. A second appender (in
- * this process or another) cannot use the same file: it is locked while open.
+ * <p>Not thread-safe: {@link EventBuffer} calls it under its spool lock, which no logging thread
+ * takes. Nothing is forced to the disk: the spool bridges an outage of the agents, not a crash of
+ * the application. A second appender (in this process or another) cannot use the same file: it is
+ * locked while open.
  */
-final class Spool implements AutoCloseable {
+final class Spool implements SpoolFile {
 
   /** Length prefix and the fixed fields of a record. */
   private static final int RECORD_OVERHEAD = 4 + 8 + 4 + 4;
@@ -83,11 +84,18 @@ final class Spool implements AutoCloseable {
   }
 
   /** Bytes the file holds now; never above the cap. */
-  long bytes() {
+  @Override
+  public long bytes() {
     return writePos;
   }
 
-  boolean isEmpty() {
+  @Override
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  @Override
+  public boolean isEmpty() {
     return readPos >= writePos;
   }
 
@@ -98,7 +106,11 @@ final class Spool implements AutoCloseable {
    * @throws UncheckedIOException when the disk refuses the write
    */
   boolean append(OutgoingEvent event) {
-    byte[] record = encode(event);
+    return append(encode(event));
+  }
+
+  @Override
+  public boolean append(byte[] record) {
     if (writePos + record.length > maxBytes) {
       return false;
     }
@@ -113,7 +125,8 @@ final class Spool implements AutoCloseable {
   }
 
   /** Up to {@code max} events, oldest first; the file is emptied once all are read. */
-  List<OutgoingEvent> read(int max) {
+  @Override
+  public List<OutgoingEvent> read(int max) {
     List<OutgoingEvent> events = new ArrayList<>();
     try {
       while (events.size() < max && readPos + 4 <= writePos) {
@@ -161,7 +174,12 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  private static byte[] encode(OutgoingEvent event) {
+  /**
+   * The record {@link #append(byte[])} writes for {@code event}: pure memory work.
+   *
+   * @throws UncheckedIOException when a header is too long for the record format
+   */
+  static byte[] encode(OutgoingEvent event) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + event.body().length);
       DataOutputStream out = new DataOutputStream(bytes);

@@ -4,6 +4,7 @@ import io.flumesentinel.config.WatchdogConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.DeadlineTimer;
 import io.flumesentinel.event.Notice;
 import io.flumesentinel.event.ReceiverHealth;
 import io.flumesentinel.silence.SilenceIndex;
@@ -12,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,7 @@ public final class MetaAlertVerticle extends VerticleBase {
   /** Receivers whose failure alert a silence muted: its resolution is not sent either. */
   private final Set<String> muted = new HashSet<>();
 
-  private long timer = -1;
-  private Instant timerAt;
+  private DeadlineTimer deadline;
 
   /**
    * @param fallbacks by receiver: its fallback and how long it may fail before being reported
@@ -75,6 +74,8 @@ public final class MetaAlertVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deadline =
+        new DeadlineTimer(vertx, clock, decisions::nextDeadline, () -> send(decisions.expire()));
     return vertx
         .eventBus()
         .<ReceiverHealth>localConsumer(
@@ -96,7 +97,7 @@ public final class MetaAlertVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.notify(send.receiver()), new Notice(alert, group), LOCAL);
       }
     }
-    schedule();
+    deadline.reschedule();
   }
 
   /** Whether a silence mutes this failure alert; a resolution follows its firing notice. */
@@ -113,30 +114,5 @@ public final class MetaAlertVerticle extends VerticleBase {
       return false;
     }
     return muted.remove(receiver);
-  }
-
-  /** Keeps one timer set at the next deadline. */
-  private void schedule() {
-    Instant next = decisions.nextDeadline();
-    if (next == null ? timerAt == null : next.equals(timerAt)) {
-      return;
-    }
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    timerAt = next;
-    if (next == null) {
-      return;
-    }
-    long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
-    timer =
-        vertx.setTimer(
-            delay,
-            id -> {
-              timer = -1;
-              timerAt = null;
-              send(decisions.expire());
-            });
   }
 }

@@ -13,6 +13,7 @@ import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.event.DeadlineTimer;
 import io.flumesentinel.event.LifecycleEvent;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
@@ -25,7 +26,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -73,8 +73,7 @@ public final class ClassifierVerticle extends VerticleBase {
   private final LifecycleLines lifecycleLines;
 
   private AgentNodeReader reader;
-  private long timer = -1;
-  private Instant timerAt;
+  private DeadlineTimer deadline;
 
   public ClassifierVerticle(
       ClassifierConfig config,
@@ -105,6 +104,9 @@ public final class ClassifierVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deadline =
+        new DeadlineTimer(
+            vertx, clock, classifier::nextDeadline, () -> perform(classifier.expire()));
     reader = readers.apply(context);
     // Undeploying the verticle cancels its timers.
     vertx.setPeriodic(
@@ -151,7 +153,7 @@ public final class ClassifierVerticle extends VerticleBase {
                 });
       }
     }
-    schedule();
+    deadline.reschedule();
   }
 
   private void log(Said said) {
@@ -184,30 +186,5 @@ public final class ClassifierVerticle extends VerticleBase {
       known = AgentNodeAnswer.present(answer.result());
     }
     perform(classifier.agentNodeRead(read, known));
-  }
-
-  /** Keeps one timer set at the classifier's next deadline. */
-  private void schedule() {
-    Instant next = classifier.nextDeadline();
-    if (next == null ? timerAt == null : next.equals(timerAt)) {
-      return;
-    }
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    timerAt = next;
-    if (next == null) {
-      return;
-    }
-    long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
-    timer =
-        vertx.setTimer(
-            delay,
-            id -> {
-              timer = -1;
-              timerAt = null;
-              perform(classifier.expire());
-            });
   }
 }

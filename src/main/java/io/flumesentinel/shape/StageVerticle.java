@@ -2,6 +2,7 @@ package io.flumesentinel.shape;
 
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.DeadlineTimer;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
@@ -9,8 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,8 +30,7 @@ public final class StageVerticle extends VerticleBase {
   private final AlertStage stage;
   private final Clock clock;
 
-  private long timer = -1;
-  private Instant timerAt;
+  private DeadlineTimer deadline;
 
   /**
    * @param clock the stage's clock, to turn its deadlines into delays
@@ -46,6 +44,15 @@ public final class StageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deadline =
+        new DeadlineTimer(
+            vertx,
+            clock,
+            stage::nextDeadline,
+            () -> {
+              send(stage.expire());
+              deadline.reschedule();
+            });
     Future<Void> registrations =
         stage.followsRegistrations()
             ? vertx
@@ -65,7 +72,7 @@ public final class StageVerticle extends VerticleBase {
                   } else if (body instanceof Reconciliation reconciliation) {
                     vertx.eventBus().send(to, stage.reconcile(reconciliation), LOCAL);
                   }
-                  schedule();
+                  deadline.reschedule();
                 })
             .completion();
     return Future.all(registrations, transitions);
@@ -82,38 +89,12 @@ public final class StageVerticle extends VerticleBase {
     } else {
       return;
     }
-    schedule();
+    deadline.reschedule();
   }
 
   private void send(List<Alert> alerts) {
     for (Alert alert : alerts) {
       vertx.eventBus().send(to, alert, LOCAL);
     }
-  }
-
-  /** Keeps one timer set at the stage's next deadline. */
-  private void schedule() {
-    Instant next = stage.nextDeadline();
-    if (next == null ? timerAt == null : next.equals(timerAt)) {
-      return;
-    }
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    timerAt = next;
-    if (next == null) {
-      return;
-    }
-    long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
-    timer =
-        vertx.setTimer(
-            delay,
-            id -> {
-              timer = -1;
-              timerAt = null;
-              send(stage.expire());
-              schedule();
-            });
   }
 }

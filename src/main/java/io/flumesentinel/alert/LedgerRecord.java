@@ -1,6 +1,7 @@
 package io.flumesentinel.alert;
 
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.protocol.IsoInstant;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public record LedgerRecord(Alert alert, Map<String, String> sent, Map<String, In
       notified.forEach(
           e -> {
             try {
-              notifiedAt.put(e.getKey(), Instant.parse(String.valueOf(e.getValue())));
+              notifiedAt.put(e.getKey(), IsoInstant.parse(String.valueOf(e.getValue())));
             } catch (DateTimeParseException ignored) {
               // as if never recorded: the repeat interval then starts when the entry is loaded
             }

@@ -1,5 +1,6 @@
 package io.flumesentinel.event;
 
+import io.flumesentinel.protocol.IsoInstant;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -100,7 +101,9 @@ public record Alert(
       hash = fnv(hash, label.getValue());
       hash = fnvSeparator(hash);
     }
-    return String.format("%016x", hash);
+    // Not String.format: its parsing of the pattern showed in a storm's profile.
+    String hex = Long.toHexString(hash);
+    return "0".repeat(16 - hex.length()) + hex;
   }
 
   /** This alert, resolved at {@code at}, with extra annotations (such as how it ended). */
@@ -133,8 +136,8 @@ public record Alert(
         Status.valueOf(json.getString("status").toUpperCase(java.util.Locale.ROOT)),
         strings(json.getJsonObject("labels")),
         strings(json.getJsonObject("annotations")),
-        Instant.parse(json.getString("startsAt")),
-        endsAt == null || endsAt.equals(ZERO_TIME) ? null : Instant.parse(endsAt),
+        IsoInstant.parse(json.getString("startsAt")),
+        endsAt == null || endsAt.equals(ZERO_TIME) ? null : IsoInstant.parse(endsAt),
         json.getString("generatorURL"));
   }
 

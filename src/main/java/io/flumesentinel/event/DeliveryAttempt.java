@@ -1,5 +1,6 @@
 package io.flumesentinel.event;
 
+import io.flumesentinel.protocol.IsoInstant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -86,7 +87,7 @@ public record DeliveryAttempt(
           json.getString("alertname"),
           json.getString("fingerprint"),
           json.getString("status"),
-          Instant.parse(json.getString("startsAt")));
+          IsoInstant.parse(json.getString("startsAt")));
     }
   }
 
@@ -129,7 +130,7 @@ public record DeliveryAttempt(
         json.getString("id"),
         json.getString("receiver"),
         json.getString("target"),
-        Instant.parse(json.getString("at")),
+        IsoInstant.parse(json.getString("at")),
         json.getLong("latencyMs"),
         Outcome.fromWire(json.getString("outcome")),
         json.getInteger("code"),

@@ -1,6 +1,7 @@
 package io.flumesentinel.history;
 
 import io.flumesentinel.config.ConfigException;
+import io.flumesentinel.protocol.IsoInstant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,7 +289,7 @@ public final class HistoryStore implements AutoCloseable {
         row.getString("alertname"),
         row.getString("fingerprint"),
         row.getString("status"),
-        startsAt == null ? null : Instant.parse(startsAt),
+        startsAt == null ? null : IsoInstant.parse(startsAt),
         row.getString("receiver"),
         row.getString("target"),
         row.getString("outcome"),

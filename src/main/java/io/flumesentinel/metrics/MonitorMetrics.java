@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -166,13 +167,12 @@ public final class MonitorMetrics implements Routes {
             .setJvmMetricsEnabled(true)
             .setNettyMetricsEnabled(true)
             .setLabels(
-                EnumSet.of(
-                    Label.HTTP_METHOD,
-                    Label.HTTP_CODE,
-                    Label.POOL_TYPE,
-                    Label.POOL_NAME,
-                    Label.EB_SIDE,
-                    Label.EB_ADDRESS));
+                EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+    // Vert.x counts every event-bus message by address with a registry lookup (tags built,
+    // meter found or created) per send, publish and receipt: several per alert on every hop of
+    // the pipeline, which in a storm of thousands cost more than the alerts' own work. The
+    // monitor's own metrics count what an operator needs of the pipeline instead.
+    metrics.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     metrics.setEnabled(true);
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))

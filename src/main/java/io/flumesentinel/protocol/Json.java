@@ -81,7 +81,7 @@ final class Json {
       return Instant.ofEpochMilli(n.longValue());
     }
     try {
-      return Instant.parse(value.toString());
+      return IsoInstant.parse(value.toString());
     } catch (DateTimeParseException e) {
       throw new NodeDataException(
           what

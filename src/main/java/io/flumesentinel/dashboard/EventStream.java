@@ -4,12 +4,15 @@ import io.flumesentinel.event.Addresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -29,6 +32,9 @@ import java.util.function.Consumer;
  * to take a tick misses it, and gets {@code "more": true} (refresh everything) once its connection
  * drains, so a stuck client holds no more than its connection's buffer. A closed stream is
  * forgotten. Runs on the HTTP server's event loop: every method is called from it.
+ *
+ * <p>It listens only while a stream is open: with no dashboard watching, a storm of thousands of
+ * transitions costs it nothing (each message a consumer takes is a copy of the published JSON).
  */
 final class EventStream {
 
@@ -40,6 +46,7 @@ final class EventStream {
   private final TickPacer pacer;
   private final ChangeBatch batch = new ChangeBatch();
   private final Set<Client> clients = new LinkedHashSet<>();
+  private final List<MessageConsumer<?>> listening = new ArrayList<>();
   private boolean tickScheduled;
 
   EventStream(Vertx vertx, Clock clock) {
@@ -52,17 +59,34 @@ final class EventStream {
    * with it.
    */
   void start() {
-    vertx.eventBus().<Object>consumer(Addresses.ALERTS, json(batch::alert));
-    vertx.eventBus().<Object>consumer(Addresses.EVENTS, json(batch::lifecycle));
-    vertx
-        .eventBus()
-        .localConsumer(
-            Addresses.SILENCES,
-            message -> {
-              batch.silences();
-              changed();
-            });
     vertx.setPeriodic(HEARTBEAT.toMillis(), id -> heartbeat());
+  }
+
+  /** Listens from the first open stream on; a page reads everything when its stream starts. */
+  private void listen() {
+    if (!listening.isEmpty()) {
+      return;
+    }
+    listening.add(vertx.eventBus().<Object>consumer(Addresses.ALERTS, json(batch::alert)));
+    listening.add(vertx.eventBus().<Object>consumer(Addresses.EVENTS, json(batch::lifecycle)));
+    listening.add(
+        vertx
+            .eventBus()
+            .localConsumer(
+                Addresses.SILENCES,
+                message -> {
+                  batch.silences();
+                  changed();
+                }));
+  }
+
+  /** Once the last stream is closed: nobody is told of what changes until one opens again. */
+  private void forget(Client client) {
+    if (clients.remove(client) && clients.isEmpty()) {
+      listening.forEach(MessageConsumer::unregister);
+      listening.clear();
+      batch.take();
+    }
   }
 
   void handle(RoutingContext ctx) {
@@ -80,8 +104,9 @@ final class EventStream {
     }
     Client client = new Client(response);
     clients.add(client);
-    response.closeHandler(v -> clients.remove(client));
-    response.exceptionHandler(e -> clients.remove(client));
+    listen();
+    response.closeHandler(v -> forget(client));
+    response.exceptionHandler(e -> forget(client));
     response
         .setStatusCode(200)
         .setChunked(true)

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The reads asked for during one turn of the event loop go out together, as a batched read (see
  * {@link ZkBatchReader}): a storm of removals is classified in a few round trips instead of one per
- * agent, while a lone removal still costs one. A read issued after a watch event sees at least the
- * state of that event (ZooKeeper orders a session's reads after the notifications it has
- * delivered), so the two deletes of a deliberate stop are never seen apart.
+ * agent, while a lone removal still costs one. Each request's answers are given as soon as it is
+ * back, so the first verdicts of a storm do not wait for the last request. A read issued after a
+ * watch event sees at least the state of that event (ZooKeeper orders a session's reads after the
+ * notifications it has delivered), so the two deletes of a deliberate stop are never seen apart.
  */
 public final class ZkAgentNodeReader implements AgentNodeReader {
 
@@ -70,20 +71,25 @@ public final class ZkAgentNodeReader implements AgentNodeReader {
                                                 "no answer from ZooKeeper within "
                                                     + timeoutMs
                                                     + " ms")))));
-    reader
-        .getData(new ArrayList<>(batch.keySet()))
-        .onComplete(
-            done -> {
-              context.owner().cancelTimer(timer);
-              batch.forEach(
-                  (path, answers) -> {
-                    if (done.succeeded()) {
-                      NodeData data = done.result().get(path).orElse(null);
-                      answers.forEach(answer -> answer.tryComplete(data));
-                    } else {
-                      answers.forEach(answer -> answer.tryFail(done.cause()));
-                    }
-                  });
-            });
+    List<ZkBatchReader.Part> parts = reader.getDataInParts(new ArrayList<>(batch.keySet()));
+    Future.all(parts.stream().map(ZkBatchReader.Part::found).toList())
+        .onComplete(all -> context.owner().cancelTimer(timer));
+    // Each request's answers as soon as it is back: in a storm the first verdicts go out one
+    // round trip after the reads, not after the last of thousands.
+    for (ZkBatchReader.Part part : parts) {
+      part.found()
+          .onComplete(
+              done -> {
+                for (String path : part.paths()) {
+                  List<Promise<NodeData>> answers = batch.get(path);
+                  if (done.succeeded()) {
+                    NodeData data = done.result().get(path).orElse(null);
+                    answers.forEach(answer -> answer.tryComplete(data));
+                  } else {
+                    answers.forEach(answer -> answer.tryFail(done.cause()));
+                  }
+                }
+              });
+    }
   }
 }

@@ -18,6 +18,7 @@ public final class MonitorBootstrap implements MonitorLauncher {
   @Override
   public void launch(MonitorConfig config) throws Exception {
     Monitor monitor = Monitor.start(config, Clock.systemUTC());
+    monitor.rehearseStormInBackground();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -84,6 +84,7 @@ public final class Monitor implements AutoCloseable {
   private final HttpServerVerticle http;
   private final String zkConnect;
   private final HistoryStore history;
+  private final StormRehearsal rehearsal;
 
   private Monitor(
       EmbeddedZooKeeper embedded,
@@ -92,7 +93,8 @@ public final class Monitor implements AutoCloseable {
       Readiness readiness,
       HttpServerVerticle http,
       String zkConnect,
-      HistoryStore history) {
+      HistoryStore history,
+      StormRehearsal rehearsal) {
     this.embedded = embedded;
     this.clients = clients;
     this.vertx = vertx;
@@ -100,6 +102,7 @@ public final class Monitor implements AutoCloseable {
     this.http = http;
     this.zkConnect = zkConnect;
     this.history = history;
+    this.rehearsal = rehearsal;
   }
 
   /**
@@ -245,7 +248,21 @@ public final class Monitor implements AutoCloseable {
 
     Monitor monitor =
         new Monitor(
-            embedded, List.of(client, ledgerClient), vertx, readiness, http, connect, history);
+            embedded,
+            List.of(client, ledgerClient),
+            vertx,
+            readiness,
+            http,
+            connect,
+            history,
+            new StormRehearsal(
+                config.classifier(),
+                config.flapping(),
+                config.groupDegraded(),
+                config.hostDown(),
+                receivers,
+                router(config, receivers),
+                externalUrl::get));
     long startupMs = zk.connectionTimeout().toMillis() + 30_000;
     boolean reached = true;
     try {
@@ -491,6 +508,15 @@ public final class Monitor implements AutoCloseable {
         .put("active", current.inState(Silence.State.ACTIVE, now).size())
         .put("pending", current.inState(Silence.State.PENDING, now).size())
         .put("invalid", current.invalid().size());
+  }
+
+  /**
+   * Plays a storm of made-up losses through this monitor's decision code, on a thread of its own,
+   * so that the JVM compiles it before a real storm ({@link StormRehearsal}); returns at once. The
+   * command line does it once the monitor has started.
+   */
+  public void rehearseStormInBackground() {
+    rehearsal.startInBackground();
   }
 
   public Readiness readiness() {

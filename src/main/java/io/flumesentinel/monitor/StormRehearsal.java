@@ -1,0 +1,142 @@
+package io.flumesentinel.monitor;
+
+import io.flumesentinel.alert.LedgerRehearsal;
+import io.flumesentinel.alert.Router;
+import io.flumesentinel.classify.AgentAlerts;
+import io.flumesentinel.classify.ClassifierRehearsal;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
+import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.Notice;
+import io.flumesentinel.notify.webhook.AlertmanagerPayload;
+import io.flumesentinel.shape.Flapping;
+import io.flumesentinel.shape.GroupInhibition;
+import io.flumesentinel.shape.HostInhibition;
+import io.flumesentinel.shape.StageChain;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A storm of made-up agent losses played once, at start-up, through this monitor's own decision
+ * code with its own configuration — classification, the alert shaping, the ledger, the webhook
+ * encoding — on a thread of its own, with nothing read from ZooKeeper, written, sent or published.
+ *
+ * <p>Why: a monitor meets its first storm after days of idling, with its alert path never run often
+ * enough for the JVM to compile it. Measured on a cold monitor (see {@code docs/benchmarks.md}),
+ * the JIT compiler took about a third of the monitor's CPU during a storm of 5,000 losses, and the
+ * rest ran in the interpreter. Played beforehand, the same code is compiled while the monitor has
+ * nothing else to do.
+ */
+final class StormRehearsal {
+
+  private static final Logger log = LoggerFactory.getLogger(StormRehearsal.class);
+
+  /** Losses per round, and rounds: each method of the path runs past the JVM's compile counts. */
+  static final int AGENTS = 2_500;
+
+  static final int ROUNDS = 4;
+
+  /** Alerts in one webhook body, as a webhook receiver's default {@code maxBatch}. */
+  private static final int BATCH = 500;
+
+  private final ClassifierConfig classifier;
+  private final FlappingConfig flapping;
+  private final GroupDegradedConfig groupDegraded;
+  private final HostDownConfig hostDown;
+  private final List<String> receivers;
+  private final Router router;
+  private final Supplier<String> externalUrl;
+
+  StormRehearsal(
+      ClassifierConfig classifier,
+      FlappingConfig flapping,
+      GroupDegradedConfig groupDegraded,
+      HostDownConfig hostDown,
+      List<String> receivers,
+      Router router,
+      Supplier<String> externalUrl) {
+    this.classifier = classifier;
+    this.flapping = flapping;
+    this.groupDegraded = groupDegraded;
+    this.hostDown = hostDown;
+    this.receivers = List.copyOf(receivers);
+    this.router = router;
+    this.externalUrl = externalUrl;
+  }
+
+  /** Plays the rehearsal on a daemon thread of its own; returns at once. */
+  void startInBackground() {
+    Thread thread = new Thread(this::playLogged, "storm-rehearsal");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+    thread.start();
+  }
+
+  private void playLogged() {
+    long start = System.nanoTime();
+    try {
+      int alerts = play();
+      log.info(
+          "Rehearsed {} rounds of {} agent losses in {} ms ({} alerts; nothing read, written or"
+              + " sent), so that the first real storm runs on compiled code",
+          ROUNDS,
+          AGENTS,
+          (System.nanoTime() - start) / 1_000_000,
+          alerts);
+    } catch (RuntimeException e) {
+      // Only the speed of the first storm depends on it: the monitor goes on as it is.
+      log.warn("The storm rehearsal failed ({}); the first storm will be slower", e.toString());
+    }
+  }
+
+  /** Plays every round; returns how many alerts went through the ledger. */
+  int play() {
+    int alerts = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      alerts += playRound();
+    }
+    return alerts;
+  }
+
+  private int playRound() {
+    Clock clock = Clock.systemUTC();
+    List<Alert> down =
+        ClassifierRehearsal.loseAll(classifier, new AgentAlerts(externalUrl.get()), AGENTS);
+    StageChain shaping =
+        StageChain.of(
+            new Flapping(flapping, clock),
+            new GroupInhibition(groupDegraded, clock),
+            new HostInhibition(hostDown, clock));
+    List<Alert> shaped = new ArrayList<>();
+    down.forEach(alert -> shaped.addAll(shaping.apply(alert)));
+    Map<String, List<Notice>> notices = LedgerRehearsal.play(receivers, router, clock, shaped);
+    notices.forEach(this::encode);
+    return shaped.size();
+  }
+
+  /** The webhook bodies a notifier would send for {@code notices}, by group, in batches. */
+  private void encode(String receiver, List<Notice> notices) {
+    Map<AlertGroup, List<Alert>> byGroup = new LinkedHashMap<>();
+    notices.forEach(n -> byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.alert()));
+    byGroup.forEach(
+        (group, alerts) -> {
+          for (int from = 0; from < alerts.size(); from += BATCH) {
+            AlertmanagerPayload.of(
+                    receiver,
+                    externalUrl.get(),
+                    group,
+                    alerts.subList(from, Math.min(alerts.size(), from + BATCH)))
+                .toBuffer();
+          }
+        });
+  }
+}

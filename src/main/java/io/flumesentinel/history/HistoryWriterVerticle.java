@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Never slows the alert path nor blocks an event loop: a message is turned into records and
- *       queued; the records are written in batches ({@value #BATCH} at most, every {@link
- *       #FLUSH_EVERY} or as soon as a batch is full), one batch at a time, on a worker.
+ *       queued; the records are written in batches of {@value #BATCH} at most, one batch at a time,
+ *       on a worker, once no record has come for {@link #FLUSH_EVERY}, or once the oldest has
+ *       waited {@link #HOLD_AT_MOST}, or once {@value #HOLD_RECORDS} wait. So a storm's thousands
+ *       of records are written after its notifications have gone, not in their way (writing them,
+ *       and compiling the database's code to do it, took a good part of a cold monitor's CPU during
+ *       the storm), and still within seconds.
  *   <li>Bounded: at most {@value #QUEUE_CAPACITY} records wait. Records beyond it, and those of a
  *       batch the database refused, are dropped, counted ({@link #dropped()}) and logged, at most
  *       one line every 10 s — never silently.
@@ -44,6 +48,12 @@ public final class HistoryWriterVerticle extends VerticleBase {
 
   static final Duration FLUSH_EVERY = Duration.ofMillis(100);
 
+  /** The longest a record waits for a pause in what arrives before it is written anyway. */
+  static final Duration HOLD_AT_MOST = Duration.ofSeconds(3);
+
+  /** Records waiting that are written without waiting for a pause. */
+  static final int HOLD_RECORDS = 20 * BATCH;
+
   /** How often retention runs unless told otherwise. */
   public static final Duration RETENTION_CHECK = Duration.ofMinutes(10);
 
@@ -60,6 +70,11 @@ public final class HistoryWriterVerticle extends VerticleBase {
   private Future<Void> writing = Future.succeededFuture();
   private boolean busy;
   private long flushTimer = -1;
+
+  /** When the last record was queued, and when the oldest waiting one was (nanoTime). */
+  private long lastQueuedNanos;
+
+  private long oldestQueuedNanos;
   private long retentionTimer = -1;
 
   /**
@@ -143,10 +158,22 @@ public final class HistoryWriterVerticle extends VerticleBase {
       drop(records.size() - room, "the queue is full (" + QUEUE_CAPACITY + " records)");
       records = records.subList(0, Math.max(0, room));
     }
+    if (queue.isEmpty()) {
+      oldestQueuedNanos = System.nanoTime();
+    }
+    lastQueuedNanos = System.nanoTime();
     queue.addAll(records);
-    if (queue.size() >= BATCH) {
+    if (queue.size() >= HOLD_RECORDS) {
       flush();
     }
+  }
+
+  /** Whether what waits is written now: what arrives has paused, or it waited long enough. */
+  private boolean due() {
+    long now = System.nanoTime();
+    return queue.size() >= HOLD_RECORDS
+        || now - lastQueuedNanos >= FLUSH_EVERY.toNanos()
+        || now - oldestQueuedNanos >= HOLD_AT_MOST.toNanos();
   }
 
   private void drop(long count, String why) {
@@ -162,17 +189,13 @@ public final class HistoryWriterVerticle extends VerticleBase {
   }
 
   private void flush() {
-    if (busy || queue.isEmpty()) {
+    if (busy || queue.isEmpty() || !due()) {
       return;
     }
     busy = true;
     writing = write(take()).onComplete(done -> busy = false);
-    writing.onComplete(
-        done -> {
-          if (queue.size() >= BATCH) {
-            flush();
-          }
-        });
+    // the rest of a storm's records, a batch after the other
+    writing.onComplete(done -> flush());
   }
 
   private List<HistoryRecord> take() {

@@ -1,6 +1,7 @@
 package io.flumesentinel.ha;
 
 import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.protocol.ZkErrors;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
@@ -246,7 +247,11 @@ public final class LeadershipTerms extends VerticleBase {
               Future<String> chain = Future.succeededFuture();
               for (Deployable verticle : term.apply(fence)) {
                 chain =
-                    chain.compose(id -> vertx.deployVerticle(verticle).onSuccess(deployed::add));
+                    chain.compose(
+                        id ->
+                            vertx
+                                .deployVerticle(verticle, OwnThread.deploymentOptions(verticle))
+                                .onSuccess(deployed::add));
               }
               return chain;
             })

@@ -16,6 +16,7 @@ import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WatchdogConfig;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.ha.StateVerticle;
 import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.protocol.ZkErrors;
@@ -376,7 +377,13 @@ public final class AlertPipeline {
     Future<Void> deployed = Future.succeededFuture();
     for (Deployable verticle : verticles) {
       deployed =
-          deployed.compose(previous -> vertx.deployVerticle(verticle).map(ids::add)).mapEmpty();
+          deployed
+              .compose(
+                  previous ->
+                      vertx
+                          .deployVerticle(verticle, OwnThread.deploymentOptions(verticle))
+                          .map(ids::add))
+              .mapEmpty();
     }
     return deployed.recover(
         error -> {

@@ -1,0 +1,33 @@
+package io.flumesentinel.event;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+
+/**
+ * A verticle of the alert pipeline that runs on a thread of its own rather than on one of the
+ * shared event loops.
+ *
+ * <p>Why: Vert.x hands event loops out in turn, so two stages of the pipeline may share one, and an
+ * event loop runs what is queued on it in order. A notifier sharing its event loop with an earlier
+ * stage then gets its first notice of a storm only once that stage has worked through the whole
+ * storm: measured on a cold monitor, the first webhook of 5,000 losses left after the last of them
+ * had been decided. On a thread of its own (a worker pool of one thread: still one thread at a
+ * time, in order, as on an event loop) it sends the first notice while the rest are decided.
+ */
+public interface OwnThread {
+
+  /** The name of the thread (its worker pool), unique among the verticles deployed. */
+  String threadName();
+
+  /** How to deploy {@code verticle}: on its own thread if it asks for one, else as Vert.x would. */
+  static DeploymentOptions deploymentOptions(Deployable verticle) {
+    if (verticle instanceof OwnThread own) {
+      return new DeploymentOptions()
+          .setThreadingModel(ThreadingModel.WORKER)
+          .setWorkerPoolName(own.threadName())
+          .setWorkerPoolSize(1);
+    }
+    return new DeploymentOptions();
+  }
+}

@@ -5,6 +5,7 @@ import io.flumesentinel.ack.AckStore;
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * the fence is released (then they go out) or revoked (then they are dropped: the next term derives
  * them again from what is on record).
  */
-public final class AlertLedgerVerticle extends VerticleBase {
+public final class AlertLedgerVerticle extends VerticleBase implements OwnThread {
 
   private static final Logger log = LoggerFactory.getLogger(AlertLedgerVerticle.class);
 
@@ -197,6 +198,15 @@ public final class AlertLedgerVerticle extends VerticleBase {
               }
             },
             clock);
+  }
+
+  /**
+   * Its own thread: recording a storm never holds up an event loop's I/O, nor the notifiers after
+   * it.
+   */
+  @Override
+  public String threadName() {
+    return "flume-sentinel-ledger";
   }
 
   @Override

@@ -17,6 +17,7 @@ import io.flumesentinel.event.DeadlineTimer;
 import io.flumesentinel.event.LifecycleEvent;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.UntrustedText;
 import io.vertx.core.AsyncResult;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>The decisions are the {@link Classifier}'s; this verticle only moves messages, performs the
  * reads it asks for, and keeps one timer at its next deadline.
  */
-public final class ClassifierVerticle extends VerticleBase {
+public final class ClassifierVerticle extends VerticleBase implements OwnThread {
 
   private static final Logger log = LoggerFactory.getLogger(ClassifierVerticle.class);
 
@@ -100,6 +101,14 @@ public final class ClassifierVerticle extends VerticleBase {
     this.classifier = new Classifier(config, alerts, clock);
     this.lifecycleLines =
         new LifecycleLines(clock, LIFECYCLE_LINES_PER_INTERVAL, LIFECYCLE_INTERVAL);
+  }
+
+  /**
+   * Its own thread: deciding a storm never holds up an event loop's I/O, nor the stages after it.
+   */
+  @Override
+  public String threadName() {
+    return "flume-sentinel-classify";
   }
 
   @Override

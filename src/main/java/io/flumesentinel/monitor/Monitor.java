@@ -16,6 +16,7 @@ import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.config.ZkConfig;
 import io.flumesentinel.dashboard.Dashboard;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.ha.ClusteredVertx;
 import io.flumesentinel.ha.LeadershipTerms;
 import io.flumesentinel.ha.UnclusteredPeersVerticle;
@@ -43,6 +44,7 @@ import io.flumesentinel.silence.Silences;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.flumesentinel.zk.ZkClients;
 import io.flumesentinel.zk.ZkSecurity;
+import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -287,7 +289,11 @@ public final class Monitor implements AutoCloseable {
         vertx
             .deployVerticle(pipeline.silences())
             .compose(id -> vertx.deployVerticle(pipeline.acks()))
-            .compose(id -> vertx.deployVerticle(pipeline.watch(false)))
+            .compose(
+                id -> {
+                  ZkWatchVerticle watch = pipeline.watch(false);
+                  return vertx.deployVerticle(watch, OwnThread.deploymentOptions(watch));
+                })
             .compose(id -> vertx.deployVerticle(terms.get()))
             .await(startupMs, TimeUnit.MILLISECONDS);
       } else {

@@ -4,6 +4,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.DeadlineTimer;
 import io.flumesentinel.event.NodeChange;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.Reconciliation;
 import io.flumesentinel.event.WatchSnapshot;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.List;
  * the agent nodes the watch reports ({@link Addresses#ZK_CHANGES}): every registered agent's group
  * from the watch's snapshot, then each agent node created, changed or deleted.
  */
-public final class StageVerticle extends VerticleBase {
+public final class StageVerticle extends VerticleBase implements OwnThread {
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -40,6 +41,14 @@ public final class StageVerticle extends VerticleBase {
     this.to = to;
     this.stage = stage;
     this.clock = clock;
+  }
+
+  /**
+   * Its own thread: shaping a storm never holds up an event loop's I/O, nor the ledger after it.
+   */
+  @Override
+  public String threadName() {
+    return "flume-sentinel-shape";
   }
 
   @Override

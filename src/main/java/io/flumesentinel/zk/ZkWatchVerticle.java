@@ -4,6 +4,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
+import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.ZkLayout;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * published: the classifier and the alert shaping (which counts the agents of each group) both
  * follow them.
  */
-public final class ZkWatchVerticle extends VerticleBase {
+public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
 
   private static final Logger log = LoggerFactory.getLogger(ZkWatchVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -103,6 +104,12 @@ public final class ZkWatchVerticle extends VerticleBase {
     this.layout = layout;
     this.readiness = readiness;
     this.streaming = streaming;
+  }
+
+  /** Its own thread: a storm's thousands of changes never queue on an event loop that does I/O. */
+  @Override
+  public String threadName() {
+    return "flume-sentinel-watch";
   }
 
   @Override

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Never slows the alert path nor blocks an event loop: a message is turned into records and
  *       queued; the records are written in batches of {@value #BATCH} at most, one batch at a time,
- *       on a worker, once no record has come for {@link #FLUSH_EVERY}, or once the oldest has
- *       waited {@link #HOLD_AT_MOST}, or once {@value #HOLD_RECORDS} wait. So a storm's thousands
- *       of records are written after its notifications have gone, not in their way (writing them,
- *       and compiling the database's code to do it, took a good part of a cold monitor's CPU during
- *       the storm), and still within seconds.
+ *       on a worker, once no record has come for {@link #QUIET}, or once the oldest has waited
+ *       {@link #HOLD_AT_MOST}, or once {@value #HOLD_RECORDS} wait. So a storm's thousands of
+ *       records are written after its notifications have gone, not in their way (writing them, and
+ *       compiling the database's code to do it, took a good part of a cold monitor's CPU during the
+ *       storm), and still within seconds.
  *   <li>Bounded: at most {@value #QUEUE_CAPACITY} records wait. Records beyond it, and those of a
  *       batch the database refused, are dropped, counted ({@link #dropped()}) and logged, at most
  *       one line every 10 s — never silently.
@@ -48,8 +48,11 @@ public final class HistoryWriterVerticle extends VerticleBase {
 
   static final Duration FLUSH_EVERY = Duration.ofMillis(100);
 
+  /** A pause in what arrives this long: the storm, if there was one, is over. */
+  static final Duration QUIET = Duration.ofMillis(500);
+
   /** The longest a record waits for a pause in what arrives before it is written anyway. */
-  static final Duration HOLD_AT_MOST = Duration.ofSeconds(3);
+  static final Duration HOLD_AT_MOST = Duration.ofSeconds(5);
 
   /** Records waiting that are written without waiting for a pause. */
   static final int HOLD_RECORDS = 20 * BATCH;
@@ -172,7 +175,7 @@ public final class HistoryWriterVerticle extends VerticleBase {
   private boolean due() {
     long now = System.nanoTime();
     return queue.size() >= HOLD_RECORDS
-        || now - lastQueuedNanos >= FLUSH_EVERY.toNanos()
+        || now - lastQueuedNanos >= QUIET.toNanos()
         || now - oldestQueuedNanos >= HOLD_AT_MOST.toNanos();
   }
 

@@ -522,7 +522,7 @@ public final class Monitor implements AutoCloseable {
    * command line does it once the monitor has started.
    */
   public void rehearseStormInBackground() {
-    rehearsal.startInBackground();
+    rehearsal.startInBackground(vertx);
   }
 
   public Readiness readiness() {

@@ -10,8 +10,11 @@ import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.event.Alert;
+import io.flumesentinel.notify.DeliveryOutcome;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,29 @@ class StormRehearsalTest {
     assertThat(byReason).containsOnly(Map.entry("CRASHED", 500L), Map.entry("SESSION_LOST", 500L));
     assertThat(down).allMatch(Alert::firing);
     assertThat(down.stream().map(Alert::agent).distinct()).hasSize(1_000);
+  }
+
+  @Test
+  void theWebhookRequestGoesToItsOwnServerOnTheLoopbackAndIsAccepted() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      DeliveryOutcome outcome = rehearsal(List.of("ops")).post(vertx);
+
+      assertThat(outcome.verdict()).isEqualTo(DeliveryOutcome.Verdict.DELIVERED);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static StormRehearsal rehearsal(List<String> receivers) {
+    return new StormRehearsal(
+        ClassifierConfig.defaults(),
+        FlappingConfig.defaults(),
+        GroupDegradedConfig.defaults(),
+        HostDownConfig.defaults(),
+        receivers,
+        Router.of(null, receivers),
+        () -> "http://monitor:8080");
   }
 
   @Test

@@ -518,11 +518,11 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Plays a storm of made-up losses through this monitor's decision code, on a thread of its own,
-   * so that the JVM compiles it before a real storm ({@link StormRehearsal}); returns at once. The
-   * command line does it once the monitor has started.
+   * so that the JVM compiles it before a real storm ({@link StormRehearsal}), once the monitor is
+   * ready; returns at once. The command line does it once the monitor has started.
    */
   public void rehearseStormInBackground() {
-    rehearsal.startInBackground(vertx);
+    rehearsal.startInBackground(vertx, readiness::ready);
   }
 
   public Readiness readiness() {

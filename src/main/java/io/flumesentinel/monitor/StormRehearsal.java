@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ final class StormRehearsal {
   static final int AGENTS = 2_500;
 
   static final int ROUNDS = 4;
+
+  /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
+  private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
   /** Alerts in one webhook body, as a webhook receiver's default {@code maxBatch}. */
   private static final int BATCH = 500;
@@ -80,11 +84,22 @@ final class StormRehearsal {
     this.externalUrl = externalUrl;
   }
 
-  /** Plays the rehearsal on a daemon thread of its own; returns at once. */
-  void startInBackground(Vertx vertx) {
+  /**
+   * Plays the rehearsal on a daemon thread of its own once {@code ready} (so that it never competes
+   * with the monitor's start), or after {@link #WAIT_FOR_READY} at most; returns at once.
+   */
+  void startInBackground(Vertx vertx, BooleanSupplier ready) {
     Thread thread =
         new Thread(
             () -> {
+              long giveUp = System.nanoTime() + WAIT_FOR_READY.toNanos();
+              try {
+                while (!ready.getAsBoolean() && System.nanoTime() < giveUp) {
+                  Thread.sleep(200);
+                }
+              } catch (InterruptedException e) {
+                return;
+              }
               playLogged();
               postLogged(vertx);
             },

@@ -3,6 +3,7 @@ package io.flumesentinel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flumesentinel.appender.demo.DemoApp;
 import io.flumesentinel.appender.demo.NumberedEventsApp;
 import io.flumesentinel.appender.demo.NumberedEventsLog4j2App;
 import io.flumesentinel.protocol.LiveNode;
@@ -51,6 +52,14 @@ class FlumeAppenderIT {
   /** Its logging rate; {@code -Dappender.e2e.perSecond=2000} for the run. */
   private static final int PER_SECOND = Integer.getInteger("appender.e2e.perSecond", 1000);
 
+  /**
+   * How long every agent stays down in the Log4j2 scenarios, e.g. {@code
+   * -Dappender.e2e.downFor=30s} for the issue's run: the application then logs for that long plus
+   * 30 s (so it still logs once the new agent is up). Without it, until the application logged 40%
+   * of its events (4 s at the default size).
+   */
+  private static final Duration DOWN_FOR = downFor();
+
   /** When the test looks which agent is active: 40% of the way (event 8,000 of 20,000). */
   private static final int LOOK_AT = EVENTS * 2 / 5 / 100 * 100;
 
@@ -93,7 +102,11 @@ class FlumeAppenderIT {
         ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
         app.await("STATS .*", Duration.ofSeconds(60));
         app.output().stream()
-            .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
+            .filter(
+                l ->
+                    l.startsWith("STATS")
+                        || l.startsWith("LONGCALL")
+                        || l.contains("FlumeLogbackAppender"))
             .forEach(l -> System.out.println("appender end to end: " + l));
         String stats =
             app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
@@ -238,7 +251,8 @@ class FlumeAppenderIT {
   @Test
   @Tag("appender-e2e")
   void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
-    long spoolCap = 8L * 1024 * 1024;
+    // at most 256 bytes an event in the spool (about 150 are used): never full in this scenario
+    long spoolCap = Math.max(8L * 1024 * 1024, 256L * everyAgentDownEvents());
     String stats = everyAgentDown("spool", spoolCap);
 
     assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
@@ -268,6 +282,7 @@ class FlumeAppenderIT {
    */
   private String everyAgentDown(String overflow, long spoolCap) throws Exception {
     Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    int events = everyAgentDownEvents();
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
@@ -278,22 +293,41 @@ class FlumeAppenderIT {
         long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
         f1.awaitListening();
 
-        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap));
+        ChildJvm app =
+            ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap, events));
         children.add(app);
         app.await("LOGGED " + LOOK_AT / 2 + " active=(\\S+)", Duration.ofSeconds(60));
         f1Supervisor.kill();
         ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
+        long killedAt = System.nanoTime();
         // a while without any agent: the queue (200) overflows
-        app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
+        if (DOWN_FOR == null) {
+          app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
+        } else {
+          // the application logs at its pace: this event is logged DOWN_FOR after the kill
+          long then = LOOK_AT / 2 + DOWN_FOR.toSeconds() * PER_SECOND;
+          app.await("LOGGED " + then + " ", DOWN_FOR.plusSeconds(60));
+        }
 
         ChildJvm f3Supervisor = f3.supervise(zk.getConnectString());
         children.add(f3Supervisor);
-        app.await("STATS .*", Duration.ofSeconds(120));
+        f3.awaitListening();
+        System.out.println(
+            "appender "
+                + overflow
+                + " end to end: every agent down for "
+                + Duration.ofNanos(System.nanoTime() - killedAt).toMillis()
+                + " ms (from the SIGKILL until the new agent listens)");
+        app.await("STATS .*", Duration.ofSeconds(180));
         f3Supervisor.output().stream()
             .filter(l -> l.contains("ZkRegistrar") || l.contains("Supervisor - "))
             .forEach(l -> System.out.println("f3 supervisor: " + l));
         app.output().stream()
-            .filter(l -> l.startsWith("STATS") || l.contains("FlumeSentinel appender"))
+            .filter(
+                l ->
+                    l.startsWith("STATS")
+                        || l.startsWith("LONGCALL")
+                        || l.contains("FlumeSentinel appender"))
             .forEach(l -> System.out.println("appender " + overflow + " end to end: " + l));
         String stats =
             app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
@@ -309,7 +343,7 @@ class FlumeAppenderIT {
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> union(f1, f3).size() == EVENTS - dropped);
+            .until(() -> union(f1, f3).size() == events - dropped);
         for (Agent agent : List.of(f1, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
@@ -322,7 +356,7 @@ class FlumeAppenderIT {
         Set<Long> arrived = union(f1, f3);
         arrived.addAll(f1.dropReports().keySet());
         arrived.addAll(f3.dropReports().keySet());
-        long numbers = EVENTS + f1.dropReports().size() + f3.dropReports().size();
+        long numbers = events + f1.dropReports().size() + f3.dropReports().size();
         long missing =
             LongStream.rangeClosed(1, numbers).filter(seq -> !arrived.contains(seq)).count();
         assertThat(missing).as("missing downstream = dropped").isEqualTo(dropped);
@@ -330,7 +364,7 @@ class FlumeAppenderIT {
             "appender "
                 + overflow
                 + " end to end: "
-                + (EVENTS - dropped)
+                + (events - dropped)
                 + " events in the outputs, "
                 + missing
                 + " missing, "
@@ -345,7 +379,24 @@ class FlumeAppenderIT {
     }
   }
 
-  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap)
+  /**
+   * The events the Log4j2 scenarios log: {@link #EVENTS}, or enough to outlast {@link #DOWN_FOR}.
+   */
+  private static int everyAgentDownEvents() {
+    return DOWN_FOR == null
+        ? EVENTS
+        : (int) Math.max(EVENTS, PER_SECOND * (DOWN_FOR.toSeconds() + 30));
+  }
+
+  private static Duration downFor() {
+    String value = System.getProperty("appender.e2e.downFor", "").trim();
+    if (value.isEmpty()) {
+      return null;
+    }
+    return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap, int events)
       throws IOException {
     Path config = dir.resolve("log4j2-app.xml");
     Files.writeString(
@@ -371,16 +422,17 @@ class FlumeAppenderIT {
             jarOf(org.apache.logging.log4j.LogManager.class),
             jarOf(org.apache.logging.log4j.core.LoggerContext.class),
             appClasses(NumberedEventsLog4j2App.class));
-    return List.of(
-        ChildJvm.java(),
-        "-Xmx128m",
-        "-Dlog4j2.configurationFile=" + config,
-        "-cp",
-        classPath,
-        NumberedEventsLog4j2App.class.getName(),
-        Integer.toString(EVENTS),
-        Integer.toString(PER_SECOND),
-        "FLUME");
+    List<String> command = DemoApp.jvm(dir.resolve("app-safepoints.log"));
+    command.addAll(
+        List.of(
+            "-Dlog4j2.configurationFile=" + config,
+            "-cp",
+            classPath,
+            NumberedEventsLog4j2App.class.getName(),
+            Integer.toString(events),
+            Integer.toString(PER_SECOND),
+            "FLUME"));
+    return command;
   }
 
   private List<String> appCommand(String connect) throws IOException {
@@ -410,27 +462,22 @@ class FlumeAppenderIT {
             jarOf(ch.qos.logback.core.Appender.class),
             jarOf(org.slf4j.Logger.class),
             appClasses(NumberedEventsApp.class));
-    return List.of(
-        ChildJvm.java(),
-        "-Xmx128m",
-        "-Dlogback.configurationFile=" + config,
-        "-cp",
-        classPath,
-        NumberedEventsApp.class.getName(),
-        Integer.toString(EVENTS),
-        Integer.toString(PER_SECOND),
-        "FLUME");
+    List<String> command = DemoApp.jvm(dir.resolve("app-safepoints.log"));
+    command.addAll(
+        List.of(
+            "-Dlogback.configurationFile=" + config,
+            "-cp",
+            classPath,
+            NumberedEventsApp.class.getName(),
+            Integer.toString(EVENTS),
+            Integer.toString(PER_SECOND),
+            "FLUME"));
+    return command;
   }
 
   /** A folder holding only the application's class, so nothing else of the tests is on its path. */
   private String appClasses(Class<?> main) throws IOException {
-    String resource = main.getName().replace('.', '/') + ".class";
-    Path target = dir.resolve("app-classes").resolve(resource);
-    Files.createDirectories(target.getParent());
-    try (var in = main.getClassLoader().getResourceAsStream(resource)) {
-      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    return dir.resolve("app-classes").toString();
+    return DemoApp.classes(dir.resolve("app-classes"), main);
   }
 
   private static String jarOf(Class<?> type) {

@@ -1,6 +1,7 @@
 package io.flumesentinel.appender.demo;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,12 @@ import java.util.regex.Pattern;
  * accounts for. Each call is timed with {@link System#nanoTime()}; the logging thread's CPU time is
  * read just outside the timed window, so a call's time off the CPU (waiting for a lock, for a
  * safepoint, or for the operating system to run the thread again) is its duration less its CPU
- * time. With {@code -Xlog:safepoint:file=F:timenanos} and {@code -Ddemo.safepointLog=F} the JVM's
- * safepoints (every GC pause among them) are read back from F at the end, with the same clock as
- * {@code nanoTime}, and each long call is told how much of it the JVM held every thread stopped.
+ * time; of that, the time it spent runnable but waiting for a CPU is read from Linux's {@code
+ * /proc/thread-self/schedstat} (its run-queue wait), so what is left is time the thread waited on
+ * purpose (a lock, a park). With {@code -Xlog:safepoint:file=F:timenanos} and {@code
+ * -Ddemo.safepointLog=F} the JVM's safepoints (every GC pause among them) are read back from F at
+ * the end, with the same clock as {@code nanoTime}, and each long call is told how much of it the
+ * JVM held every thread stopped.
  *
  * <p>The calls are paced by parking until each one is due (not by spinning on a CPU, which no
  * application does and which, on a small machine, takes the CPU the appender's own threads need).
@@ -44,14 +48,28 @@ final class CallTimes {
   private final long[] took;
   private final long[] started;
   private final long[] onCpu;
+  private final long[] waitingForCpu;
+  private final RandomAccessFile schedstat;
+  private final byte[] schedstatText = new byte[128];
   private int count;
   private long cpuBefore;
+  private long runQueueBefore;
   private long before;
 
+  /** For calls made by the calling thread (its schedstat is opened here). */
   CallTimes(int capacity) {
     this.took = new long[capacity];
     this.started = new long[capacity];
     this.onCpu = new long[capacity];
+    this.waitingForCpu = new long[capacity];
+    RandomAccessFile file;
+    try {
+      file = new RandomAccessFile("/proc/thread-self/schedstat", "r");
+    } catch (IOException e) {
+      // not Linux, or no scheduler statistics: the run-queue wait is not reported
+      file = null;
+    }
+    this.schedstat = file;
   }
 
   /** Parks the calling thread until {@code dueNanos} (of {@code nanoTime}), if it is not past. */
@@ -64,6 +82,7 @@ final class CallTimes {
 
   /** Just before the logging call. */
   void begin() {
+    runQueueBefore = runQueueNanos();
     cpuBefore = threads.getCurrentThreadCpuTime();
     before = System.nanoTime();
   }
@@ -72,10 +91,38 @@ final class CallTimes {
   void end() {
     long after = System.nanoTime();
     long cpuAfter = threads.getCurrentThreadCpuTime();
+    long runQueueAfter = runQueueNanos();
     took[count] = after - before;
     started[count] = before;
     onCpu[count] = cpuAfter - cpuBefore;
+    waitingForCpu[count] = runQueueAfter - runQueueBefore;
     count++;
+  }
+
+  /** The thread's time runnable but not running so far, the second figure of its schedstat. */
+  private long runQueueNanos() {
+    if (schedstat == null) {
+      return 0;
+    }
+    try {
+      schedstat.seek(0);
+      int length = schedstat.read(schedstatText);
+      long value = 0;
+      int field = 0;
+      for (int i = 0; i < length; i++) {
+        byte c = schedstatText[i];
+        if (c == ' ') {
+          if (++field > 1) {
+            break;
+          }
+        } else if (field == 1 && c >= '0' && c <= '9') {
+          value = value * 10 + (c - '0');
+        }
+      }
+      return value;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   int count() {
@@ -95,6 +142,7 @@ final class CallTimes {
     long overTotal = 0;
     long overInPause = 0;
     long overOnCpu = 0;
+    long overWaitingForCpu = 0;
     for (int i = 0; i < count; i++) {
       if (i < FIRST) {
         firstLongest = Math.max(firstLongest, took[i]);
@@ -108,6 +156,7 @@ final class CallTimes {
         overTotal += took[i];
         overInPause += inPauses(pauses, i);
         overOnCpu += onCpu[i];
+        overWaitingForCpu += waitingForCpu[i];
       }
     }
     StringBuilder text = new StringBuilder();
@@ -117,12 +166,14 @@ final class CallTimes {
     text.append(" callsOver1ms=").append(overCount);
     if (longest >= 0) {
       text.append(" longestCallOnCpuMicros=").append(onCpu[longest] / 1000);
+      text.append(" longestCallWaitingForCpuMicros=").append(waitingForCpu[longest] / 1000);
       if (pauses != null) {
         text.append(" longestCallInSafepointMicros=").append(inPauses(pauses, longest) / 1000);
       }
     }
     text.append(" over1msMicros=").append(overTotal / 1000);
     text.append(" over1msOnCpuMicros=").append(overOnCpu / 1000);
+    text.append(" over1msWaitingForCpuMicros=").append(overWaitingForCpu / 1000);
     if (pauses != null) {
       text.append(" over1msInSafepointMicros=").append(overInPause / 1000);
       text.append(" safepoints=").append(pauses.size());
@@ -132,8 +183,8 @@ final class CallTimes {
 
   /**
    * One {@code LONGCALL} line for each of the {@code max} longest calls after the first 100: its
-   * number, when it started (nanoTime), how long it took, on the CPU, and inside safepoints (which
-   * ones).
+   * number, when it started (nanoTime), how long it took, on the CPU, waiting for a CPU, and inside
+   * safepoints (which ones).
    */
   List<String> longest(int max) {
     List<long[]> pauses = safepoints();
@@ -154,6 +205,8 @@ final class CallTimes {
               + took[i] / 1000
               + " onCpuMicros="
               + onCpu[i] / 1000
+              + " waitingForCpuMicros="
+              + waitingForCpu[i] / 1000
               + (pauses == null
                   ? ""
                   : " inSafepointMicros="

@@ -9,13 +9,10 @@ import io.flumesentinel.appender.demo.NumberedEventsLog4j2App;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.testing.Agents;
 import io.flumesentinel.testing.ChildJvm;
-import io.flumesentinel.testing.Http;
-import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.FlumeRollAgent;
+import io.flumesentinel.testing.FlumeRollAgent.Line;
 import io.flumesentinel.testing.Zk;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Tag;
@@ -63,10 +57,6 @@ class FlumeAppenderIT {
   /** When the test looks which agent is active: 40% of the way (event 8,000 of 20,000). */
   private static final int LOOK_AT = EVENTS * 2 / 5 / 100 * 100;
 
-  private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
-  private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
-  private static final Pattern DROPPED = Pattern.compile("sentinel\\.dropped=(\\d+)");
-
   @TempDir Path dir;
 
   private final List<ChildJvm> children = new ArrayList<>();
@@ -78,8 +68,8 @@ class FlumeAppenderIT {
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f2 = Agent.prepare(dir, lib, "f2");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f2 = FlumeRollAgent.prepare(dir, lib, "f2");
         children.add(f1.supervise(zk.getConnectString()));
         children.add(f2.supervise(zk.getConnectString()));
         LiveNode f1Live = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
@@ -91,8 +81,8 @@ class FlumeAppenderIT {
         ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
         children.add(app);
         String active = app.await("LOGGED " + LOOK_AT + " active=(\\S+)", Duration.ofSeconds(60));
-        Agent killed = active.endsWith(":" + f1.port) ? f1 : f2;
-        Agent other = killed == f1 ? f2 : f1;
+        FlumeRollAgent killed = active.endsWith(":" + f1.port) ? f1 : f2;
+        FlumeRollAgent other = killed == f1 ? f2 : f1;
         // well into the run: the active agent has written a good part of the events
         await()
             .atMost(Duration.ofSeconds(30))
@@ -120,17 +110,17 @@ class FlumeAppenderIT {
             .pollInterval(Duration.ofMillis(500))
             .until(() -> union(f1, f2).size() == EVENTS);
 
-        for (Agent agent : List.of(f1, f2)) {
+        for (FlumeRollAgent agent : List.of(f1, f2)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
         }
         Set<Long> killedBatches = new HashSet<>();
-        killed.lines().forEach(l -> killedBatches.add(l.batch));
+        killed.lines().forEach(l -> killedBatches.add(l.batch()));
         Set<Long> onBoth = new HashSet<>();
         other.lines().stream()
-            .filter(l -> killedBatches.contains(l.batch))
-            .forEach(l -> onBoth.add(l.batch));
+            .filter(l -> killedBatches.contains(l.batch()))
+            .forEach(l -> onBoth.add(l.batch()));
         assertThat(onBoth.size())
             .as("batches on both agents: only those sent again after a failure")
             .isLessThanOrEqualTo((int) failovers);
@@ -176,9 +166,9 @@ class FlumeAppenderIT {
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f2 = Agent.prepare(dir, lib, "f2");
-        Agent f3 = Agent.prepare(dir, lib, "f3");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f2 = FlumeRollAgent.prepare(dir, lib, "f2");
+        FlumeRollAgent f3 = FlumeRollAgent.prepare(dir, lib, "f3");
         children.add(f1.supervise(zk.getConnectString()));
         children.add(f2.supervise(zk.getConnectString()));
         Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
@@ -218,7 +208,7 @@ class FlumeAppenderIT {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> union(f1, f2, f3).size() == logged);
-        for (Agent agent : List.of(f1, f2, f3)) {
+        for (FlumeRollAgent agent : List.of(f1, f2, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
@@ -286,8 +276,8 @@ class FlumeAppenderIT {
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f3 = Agent.prepare(dir, lib, "f3");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f3 = FlumeRollAgent.prepare(dir, lib, "f3");
         ChildJvm f1Supervisor = f1.supervise(zk.getConnectString());
         children.add(f1Supervisor);
         long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
@@ -344,7 +334,7 @@ class FlumeAppenderIT {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> union(f1, f3).size() == events - dropped);
-        for (Agent agent : List.of(f1, f3)) {
+        for (FlumeRollAgent agent : List.of(f1, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
@@ -488,164 +478,15 @@ class FlumeAppenderIT {
     }
   }
 
-  private static Set<Long> union(Agent... agents) throws IOException {
+  private static Set<Long> union(FlumeRollAgent... agents) throws IOException {
     Set<Long> seqs = new HashSet<>();
-    for (Agent agent : agents) {
-      agent.lines().forEach(l -> seqs.add(l.seq));
+    for (FlumeRollAgent agent : agents) {
+      agent.lines().forEach(l -> seqs.add(l.seq()));
     }
     return seqs;
   }
 
   private static List<Long> range(long from, long to) {
     return LongStream.rangeClosed(from, to).boxed().toList();
-  }
-
-  private record Line(long seq, long batch) {}
-
-  /** One Flume agent: its configuration, its Avro port, its file_roll output. */
-  private static final class Agent {
-    final String id;
-    final Path conf;
-    final Path roll;
-    final Path lib;
-    final int port;
-
-    private Agent(String id, Path conf, Path roll, Path lib, int port) {
-      this.id = id;
-      this.conf = conf;
-      this.roll = roll;
-      this.lib = lib;
-      this.port = port;
-    }
-
-    static Agent prepare(Path dir, Path lib, String id) throws IOException {
-      Path home = dir.resolve(id);
-      Path roll = home.resolve("roll");
-      Files.createDirectories(roll);
-      int port = Http.freePort();
-      Files.writeString(
-          home.resolve(id + ".conf"),
-          String.join(
-              "\n",
-              id + ".sources = r1",
-              id + ".channels = c1",
-              id + ".sinks = k1",
-              id + ".sources.r1.type = avro",
-              id + ".sources.r1.bind = 127.0.0.1",
-              id + ".sources.r1.port = " + port,
-              id + ".sources.r1.channels = c1",
-              // a file channel: what the Avro source accepted survives the SIGKILL
-              id + ".channels.c1.type = file",
-              id + ".channels.c1.checkpointDir = " + home.resolve("checkpoint"),
-              id + ".channels.c1.dataDirs = " + home.resolve("data"),
-              id + ".channels.c1.minimumRequiredSpace = 1048576",
-              id + ".channels.c1.maxFileSize = 16777216",
-              id + ".sinks.k1.type = file_roll",
-              id + ".sinks.k1.channel = c1",
-              id + ".sinks.k1.sink.directory = " + roll,
-              id + ".sinks.k1.sink.rollInterval = 0",
-              id + ".sinks.k1.sink.serializer = header_and_text",
-              ""));
-      try (var in = FlumeAppenderIT.class.getResourceAsStream("/flume/log4j2.xml")) {
-        Files.copy(in, home.resolve("log4j2.xml"));
-      }
-      return new Agent(id, home, roll, lib, port);
-    }
-
-    ChildJvm supervise(String connect) throws IOException {
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "--zk",
-                  connect,
-                  "--agent",
-                  id,
-                  "--group",
-                  "logs",
-                  "--advertise",
-                  "avro=127.0.0.1:" + port,
-                  "--restart-delay-ms",
-                  "500",
-                  "--"));
-      args.addAll(
-          List.of(
-              ChildJvm.java(),
-              "-Xmx96m",
-              "-cp",
-              conf + ":" + lib + "/*",
-              "org.apache.flume.node.Application",
-              "-n",
-              id,
-              "-f",
-              conf.resolve(id + ".conf").toString(),
-              "--no-reload-conf"));
-      return ChildJvm.start(MonitorJar.supervise(args));
-    }
-
-    void awaitListening() {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                try (Socket socket = new Socket()) {
-                  socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                  return true;
-                } catch (IOException e) {
-                  return false;
-                }
-              });
-    }
-
-    /** Every line file_roll wrote, files in the order they were started. */
-    List<Line> lines() throws IOException {
-      List<Line> lines = new ArrayList<>();
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(roll)) {
-        files = listing.sorted(Agent::byStart).toList();
-      }
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher seq = SEQ.matcher(line);
-          Matcher batch = BATCH.matcher(line);
-          if (seq.find() && batch.find() && !line.contains("sentinel.dropped")) {
-            lines.add(new Line(Long.parseLong(seq.group(1)), Long.parseLong(batch.group(1))));
-          }
-        }
-      }
-      return lines;
-    }
-
-    /** The sum of the drop reports' counts in the output, each report once (by its seq). */
-    long droppedReported() throws IOException {
-      return dropReports().values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /** The drop reports in the output: their seq and the count each reports. */
-    java.util.Map<Long, Long> dropReports() throws IOException {
-      java.util.Map<Long, Long> reports = new java.util.HashMap<>();
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(roll)) {
-        files = listing.toList();
-      }
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher dropped = DROPPED.matcher(line);
-          Matcher seq = SEQ.matcher(line);
-          if (dropped.find() && seq.find()) {
-            reports.put(Long.parseLong(seq.group(1)), Long.parseLong(dropped.group(1)));
-          }
-        }
-      }
-      return reports;
-    }
-
-    /** file_roll names its files {@code <start millis>-<counter>}. */
-    private static int byStart(Path a, Path b) {
-      String[] x = a.getFileName().toString().split("-");
-      String[] y = b.getFileName().toString().split("-");
-      int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-      return byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
-    }
   }
 }

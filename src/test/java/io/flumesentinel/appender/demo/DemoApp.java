@@ -34,6 +34,7 @@ public final class DemoApp {
                 "-Xms128m",
                 "-Xmx128m",
                 "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC",
                 "-Xlog:safepoint=info:file=" + safepointLog + ":timenanos",
                 "-Ddemo.safepointLog=" + safepointLog));
     String extra = System.getProperty("appender.e2e.appJvmOptions", "").trim();
@@ -48,7 +49,26 @@ public final class DemoApp {
    * returns it: the application's class path gets nothing else of the tests.
    */
   public static String classes(Path folder, Class<?> main) throws IOException {
-    for (Class<?> type : List.of(main, CallTimes.class)) {
+    return copy(folder, List.of(main, CallTimes.class));
+  }
+
+  /**
+   * The classes of {@link BenchLoggingApp}, for every framework it runs with, in {@code folder}.
+   */
+  public static String benchClasses(Path folder) throws IOException {
+    return copy(
+        folder,
+        List.of(
+            BenchLoggingApp.class,
+            CallTimes.class,
+            LogCall.class,
+            Slf4jCall.class,
+            Log4j1Call.class,
+            Log4j2Call.class));
+  }
+
+  private static String copy(Path folder, List<Class<?>> types) throws IOException {
+    for (Class<?> type : types) {
       String resource = type.getName().replace('.', '/') + ".class";
       Path target = folder.resolve(resource);
       Files.createDirectories(target.getParent());

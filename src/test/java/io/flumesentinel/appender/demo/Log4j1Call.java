@@ -15,7 +15,7 @@ final class Log4j1Call implements LogCall {
   private final MethodHandle info;
   private final MethodHandle shutdown;
 
-  Log4j1Call() throws ReflectiveOperationException {
+  Log4j1Call() throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
     Class<?> loggerType = Class.forName("org.apache.log4j.Logger");
     Class<?> categoryType = Class.forName("org.apache.log4j.Category");

@@ -15,6 +15,7 @@ interface LogCall {
 
   /** The implementation for {@code framework}: {@code slf4j}, {@code log4j1} or {@code log4j2}. */
   static LogCall of(String framework) throws ReflectiveOperationException {
+    // a constructor that throws comes wrapped in InvocationTargetException
     String type =
         switch (framework) {
           case "slf4j" -> "Slf4jCall";

@@ -45,9 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * rate: every agent up; the active agent (for the Flume appenders, the first listed) SIGKILLed 40%
  * of the way (its supervisor restarts it); every agent down, with its supervisor, for {@code
  * -Dappender.e2e.downFor} (default 30 s) from 10% of the way, then started again. One line per
- * appender and phase, {@code BENCH appender | phase | asked/s | achieved/s | p99 | max | lost |
- * duplicates | threw}, then the table docs/appender.md shows. The events lost are counted from the
- * file_roll outputs once both agents are back and their outputs no longer grow. Only the figures
+ * appender and phase, {@code BENCH | appender | phase | asked/s | achieved/s | p99 | longest |
+ * calls returned | lost | duplicates | threw |}, then the table docs/appender.md shows. The events
+ * lost are those of the calls that returned that are in no file_roll output once both agents are
+ * back and their outputs no longer grow. An application whose logging call blocks for {@code
+ * downFor} + 60 s is taken for hung: it reports the calls that returned and ends. Only the figures
  * are printed: the one assertion is that this product's appender lost nothing with every agent up
  * and after the SIGKILL.
  *
@@ -69,6 +71,9 @@ class AppenderComparisonBenchIT {
 
   /** How long outputs must stay the same before what is missing is counted as lost. */
   private static final Duration SETTLED = Duration.ofSeconds(10);
+
+  /** A logging call blocked this long is a hang: the application reports and ends. */
+  private static final Duration STALL = DOWN_FOR.plusSeconds(60);
 
   private static final Pattern EVENT = Pattern.compile("run=(\\S+) event (\\d+)");
 
@@ -192,7 +197,8 @@ class AppenderComparisonBenchIT {
         }
       }
     }
-    String stats = app.await("(STATS .*)", Duration.ofSeconds(events / PER_SECOND + 240));
+    String stats =
+        app.await("(STATS .*)", Duration.ofSeconds(events / PER_SECOND + 240).plus(STALL));
     app.output().stream()
         .filter(l -> l.startsWith("LONGCALL"))
         .forEach(l -> System.out.println("bench " + run + ": " + l));
@@ -200,7 +206,9 @@ class AppenderComparisonBenchIT {
     for (FlumeRollAgent agent : agents) {
       agent.awaitListening();
     }
-    int[] delivered = settle(run, events, agents);
+    int logged = Integer.parseInt(figure(stats, "logged"));
+    int[] delivered = settle(run, logged, agents);
+    boolean hung = stats.contains("hung=true");
     return "BENCH | "
         + contender.name()
         + " | "
@@ -212,9 +220,14 @@ class AppenderComparisonBenchIT {
         + " | "
         + figure(stats, "p99CallMicros")
         + " µs | "
-        + figure(stats, "longestCallMicros")
-        + " µs | lost "
-        + (events - delivered[0])
+        + (hung
+            ? "hung: a call still blocked after " + figure(stats, "stuckCallMicros") + " µs"
+            : figure(stats, "longestCallMicros") + " µs")
+        + " | "
+        + logged
+        + (hung ? " of " + events + " (hung)" : "")
+        + " | lost "
+        + (logged - delivered[0])
         + " | "
         + delivered[1]
         + " | "
@@ -223,8 +236,8 @@ class AppenderComparisonBenchIT {
   }
 
   /**
-   * Waits until every event of {@code run} is in an output, or the outputs stopped growing for
-   * {@link #SETTLED}; returns the distinct events delivered and the duplicates.
+   * Waits until every event of {@code run} the application logged is in an output, or the outputs
+   * stopped growing for {@link #SETTLED}; returns the distinct events delivered and the duplicates.
    */
   private int[] settle(String run, int events, List<FlumeRollAgent> agents) {
     long[] lastChange = {System.nanoTime()};
@@ -368,7 +381,8 @@ class AppenderComparisonBenchIT {
             Integer.toString(events),
             Integer.toString(PER_SECOND),
             run,
-            contender.jmxName()));
+            contender.jmxName(),
+            Long.toString(STALL.toSeconds())));
     return command;
   }
 

@@ -2,6 +2,7 @@ package io.flumesentinel.appender.demo;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -34,12 +35,41 @@ public final class BenchLoggingApp {
             ? null
             : new ObjectName(
                 "io.flumesentinel.appender:type=FlumeAppender,name=" + ObjectName.quote(args[4]));
+    long stallNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[5]));
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     CallTimes calls = new CallTimes(count);
+    long begun = System.nanoTime();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              while (calls.currentCallNanos() < stallNanos) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+              }
+              long took = System.nanoTime() - begun;
+              System.out.println(
+                  "STATS run="
+                      + run
+                      + " hung=true logged="
+                      + calls.count()
+                      + " askedPerSecond="
+                      + perSecond
+                      + " achievedPerSecond="
+                      + Math.round(calls.count() / (took / 1e9))
+                      + " stuckCallMicros="
+                      + calls.currentCallNanos() / 1000
+                      + " "
+                      + calls.summary());
+              System.out.flush();
+              // the logging thread is stuck for good: nothing would end the JVM otherwise
+              Runtime.getRuntime().halt(0);
+            },
+            "bench-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     long threw = 0;
     String firstThrown = "";
     long intervalNanos = 1_000_000_000L / perSecond;
-    long start = System.nanoTime();
+    long start = begun;
     for (int i = 1; i <= count; i++) {
       CallTimes.paceTo(start + (i - 1) * intervalNanos);
       calls.begin();

@@ -51,10 +51,14 @@ final class CallTimes {
   private final long[] waitingForCpu;
   private final RandomAccessFile schedstat;
   private final byte[] schedstatText = new byte[128];
-  private int count;
+
+  /** Read by a watchdog thread too; written by the logging thread only. */
+  private volatile int count;
+
+  private volatile long before;
+  private volatile boolean inCall;
   private long cpuBefore;
   private long runQueueBefore;
-  private long before;
 
   /** For calls made by the calling thread (its schedstat is opened here). */
   CallTimes(int capacity) {
@@ -85,11 +89,13 @@ final class CallTimes {
     runQueueBefore = runQueueNanos();
     cpuBefore = threads.getCurrentThreadCpuTime();
     before = System.nanoTime();
+    inCall = true;
   }
 
   /** Just after it. */
   void end() {
     long after = System.nanoTime();
+    inCall = false;
     long cpuAfter = threads.getCurrentThreadCpuTime();
     long runQueueAfter = runQueueNanos();
     took[count] = after - before;
@@ -127,6 +133,11 @@ final class CallTimes {
 
   int count() {
     return count;
+  }
+
+  /** How long the call under way has been running, or 0 between calls; from any thread. */
+  long currentCallNanos() {
+    return inCall ? System.nanoTime() - before : 0;
   }
 
   /**

@@ -53,6 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * are printed: the one assertion is that this product's appender lost nothing with every agent up
  * and after the SIGKILL.
  *
+ * <p>{@code -Dappender.bench.contenders=sentinel-drop,flume-log4j1} runs only those (the keys are
+ * {@code sentinel-drop}, {@code sentinel-spool}, {@code flume-log4j1}, {@code log4j2-flume}).
+ *
  * <p>{@code mvn -B -Pappender-e2e verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=AppenderComparisonBenchIT -Dappender.e2e.events=20000 -Dappender.e2e.perSecond=2000}.
  */
@@ -128,7 +131,11 @@ class AppenderComparisonBenchIT {
                     "flume-log4j1"),
                 new Contender(
                     "Log4j2 FlumeAppender (Avro) + Async", "log4j2", "-", "log4j2-flume"));
+        String only = System.getProperty("appender.bench.contenders", "").trim();
         for (Contender contender : contenders) {
+          if (!only.isEmpty() && !List.of(only.split(",")).contains(contender.key())) {
+            continue;
+          }
           for (Phase phase : Phase.values()) {
             String line = run(contender, phase, zk.getConnectString(), client, agents, clients);
             System.out.println(line);

@@ -150,7 +150,7 @@ class AppenderComparisonBenchIT {
     }
     System.out.println(
         "BENCH | appender | phase | asked/s | achieved/s | p99 call | longest call"
-            + " | lost | duplicates | calls that threw |");
+            + " | calls returned | lost of them | duplicates | calls that threw |");
     report.forEach(System.out::println);
     for (String line : report) {
       if (line.contains("flume-sentinel") && !line.contains(Phase.ALL_DOWN.text)) {
@@ -178,7 +178,8 @@ class AppenderComparisonBenchIT {
       case ALL_UP -> {}
       case ACTIVE_KILLED -> {
         int at = events * 2 / 5 / 100 * 100;
-        String active = app.await("LOGGED " + at + "(.*)", Duration.ofSeconds(120));
+        String active =
+            app.await("LOGGED " + at + "(.*)", budget(events).plus(STALL).plusSeconds(30));
         FlumeRollAgent killed =
             agents.stream()
                 .filter(a -> active.contains(a.endpoint()))
@@ -187,7 +188,9 @@ class AppenderComparisonBenchIT {
         ProcessHandle.of(Agents.live(client, killed.id).pid()).orElseThrow().destroyForcibly();
       }
       case ALL_DOWN -> {
-        app.await("LOGGED " + events / 10 / 100 * 100 + "\\b", Duration.ofSeconds(120));
+        app.await(
+            "LOGGED " + events / 10 / 100 * 100 + "\\b",
+            budget(events).plus(STALL).plusSeconds(30));
         long downAt = System.nanoTime();
         for (FlumeRollAgent agent : agents) {
           long pid = Agents.live(client, agent.id).pid();
@@ -216,6 +219,7 @@ class AppenderComparisonBenchIT {
     int logged = Integer.parseInt(figure(stats, "logged"));
     int[] delivered = settle(run, logged, agents);
     boolean hung = stats.contains("hung=true");
+    boolean early = stats.contains("stoppedEarly=true");
     return "BENCH | "
         + contender.name()
         + " | "
@@ -232,7 +236,7 @@ class AppenderComparisonBenchIT {
             : figure(stats, "longestCallMicros") + " µs")
         + " | "
         + logged
-        + (hung ? " of " + events + " (hung)" : "")
+        + (hung ? " of " + events + " (hung)" : early ? " of " + events + " (time up)" : "")
         + " | lost "
         + (logged - delivered[0])
         + " | "
@@ -263,6 +267,14 @@ class AppenderComparisonBenchIT {
               return now == events || System.nanoTime() - lastChange[0] >= SETTLED.toNanos();
             });
     return new int[] {outputs.distinct(run), outputs.duplicates(run)};
+  }
+
+  /**
+   * How long an application may log: twice its schedule and 30 s; one whose appender holds it back
+   * more stops there, having logged part of its events.
+   */
+  private static Duration budget(int events) {
+    return Duration.ofSeconds(2L * events / PER_SECOND + 30);
   }
 
   private static String figure(String stats, String name) {
@@ -389,7 +401,8 @@ class AppenderComparisonBenchIT {
             Integer.toString(PER_SECOND),
             run,
             contender.jmxName(),
-            Long.toString(STALL.toSeconds())));
+            Long.toString(STALL.toSeconds()),
+            Long.toString(budget(events).toSeconds())));
     return command;
   }
 

@@ -2,6 +2,7 @@ package io.flumesentinel.appender.demo;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -36,6 +37,8 @@ public final class BenchLoggingApp {
             : new ObjectName(
                 "io.flumesentinel.appender:type=FlumeAppender,name=" + ObjectName.quote(args[4]));
     long stallNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[5]));
+    long budgetNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[6]));
+    AtomicLong threw = new AtomicLong();
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     CallTimes calls = new CallTimes(count);
     long begun = System.nanoTime();
@@ -55,6 +58,8 @@ public final class BenchLoggingApp {
                       + perSecond
                       + " achievedPerSecond="
                       + Math.round(calls.count() / (took / 1e9))
+                      + " threw="
+                      + threw.get()
                       + " stuckCallMicros="
                       + calls.currentCallNanos() / 1000
                       + " "
@@ -66,17 +71,21 @@ public final class BenchLoggingApp {
             "bench-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    long threw = 0;
     String firstThrown = "";
+    int logged = 0;
     long intervalNanos = 1_000_000_000L / perSecond;
     long start = begun;
     for (int i = 1; i <= count; i++) {
+      if (System.nanoTime() - start > budgetNanos) {
+        break;
+      }
+      logged = i;
       CallTimes.paceTo(start + (i - 1) * intervalNanos);
       calls.begin();
       try {
         log.log(run, i);
       } catch (RuntimeException e) {
-        threw++;
+        threw.incrementAndGet();
         if (firstThrown.isEmpty()) {
           firstThrown = e.getClass().getName();
         }
@@ -103,13 +112,14 @@ public final class BenchLoggingApp {
         "STATS run="
             + run
             + " logged="
-            + count
+            + logged
+            + (logged < count ? " stoppedEarly=true" : "")
             + " askedPerSecond="
             + perSecond
             + " achievedPerSecond="
-            + Math.round(count / (took / 1e9))
+            + Math.round(logged / (took / 1e9))
             + " threw="
-            + threw
+            + threw.get()
             + (firstThrown.isEmpty() ? "" : " firstThrown=" + firstThrown)
             + " dropped="
             + dropped

@@ -35,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The log appender against the appenders teams use today, in the same run, against the same two
  * real Flume 1.11.0 agents (Avro source, file channel, file_roll) under the supervisor: this
  * product's appender through Logback (default settings: queue 10,000, {@code drop}; and the same
- * with {@code spool}), Flume's {@code LoadBalancingLog4jAppender} (both agents in {@code Hosts},
- * its defaults: round robin, no back-off, {@code UnsafeMode=false}) behind Log4j 1.2's {@code
- * AsyncAppender} (its defaults: buffer 128, {@code Blocking=true}), and Log4j2's {@code
- * FlumeAppender} (type Avro, both agents, its defaults but {@code compress="false"}, so the outputs
- * can be read) behind Log4j2's {@code Async} appender (its defaults: buffer 1024, blocking).
+ * with {@code spool}; but for a stop that may send for 60 s, as the Flume appenders' stops may, so
+ * that what the spool holds when the application ends is sent rather than kept for its next run),
+ * Flume's {@code LoadBalancingLog4jAppender} (both agents in {@code Hosts}, its defaults: round
+ * robin, no back-off, {@code UnsafeMode=false}) behind Log4j 1.2's {@code AsyncAppender} (its
+ * defaults: buffer 128, {@code Blocking=true}), and Log4j2's {@code FlumeAppender} (type Avro, both
+ * agents, its defaults but {@code compress="false"}, so the outputs can be read) behind Log4j2's
+ * {@code Async} appender (its defaults: buffer 1024, blocking).
  *
  * <p>Each appender runs three phases, each a fresh application logging numbered events at a fixed
  * rate: every agent up; the active agent (for the Flume appenders, the first listed) SIGKILLed 40%
@@ -233,7 +235,12 @@ class AppenderComparisonBenchIT {
         + " µs | "
         + (hung
             ? "hung: a call still blocked after " + figure(stats, "stuckCallMicros") + " µs"
-            : figure(stats, "longestCallMicros") + " µs")
+            : figure(stats, "longestCallMicros")
+                + " µs (JVM pauses "
+                + figure(stats, "longestCallInSafepointMicros")
+                + ", waiting for a CPU "
+                + figure(stats, "longestCallWaitingForCpuMicros")
+                + ")")
         + " | "
         + logged
         + (hung ? " of " + events + " (hung)" : early ? " of " + events + " (time up)" : "")
@@ -311,6 +318,7 @@ class AppenderComparisonBenchIT {
                 <zookeeper>%s</zookeeper>
                 <group>logs</group>
                 <instanceId>%s</instanceId>
+                <shutdownTimeoutMs>60000</shutdownTimeoutMs>
                 %s
                 <encoder><pattern>%%msg</pattern></encoder>
               </appender>

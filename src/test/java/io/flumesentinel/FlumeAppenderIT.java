@@ -3,18 +3,16 @@ package io.flumesentinel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flumesentinel.appender.demo.DemoApp;
 import io.flumesentinel.appender.demo.NumberedEventsApp;
 import io.flumesentinel.appender.demo.NumberedEventsLog4j2App;
 import io.flumesentinel.protocol.LiveNode;
 import io.flumesentinel.testing.Agents;
 import io.flumesentinel.testing.ChildJvm;
-import io.flumesentinel.testing.Http;
-import io.flumesentinel.testing.MonitorJar;
+import io.flumesentinel.testing.FlumeRollAgent;
+import io.flumesentinel.testing.FlumeRollAgent.Line;
 import io.flumesentinel.testing.Zk;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Tag;
@@ -51,12 +46,16 @@ class FlumeAppenderIT {
   /** Its logging rate; {@code -Dappender.e2e.perSecond=2000} for the issue's run. */
   private static final int PER_SECOND = Integer.getInteger("appender.e2e.perSecond", 1000);
 
+  /**
+   * How long every agent stays down in the Log4j2 scenarios, e.g. {@code
+   * -Dappender.e2e.downFor=30s} for the issue's run: the application then logs for that long plus
+   * 30 s (so it still logs once the new agent is up). Without it, until the application logged 40%
+   * of its events (4 s at the default size).
+   */
+  private static final Duration DOWN_FOR = downFor();
+
   /** When the test looks which agent is active: 40% of the way (event 8,000 of 20,000). */
   private static final int LOOK_AT = EVENTS * 2 / 5 / 100 * 100;
-
-  private static final Pattern SEQ = Pattern.compile("sentinel\\.seq=(\\d+)");
-  private static final Pattern BATCH = Pattern.compile("sentinel\\.batch=(\\d+)");
-  private static final Pattern DROPPED = Pattern.compile("sentinel\\.dropped=(\\d+)");
 
   @TempDir Path dir;
 
@@ -69,8 +68,8 @@ class FlumeAppenderIT {
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f2 = Agent.prepare(dir, lib, "f2");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f2 = FlumeRollAgent.prepare(dir, lib, "f2");
         children.add(f1.supervise(zk.getConnectString()));
         children.add(f2.supervise(zk.getConnectString()));
         LiveNode f1Live = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
@@ -82,8 +81,8 @@ class FlumeAppenderIT {
         ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
         children.add(app);
         String active = app.await("LOGGED " + LOOK_AT + " active=(\\S+)", Duration.ofSeconds(60));
-        Agent killed = active.endsWith(":" + f1.port) ? f1 : f2;
-        Agent other = killed == f1 ? f2 : f1;
+        FlumeRollAgent killed = active.endsWith(":" + f1.port) ? f1 : f2;
+        FlumeRollAgent other = killed == f1 ? f2 : f1;
         // well into the run: the active agent has written a good part of the events
         await()
             .atMost(Duration.ofSeconds(30))
@@ -93,7 +92,11 @@ class FlumeAppenderIT {
         ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
         app.await("STATS .*", Duration.ofSeconds(60));
         app.output().stream()
-            .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
+            .filter(
+                l ->
+                    l.startsWith("STATS")
+                        || l.startsWith("LONGCALL")
+                        || l.contains("FlumeLogbackAppender"))
             .forEach(l -> System.out.println("appender end to end: " + l));
         String stats =
             app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
@@ -107,17 +110,17 @@ class FlumeAppenderIT {
             .pollInterval(Duration.ofMillis(500))
             .until(() -> union(f1, f2).size() == EVENTS);
 
-        for (Agent agent : List.of(f1, f2)) {
+        for (FlumeRollAgent agent : List.of(f1, f2)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
         }
         Set<Long> killedBatches = new HashSet<>();
-        killed.lines().forEach(l -> killedBatches.add(l.batch));
+        killed.lines().forEach(l -> killedBatches.add(l.batch()));
         Set<Long> onBoth = new HashSet<>();
         other.lines().stream()
-            .filter(l -> killedBatches.contains(l.batch))
-            .forEach(l -> onBoth.add(l.batch));
+            .filter(l -> killedBatches.contains(l.batch()))
+            .forEach(l -> onBoth.add(l.batch()));
         assertThat(onBoth.size())
             .as("batches on both agents: only those sent again after a failure")
             .isLessThanOrEqualTo((int) failovers);
@@ -163,9 +166,9 @@ class FlumeAppenderIT {
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f2 = Agent.prepare(dir, lib, "f2");
-        Agent f3 = Agent.prepare(dir, lib, "f3");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f2 = FlumeRollAgent.prepare(dir, lib, "f2");
+        FlumeRollAgent f3 = FlumeRollAgent.prepare(dir, lib, "f3");
         children.add(f1.supervise(zk.getConnectString()));
         children.add(f2.supervise(zk.getConnectString()));
         Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90));
@@ -205,7 +208,7 @@ class FlumeAppenderIT {
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> union(f1, f2, f3).size() == logged);
-        for (Agent agent : List.of(f1, f2, f3)) {
+        for (FlumeRollAgent agent : List.of(f1, f2, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
@@ -238,7 +241,8 @@ class FlumeAppenderIT {
   @Test
   @Tag("appender-e2e")
   void everyAgentDownSpoolsThenANewAgentGetsEverythingThroughLog4j2() throws Exception {
-    long spoolCap = 8L * 1024 * 1024;
+    // at most 256 bytes an event in the spool (about 150 are used): never full in this scenario
+    long spoolCap = Math.max(8L * 1024 * 1024, 256L * everyAgentDownEvents());
     String stats = everyAgentDown("spool", spoolCap);
 
     assertThat(stats).contains("dropped=0").doesNotContain("spooled=0 ");
@@ -268,32 +272,52 @@ class FlumeAppenderIT {
    */
   private String everyAgentDown(String overflow, long spoolCap) throws Exception {
     Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
+    int events = everyAgentDownEvents();
     try (TestingServer zk = Zk.server();
         CuratorFramework client = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
       try {
-        Agent f1 = Agent.prepare(dir, lib, "f1");
-        Agent f3 = Agent.prepare(dir, lib, "f3");
+        FlumeRollAgent f1 = FlumeRollAgent.prepare(dir, lib, "f1");
+        FlumeRollAgent f3 = FlumeRollAgent.prepare(dir, lib, "f3");
         ChildJvm f1Supervisor = f1.supervise(zk.getConnectString());
         children.add(f1Supervisor);
         long f1Pid = Agents.awaitLive(client, "f1", -1, Duration.ofSeconds(90)).pid();
         f1.awaitListening();
 
-        ChildJvm app = ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap));
+        ChildJvm app =
+            ChildJvm.start(log4j2AppCommand(zk.getConnectString(), overflow, spoolCap, events));
         children.add(app);
         app.await("LOGGED " + LOOK_AT / 2 + " active=(\\S+)", Duration.ofSeconds(60));
         f1Supervisor.kill();
         ProcessHandle.of(f1Pid).ifPresent(ProcessHandle::destroyForcibly);
+        long killedAt = System.nanoTime();
         // a while without any agent: the queue (200) overflows
-        app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
+        if (DOWN_FOR == null) {
+          app.await("LOGGED " + LOOK_AT + " ", Duration.ofSeconds(60));
+        } else {
+          // the application logs at its pace: this event is logged DOWN_FOR after the kill
+          long then = LOOK_AT / 2 + DOWN_FOR.toSeconds() * PER_SECOND;
+          app.await("LOGGED " + then + " ", DOWN_FOR.plusSeconds(60));
+        }
 
         ChildJvm f3Supervisor = f3.supervise(zk.getConnectString());
         children.add(f3Supervisor);
-        app.await("STATS .*", Duration.ofSeconds(120));
+        f3.awaitListening();
+        System.out.println(
+            "appender "
+                + overflow
+                + " end to end: every agent down for "
+                + Duration.ofNanos(System.nanoTime() - killedAt).toMillis()
+                + " ms (from the SIGKILL until the new agent listens)");
+        app.await("STATS .*", Duration.ofSeconds(180));
         f3Supervisor.output().stream()
             .filter(l -> l.contains("ZkRegistrar") || l.contains("Supervisor - "))
             .forEach(l -> System.out.println("f3 supervisor: " + l));
         app.output().stream()
-            .filter(l -> l.startsWith("STATS") || l.contains("FlumeSentinel appender"))
+            .filter(
+                l ->
+                    l.startsWith("STATS")
+                        || l.startsWith("LONGCALL")
+                        || l.contains("FlumeSentinel appender"))
             .forEach(l -> System.out.println("appender " + overflow + " end to end: " + l));
         String stats =
             app.output().stream().filter(l -> l.startsWith("STATS")).findFirst().orElseThrow();
@@ -309,8 +333,8 @@ class FlumeAppenderIT {
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> union(f1, f3).size() == EVENTS - dropped);
-        for (Agent agent : List.of(f1, f3)) {
+            .until(() -> union(f1, f3).size() == events - dropped);
+        for (FlumeRollAgent agent : List.of(f1, f3)) {
           List<Long> seqs =
               new ArrayList<>(new LinkedHashSet<>(agent.lines().stream().map(Line::seq).toList()));
           assertThat(seqs).as(agent.id + "'s output is in sequence order").isSorted();
@@ -322,7 +346,7 @@ class FlumeAppenderIT {
         Set<Long> arrived = union(f1, f3);
         arrived.addAll(f1.dropReports().keySet());
         arrived.addAll(f3.dropReports().keySet());
-        long numbers = EVENTS + f1.dropReports().size() + f3.dropReports().size();
+        long numbers = events + f1.dropReports().size() + f3.dropReports().size();
         long missing =
             LongStream.rangeClosed(1, numbers).filter(seq -> !arrived.contains(seq)).count();
         assertThat(missing).as("missing downstream = dropped").isEqualTo(dropped);
@@ -330,7 +354,7 @@ class FlumeAppenderIT {
             "appender "
                 + overflow
                 + " end to end: "
-                + (EVENTS - dropped)
+                + (events - dropped)
                 + " events in the outputs, "
                 + missing
                 + " missing, "
@@ -345,7 +369,24 @@ class FlumeAppenderIT {
     }
   }
 
-  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap)
+  /**
+   * The events the Log4j2 scenarios log: {@link #EVENTS}, or enough to outlast {@link #DOWN_FOR}.
+   */
+  private static int everyAgentDownEvents() {
+    return DOWN_FOR == null
+        ? EVENTS
+        : (int) Math.max(EVENTS, PER_SECOND * (DOWN_FOR.toSeconds() + 30));
+  }
+
+  private static Duration downFor() {
+    String value = System.getProperty("appender.e2e.downFor", "").trim();
+    if (value.isEmpty()) {
+      return null;
+    }
+    return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap, int events)
       throws IOException {
     Path config = dir.resolve("log4j2-app.xml");
     Files.writeString(
@@ -371,16 +412,17 @@ class FlumeAppenderIT {
             jarOf(org.apache.logging.log4j.LogManager.class),
             jarOf(org.apache.logging.log4j.core.LoggerContext.class),
             appClasses(NumberedEventsLog4j2App.class));
-    return List.of(
-        ChildJvm.java(),
-        "-Xmx128m",
-        "-Dlog4j2.configurationFile=" + config,
-        "-cp",
-        classPath,
-        NumberedEventsLog4j2App.class.getName(),
-        Integer.toString(EVENTS),
-        Integer.toString(PER_SECOND),
-        "FLUME");
+    List<String> command = DemoApp.jvm(dir.resolve("app-safepoints.log"));
+    command.addAll(
+        List.of(
+            "-Dlog4j2.configurationFile=" + config,
+            "-cp",
+            classPath,
+            NumberedEventsLog4j2App.class.getName(),
+            Integer.toString(events),
+            Integer.toString(PER_SECOND),
+            "FLUME"));
+    return command;
   }
 
   private List<String> appCommand(String connect) throws IOException {
@@ -410,27 +452,22 @@ class FlumeAppenderIT {
             jarOf(ch.qos.logback.core.Appender.class),
             jarOf(org.slf4j.Logger.class),
             appClasses(NumberedEventsApp.class));
-    return List.of(
-        ChildJvm.java(),
-        "-Xmx128m",
-        "-Dlogback.configurationFile=" + config,
-        "-cp",
-        classPath,
-        NumberedEventsApp.class.getName(),
-        Integer.toString(EVENTS),
-        Integer.toString(PER_SECOND),
-        "FLUME");
+    List<String> command = DemoApp.jvm(dir.resolve("app-safepoints.log"));
+    command.addAll(
+        List.of(
+            "-Dlogback.configurationFile=" + config,
+            "-cp",
+            classPath,
+            NumberedEventsApp.class.getName(),
+            Integer.toString(EVENTS),
+            Integer.toString(PER_SECOND),
+            "FLUME"));
+    return command;
   }
 
   /** A folder holding only the application's class, so nothing else of the tests is on its path. */
   private String appClasses(Class<?> main) throws IOException {
-    String resource = main.getName().replace('.', '/') + ".class";
-    Path target = dir.resolve("app-classes").resolve(resource);
-    Files.createDirectories(target.getParent());
-    try (var in = main.getClassLoader().getResourceAsStream(resource)) {
-      Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    return dir.resolve("app-classes").toString();
+    return DemoApp.classes(dir.resolve("app-classes"), main);
   }
 
   private static String jarOf(Class<?> type) {
@@ -441,164 +478,15 @@ class FlumeAppenderIT {
     }
   }
 
-  private static Set<Long> union(Agent... agents) throws IOException {
+  private static Set<Long> union(FlumeRollAgent... agents) throws IOException {
     Set<Long> seqs = new HashSet<>();
-    for (Agent agent : agents) {
-      agent.lines().forEach(l -> seqs.add(l.seq));
+    for (FlumeRollAgent agent : agents) {
+      agent.lines().forEach(l -> seqs.add(l.seq()));
     }
     return seqs;
   }
 
   private static List<Long> range(long from, long to) {
     return LongStream.rangeClosed(from, to).boxed().toList();
-  }
-
-  private record Line(long seq, long batch) {}
-
-  /** One Flume agent: its configuration, its Avro port, its file_roll output. */
-  private static final class Agent {
-    final String id;
-    final Path conf;
-    final Path roll;
-    final Path lib;
-    final int port;
-
-    private Agent(String id, Path conf, Path roll, Path lib, int port) {
-      this.id = id;
-      this.conf = conf;
-      this.roll = roll;
-      this.lib = lib;
-      this.port = port;
-    }
-
-    static Agent prepare(Path dir, Path lib, String id) throws IOException {
-      Path home = dir.resolve(id);
-      Path roll = home.resolve("roll");
-      Files.createDirectories(roll);
-      int port = Http.freePort();
-      Files.writeString(
-          home.resolve(id + ".conf"),
-          String.join(
-              "\n",
-              id + ".sources = r1",
-              id + ".channels = c1",
-              id + ".sinks = k1",
-              id + ".sources.r1.type = avro",
-              id + ".sources.r1.bind = 127.0.0.1",
-              id + ".sources.r1.port = " + port,
-              id + ".sources.r1.channels = c1",
-              // a file channel: what the Avro source accepted survives the SIGKILL
-              id + ".channels.c1.type = file",
-              id + ".channels.c1.checkpointDir = " + home.resolve("checkpoint"),
-              id + ".channels.c1.dataDirs = " + home.resolve("data"),
-              id + ".channels.c1.minimumRequiredSpace = 1048576",
-              id + ".channels.c1.maxFileSize = 16777216",
-              id + ".sinks.k1.type = file_roll",
-              id + ".sinks.k1.channel = c1",
-              id + ".sinks.k1.sink.directory = " + roll,
-              id + ".sinks.k1.sink.rollInterval = 0",
-              id + ".sinks.k1.sink.serializer = header_and_text",
-              ""));
-      try (var in = FlumeAppenderIT.class.getResourceAsStream("/flume/log4j2.xml")) {
-        Files.copy(in, home.resolve("log4j2.xml"));
-      }
-      return new Agent(id, home, roll, lib, port);
-    }
-
-    ChildJvm supervise(String connect) throws IOException {
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "--zk",
-                  connect,
-                  "--agent",
-                  id,
-                  "--group",
-                  "logs",
-                  "--advertise",
-                  "avro=127.0.0.1:" + port,
-                  "--restart-delay-ms",
-                  "500",
-                  "--"));
-      args.addAll(
-          List.of(
-              ChildJvm.java(),
-              "-Xmx96m",
-              "-cp",
-              conf + ":" + lib + "/*",
-              "org.apache.flume.node.Application",
-              "-n",
-              id,
-              "-f",
-              conf.resolve(id + ".conf").toString(),
-              "--no-reload-conf"));
-      return ChildJvm.start(MonitorJar.supervise(args));
-    }
-
-    void awaitListening() {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                try (Socket socket = new Socket()) {
-                  socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                  return true;
-                } catch (IOException e) {
-                  return false;
-                }
-              });
-    }
-
-    /** Every line file_roll wrote, files in the order they were started. */
-    List<Line> lines() throws IOException {
-      List<Line> lines = new ArrayList<>();
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(roll)) {
-        files = listing.sorted(Agent::byStart).toList();
-      }
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher seq = SEQ.matcher(line);
-          Matcher batch = BATCH.matcher(line);
-          if (seq.find() && batch.find() && !line.contains("sentinel.dropped")) {
-            lines.add(new Line(Long.parseLong(seq.group(1)), Long.parseLong(batch.group(1))));
-          }
-        }
-      }
-      return lines;
-    }
-
-    /** The sum of the drop reports' counts in the output, each report once (by its seq). */
-    long droppedReported() throws IOException {
-      return dropReports().values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /** The drop reports in the output: their seq and the count each reports. */
-    java.util.Map<Long, Long> dropReports() throws IOException {
-      java.util.Map<Long, Long> reports = new java.util.HashMap<>();
-      List<Path> files;
-      try (Stream<Path> listing = Files.list(roll)) {
-        files = listing.toList();
-      }
-      for (Path file : files) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher dropped = DROPPED.matcher(line);
-          Matcher seq = SEQ.matcher(line);
-          if (dropped.find() && seq.find()) {
-            reports.put(Long.parseLong(seq.group(1)), Long.parseLong(dropped.group(1)));
-          }
-        }
-      }
-      return reports;
-    }
-
-    /** file_roll names its files {@code <start millis>-<counter>}. */
-    private static int byStart(Path a, Path b) {
-      String[] x = a.getFileName().toString().split("-");
-      String[] y = b.getFileName().toString().split("-");
-      int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-      return byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
-    }
   }
 }

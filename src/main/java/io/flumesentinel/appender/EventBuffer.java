@@ -299,32 +299,34 @@ final class EventBuffer {
    * when none were. The count starts again from zero.
    */
   OutgoingEvent dropReport(long nowMillis) {
+    long seq;
+    long count;
     lock.lock();
     try {
       if (droppedSinceReport == 0) {
         return null;
       }
-      long seq = nextSeq++;
-      long count = droppedSinceReport;
+      seq = nextSeq++;
+      count = droppedSinceReport;
       droppedSinceReport = 0;
-      Map<String, String> headers = new HashMap<>();
-      headers.put(EventHeaders.INSTANCE, instanceId);
-      headers.put(EventHeaders.SEQ, Long.toString(seq));
-      headers.put(EventHeaders.DROPPED, Long.toString(count));
-      headers.put(EventHeaders.TIMESTAMP, Long.toString(nowMillis));
-      headers.put(EventHeaders.LEVEL, "WARN");
-      headers.put(EventHeaders.LOGGER, "io.flumesentinel.appender");
-      String body =
-          "flume-sentinel appender of "
-              + instanceId
-              + " dropped "
-              + count
-              + " events (their sentinel.seq numbers are missing) since its last report";
-      return new OutgoingEvent(
-          seq, headers, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } finally {
       lock.unlock();
     }
+    // built outside the lock the logging threads take: only the number and the count need it
+    Map<String, String> headers = new HashMap<>();
+    headers.put(EventHeaders.INSTANCE, instanceId);
+    headers.put(EventHeaders.SEQ, Long.toString(seq));
+    headers.put(EventHeaders.DROPPED, Long.toString(count));
+    headers.put(EventHeaders.TIMESTAMP, Long.toString(nowMillis));
+    headers.put(EventHeaders.LEVEL, "WARN");
+    headers.put(EventHeaders.LOGGER, "io.flumesentinel.appender");
+    String body =
+        "flume-sentinel appender of "
+            + instanceId
+            + " dropped "
+            + count
+            + " events (their sentinel.seq numbers are missing) since its last report";
+    return new OutgoingEvent(seq, headers, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Events waiting in memory. */

@@ -141,6 +141,15 @@ public final class ChildJvm implements AutoCloseable {
                 }
               }
               if (!process.isAlive()) {
+                // its last lines may still be on their way from the pipe
+                drainOutput();
+                for (String line : output()) {
+                  Matcher m = pattern.matcher(line);
+                  if (m.find()) {
+                    found[0] = m.groupCount() > 0 ? m.group(1) : line;
+                    return true;
+                  }
+                }
                 throw new IllegalStateException(
                     "child exited with "
                         + process.exitValue()

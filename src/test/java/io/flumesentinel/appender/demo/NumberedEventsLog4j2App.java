@@ -28,21 +28,13 @@ public final class NumberedEventsLog4j2App {
             "io.flumesentinel.appender:type=FlumeAppender,name=" + ObjectName.quote(appender));
     long intervalNanos = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
-    long longest = 0;
-    long[] calls = new long[count];
+    CallTimes calls = new CallTimes(count);
     long largestSpool = 0;
     for (int i = 1; i <= count; i++) {
-      long due = start + (i - 1) * intervalNanos;
-      while (System.nanoTime() < due) {
-        Thread.onSpinWait();
-      }
-      long before = System.nanoTime();
+      CallTimes.paceTo(start + (i - 1) * intervalNanos);
+      calls.begin();
       log.info("event {}", i);
-      long took = System.nanoTime() - before;
-      calls[i - 1] = took;
-      if (i > 100) {
-        longest = Math.max(longest, took);
-      }
+      calls.end();
       long spool = (Long) server.getAttribute(name, "SpoolBytes");
       largestSpool = Math.max(largestSpool, spool);
       if (i % 100 == 0) {
@@ -58,25 +50,17 @@ public final class NumberedEventsLog4j2App {
     long dropped = (Long) server.getAttribute(name, "EventsDropped");
     long spooled = (Long) server.getAttribute(name, "EventsSpooled");
     LogManager.shutdown();
+    calls.longest(5).forEach(System.out::println);
     System.out.println(
-        "STATS dropped="
+        "STATS logged="
+            + count
+            + " dropped="
             + dropped
             + " spooled="
             + spooled
             + " largestSpoolBytes="
             + largestSpool
-            + " p99CallMicros="
-            + percentile(calls, 0.99) / 1000
-            + " longestCallMicros="
-            + longest / 1000);
-  }
-
-  /** The {@code fraction} percentile of the calls after the first 100 (class loading). */
-  static long percentile(long[] calls, double fraction) {
-    long[] sorted = java.util.Arrays.copyOfRange(calls, Math.min(100, calls.length), calls.length);
-    java.util.Arrays.sort(sorted);
-    return sorted.length == 0
-        ? 0
-        : sorted[(int) Math.min(sorted.length - 1, sorted.length * fraction)];
+            + " "
+            + calls.summary());
   }
 }

@@ -86,6 +86,11 @@ final class AgentView {
     this.id = id;
   }
 
+  /** The agent node as last known, or {@code null} when it is not registered. */
+  NodeData agentData() {
+    return agentData;
+  }
+
   void agent(NodeData data) {
     agentData = data;
     parsed = false;

@@ -14,6 +14,7 @@ import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.ConnectionChange;
 import io.flumesentinel.event.DeadlineTimer;
+import io.flumesentinel.event.FenceReached;
 import io.flumesentinel.event.LifecycleEvent;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
@@ -111,6 +112,36 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
     return "flume-sentinel-classify";
   }
 
+  /**
+   * A classifier that answers its reads of agent nodes from the watch's changes behind a fence on
+   * the watch's session ({@link FencedAgentNodeReader}), as the monitor runs it.
+   *
+   * @param readTimeout the longest a fence may take before its reads are unknown
+   */
+  public static ClassifierVerticle fenced(
+      ClassifierConfig config,
+      Duration readTimeout,
+      AgentAlerts alerts,
+      Clock clock,
+      LongConsumer verdictNanos) {
+    ClassifierVerticle[] verticle = new ClassifierVerticle[1];
+    verticle[0] =
+        new ClassifierVerticle(
+            config,
+            context ->
+                new FencedAgentNodeReader(
+                    context,
+                    id -> {
+                      AgentView view = verticle[0].classifier.viewOf(id);
+                      return view == null ? null : view.agentData();
+                    },
+                    readTimeout),
+            alerts,
+            clock,
+            verdictNanos);
+    return verticle[0];
+  }
+
   @Override
   public Future<?> start() {
     deadline =
@@ -131,6 +162,9 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
                     perform(classifier.changed(change));
                   } else if (body instanceof WatchSnapshot snapshot) {
                     perform(classifier.reconcile(snapshot));
+                  } else if (body instanceof FenceReached fence
+                      && reader instanceof FencedAgentNodeReader fenced) {
+                    fenced.reached(fence);
                   }
                 });
     var connection =

@@ -40,6 +40,12 @@ public final class Addresses {
   public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
 
   /**
+   * Internal: a fence id ({@code Long}) asks the watch for a {@link FenceReached} on {@link
+   * #ZK_CHANGES} once every change that happened before has been sent there.
+   */
+  public static final String ZK_FENCE = "flume.sentinel.internal.zk.fence";
+
+  /**
    * Internal, published on every instance (a standby too), whether or not the watch streams: one
    * {@link WatchSnapshot} once the first load is done, then every {@link NodeChange}. For those who
    * keep figures over the registrations (the metrics), never for decisions; consumers deployed

@@ -27,7 +27,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
           ConnectionChange.class,
           Reconciliation.class,
           Delivered.class,
-          ReceiverHealth.class
+          ReceiverHealth.class,
+          FenceReached.class
         }) {
       register(vertx, type);
     }

@@ -8,7 +8,6 @@ import io.flumesentinel.alert.Router;
 import io.flumesentinel.alert.ZooKeeperLossVerticle;
 import io.flumesentinel.classify.AgentAlerts;
 import io.flumesentinel.classify.ClassifierVerticle;
-import io.flumesentinel.classify.ZkAgentNodeReader;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.GroupDegradedConfig;
@@ -29,7 +28,6 @@ import io.flumesentinel.shape.StageChain;
 import io.flumesentinel.shape.StageVerticle;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.silence.SilenceVerticle;
-import io.flumesentinel.zk.ZkBatchReader;
 import io.flumesentinel.zk.ZkBatchWriter;
 import io.flumesentinel.zk.ZkWatchVerticle;
 import io.vertx.core.Deployable;
@@ -206,11 +204,9 @@ public final class AlertPipeline {
     verticles.add(ledger);
     verticles.add(shaping(flapping, groupDegraded, hostDown, clock));
     verticles.add(
-        new ClassifierVerticle(
+        ClassifierVerticle.fenced(
             classifier,
-            context ->
-                new ZkAgentNodeReader(
-                    new ZkBatchReader(client, context), layout, context, readTimeout),
+            readTimeout,
             new AgentAlerts(externalUrl.get()),
             clock,
             classificationNanos));

@@ -2,6 +2,7 @@ package io.flumesentinel.zk;
 
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.ConnectionChange;
+import io.flumesentinel.event.FenceReached;
 import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.event.OwnThread;
@@ -23,6 +24,7 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.async.AsyncCuratorFramework;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -86,9 +88,28 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   /** The connection's state as last reported; logged only when it changes. */
   private ConnectionChange.State connection;
 
-  /** A watch event and, for a creation or a data change, the read of the node it triggered. */
+  /**
+   * A watch event and, for a creation or a data change, the read of the node it triggered; or, with
+   * {@code fence} set (and nothing else), a fence answered in its place in ZooKeeper's order.
+   */
   private record PendingEvent(
-      NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {}
+      NodeChange.Kind kind,
+      String id,
+      WatchedEvent event,
+      Future<NodeData> read,
+      FenceReached fence) {
+
+    PendingEvent(NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {
+      this(kind, id, event, read, null);
+    }
+
+    static PendingEvent of(FenceReached fence) {
+      return new PendingEvent(null, null, null, null, fence);
+    }
+  }
+
+  /** Runs a task on this verticle's context, in the order given. */
+  private Executor onContext;
 
   public ZkWatchVerticle(CuratorFramework client, ZkLayout layout, Readiness readiness) {
     this(client, layout, readiness, true);
@@ -115,7 +136,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   @Override
   public Future<?> start() {
     reader = new ChildrenReader(client, context);
-    Executor onContext = task -> context.runOnContext(v -> task.run());
+    onContext = task -> context.runOnContext(v -> task.run());
     connectionListener = (c, state) -> connectionChanged(state);
     client.getConnectionStateListenable().addListener(connectionListener, onContext);
     // The state at start-up, so that a ZooKeeper that cannot be reached yet is a state too: not
@@ -126,10 +147,49 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
             : ConnectionChange.State.NOT_YET_CONNECTED);
     agentsWatch = watch(layout.agents(), onContext);
     liveWatch = watch(layout.live(), onContext);
-    return vertx
-        .eventBus()
-        .<Boolean>localConsumer(Addresses.ZK_STREAM, m -> stream(m.body()))
-        .completion();
+    Future<Void> streamRequests =
+        vertx
+            .eventBus()
+            .<Boolean>localConsumer(Addresses.ZK_STREAM, m -> stream(m.body()))
+            .completion();
+    Future<Void> fences =
+        vertx.eventBus().<Long>localConsumer(Addresses.ZK_FENCE, m -> fence(m.body())).completion();
+    return Future.all(streamRequests, fences);
+  }
+
+  /**
+   * Asks ZooKeeper, on the watch's own session, whether the root exists, and queues the fence's
+   * answer where the answer comes: ZooKeeper answers a session's requests after the notifications
+   * it queued for that session before them, and its client hands both out in that order, so every
+   * change made before the fence was asked (all of a transaction's changes) is sent before it.
+   */
+  private void fence(long id) {
+    try {
+      client
+          .getZookeeperClient()
+          .getZooKeeper()
+          .exists(
+              layout.root(),
+              false,
+              (rc, path, ctx, stat) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                FenceReached answer =
+                    new FenceReached(
+                        id,
+                        code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
+                            ? null
+                            : KeeperException.create(code).getMessage());
+                onContext.execute(() -> fenced(answer));
+              },
+              null);
+    } catch (Exception e) {
+      onContext.execute(() -> fenced(new FenceReached(id, e.toString())));
+    }
+  }
+
+  private void fenced(FenceReached answer) {
+    pending.add(PendingEvent.of(answer));
+    drain();
   }
 
   private void stream(boolean on) {
@@ -285,6 +345,12 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   }
 
   private void apply(PendingEvent pending) {
+    if (pending.fence() != null) {
+      if (streaming) {
+        vertx.eventBus().publish(Addresses.ZK_CHANGES, pending.fence(), LOCAL);
+      }
+      return;
+    }
     WatchedEvent event = pending.event();
     NodeChange change =
         pending.read() == null

@@ -66,6 +66,48 @@ class ClassificationTest extends CoreTestBase {
   }
 
   @Test
+  void aCrashRecordWrittenAfterTheLiveNodesRemovalInOneTransactionIsSeen() throws Exception {
+    startMonitor();
+    registerRunning("s4");
+    await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "s4"));
+
+    // the live node's removal comes first in the transaction, its crash record second: the
+    // monitor decides only once it has followed the whole transaction
+    AgentNode crashed =
+        AgentNode.of("host-a", "ingest", Map.of("dc", "east"))
+            .withCrash(new ExitRecord(137, "KILL", Instant.now(), "killed\n"));
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide.transactionOp().delete().forPath(layout.live("s4")),
+            agentSide.transactionOp().setData().forPath(layout.agent("s4"), crashed.toBytes()));
+
+    await().atMost(WAIT).until(() -> monitor.receivedFor("s4").size() == 1);
+    assertThat(monitor.receivedFor("s4").get(0).annotations())
+        .containsEntry("reason", "CRASHED")
+        .containsEntry("signal", "KILL")
+        .containsEntry("crashCount", "1");
+  }
+
+  @Test
+  void aDeliberateStopWhoseAgentNodeGoesFirstRaisesNoAlertEither() throws Exception {
+    startMonitor();
+    registerRunning("s5");
+    await().atMost(WAIT).until(() -> monitor.sawEvent("STARTED", "s5"));
+
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide.transactionOp().delete().forPath(layout.agent("s5")),
+            agentSide.transactionOp().delete().forPath(layout.live("s5")));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> monitor.sawEvent("STOPPED", "s5") && monitor.sawEvent("DEREGISTERED", "s5"));
+    assertThat(monitor.received).isEmpty();
+  }
+
+  @Test
   void liveNodeExpiringWithoutCrashRecordFiresSessionLost() throws Exception {
     startMonitor();
     registerRunning("s2");

@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * Alert} transitions on {@link Addresses#CLASSIFIED} (on to flap detection, host-level inhibition
  * and the ledger).
  *
- * <p>A removed live node is classified by reading the agent node from ZooKeeper, asynchronously:
- * absent means a deliberate stop, present means an abnormal exit, and a failed read means
- * <em>unknown</em>, which is held and decided again when the connection is back — never taken for
- * absent.
+ * <p>A removed live node is classified by asking whether the agent node exists as ZooKeeper has it
+ * (an {@link AgentNodeReader}: in the monitor, a fence on the watch's session, see {@link
+ * FencedAgentNodeReader}), asynchronously: absent means a deliberate stop, present means an
+ * abnormal exit, and no answer means <em>unknown</em>, which is held and decided again when the
+ * connection is back — never taken for absent.
  *
  * <p>A running agent whose node says its health is STUCK or HUNG has a second alert, {@code
  * FlumeAgentStuck}, resolved when the health is OK again, when the agent is deregistered, or when

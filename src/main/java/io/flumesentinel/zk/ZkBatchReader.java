@@ -75,26 +75,6 @@ public final class ZkBatchReader {
     return Future.all(batches).map(all -> found);
   }
 
-  /**
-   * As {@link #getData}, but answered request by request: one future per request sent, each with
-   * the paths it read, in the order they were sent (and ZooKeeper answers a session's requests in
-   * order), so that whoever waits for thousands of nodes can act on the first ones while the others
-   * are still on their way.
-   */
-  public List<Part> getDataInParts(List<String> paths) {
-    List<Part> parts = new ArrayList<>();
-    for (List<String> batch : plan(paths)) {
-      Map<String, Optional<NodeData>> found = new HashMap<>(batch.size() * 2);
-      parts.add(new Part(batch, read(batch, found).map(read -> found)));
-    }
-    return parts;
-  }
-
-  /**
-   * One request of {@link #getDataInParts}: the paths it reads and, once answered, what it found.
-   */
-  public record Part(List<String> paths, Future<Map<String, Optional<NodeData>>> found) {}
-
   /** The paths cut into requests whose expected replies stay within the budget. */
   List<List<String>> plan(List<String> paths) {
     List<List<String>> batches = new ArrayList<>();

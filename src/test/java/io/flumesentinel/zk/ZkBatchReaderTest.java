@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flumesentinel.event.NodeData;
 import io.flumesentinel.testing.Zk;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,53 +166,6 @@ class ZkBatchReaderTest {
           .isInstanceOf(KeeperException.ConnectionLossException.class);
     } finally {
       plain.close();
-      writer.close();
-    }
-  }
-
-  @Test
-  void aLargeReadIsAnsweredRequestByRequestInTheOrderTheyWereSent() throws Exception {
-    CuratorFramework writer = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
-    CuratorFramework client = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
-    try {
-      List<String> paths = new ArrayList<>();
-      for (int i = 0; i < 2_000; i++) {
-        String path = "/parts/agent-" + i;
-        if (i % 7 != 0) {
-          writer.create().creatingParentsIfNeeded().forPath(path, ("node " + i).getBytes());
-        }
-        paths.add(path);
-      }
-      Context context = vertx.getOrCreateContext();
-      ZkBatchReader reader = new ZkBatchReader(client, context);
-      List<String> answeredPaths = new java.util.concurrent.CopyOnWriteArrayList<>();
-      Map<String, Optional<NodeData>> found = new java.util.concurrent.ConcurrentHashMap<>();
-      CompletableFuture<Integer> parts = new CompletableFuture<>();
-      context.runOnContext(
-          v -> {
-            List<ZkBatchReader.Part> sent = reader.getDataInParts(paths);
-            sent.forEach(
-                part ->
-                    part.found()
-                        .onSuccess(
-                            result -> {
-                              answeredPaths.addAll(part.paths());
-                              found.putAll(result);
-                            }));
-            Future.all(sent.stream().map(ZkBatchReader.Part::found).toList())
-                .onComplete(all -> parts.complete(sent.size()));
-          });
-
-      assertThat(parts.get(30, TimeUnit.SECONDS))
-          .as("2,000 reads of ~1 KB expected each need several requests")
-          .isGreaterThan(1);
-      assertThat(answeredPaths).as("every path once, in the order asked").isEqualTo(paths);
-      assertThat(found).hasSize(paths.size());
-      assertThat(found.get("/parts/agent-0")).isEmpty();
-      assertThat(new String(found.get("/parts/agent-1999").orElseThrow().data()))
-          .isEqualTo("node 1999");
-    } finally {
-      client.close();
       writer.close();
     }
   }

@@ -21,23 +21,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.apache.zookeeper.server.auth.SASLAuthenticationProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code zk*} settings through the built {@code flume-sentinel-appender.jar}: an application
- * whose class path is only Logback and that jar finds the agents of its group on a real ZooKeeper
- * whose live nodes carry the product's ACLs (written by an agent identity, readable by the monitor,
- * agent and operator identities only), logging in with an operator's digest credentials whose
- * password is read from a file; so the relocated ZooKeeper client and Curator carry the
+ * whose class path is only Logback, SLF4J and that jar finds the agents of its group on a real
+ * ZooKeeper whose live nodes carry the product's ACLs (written by an agent identity, readable by
+ * the monitor, agent and operator identities only), logging in as an operator with digest
+ * credentials whose password is read from a file, or with a SASL login whose JAAS section names the
+ * relocated {@code DigestLoginModule}; so the relocated ZooKeeper client and Curator carry the
  * credentials. No static agent is configured: every event that arrives came through discovery.
  */
 @Tag("extended")
@@ -52,12 +56,19 @@ class AppenderJarZooKeeperAuthIT {
   void anApplicationWithOnlyLogbackAndTheJarDiscoversTheAgentsOfASecuredRegistry()
       throws Exception {
     try (TestingServer zk = Zk.server();
-        AvroAgent agent = AvroAgent.start();
-        CuratorFramework writer = agentIdentity(zk.getConnectString())) {
-      LiveNode live =
-          new LiveNode(
-              1, Instant.now(), "", 0, "logs", Map.of("avro", "127.0.0.1:" + agent.port()));
-      writer.create().creatingParentsIfNeeded().forPath(ROOT + "/live/a1", live.toBytes());
+        AvroAgent agent = AvroAgent.start()) {
+      try (CuratorFramework writer =
+          client(
+              zk.getConnectString(),
+              digestAcls(),
+              new ZKClientConfig(),
+              b ->
+                  b.authorization(
+                      "digest",
+                      ("agent:" + SecureZooKeeper.password("agent"))
+                          .getBytes(StandardCharsets.UTF_8)))) {
+        writeLiveNode(writer, agent);
+      }
       try (CuratorFramework anonymous = Zk.client(zk.getConnectString(), Duration.ofSeconds(10))) {
         assertThatThrownBy(() -> anonymous.getData().forPath(ROOT + "/live/a1"))
             .as("the live node is closed to a client without an identity")
@@ -67,57 +78,119 @@ class AppenderJarZooKeeperAuthIT {
           Files.writeString(
               dir.resolve("zk-password"), SecureZooKeeper.password("operator") + "\n");
 
-      try (ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString(), passwordFile))) {
-        app.await("STATS .*", Duration.ofSeconds(60));
-        List<String> output = app.output();
-        output.stream()
-            .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
-            .forEach(l -> System.out.println("appender jar on a secured registry: " + l));
-        assertThat(output)
-            .anyMatch(
-                l ->
-                    l.contains(
-                        "discovery connected to ZooKeeper (CONNECTED) as digest user operator"))
-            .noneMatch(l -> l.contains("NoAuth"))
-            .noneMatch(l -> l.contains(SecureZooKeeper.password("operator")));
-        assertThat(output)
-            .filteredOn(l -> l.startsWith("STATS"))
-            .singleElement()
-            .asString()
-            .contains("logged=" + EVENTS + " dropped=0");
-        await().atMost(Duration.ofSeconds(30)).until(() -> agent.seqs().size() >= EVENTS);
-        assertThat(agent.seqs())
-            .as("every event, in order, from the discovered agent")
-            .isSorted()
-            .hasSize(EVENTS);
-        assertThat(agent.received())
-            .allSatisfy(r -> assertThat(r.headers()).containsEntry(EventHeaders.INSTANCE, "app-1"));
-      }
+      String credentials =
+          """
+          <zkDigestUser>operator</zkDigestUser>
+          <zkDigestPasswordFile>%s</zkDigestPasswordFile>
+          """
+              .formatted(passwordFile);
+      runAndCheck(zk.getConnectString(), agent, credentials, List.of(), "digest user operator");
     }
   }
 
-  /** The product's ACLs with digest identities; the live node written as an agent writes it. */
-  private static CuratorFramework agentIdentity(String connect) throws Exception {
-    ZkAcls acls =
-        new ZkAcls(
-            new ZkLayout(ROOT),
-            null,
-            List.of(digestId("monitor")),
-            List.of(digestId("agent")),
-            List.of(digestId("operator")));
+  @Test
+  void aSaslLoginThroughTheRelocatedLoginModuleDiscoversTheAgents() throws Exception {
+    try (SecureZooKeeper zk =
+            SecureZooKeeper.start(
+                dir, Map.of("authProvider.1", SASLAuthenticationProvider.class.getName()));
+        AvroAgent agent = AvroAgent.start()) {
+      ZKClientConfig agentLogin = new ZKClientConfig();
+      agentLogin.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
+      agentLogin.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, "Agent");
+      ZkAcls acls =
+          new ZkAcls(
+              new ZkLayout(ROOT),
+              null,
+              List.of(new Id("sasl", "monitor")),
+              List.of(new Id("sasl", "agent")),
+              List.of(new Id("sasl", "operator")));
+      try (CuratorFramework writer = client(zk.connectString(), acls, agentLogin, b -> b)) {
+        writeLiveNode(writer, agent);
+      }
+      // the application's own JAAS file, naming the login module by its relocated class
+      Path jaas =
+          Files.writeString(
+              dir.resolve("app-jaas.conf"),
+              """
+              FlumeLogs {
+                io.flumesentinel.appender.shaded.zookeeper.server.auth.DigestLoginModule required
+                username="operator"
+                password="%s";
+              };
+              """
+                  .formatted(SecureZooKeeper.password("operator")));
+      runAndCheck(
+          zk.connectString(),
+          agent,
+          "<zkSaslLoginContext>FlumeLogs</zkSaslLoginContext>",
+          List.of("-D" + SecureZooKeeper.JAAS_PROPERTY + "=" + jaas),
+          "SASL login context FlumeLogs");
+    }
+  }
+
+  private void runAndCheck(
+      String connect, AvroAgent agent, String credentials, List<String> jvmOptions, String identity)
+      throws Exception {
+    try (ChildJvm app = ChildJvm.start(appCommand(connect, credentials, jvmOptions))) {
+      app.await("STATS .*", Duration.ofSeconds(60));
+      List<String> output = app.output();
+      output.stream()
+          .filter(l -> l.startsWith("STATS") || l.contains("FlumeLogbackAppender"))
+          .forEach(l -> System.out.println("appender jar on a secured registry: " + l));
+      assertThat(output)
+          .anyMatch(l -> l.contains("discovery connected to ZooKeeper (CONNECTED) as " + identity))
+          .noneMatch(l -> l.contains("NoAuth"))
+          .noneMatch(l -> l.contains(SecureZooKeeper.password("operator")));
+      assertThat(output)
+          .filteredOn(l -> l.startsWith("STATS"))
+          .singleElement()
+          .asString()
+          .contains("logged=" + EVENTS + " dropped=0");
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.seqs().size() >= EVENTS);
+      assertThat(agent.seqs())
+          .as("every event, in order, from the discovered agent")
+          .isSorted()
+          .hasSize(EVENTS);
+      assertThat(agent.received())
+          .allSatisfy(r -> assertThat(r.headers()).containsEntry(EventHeaders.INSTANCE, "app-1"));
+    }
+  }
+
+  /** The product's ACLs with digest identities. */
+  private static ZkAcls digestAcls() throws Exception {
+    return new ZkAcls(
+        new ZkLayout(ROOT),
+        null,
+        List.of(digestId("monitor")),
+        List.of(digestId("agent")),
+        List.of(digestId("operator")));
+  }
+
+  /** A client with {@code acls} and an identity, as an agent's supervisor writes its live node. */
+  private static CuratorFramework client(
+      String connect,
+      ZkAcls acls,
+      ZKClientConfig config,
+      Function<CuratorFrameworkFactory.Builder, CuratorFrameworkFactory.Builder> identity) {
     CuratorFramework client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connect)
-            .sessionTimeoutMs(10_000)
-            .connectionTimeoutMs(5000)
-            .retryPolicy(new ExponentialBackoffRetry(50, 3))
-            .aclProvider(acls)
-            .authorization(
-                "digest",
-                ("agent:" + SecureZooKeeper.password("agent")).getBytes(StandardCharsets.UTF_8))
+        identity
+            .apply(
+                CuratorFrameworkFactory.builder()
+                    .connectString(connect)
+                    .sessionTimeoutMs(10_000)
+                    .connectionTimeoutMs(5000)
+                    .retryPolicy(new ExponentialBackoffRetry(50, 3))
+                    .aclProvider(acls)
+                    .zkClientConfig(config))
             .build();
     client.start();
     return client;
+  }
+
+  private static void writeLiveNode(CuratorFramework writer, AvroAgent agent) throws Exception {
+    LiveNode live =
+        new LiveNode(1, Instant.now(), "", 0, "logs", Map.of("avro", "127.0.0.1:" + agent.port()));
+    writer.create().creatingParentsIfNeeded().forPath(ROOT + "/live/a1", live.toBytes());
   }
 
   private static Id digestId(String user) throws Exception {
@@ -126,7 +199,8 @@ class AppenderJarZooKeeperAuthIT {
         DigestAuthenticationProvider.generateDigest(user + ":" + SecureZooKeeper.password(user)));
   }
 
-  private List<String> appCommand(String connect, Path passwordFile) throws Exception {
+  private List<String> appCommand(String connect, String credentials, List<String> jvmOptions)
+      throws Exception {
     Path config = dir.resolve("logback-app.xml");
     Files.writeString(
         config,
@@ -137,8 +211,7 @@ class AppenderJarZooKeeperAuthIT {
             <zookeeper>%s</zookeeper>
             <group>logs</group>
             <instanceId>app-1</instanceId>
-            <zkDigestUser>operator</zkDigestUser>
-            <zkDigestPasswordFile>%s</zkDigestPasswordFile>
+            %s
             <batchSize>50</batchSize>
             <shutdownTimeoutMs>20000</shutdownTimeoutMs>
             <encoder><pattern>%%msg</pattern></encoder>
@@ -146,7 +219,7 @@ class AppenderJarZooKeeperAuthIT {
           <root level="INFO"><appender-ref ref="FLUME"/></root>
         </configuration>
         """
-            .formatted(connect, passwordFile));
+            .formatted(connect, credentials));
     String classPath =
         String.join(
             File.pathSeparator,
@@ -156,6 +229,7 @@ class AppenderJarZooKeeperAuthIT {
             jarOf(org.slf4j.Logger.class),
             DemoApp.classes(dir.resolve("app-classes"), NumberedEventsApp.class));
     List<String> command = new ArrayList<>(DemoApp.jvm(dir.resolve("app-safepoints.log")));
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-Dlogback.configurationFile=" + config,

@@ -2,33 +2,41 @@ package io.flumesentinel.appender;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Between the logging threads and the sender: a bounded queue in memory and, with the {@code spool}
  * policy, a bounded {@link SpoolFile} on disk for what does not fit. {@link #offer} never waits for
- * room and never does I/O of any kind: it only works in memory, under a short lock. An event that
- * does not fit in memory goes to a bounded hand-off, also in memory, from which a thread of its own
- * (the {@link SpoolWriter}) appends it to the spool. An event that fits nowhere (hand-off full
- * because the disk is slow, or the spool at its cap counting what the hand-off still holds) is
- * dropped and counted.
+ * room, never does I/O of any kind and never waits for the sender or the spool writer: it only
+ * works in memory, on lock-free {@code java.util.concurrent} queues and atomic counters that the
+ * sender and the writer take from without a lock a logging thread needs. An event that does not fit
+ * in memory goes to a bounded hand-off, also in memory, from which a thread of its own (the {@link
+ * SpoolWriter}) appends it to the spool. An event that fits nowhere (hand-off full because the disk
+ * is slow, or the spool at its cap counting what the hand-off still holds) is dropped and counted.
  *
- * <p>Order: each event gets its number ({@link EventHeaders#SEQ}) under the same lock that places
- * it, so numbers follow the order in which events are placed. Once an event went to the hand-off,
- * every later one goes there too until the sender has read the spool and the hand-off empty. The
- * sender drains memory first, then the spool, then (once the spool is empty) the hand-off itself,
- * and the writer takes the hand-off's oldest event; so the sender takes events in number order.
+ * <p>Order: each event gets its number ({@link EventHeaders#SEQ}) in the same step that places it,
+ * and logging threads take these steps one at a time ({@code placing}, held for a few instructions
+ * in memory and taken by no other thread but {@link #close}), so numbers follow the order in which
+ * events are placed. Once an event went to the hand-off, every later one goes there too until the
+ * sender has read the spool and the hand-off empty: {@code route} is either {@link #MEMORY} or the
+ * number of events handed off and not yet in the spool or taken, and only the sender turns it back
+ * to {@link #MEMORY}, with a compare-and-set that fails while a logging thread is handing an event
+ * over. The sender drains memory first, then the spool, then (once the spool is empty) the hand-off
+ * itself, and the writer takes the hand-off's oldest event; so the sender takes events in number
+ * order.
  *
- * <p>Locks: {@code lock} guards the queues and the numbers and is all a logging thread takes;
- * {@code spoolLock} guards the file and is taken by the writer (appends) and the sender (reads),
- * always before {@code lock}, never by a logging thread. A disk read or write is never done under
- * {@code lock}.
+ * <p>Locks: {@code placing} is taken only by logging threads (and by {@link #close}, once); {@code
+ * spoolLock} guards the file and is taken by the writer (appends) and the sender (reads), never by
+ * a logging thread. Neither the sender nor the writer holds anything a logging thread waits for.
  *
  * <p>Dropped events use up their numbers too: the gaps downstream are the drops, and {@link
  * #dropReport} turns the count since the last report into an event of its own. {@link #close}
@@ -47,27 +55,40 @@ final class EventBuffer {
   /** How long {@link #close} lets the writer empty the hand-off, and waits for it after that. */
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  /** An event waiting for the spool writer, with the record it becomes in the file. */
-  private record Pending(OutgoingEvent event, byte[] record) {}
+  /** {@code route} when events go to memory; any other value is the hand-off's event count. */
+  private static final int MEMORY = -1;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition notEmpty = lock.newCondition();
-  private final Condition handedOff = lock.newCondition();
+  /** An event waiting for the spool writer, with the record it becomes in the file. */
+  private static final class Pending {
+    final OutgoingEvent event;
+    final byte[] record;
+
+    Pending(OutgoingEvent event, byte[] record) {
+      this.event = event;
+      this.record = record;
+    }
+  }
+
+  private final ReentrantLock placing = new ReentrantLock();
   private final ReentrantLock spoolLock = new ReentrantLock();
-  private final ArrayDeque<OutgoingEvent> memory;
+  // wake-ups without a lock: a logging thread only adds a permit, never waits for one
+  private final Semaphore arrived = new Semaphore(0);
+  private final Semaphore handedOff = new Semaphore(0);
+  private final ConcurrentLinkedQueue<OutgoingEvent> memory = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inMemory = new AtomicInteger();
   private final int capacity;
-  private final ArrayDeque<Pending> handOff;
+  private final ConcurrentLinkedQueue<Pending> handOff = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger route;
   private final int handOffCapacity;
   private final SpoolFile spool;
   private final String instanceId;
   private final AppenderStats stats;
   private final SpoolWriter writer;
-  private boolean spooling;
-  private boolean closing;
-  private long spoolBytes;
-  private long pendingBytes;
-  private long nextSeq = 1;
-  private long droppedSinceReport;
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final AtomicLong nextSeq = new AtomicLong(1);
+  private final AtomicLong droppedSinceReport = new AtomicLong();
+  private volatile boolean closing;
+  private volatile long spoolBytes;
 
   /**
    * A buffer with the hand-off {@link #handOffCapacity} gives, its writer named after the instance.
@@ -99,13 +120,12 @@ final class EventBuffer {
       AppenderStats stats,
       String name) {
     this.capacity = capacity;
-    this.memory = new ArrayDeque<>(Math.min(capacity, 1024));
     this.handOffCapacity = handOffCapacity;
-    this.handOff = new ArrayDeque<>(Math.min(handOffCapacity, 1024));
     this.spool = spool;
     this.instanceId = instanceId;
     this.stats = stats;
-    this.spooling = spool != null && !spool.isEmpty();
+    // a spool left by a previous run is sent before anything new
+    this.route = new AtomicInteger(spool != null && !spool.isEmpty() ? 0 : MEMORY);
     this.spoolBytes = spool == null ? 0 : spool.bytes();
     if (spool == null) {
       this.writer = null;
@@ -114,35 +134,41 @@ final class EventBuffer {
     }
   }
 
-  /** Places one event, numbered; never waits for room, never touches the disk. */
+  /**
+   * Places one event, numbered; never waits for room, never touches the disk, never waits for the
+   * sender or the spool writer.
+   */
   Outcome offer(Map<String, String> headers, byte[] body) {
     Map<String, String> all = new HashMap<>(headers);
     all.put(EventHeaders.INSTANCE, instanceId);
-    lock.lock();
+    Outcome outcome;
+    placing.lock();
     try {
-      long seq = nextSeq++;
+      long seq = nextSeq.getAndIncrement();
       all.put(EventHeaders.SEQ, Long.toString(seq));
-      OutgoingEvent event = new OutgoingEvent(seq, all, body);
-      Outcome outcome = place(event);
-      if (outcome == Outcome.DROPPED) {
-        droppedSinceReport++;
-        stats.dropped();
-      } else {
-        stats.accepted(outcome == Outcome.SPOOLED);
-        notEmpty.signal();
-      }
-      return outcome;
+      outcome = place(new OutgoingEvent(seq, all, body));
     } finally {
-      lock.unlock();
+      placing.unlock();
     }
+    if (outcome == Outcome.DROPPED) {
+      droppedSinceReport.incrementAndGet();
+      stats.dropped();
+    } else {
+      stats.accepted(outcome == Outcome.SPOOLED);
+      signal(arrived);
+    }
+    return outcome;
   }
 
+  /** Under {@code placing}: only logging threads add to memory or to the hand-off. */
   private Outcome place(OutgoingEvent event) {
-    if (!spooling && memory.size() < capacity) {
-      memory.addLast(event);
+    // route only leaves MEMORY here, so it stays MEMORY until this event is in
+    if (route.get() == MEMORY && inMemory.get() < capacity) {
+      inMemory.incrementAndGet();
+      memory.add(event);
       return Outcome.QUEUED;
     }
-    if (spool == null || closing || handOff.size() >= handOffCapacity) {
+    if (spool == null || closing) {
       return Outcome.DROPPED;
     }
     byte[] record;
@@ -153,66 +179,73 @@ final class EventBuffer {
       return Outcome.DROPPED;
     }
     // what the file holds plus what the hand-off will add: the file never goes over its cap
-    if (spoolBytes + pendingBytes + record.length > spool.maxBytes()) {
+    if (spoolBytes + pendingBytes.get() + record.length > spool.maxBytes()) {
       return Outcome.DROPPED;
     }
-    handOff.addLast(new Pending(event, record));
-    pendingBytes += record.length;
-    spooling = true;
-    handedOff.signal();
+    while (true) {
+      int count = route.get();
+      int handedOver = count == MEMORY ? 0 : count;
+      if (handedOver >= handOffCapacity) {
+        return Outcome.DROPPED;
+      }
+      // counted before it is in, so the sender cannot end spooling while it is on its way
+      if (route.compareAndSet(count, handedOver + 1)) {
+        break;
+      }
+    }
+    pendingBytes.addAndGet(record.length);
+    handOff.add(new Pending(event, record));
+    signal(handedOff);
     return Outcome.SPOOLED;
+  }
+
+  /** One handed-off event left the hand-off: into the spool, to the sender, or lost. */
+  private void leftHandOff(Pending pending) {
+    pendingBytes.addAndGet(-pending.record.length);
+    route.decrementAndGet();
   }
 
   /** Appends the hand-off's oldest event to the spool; false once closing and nothing is left. */
   private boolean writeNext() throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      while (handOff.isEmpty()) {
-        if (closing) {
-          return false;
-        }
-        handedOff.await();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    while (true) {
+      // read before looking at the hand-off: once closing, no logging thread adds to it
+      boolean stop = closing;
+      if (!handOff.isEmpty()) {
+        break;
       }
-    } finally {
-      lock.unlock();
+      if (stop) {
+        return false;
+      }
+      handedOff.acquire();
     }
     spoolLock.lockInterruptibly();
     try {
-      Pending next;
-      lock.lock();
-      try {
-        // the sender may have taken it straight from the hand-off meanwhile
-        next = handOff.peekFirst();
-      } finally {
-        lock.unlock();
-      }
+      // the sender may have taken it straight from the hand-off meanwhile
+      Pending next = handOff.peek();
       if (next == null) {
         return true;
       }
       boolean written;
       try {
-        written = spool.append(next.record());
+        written = spool.append(next.record);
       } catch (UncheckedIOException e) {
         stats.spoolError();
         written = false;
       }
-      lock.lock();
-      try {
-        // still the head unless a stop gave up on this write and counted the hand-off as lost
-        if (handOff.peekFirst() == next) {
-          handOff.pollFirst();
-          pendingBytes -= next.record().length;
-          if (!written) {
-            droppedSinceReport++;
-            stats.droppedFromSpool();
-          }
+      spoolBytes = spool.bytes();
+      stats.spoolBytes(spoolBytes);
+      // still there unless a stop gave up on this write and counted the hand-off as lost
+      if (handOff.remove(next)) {
+        leftHandOff(next);
+        if (!written) {
+          droppedSinceReport.incrementAndGet();
+          stats.droppedFromSpool();
         }
-        spoolBytes = spool.bytes();
-        stats.spoolBytes(spoolBytes);
-        notEmpty.signal();
-      } finally {
-        lock.unlock();
       }
+      signal(arrived);
       return true;
     } finally {
       spoolLock.unlock();
@@ -227,14 +260,11 @@ final class EventBuffer {
    * @return an empty list when nothing came
    */
   List<OutgoingEvent> take(int max, long waitNanos) throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      long remaining = waitNanos;
-      while (memory.isEmpty() && !spooling && remaining > 0) {
-        remaining = notEmpty.awaitNanos(remaining);
-      }
-    } finally {
-      lock.unlock();
+    long deadline = System.nanoTime() + waitNanos;
+    long remaining = waitNanos;
+    while (memory.isEmpty() && route.get() == MEMORY && remaining > 0) {
+      arrived.tryAcquire(remaining, TimeUnit.NANOSECONDS);
+      remaining = deadline - System.nanoTime();
     }
     return poll(max);
   }
@@ -244,18 +274,15 @@ final class EventBuffer {
    */
   List<OutgoingEvent> poll(int max) {
     List<OutgoingEvent> batch = new ArrayList<>();
-    boolean fromSpool;
-    lock.lock();
-    try {
-      while (batch.size() < max && !memory.isEmpty()) {
-        batch.add(memory.pollFirst());
-      }
-      // while spooling nothing new enters memory, so what is left is spool and hand-off
-      fromSpool = batch.size() < max && spooling;
-    } finally {
-      lock.unlock();
+    // read first: while spooling nothing new enters memory, so once memory is drained what is
+    // left is spool and hand-off
+    boolean spooling = route.get() != MEMORY;
+    OutgoingEvent event;
+    while (batch.size() < max && (event = memory.poll()) != null) {
+      inMemory.decrementAndGet();
+      batch.add(event);
     }
-    if (fromSpool) {
+    if (spooling && batch.size() < max) {
       spoolLock.lock();
       try {
         takeSpooled(batch, max);
@@ -275,23 +302,17 @@ final class EventBuffer {
         stats.spoolError();
       }
     }
-    lock.lock();
-    try {
-      if (spool.isEmpty()) {
-        while (batch.size() < max && !handOff.isEmpty()) {
-          Pending pending = handOff.pollFirst();
-          pendingBytes -= pending.record().length;
-          batch.add(pending.event());
-        }
-        if (handOff.isEmpty()) {
-          spooling = false;
-        }
+    if (spool.isEmpty()) {
+      Pending pending;
+      while (batch.size() < max && (pending = handOff.poll()) != null) {
+        leftHandOff(pending);
+        batch.add(pending.event);
       }
-      spoolBytes = spool.bytes();
-      stats.spoolBytes(spoolBytes);
-    } finally {
-      lock.unlock();
+      // fails while a logging thread is handing an event over: it comes with the next batch
+      route.compareAndSet(0, MEMORY);
     }
+    spoolBytes = spool.bytes();
+    stats.spoolBytes(spoolBytes);
   }
 
   /**
@@ -299,20 +320,12 @@ final class EventBuffer {
    * when none were. The count starts again from zero.
    */
   OutgoingEvent dropReport(long nowMillis) {
-    long seq;
-    long count;
-    lock.lock();
-    try {
-      if (droppedSinceReport == 0) {
-        return null;
-      }
-      seq = nextSeq++;
-      count = droppedSinceReport;
-      droppedSinceReport = 0;
-    } finally {
-      lock.unlock();
+    if (droppedSinceReport.get() == 0) {
+      return null;
     }
-    // built outside the lock the logging threads take: only the number and the count need it
+    long count = droppedSinceReport.getAndSet(0);
+    // numbered after the drops it counts: each drop took its number before being counted
+    long seq = nextSeq.getAndIncrement();
     Map<String, String> headers = new HashMap<>();
     headers.put(EventHeaders.INSTANCE, instanceId);
     headers.put(EventHeaders.SEQ, Long.toString(seq));
@@ -331,31 +344,23 @@ final class EventBuffer {
 
   /** Events waiting in memory. */
   int queued() {
-    lock.lock();
-    try {
-      return memory.size();
-    } finally {
-      lock.unlock();
-    }
+    return inMemory.get();
   }
 
   /** Events waiting in memory or in the spool. */
   boolean isEmpty() {
-    lock.lock();
-    try {
-      return memory.isEmpty() && !spooling;
-    } finally {
-      lock.unlock();
-    }
+    return route.get() == MEMORY && memory.isEmpty();
   }
 
   /** Wakes a sender waiting in {@link #take}. */
   void wakeUp() {
-    lock.lock();
-    try {
-      notEmpty.signalAll();
-    } finally {
-      lock.unlock();
+    signal(arrived);
+  }
+
+  /** Adds a permit unless one is already there: enough to wake the one thread that waits. */
+  private static void signal(Semaphore wakeUps) {
+    if (wakeUps.availablePermits() == 0) {
+      wakeUps.release();
     }
   }
 
@@ -370,23 +375,23 @@ final class EventBuffer {
     if (spool == null) {
       return;
     }
-    lock.lock();
+    // taken so that no logging thread is between its check of closing and the hand-off
+    placing.lock();
     try {
       closing = true;
-      handedOff.signalAll();
     } finally {
-      lock.unlock();
+      placing.unlock();
     }
+    signal(handedOff);
     boolean ended = writer.awaitEnd(CLOSE_WAIT_MILLIS);
-    lock.lock();
-    try {
-      if (!handOff.isEmpty()) {
-        stats.lostAtStop(handOff.size());
-        handOff.clear();
-        pendingBytes = 0;
-      }
-    } finally {
-      lock.unlock();
+    long lost = 0;
+    Pending pending;
+    while ((pending = handOff.poll()) != null) {
+      leftHandOff(pending);
+      lost++;
+    }
+    if (lost > 0) {
+      stats.lostAtStop(lost);
     }
     if (!ended) {
       throw new IOException("the spool writer is still inside a write; the spool stays open");
@@ -401,11 +406,6 @@ final class EventBuffer {
 
   /** The last number handed out: events up to it were either sent, are waiting, or were dropped. */
   long lastSeq() {
-    lock.lock();
-    try {
-      return nextSeq - 1;
-    } finally {
-      lock.unlock();
-    }
+    return nextSeq.get() - 1;
   }
 }

@@ -63,6 +63,26 @@ class FlumeAppenderIT {
 
   @Test
   void theActiveAgentKilledMidRunLosesNoEventAndKeepsTheOrder() throws Exception {
+    killTheActiveAgentMidRun(this::appCommand);
+  }
+
+  /**
+   * The same through the Log4j2 adapter (the application's class path: log4j-api, log4j-core and
+   * the appender jar), its queue spilling into the spool while the failover is under way.
+   */
+  @Test
+  @Tag("appender-e2e")
+  void theActiveAgentKilledMidRunLosesNoEventAndKeepsTheOrderThroughLog4j2() throws Exception {
+    killTheActiveAgentMidRun(
+        connect -> log4j2AppCommand(connect, "spool", 64L * 1024 * 1024, EVENTS));
+  }
+
+  /** The application's command, given ZooKeeper's connect string. */
+  private interface AppCommand {
+    List<String> of(String connect) throws IOException;
+  }
+
+  private void killTheActiveAgentMidRun(AppCommand appCommand) throws Exception {
     Path lib = Path.of(System.getProperty("flume.lib", "target/flume-lib"));
     assertThat(lib.resolve("flume-ng-sdk-1.11.0.jar")).as("Flume runtime resolved").exists();
     try (TestingServer zk = Zk.server();
@@ -78,7 +98,7 @@ class FlumeAppenderIT {
         f1.awaitListening();
         f2.awaitListening();
 
-        ChildJvm app = ChildJvm.start(appCommand(zk.getConnectString()));
+        ChildJvm app = ChildJvm.start(appCommand.of(zk.getConnectString()));
         children.add(app);
         String active = app.await("LOGGED " + LOOK_AT + " active=(\\S+)", Duration.ofSeconds(60));
         FlumeRollAgent killed = active.endsWith(":" + f1.port) ? f1 : f2;

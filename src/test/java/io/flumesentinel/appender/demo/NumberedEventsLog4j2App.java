@@ -49,6 +49,7 @@ public final class NumberedEventsLog4j2App {
     }
     long dropped = (Long) server.getAttribute(name, "EventsDropped");
     long spooled = (Long) server.getAttribute(name, "EventsSpooled");
+    long failovers = (Long) server.getAttribute(name, "Failovers");
     LogManager.shutdown();
     calls.longest(5).forEach(System.out::println);
     System.out.println(
@@ -58,6 +59,8 @@ public final class NumberedEventsLog4j2App {
             + dropped
             + " spooled="
             + spooled
+            + " failovers="
+            + failovers
             + " largestSpoolBytes="
             + largestSpool
             + " "

@@ -68,13 +68,13 @@ class FlumeAppenderIT {
 
   /**
    * The same through the Log4j2 adapter (the application's class path: log4j-api, log4j-core and
-   * the appender jar), its queue spilling into the spool while the failover is under way.
+   * the appender jar), with its default queue as the Logback one, and {@code spool} on.
    */
   @Test
   @Tag("appender-e2e")
   void theActiveAgentKilledMidRunLosesNoEventAndKeepsTheOrderThroughLog4j2() throws Exception {
     killTheActiveAgentMidRun(
-        connect -> log4j2AppCommand(connect, "spool", 64L * 1024 * 1024, EVENTS));
+        connect -> log4j2AppCommand(connect, "spool", 64L * 1024 * 1024, EVENTS, 0));
   }
 
   /** The application's command, given ZooKeeper's connect string. */
@@ -408,6 +408,15 @@ class FlumeAppenderIT {
 
   private List<String> log4j2AppCommand(String connect, String overflow, long spoolCap, int events)
       throws IOException {
+    return log4j2AppCommand(connect, overflow, spoolCap, events, 200);
+  }
+
+  /**
+   * @param queueSize the appender's queue: small to spool soon, {@code 0} for the default
+   */
+  private List<String> log4j2AppCommand(
+      String connect, String overflow, long spoolCap, int events, int queueSize)
+      throws IOException {
     Path config = dir.resolve("log4j2-app.xml");
     Files.writeString(
         config,
@@ -415,7 +424,7 @@ class FlumeAppenderIT {
         <Configuration status="info">
           <Appenders>
             <FlumeSentinel name="FLUME" zookeeper="%s" group="logs" instanceId="app-2"
-                           queueSize="200" overflow="%s" spoolDir="%s" spoolMaxBytes="%d"
+                           %s overflow="%s" spoolDir="%s" spoolMaxBytes="%d"
                            batchSize="100" backoffInitialMs="200" backoffMaxMs="2000"
                            shutdownTimeoutMs="60000">
               <PatternLayout pattern="%%msg"/>
@@ -424,7 +433,12 @@ class FlumeAppenderIT {
           <Loggers><Root level="info"><AppenderRef ref="FLUME"/></Root></Loggers>
         </Configuration>
         """
-            .formatted(connect, overflow, dir.resolve("spool"), spoolCap));
+            .formatted(
+                connect,
+                queueSize > 0 ? "queueSize=\"" + queueSize + "\"" : "",
+                overflow,
+                dir.resolve("spool"),
+                spoolCap));
     String classPath =
         String.join(
             java.io.File.pathSeparator,

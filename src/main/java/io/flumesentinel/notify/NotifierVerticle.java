@@ -7,7 +7,6 @@ import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.DeliveryAttempt;
 import io.flumesentinel.event.Notice;
-import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.ReceiverHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -77,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * logged, and the alert ledger, which never got their {@link Delivered}, is the place to resend
  * them from.
  */
-public final class NotifierVerticle extends VerticleBase implements OwnThread {
+public final class NotifierVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -129,12 +128,6 @@ public final class NotifierVerticle extends VerticleBase implements OwnThread {
   /** This notifier's counters; safe to read from any thread, before and after deployment. */
   public NotifierStats stats() {
     return stats;
-  }
-
-  /** Its own thread, so that its notices never wait behind the stages that decide them. */
-  @Override
-  public String threadName() {
-    return "flume-sentinel-notify-" + config.name();
   }
 
   @Override

@@ -8,12 +8,13 @@ import io.vertx.core.ThreadingModel;
  * A verticle of the alert pipeline that runs on a thread of its own rather than on one of the
  * shared event loops.
  *
- * <p>Why: Vert.x hands event loops out in turn, so two stages of the pipeline may share one, and an
- * event loop runs what is queued on it in order. A notifier sharing its event loop with an earlier
- * stage then gets its first notice of a storm only once that stage has worked through the whole
- * storm: measured on a cold monitor, the first webhook of 5,000 losses left after the last of them
- * had been decided. On a thread of its own (a worker pool of one thread: still one thread at a
- * time, in order, as on an event loop) it sends the first notice while the rest are decided.
+ * <p>Why: Vert.x hands event loops out in turn, so a deciding stage may share one with a notifier
+ * or with the connection of a webhook, and an event loop runs what is queued on it in order: the
+ * notifier then gets its first notice of a storm only once that stage has worked through the whole
+ * storm (measured on a cold monitor, the first webhook of 5,000 losses left after the last of them
+ * had been decided). On a thread of its own (a worker pool of one thread: still one task at a time,
+ * in order, as on an event loop) a deciding stage leaves the event loops to the notifiers and the
+ * I/O.
  */
 public interface OwnThread {
 

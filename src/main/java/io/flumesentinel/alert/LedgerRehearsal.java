@@ -1,5 +1,6 @@
 package io.flumesentinel.alert;
 
+import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Notice;
@@ -18,7 +19,7 @@ import java.util.Map;
 public final class LedgerRehearsal {
 
   /** Alerts acknowledged together, as a notifier does for one webhook request. */
-  private static final int BATCH = 500;
+  private static final int BATCH = WebhookReceiverConfig.DEFAULT_MAX_BATCH;
 
   private LedgerRehearsal() {}
 

@@ -76,6 +76,10 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
   private final LifecycleLines lifecycleLines;
 
   private AgentNodeReader reader;
+
+  /** How long a fence may take, for a {@link #fenced} classifier (no {@code readers}). */
+  private Duration fenceTimeout;
+
   private DeadlineTimer deadline;
 
   public ClassifierVerticle(
@@ -125,22 +129,15 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
       AgentAlerts alerts,
       Clock clock,
       LongConsumer verdictNanos) {
-    ClassifierVerticle[] verticle = new ClassifierVerticle[1];
-    verticle[0] =
-        new ClassifierVerticle(
-            config,
-            context ->
-                new FencedAgentNodeReader(
-                    context,
-                    id -> {
-                      AgentView view = verticle[0].classifier.viewOf(id);
-                      return view == null ? null : view.agentData();
-                    },
-                    readTimeout),
-            alerts,
-            clock,
-            verdictNanos);
-    return verticle[0];
+    ClassifierVerticle verticle = new ClassifierVerticle(config, null, alerts, clock, verdictNanos);
+    verticle.fenceTimeout = readTimeout;
+    return verticle;
+  }
+
+  /** The agent node as the classifier has followed it, or {@code null}: what a fence answers. */
+  private NodeData followedAgentNode(String agentId) {
+    AgentView view = classifier.viewOf(agentId);
+    return view == null ? null : view.agentData();
   }
 
   @Override
@@ -148,7 +145,10 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
     deadline =
         new DeadlineTimer(
             vertx, clock, classifier::nextDeadline, () -> perform(classifier.expire()));
-    reader = readers.apply(context);
+    reader =
+        readers != null
+            ? readers.apply(context)
+            : new FencedAgentNodeReader(context, this::followedAgentNode, fenceTimeout);
     // Undeploying the verticle cancels its timers.
     vertx.setPeriodic(
         LIFECYCLE_INTERVAL.toMillis(), id -> lifecycleLines.tick().forEach(this::log));

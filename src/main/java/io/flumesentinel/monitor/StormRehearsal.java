@@ -8,6 +8,7 @@ import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
 import io.flumesentinel.event.Notice;
@@ -57,7 +58,7 @@ final class StormRehearsal {
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
   /** Alerts in one webhook body, as a webhook receiver's default {@code maxBatch}. */
-  private static final int BATCH = 500;
+  private static final int BATCH = WebhookReceiverConfig.DEFAULT_MAX_BATCH;
 
   private final ClassifierConfig classifier;
   private final FlappingConfig flapping;

@@ -249,11 +249,10 @@ class BlackBoxStormBenchIT {
 
   /**
    * Waits until none of {@code processes} uses more than 5% of a CPU over half a second (their
-   * start-up and first load done), at most a minute; returns how long that took.
+   * start-up and first load done), at most a minute.
    */
-  private static double awaitIdle(Process... processes) throws Exception {
-    long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(1).toNanos();
+  private static void awaitIdle(Process... processes) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     long before = cpuNanos(processes);
     while (System.nanoTime() < deadline) {
       Thread.sleep(500);
@@ -261,10 +260,9 @@ class BlackBoxStormBenchIT {
       boolean idle = now - before < Duration.ofMillis(25).toNanos();
       before = now;
       if (idle) {
-        break;
+        return;
       }
     }
-    return (System.nanoTime() - start) / 1e6;
   }
 
   /** The CPU time used so far by {@code processes}, from their {@code ProcessHandle.Info}. */

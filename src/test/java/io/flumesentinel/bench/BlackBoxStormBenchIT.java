@@ -207,6 +207,9 @@ class BlackBoxStormBenchIT {
       double settledMs = (System.nanoTime() - readyNanos) / 1e6;
 
       long closedMicros = WallClock.nowMicros();
+      // With the receiver's REQUEST lines (in receiver.log in that directory), the storm's
+      // requests can be read against the close.
+      System.out.println("CLOSED at=" + closedMicros + " dir=" + dir);
       liveSession.close();
 
       String floorLine = floor.await("^(ALL .*)", STORM_WITHIN);

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * The storm's webhook receiver in a process of its own. Arguments: the agents' id prefix and their
  * count. Prints {@code URL <url>} once it listens, then {@code ALL first=<µs> last=<µs>
  * requests=<n>} when every agent's firing alert has arrived (wall-clock microseconds, see {@link
- * WallClock}).
+ * WallClock}), and then {@code REQUEST at=<µs> alerts=<n>} for each request of the storm.
  *
  * <p>Before it prints its URL it takes {@value #WARM_UP_REQUESTS} requests of its own, each a
  * webhook body of {@value #WARM_UP_ALERTS} alerts about a made-up monitor: a receiver in production
@@ -25,6 +25,7 @@ public final class StormReceiverMain {
 
   private static final int WARM_UP_REQUESTS = 200;
   private static final int WARM_UP_ALERTS = 100;
+  private static final String WARM_UP_MONITOR = "warm-up-";
 
   private StormReceiverMain() {}
 
@@ -48,8 +49,34 @@ public final class StormReceiverMain {
               + (receiver.requests() - warmUpRequests)
               + " malformed="
               + receiver.malformed().size());
+      printRequests(receiver);
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  /**
+   * One {@code REQUEST at=<µs> alerts=<n>} line per request of the storm, in the order they
+   * arrived: where a slow storm spent its time, between requests or in them.
+   */
+  private static void printRequests(WebhookReceiver receiver) {
+    long current = Long.MIN_VALUE;
+    int alerts = 0;
+    for (WebhookReceiver.Received each : receiver.alerts()) {
+      if (each.agent().startsWith(WARM_UP_MONITOR)) {
+        continue;
+      }
+      if (each.arrivedNanos() != current) {
+        if (alerts > 0) {
+          System.out.println("REQUEST at=" + WallClock.micros(current) + " alerts=" + alerts);
+        }
+        current = each.arrivedNanos();
+        alerts = 0;
+      }
+      alerts++;
+    }
+    if (alerts > 0) {
+      System.out.println("REQUEST at=" + WallClock.micros(current) + " alerts=" + alerts);
     }
   }
 
@@ -61,7 +88,7 @@ public final class StormReceiverMain {
               .put("status", "firing")
               .put(
                   "labels",
-                  new JsonObject().put("alertname", "WarmUp").put("monitor", "warm-up-" + i))
+                  new JsonObject().put("alertname", "WarmUp").put("monitor", WARM_UP_MONITOR + i))
               .put("annotations", new JsonObject().put("summary", "a receiver warming up"))
               .put("startsAt", "2026-01-01T00:00:00Z")
               .put("endsAt", "0001-01-01T00:00:00Z")

@@ -5,6 +5,7 @@ import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.Notice;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,15 @@ import java.util.Map;
  */
 public final class LedgerRehearsal {
 
+  /**
+   * What the ledger decided in a rehearsal.
+   *
+   * @param notices the notices of the firing alerts by receiver, in order
+   * @param published each transition's JSON as a local consumer of {@code flume.sentinel.alerts}
+   *     gets it: a copy, as the event bus makes one for each
+   */
+  public record Played(Map<String, List<Notice>> notices, List<JsonObject> published) {}
+
   /** Alerts acknowledged together, as a notifier does for one webhook request. */
   private static final int BATCH = WebhookReceiverConfig.DEFAULT_MAX_BATCH;
 
@@ -25,15 +35,16 @@ public final class LedgerRehearsal {
 
   /**
    * Fires {@code alerts}, acknowledges them for each receiver that got them, then resolves them;
-   * returns the notices of the firing alerts by receiver, in order, for the notifiers' encoding.
+   * returns the notices of the firing alerts, for the notifiers' encoding, and the publications.
    */
-  public static Map<String, List<Notice>> play(
+  public static Played play(
       List<String> receivers, Router router, Clock clock, List<Alert> alerts) {
     Ledger ledger = new Ledger(receivers, router, labels -> List.of(), clock);
     Map<String, List<Notice>> notices = new LinkedHashMap<>();
+    List<JsonObject> published = new ArrayList<>();
     for (Alert alert : alerts) {
       LedgerEffects effects = ledger.transition(alert);
-      carryOut(effects);
+      carryOut(effects, published);
       effects
           .notices()
           .forEach(
@@ -49,28 +60,30 @@ public final class LedgerRehearsal {
                 sent.subList(from, Math.min(sent.size(), from + BATCH)).stream()
                     .map(Notice::alert)
                     .toList();
-            carryOut(ledger.delivered(new Delivered(receiver, batch)));
+            carryOut(ledger.delivered(new Delivered(receiver, batch)), published);
           }
         });
     for (Alert alert : alerts) {
-      carryOut(ledger.transition(alert.resolve(clock.instant(), Map.of())));
+      carryOut(ledger.transition(alert.resolve(clock.instant(), Map.of())), published);
     }
-    return notices;
+    return new Played(notices, published);
   }
 
-  /** What the verticle does with the effects, short of writing and sending: the encodings. */
-  private static void carryOut(LedgerEffects effects) {
+  /**
+   * What the verticle does with the effects, short of writing and sending: the encodings, and the
+   * copy of each publication that a local consumer gets, added to {@code published}.
+   */
+  private static void carryOut(LedgerEffects effects, List<JsonObject> published) {
     for (LedgerEffects.RecordChange change : effects.records()) {
       if (change instanceof LedgerEffects.RecordChange.Write write) {
         write.record().toBytes();
       }
     }
     for (LedgerEffects.Publication publication : effects.publications()) {
-      publication
-          .alert()
-          .toJson()
-          .put("silencedBy", new JsonArray(publication.silencedBy()))
-          .encode();
+      JsonObject json =
+          publication.alert().toJson().put("silencedBy", new JsonArray(publication.silencedBy()));
+      json.encode();
+      published.add(json.copy());
     }
   }
 }

@@ -11,7 +11,9 @@ import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.Alert;
 import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.DeliveryAttempt;
 import io.flumesentinel.event.Notice;
+import io.flumesentinel.history.HistoryRehearsal;
 import io.flumesentinel.notify.DeliveryOutcome;
 import io.flumesentinel.notify.http.HttpPoster;
 import io.flumesentinel.notify.webhook.AlertmanagerPayload;
@@ -22,12 +24,15 @@ import io.flumesentinel.shape.StageChain;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A storm of made-up agent losses played once, at start-up, through this monitor's own decision
  * code with its own configuration — classification, the alert shaping, the ledger, the webhook
- * encoding — on a thread of its own, with nothing read from ZooKeeper, written, sent or published.
+ * encoding, the history's records of what is published — on a thread of its own, with nothing read
+ * from ZooKeeper, written, sent or published.
  *
  * <p>Why: a monitor meets its first storm after days of idling, with its alert path never run often
  * enough for the JVM to compile it. Measured on a cold monitor (see {@code docs/benchmarks.md}),
@@ -167,6 +173,20 @@ final class StormRehearsal {
     }
   }
 
+  /** The attempt a notifier publishes once a receiver accepted {@code batch}. */
+  private static DeliveryAttempt attempt(String receiver, List<Alert> batch) {
+    return new DeliveryAttempt(
+        UUID.randomUUID().toString(),
+        receiver,
+        "http://localhost",
+        Instant.now(),
+        1,
+        DeliveryAttempt.Outcome.DELIVERED,
+        200,
+        "",
+        batch.stream().map(DeliveryAttempt.AlertRef::of).toList());
+  }
+
   /** Plays every round; returns how many alerts went through the ledger. */
   int play() {
     int alerts = 0;
@@ -187,24 +207,26 @@ final class StormRehearsal {
             new HostInhibition(hostDown, clock));
     List<Alert> shaped = new ArrayList<>();
     down.forEach(alert -> shaped.addAll(shaping.apply(alert)));
-    Map<String, List<Notice>> notices = LedgerRehearsal.play(receivers, router, clock, shaped);
-    notices.forEach(this::encode);
+    LedgerRehearsal.Played played = LedgerRehearsal.play(receivers, router, clock, shaped);
+    List<JsonObject> attempts = new ArrayList<>();
+    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts));
+    HistoryRehearsal.records(played.published(), attempts);
     return shaped.size();
   }
 
-  /** The webhook bodies a notifier would send for {@code notices}, by group, in batches. */
-  private void encode(String receiver, List<Notice> notices) {
+  /**
+   * The webhook bodies a notifier would send for {@code notices}, by group, in batches; adds to
+   * {@code attempts} the delivery attempt it would publish for each, as the history gets it.
+   */
+  private void encode(String receiver, List<Notice> notices, List<JsonObject> attempts) {
     Map<AlertGroup, List<Alert>> byGroup = new LinkedHashMap<>();
     notices.forEach(n -> byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.alert()));
     byGroup.forEach(
         (group, alerts) -> {
           for (int from = 0; from < alerts.size(); from += BATCH) {
-            AlertmanagerPayload.of(
-                    receiver,
-                    externalUrl.get(),
-                    group,
-                    alerts.subList(from, Math.min(alerts.size(), from + BATCH)))
-                .toBuffer();
+            List<Alert> batch = alerts.subList(from, Math.min(alerts.size(), from + BATCH));
+            AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer();
+            attempts.add(attempt(receiver, batch).toJson().copy());
           }
         });
   }

@@ -2,6 +2,7 @@ package io.flumesentinel.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,8 @@ final class BenchReport {
   static String goalCell(String figure, double value, double below, String unit) {
     return figure
         + " < "
-        + String.format(Locale.ROOT, "%.0f", below)
+        // 2.5 stays 2.5 (a fixed "%.0f" printed it as 3); 500.0 is 500
+        + BigDecimal.valueOf(below).stripTrailingZeros().toPlainString()
         + " "
         + unit
         + ": "

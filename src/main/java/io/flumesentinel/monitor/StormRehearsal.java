@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A storm of made-up agent losses played once, at start-up, through this monitor's own decision
  * code with its own configuration — classification, the alert shaping, the ledger, the webhook
- * encoding, the history's records of what is published — on a thread of its own, with nothing read
- * from ZooKeeper, written, sent or published.
+ * encoding, the history's records of what is published — on a thread of its own, and its hand-offs
+ * (the event bus, webhook bodies of a full batch on the loopback) on a Vert.x of its own ({@link
+ * HandOffRehearsal}): nothing is read from ZooKeeper or written, nothing is sent to a receiver, and
+ * nothing reaches the monitor's event bus.
  *
  * <p>Why: a monitor meets its first storm after days of idling, with its alert path never run often
  * enough for the JVM to compile it. Measured on a cold monitor (see {@code docs/benchmarks.md}),
@@ -62,6 +64,9 @@ final class StormRehearsal {
 
   /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
+
+  /** Webhook bodies posted on the loopback per round ({@link HandOffRehearsal#post}). */
+  private static final int POSTS_PER_ROUND = 4;
 
   /** Alerts in one webhook body, as a webhook receiver's default {@code maxBatch}. */
   private static final int BATCH = WebhookReceiverConfig.DEFAULT_MAX_BATCH;
@@ -121,13 +126,13 @@ final class StormRehearsal {
     try {
       int alerts = play();
       log.info(
-          "Rehearsed {} rounds of {} agent losses in {} ms ({} alerts; nothing read, written or"
-              + " sent), so that the first real storm runs on compiled code",
+          "Rehearsed {} rounds of {} agent losses in {} ms ({} alerts; nothing read or written,"
+              + " nothing sent to a receiver), so that the first real storm runs on compiled code",
           ROUNDS,
           AGENTS,
           (System.nanoTime() - start) / 1_000_000,
           alerts);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // Only the speed of the first storm depends on it: the monitor goes on as it is.
       log.warn("The storm rehearsal failed ({}); the first storm will be slower", e.toString());
     }
@@ -188,15 +193,17 @@ final class StormRehearsal {
   }
 
   /** Plays every round; returns how many alerts went through the ledger. */
-  int play() {
+  int play() throws Exception {
     int alerts = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      alerts += playRound();
+    try (HandOffRehearsal handOffs = HandOffRehearsal.start()) {
+      for (int round = 0; round < ROUNDS; round++) {
+        alerts += playRound(handOffs);
+      }
     }
     return alerts;
   }
 
-  private int playRound() {
+  private int playRound(HandOffRehearsal handOffs) throws Exception {
     Clock clock = Clock.systemUTC();
     List<Alert> down =
         ClassifierRehearsal.loseAll(classifier, new AgentAlerts(externalUrl.get()), AGENTS);
@@ -209,23 +216,33 @@ final class StormRehearsal {
     down.forEach(alert -> shaped.addAll(shaping.apply(alert)));
     LedgerRehearsal.Played played = LedgerRehearsal.play(receivers, router, clock, shaped);
     List<JsonObject> attempts = new ArrayList<>();
-    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts));
+    List<Buffer> bodies = new ArrayList<>();
+    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts, bodies));
     HistoryRehearsal.records(played.published(), attempts);
+    List<Notice> notices = new ArrayList<>();
+    played.notices().values().forEach(notices::addAll);
+    handOffs.handOver(notices);
+    for (Buffer body : bodies.subList(0, Math.min(POSTS_PER_ROUND, bodies.size()))) {
+      handOffs.post(body);
+    }
     return shaped.size();
   }
 
   /**
-   * The webhook bodies a notifier would send for {@code notices}, by group, in batches; adds to
-   * {@code attempts} the delivery attempt it would publish for each, as the history gets it.
+   * The webhook bodies a notifier would send for {@code notices}, by group, in batches, added to
+   * {@code bodies}; adds to {@code attempts} the delivery attempt it would publish for each, as the
+   * history gets it.
    */
-  private void encode(String receiver, List<Notice> notices, List<JsonObject> attempts) {
+  private void encode(
+      String receiver, List<Notice> notices, List<JsonObject> attempts, List<Buffer> bodies) {
     Map<AlertGroup, List<Alert>> byGroup = new LinkedHashMap<>();
     notices.forEach(n -> byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.alert()));
     byGroup.forEach(
         (group, alerts) -> {
           for (int from = 0; from < alerts.size(); from += BATCH) {
             List<Alert> batch = alerts.subList(from, Math.min(alerts.size(), from + BATCH));
-            AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer();
+            bodies.add(
+                AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer());
             attempts.add(attempt(receiver, batch).toJson().copy());
           }
         });

@@ -62,7 +62,7 @@ class StormRehearsalTest {
   }
 
   @Test
-  void everyRoundGoesThroughTheLedgerToEveryReceiver() {
+  void everyRoundGoesThroughTheLedgerToEveryReceiver() throws Exception {
     List<String> receivers = List.of("ops", "chat");
     StormRehearsal rehearsal =
         new StormRehearsal(

@@ -66,15 +66,16 @@ class BlackBoxStormBenchIT {
           naive[round] = result.naiveMs;
           report.line(
               String.format(
-                  "agents=%d round=%d floor=%sms monitor=%sms (first alert %sms, %d requests)"
-                      + " naive=%sms monitor/floor=%s naive/monitor=%s (settled %sms after"
-                      + " ready)",
+                  "agents=%d round=%d floor=%sms monitor=%sms (first alert %sms, %d requests,"
+                      + " %sms of CPU) naive=%sms monitor/floor=%s naive/monitor=%s (settled %sms"
+                      + " after ready)",
                   agents,
                   round + 1,
                   BenchReport.ms(result.floorMs),
                   BenchReport.ms(result.oursMs),
                   BenchReport.ms(result.firstMs),
                   result.requests,
+                  BenchReport.ms(result.monitorCpuMs),
                   BenchReport.ms(result.naiveMs),
                   BenchReport.ms(result.oursMs / result.floorMs),
                   BenchReport.ms(result.naiveMs / result.oursMs),
@@ -131,7 +132,8 @@ class BlackBoxStormBenchIT {
       double firstMs,
       long requests,
       double naiveMs,
-      double settledMs) {}
+      double settledMs,
+      double monitorCpuMs) {}
 
   private Round round(String connect, int agents, int round) throws Exception {
     String prefix = "s" + round;
@@ -206,6 +208,7 @@ class BlackBoxStormBenchIT {
       awaitIdle(monitor.process(), floor.process(), naive.process());
       double settledMs = (System.nanoTime() - readyNanos) / 1e6;
 
+      long monitorCpuBefore = cpuNanos(monitor.process());
       long closedMicros = WallClock.nowMicros();
       // With the receiver's REQUEST lines (in receiver.log in that directory), the storm's
       // requests can be read against the close.
@@ -214,6 +217,8 @@ class BlackBoxStormBenchIT {
 
       String floorLine = floor.await("^(ALL .*)", STORM_WITHIN);
       String oursLine = receiver.await("^(ALL .*)", STORM_WITHIN);
+      // Read once every alert is in: a little more than the storm's, the same in every round.
+      double monitorCpuMs = (cpuNanos(monitor.process()) - monitorCpuBefore) / 1e6;
       String naiveLine = naive.await("^(ALL .*)", STORM_WITHIN);
       // every alert arrived (the receiver's ALL line says so) and none was malformed; the naive
       // design saw every removal as a crash
@@ -225,7 +230,8 @@ class BlackBoxStormBenchIT {
           since(closedMicros, oursLine, FIRST),
           number(oursLine, REQUESTS),
           since(closedMicros, naiveLine, LAST),
-          settledMs);
+          settledMs,
+          monitorCpuMs);
     } finally {
       for (int i = processes.size() - 1; i >= 0; i--) {
         processes.get(i).close();

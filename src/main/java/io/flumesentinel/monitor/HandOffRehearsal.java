@@ -1,68 +1,88 @@
 package io.flumesentinel.monitor;
 
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.Alert;
+import io.flumesentinel.event.AlertGroup;
+import io.flumesentinel.event.Delivered;
 import io.flumesentinel.event.LocalCodec;
 import io.flumesentinel.event.Notice;
 import io.flumesentinel.event.OwnThread;
-import io.flumesentinel.notify.DeliveryOutcome;
-import io.flumesentinel.notify.http.HttpPoster;
+import io.flumesentinel.notify.NotifierVerticle;
+import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The hand-offs of a storm, played on a Vert.x of the rehearsal's own, so that nothing reaches the
- * monitor's addresses, event loops or receivers: notices passed from a stage on a thread of its own
- * ({@link OwnThread}) to an event loop, as the ledger passes them to a notifier; each alert's JSON
- * published to a local consumer, which gets a copy of it, as the history does; and full webhook
- * bodies posted through the notifiers' {@link HttpPoster} to a server on the loopback.
+ * The hand-offs and the delivery of a storm, played on a Vert.x of the rehearsal's own, so that
+ * nothing reaches the monitor's addresses, event loops or receivers: notices passed from a stage on
+ * a thread of its own ({@link OwnThread}), as the ledger passes them, to a webhook notifier (the
+ * production {@link NotifierVerticle}: its schedule, batches, webhook bodies and HTTP client) that
+ * delivers them to a server of the rehearsal's own on the loopback; and each alert's JSON published
+ * to a local consumer, which gets a copy of it, as the history does.
  *
  * <p>Why: in a cold storm the JIT compiler took about 40% of the monitor's CPU, and much of what it
  * compiled was not the decisions (which {@link StormRehearsal} plays) but what carries them: the
- * event bus, the JSON copies of its publications, and the HTTP client with bodies of a full batch.
+ * event bus, the JSON copies of its publications, the notifier and the HTTP client.
  */
 final class HandOffRehearsal implements AutoCloseable {
 
   private static final String STAGE = "flume.sentinel.rehearsal.stage";
-  private static final String NOTIFIER = "flume.sentinel.rehearsal.notifier";
   private static final String PUBLISHED = "flume.sentinel.rehearsal.published";
+  private static final String RECEIVER = "rehearsal";
+
+  /** One group that nothing holds: what is measured is delivery, not a receiver's groupWait. */
+  private static final AlertGroup GROUP =
+      AlertGroup.of(RECEIVER, Map.of(), Duration.ZERO, Duration.ZERO);
+
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long WITHIN_SECONDS = 60;
 
   private final Vertx vertx;
   private final Receipts receipts = new Receipts();
-  private final HttpServer server;
-  private final HttpPoster poster;
-  private final int port;
 
-  private HandOffRehearsal(Vertx vertx) throws Exception {
+  private HandOffRehearsal(Vertx vertx, String externalUrl) throws Exception {
     this.vertx = vertx;
     LocalCodec.registerAll(vertx);
+    int port =
+        vertx
+            .createHttpServer()
+            .requestHandler(request -> request.body().onComplete(read -> request.response().end()))
+            .listen(0, "127.0.0.1")
+            .await(WITHIN_SECONDS, TimeUnit.SECONDS)
+            .actualPort();
+    vertx
+        .deployVerticle(
+            WebhookChannel.notifier(
+                WebhookReceiverConfig.of(
+                    RECEIVER, List.of("http://localhost:" + port + "/" + RECEIVER)),
+                externalUrl))
+        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
     vertx.deployVerticle(receipts).await(WITHIN_SECONDS, TimeUnit.SECONDS);
     Stage stage = new Stage();
     vertx
         .deployVerticle(stage, OwnThread.deploymentOptions(stage))
         .await(WITHIN_SECONDS, TimeUnit.SECONDS);
-    this.server =
-        vertx
-            .createHttpServer()
-            .requestHandler(request -> request.body().onComplete(read -> request.response().end()));
-    this.port = server.listen(0, "127.0.0.1").await(WITHIN_SECONDS, TimeUnit.SECONDS).actualPort();
-    this.poster = new HttpPoster(vertx, Duration.ofSeconds(5), Duration.ofSeconds(30));
   }
 
-  /** A Vert.x of its own, with the stage, the notifier's side and the loopback server deployed. */
-  static HandOffRehearsal start() throws Exception {
+  /**
+   * A Vert.x of its own, with the stage, the notifier, the loopback server and what counts the
+   * deliveries deployed.
+   *
+   * @param externalUrl the monitor's URL, for the webhook bodies' links
+   */
+  static HandOffRehearsal start(String externalUrl) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      return new HandOffRehearsal(vertx);
+      return new HandOffRehearsal(vertx, externalUrl);
     } catch (Exception e) {
       vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS);
       throw e;
@@ -70,21 +90,19 @@ final class HandOffRehearsal implements AutoCloseable {
   }
 
   /**
-   * Hands every notice from the stage to the notifier's event loop, publishing its alert's JSON on
-   * the way, and waits until the notifier's side has them all and a copy of each JSON; returns how
-   * many notices arrived.
+   * Hands every alert from the stage to the notifier, publishing its JSON on the way, and waits
+   * until the loopback server has accepted them all and a copy of each JSON has arrived; returns
+   * how many alerts were delivered. At most a notifier's queue at once ({@link
+   * WebhookReceiverConfig#DEFAULT_QUEUE_CAPACITY}), so that none is dropped.
    */
-  int handOver(List<Notice> notices) throws Exception {
-    Future<Integer> arrived = receipts.expect(notices.size());
-    notices.forEach(notice -> vertx.eventBus().send(STAGE, notice, LOCAL));
-    return arrived.await(WITHIN_SECONDS, TimeUnit.SECONDS);
-  }
-
-  /** Posts {@code body} to the loopback server, as a notifier posts a webhook body. */
-  DeliveryOutcome post(Buffer body) throws Exception {
-    return poster
-        .post("http://127.0.0.1:" + port + "/rehearsal", body)
-        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+  int deliver(List<Alert> alerts) throws Exception {
+    if (alerts.size() > WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY) {
+      throw new IllegalArgumentException(
+          alerts.size() + " alerts: more than a notifier's queue holds");
+    }
+    Future<Integer> delivered = receipts.expect(alerts.size());
+    alerts.forEach(alert -> vertx.eventBus().send(STAGE, new Notice(alert, GROUP), LOCAL));
+    return delivered.await(WITHIN_SECONDS, TimeUnit.SECONDS);
   }
 
   @Override
@@ -108,7 +126,7 @@ final class HandOffRehearsal implements AutoCloseable {
               STAGE,
               message -> {
                 Notice notice = message.body();
-                vertx.eventBus().send(NOTIFIER, notice, LOCAL);
+                vertx.eventBus().send(Addresses.notify(RECEIVER), notice, LOCAL);
                 vertx.eventBus().publish(PUBLISHED, notice.alert().toJson(), LOCAL);
               })
           .completion();
@@ -116,12 +134,12 @@ final class HandOffRehearsal implements AutoCloseable {
   }
 
   /**
-   * The notifier's side and the publication's consumer, on an event loop: counts the notices and
-   * the JSON copies until as many of each as expected have come.
+   * What the ledger and the history would get, on an event loop: counts the alerts the notifier
+   * says were delivered and the JSON copies until as many of each as expected have come.
    */
   private static final class Receipts extends VerticleBase {
 
-    private int notices;
+    private int delivered;
     private int copies;
     private int expected;
     private Promise<Integer> all;
@@ -131,7 +149,7 @@ final class HandOffRehearsal implements AutoCloseable {
       Promise<Integer> promise = Promise.promise();
       context.runOnContext(
           v -> {
-            notices = 0;
+            delivered = 0;
             copies = 0;
             expected = count;
             all = promise;
@@ -145,10 +163,10 @@ final class HandOffRehearsal implements AutoCloseable {
       return Future.all(
           vertx
               .eventBus()
-              .<Notice>localConsumer(
-                  NOTIFIER,
+              .<Delivered>localConsumer(
+                  Addresses.DELIVERED,
                   message -> {
-                    notices++;
+                    delivered += message.body().alerts().size();
                     settle();
                   })
               .completion(),
@@ -164,8 +182,8 @@ final class HandOffRehearsal implements AutoCloseable {
     }
 
     private void settle() {
-      if (all != null && notices >= expected && copies >= expected) {
-        all.complete(notices);
+      if (all != null && delivered >= expected && copies >= expected) {
+        all.complete(delivered);
         all = null;
       }
     }

@@ -65,9 +65,6 @@ final class StormRehearsal {
   /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
-  /** Webhook bodies posted on the loopback per round ({@link HandOffRehearsal#post}). */
-  private static final int POSTS_PER_ROUND = 4;
-
   /** Alerts in one webhook body, as a webhook receiver's default {@code maxBatch}. */
   private static final int BATCH = WebhookReceiverConfig.DEFAULT_MAX_BATCH;
 
@@ -195,7 +192,7 @@ final class StormRehearsal {
   /** Plays every round; returns how many alerts went through the ledger. */
   int play() throws Exception {
     int alerts = 0;
-    try (HandOffRehearsal handOffs = HandOffRehearsal.start()) {
+    try (HandOffRehearsal handOffs = HandOffRehearsal.start(externalUrl.get())) {
       for (int round = 0; round < ROUNDS; round++) {
         alerts += playRound(handOffs);
       }
@@ -216,33 +213,26 @@ final class StormRehearsal {
     down.forEach(alert -> shaped.addAll(shaping.apply(alert)));
     LedgerRehearsal.Played played = LedgerRehearsal.play(receivers, router, clock, shaped);
     List<JsonObject> attempts = new ArrayList<>();
-    List<Buffer> bodies = new ArrayList<>();
-    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts, bodies));
+    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts));
     HistoryRehearsal.records(played.published(), attempts);
-    List<Notice> notices = new ArrayList<>();
-    played.notices().values().forEach(notices::addAll);
-    handOffs.handOver(notices);
-    for (Buffer body : bodies.subList(0, Math.min(POSTS_PER_ROUND, bodies.size()))) {
-      handOffs.post(body);
+    for (List<Notice> notices : played.notices().values()) {
+      handOffs.deliver(notices.stream().map(Notice::alert).toList());
     }
     return shaped.size();
   }
 
   /**
-   * The webhook bodies a notifier would send for {@code notices}, by group, in batches, added to
-   * {@code bodies}; adds to {@code attempts} the delivery attempt it would publish for each, as the
-   * history gets it.
+   * The webhook bodies a notifier would send for {@code notices}, by group, in batches; adds to
+   * {@code attempts} the delivery attempt it would publish for each, as the history gets it.
    */
-  private void encode(
-      String receiver, List<Notice> notices, List<JsonObject> attempts, List<Buffer> bodies) {
+  private void encode(String receiver, List<Notice> notices, List<JsonObject> attempts) {
     Map<AlertGroup, List<Alert>> byGroup = new LinkedHashMap<>();
     notices.forEach(n -> byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.alert()));
     byGroup.forEach(
         (group, alerts) -> {
           for (int from = 0; from < alerts.size(); from += BATCH) {
             List<Alert> batch = alerts.subList(from, Math.min(alerts.size(), from + BATCH));
-            bodies.add(
-                AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer());
+            AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer();
             attempts.add(attempt(receiver, batch).toJson().copy());
           }
         });

@@ -175,7 +175,7 @@ final class HandOffRehearsal implements AutoCloseable {
               .<JsonObject>localConsumer(
                   PUBLISHED,
                   message -> {
-                    copies += message.body().isEmpty() ? 0 : 1;
+                    copies++; // the event bus copied the JSON before handing it here
                     settle();
                   })
               .completion());

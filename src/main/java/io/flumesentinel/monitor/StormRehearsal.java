@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A storm of made-up agent losses played once, at start-up, through this monitor's own decision
  * code with its own configuration — classification, the alert shaping, the ledger, the webhook
- * encoding, the history's records of what is published — on a thread of its own, and its hand-offs
- * (the event bus, webhook bodies of a full batch on the loopback) on a Vert.x of its own ({@link
- * HandOffRehearsal}): nothing is read from ZooKeeper or written, nothing is sent to a receiver, and
- * nothing reaches the monitor's event bus.
+ * encoding, the history's records of what is published — on a thread of its own, and its deliveries
+ * (the event bus's hand-offs, a real webhook notifier, a server on the loopback) on a Vert.x of its
+ * own ({@link HandOffRehearsal}): nothing is read from ZooKeeper or written, nothing is sent to a
+ * receiver, and nothing reaches the monitor's event bus.
  *
  * <p>Why: a monitor meets its first storm after days of idling, with its alert path never run often
  * enough for the JVM to compile it. Measured on a cold monitor (see {@code docs/benchmarks.md}),

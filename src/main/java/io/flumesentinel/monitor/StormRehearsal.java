@@ -62,6 +62,9 @@ final class StormRehearsal {
 
   static final int ROUNDS = 4;
 
+  /** Storms of {@link #AGENTS} losses played through the whole pipeline. */
+  static final int FULL_DRESS_STORMS = 2;
+
   /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
@@ -111,6 +114,7 @@ final class StormRehearsal {
               }
               playLogged();
               postLogged(vertx);
+              fullDressLogged();
             },
             "storm-rehearsal");
     thread.setDaemon(true);
@@ -132,6 +136,29 @@ final class StormRehearsal {
     } catch (Exception e) {
       // Only the speed of the first storm depends on it: the monitor goes on as it is.
       log.warn("The storm rehearsal failed ({}); the first storm will be slower", e.toString());
+    }
+  }
+
+  /**
+   * Storms through the whole pipeline on a ZooKeeper and a Vert.x of their own ({@link
+   * FullDressRehearsal}), with none of their lines in the log; then one line saying so.
+   */
+  private void fullDressLogged() {
+    long start = System.nanoTime();
+    try {
+      int delivered =
+          new FullDressRehearsal(classifier, flapping, groupDegraded, hostDown, externalUrl.get())
+              .playQuietly(AGENTS, FULL_DRESS_STORMS);
+      log.info(
+          "Rehearsed {} storms of {} agent losses through the whole pipeline, on a ZooKeeper and a"
+              + " Vert.x of its own, in {} ms ({} alerts delivered on the loopback)",
+          FULL_DRESS_STORMS,
+          AGENTS,
+          (System.nanoTime() - start) / 1_000_000,
+          delivered);
+    } catch (Exception e) {
+      log.warn(
+          "The full storm rehearsal failed ({}); the first storm will be slower", e.toString());
     }
   }
 

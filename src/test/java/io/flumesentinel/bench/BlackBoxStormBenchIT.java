@@ -204,7 +204,7 @@ class BlackBoxStormBenchIT {
       // figures by group have been counted from the first load, a worker's job, and before the
       // storm rehearsal has played), and no real storm through its alert path yet.
       long readyNanos = System.nanoTime();
-      monitor.await("Rehearsed \\d+ rounds", Duration.ofMinutes(2));
+      monitor.await("Rehearsed \\d+ storms", Duration.ofMinutes(3));
       awaitIdle(monitor.process(), floor.process(), naive.process());
       double settledMs = (System.nanoTime() - readyNanos) / 1e6;
 

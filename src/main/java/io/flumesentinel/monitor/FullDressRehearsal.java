@@ -1,0 +1,240 @@
+package io.flumesentinel.monitor;
+
+import io.flumesentinel.ack.AckIndex;
+import io.flumesentinel.alert.Router;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
+import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.config.WebhookReceiverConfig;
+import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.notify.webhook.WebhookChannel;
+import io.flumesentinel.protocol.AgentNode;
+import io.flumesentinel.protocol.LiveNode;
+import io.flumesentinel.protocol.Registration;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.silence.SilenceIndex;
+import io.flumesentinel.zk.EmbeddedZooKeeper;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.x.async.AsyncCuratorFramework;
+
+/**
+ * Storms played through the monitor's whole pipeline — the watch, the classifier and its fence, the
+ * shaping, the ledger and its writes, a webhook notifier — deployed on a Vert.x of its own against
+ * a ZooKeeper server of its own (embedded, on the loopback, in a temporary directory), with made-up
+ * agents whose sessions are closed, one storm per round. The alerts go to a server of that Vert.x
+ * on the loopback. Everything is closed and deleted afterwards.
+ *
+ * <p>Why: a warm monitor delivers a storm of 5,000 losses in about 1.2 s; a cold one, in about 2 s,
+ * most of the difference being code the JVM compiles during the storm (the ZooKeeper client's
+ * notifications, the event bus, the ledger's writes). Played here, once, after the monitor is
+ * ready, the same code is compiled before a real storm.
+ *
+ * <p>Not a line of it reaches the log ({@code logging.QuietThreads}): run it through {@link
+ * #playQuietly}.
+ */
+final class FullDressRehearsal {
+
+  private static final String RECEIVER = "rehearsal";
+  private static final long WITHIN_SECONDS = 120;
+  private static final int WINDOW = 1_000;
+
+  private final ClassifierConfig classifier;
+  private final FlappingConfig flapping;
+  private final GroupDegradedConfig groupDegraded;
+  private final HostDownConfig hostDown;
+  private final String externalUrl;
+
+  FullDressRehearsal(
+      ClassifierConfig classifier,
+      FlappingConfig flapping,
+      GroupDegradedConfig groupDegraded,
+      HostDownConfig hostDown,
+      String externalUrl) {
+    this.classifier = classifier;
+    this.flapping = flapping;
+    this.groupDegraded = groupDegraded;
+    this.hostDown = hostDown;
+    this.externalUrl = externalUrl;
+  }
+
+  /** {@link #play} with every line of it kept out of the log; returns the alerts delivered. */
+  int playQuietly(int agents, int rounds) throws Exception {
+    return io.flumesentinel.logging.QuietThreads.run(() -> play(agents, rounds));
+  }
+
+  /**
+   * Registers {@code rounds} fleets of {@code agents} running agents, each fleet's live nodes on a
+   * session of its own, starts the pipeline, then closes one fleet's session per round and waits
+   * for its alerts at the loopback server; returns how many alerts were delivered.
+   */
+  int play(int agents, int rounds) throws Exception {
+    Path directory = Files.createTempDirectory("flume-sentinel-rehearsal");
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      EmbeddedZooKeeper server = EmbeddedZooKeeper.start(0, directory.resolve("zookeeper"));
+      opened.add(server);
+      ZkLayout layout = ZkLayout.defaults();
+      CuratorFramework watching = client(server, opened);
+      List<CuratorFramework> fleets = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        CuratorFramework fleet = client(server, opened);
+        register(fleet, layout, "rehearsal-" + round + "-", agents);
+        fleets.add(fleet);
+      }
+      Vertx vertx = Vertx.vertx();
+      opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
+      LocalCodec.registerAll(vertx);
+      // Counted where a receiver counts them: the notifier's own Delivered messages are the
+      // ledger's, sent to one consumer.
+      AtomicInteger delivered = new AtomicInteger();
+      int port =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  r ->
+                      r.body()
+                          .onSuccess(
+                              body -> {
+                                delivered.addAndGet(
+                                    body.toJsonObject().getJsonArray("alerts").size());
+                                r.response().end();
+                              })
+                          .onFailure(error -> r.response().setStatusCode(400).end()))
+              .listen(0, "127.0.0.1")
+              .await(WITHIN_SECONDS, TimeUnit.SECONDS)
+              .actualPort();
+      WebhookReceiverConfig webhook =
+          WebhookReceiverConfig.of(RECEIVER, List.of("http://localhost:" + port + "/" + RECEIVER));
+      Readiness readiness = new Readiness();
+      AlertPipeline.builder(watching, layout)
+          .readiness(readiness)
+          .silences(new SilenceIndex(Clock.systemUTC()))
+          .acks(new AckIndex())
+          .receivers(List.of(RECEIVER), Router.of(null, List.of(RECEIVER)))
+          .notifiers(() -> Map.of(RECEIVER, WebhookChannel.notifier(webhook, externalUrl)))
+          .classifier(classifier, Duration.ofSeconds(30))
+          .externalUrl(externalUrl)
+          .shaping(flapping, hostDown)
+          .groupDegraded(groupDegraded)
+          .build()
+          .deployAlwaysActive(vertx)
+          .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+      awaitUntil(readiness::ready);
+      for (CuratorFramework fleet : fleets) {
+        int before = delivered.get();
+        fleet.close();
+        awaitStorm(delivered, before + agents);
+      }
+      return delivered.get();
+    } finally {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception e) {
+          // closing what is left matters more than why one part would not close
+        }
+      }
+      deleteRecursively(directory);
+    }
+  }
+
+  private static CuratorFramework client(EmbeddedZooKeeper server, List<AutoCloseable> opened)
+      throws InterruptedException {
+    CuratorFramework client =
+        CuratorFrameworkFactory.builder()
+            .connectString(server.connectString())
+            .sessionTimeoutMs(30_000)
+            .connectionTimeoutMs(10_000)
+            .retryPolicy(new RetryOneTime(100))
+            .build();
+    opened.add(client);
+    client.start();
+    if (!client.blockUntilConnected((int) WITHIN_SECONDS, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the rehearsal's ZooKeeper did not answer");
+    }
+    return client;
+  }
+
+  /** Agent nodes and live nodes, the live nodes owned by {@code fleet}'s session. */
+  private static void register(CuratorFramework fleet, ZkLayout layout, String prefix, int agents)
+      throws Exception {
+    Registration registration = new Registration(AsyncCuratorFramework.wrap(fleet), layout);
+    LiveNode live = new LiveNode(1, Instant.now(), "rehearsal", 0);
+    for (int from = 0; from < agents; from += WINDOW) {
+      List<CompletableFuture<?>> writes = new ArrayList<>();
+      for (int i = from; i < Math.min(agents, from + WINDOW); i++) {
+        String id = prefix + i;
+        // a host and a group of its own: one loss each, as far from a host or group alert as can be
+        AgentNode agent = AgentNode.of(id, id, Map.of());
+        writes.add(
+            registration
+                .register(id, agent)
+                .thenCompose(created -> registration.goLive(id, live))
+                .toCompletableFuture());
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(WITHIN_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Until {@code expected} alerts have come, or some have and no more for a second: with the
+   * monitor's own shaping, a host-level or group alert may stand for many.
+   */
+  private static void awaitStorm(AtomicInteger delivered, int expected)
+      throws InterruptedException {
+    int start = delivered.get();
+    int seen = start;
+    long quietSince = System.nanoTime();
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(WITHIN_SECONDS);
+    while (delivered.get() < expected && System.nanoTime() < giveUp) {
+      Thread.sleep(20);
+      int now = delivered.get();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      } else if (now > start && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(1)) {
+        return;
+      }
+    }
+  }
+
+  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(WITHIN_SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > giveUp) {
+        throw new IllegalStateException(
+            "the rehearsal did not finish within " + WITHIN_SECONDS + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void deleteRecursively(Path directory) {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is the system's to clean
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.flumesentinel.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.flumesentinel.config.ClassifierConfig;
+import io.flumesentinel.config.FlappingConfig;
+import io.flumesentinel.config.GroupDegradedConfig;
+import io.flumesentinel.config.HostDownConfig;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The full rehearsal delivers each storm's alerts through the real pipeline, and not one of its
+ * lines reaches the log, while lines logged after it do.
+ */
+class FullDressRehearsalTest {
+
+  @Test
+  void everyLossOfEachStormIsDeliveredAndNothingIsLogged() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    root.addAppender(lines);
+    try {
+      FullDressRehearsal rehearsal =
+          new FullDressRehearsal(
+              ClassifierConfig.defaults(),
+              FlappingConfig.defaults(),
+              GroupDegradedConfig.defaults(),
+              HostDownConfig.defaults(),
+              "http://monitor:8080");
+
+      int delivered = rehearsal.playQuietly(300, 2);
+
+      assertThat(delivered).isEqualTo(600);
+      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+      LoggerFactory.getLogger(FullDressRehearsalTest.class).info("after the rehearsal");
+      assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("after the rehearsal");
+    } finally {
+      root.detachAppender(lines);
+    }
+  }
+}

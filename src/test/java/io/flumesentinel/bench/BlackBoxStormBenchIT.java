@@ -8,6 +8,7 @@ import io.flumesentinel.testing.Http;
 import io.flumesentinel.testing.MonitorJar;
 import io.flumesentinel.testing.Zk;
 import io.flumesentinel.testing.ZooKeeperProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +185,8 @@ class BlackBoxStormBenchIT {
                       MonitorJar.command(
                           512,
                           "monitor",
+                          "--config",
+                          historyOfItsOwn(dir).toString(),
                           "--zk",
                           connect,
                           "--root",
@@ -237,6 +240,16 @@ class BlackBoxStormBenchIT {
         processes.get(i).close();
       }
     }
+  }
+
+  /**
+   * A config file that gives the round's monitor a notification history in {@code dir}: the default
+   * one is under the working directory, where every round would add its storm to the same database
+   * and a later round's monitor would spend its first minute trimming it, during the storm.
+   */
+  private static Path historyOfItsOwn(Path dir) throws IOException {
+    return Files.writeString(
+        dir.resolve("monitor.yaml"), "history: { dir: \"" + dir.resolve("history") + "\" }\n");
   }
 
   /**

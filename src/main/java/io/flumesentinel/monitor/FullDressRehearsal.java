@@ -8,6 +8,7 @@ import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.logging.QuietThreads;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.LiveNode;
@@ -49,8 +50,7 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
  * notifications, the event bus, the ledger's writes). Played here, once, after the monitor is
  * ready, the same code is compiled before a real storm.
  *
- * <p>Not a line of it reaches the log ({@code logging.QuietThreads}): run it through {@link
- * #playQuietly}.
+ * <p>Not a line of it reaches the log ({@link QuietThreads}): run it through {@link #playQuietly}.
  */
 final class FullDressRehearsal {
 
@@ -79,7 +79,7 @@ final class FullDressRehearsal {
 
   /** {@link #play} with every line of it kept out of the log; returns the alerts delivered. */
   int playQuietly(int agents, int rounds) throws Exception {
-    return io.flumesentinel.logging.QuietThreads.run(() -> play(agents, rounds));
+    return QuietThreads.run(() -> play(agents, rounds));
   }
 
   /**

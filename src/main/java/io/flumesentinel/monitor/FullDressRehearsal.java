@@ -19,8 +19,12 @@ import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +59,10 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
 final class FullDressRehearsal {
 
   private static final String RECEIVER = "rehearsal";
+
+  /** The start of the name of each rehearsal's temporary directory. */
+  static final String DIRECTORY_PREFIX = "flume-sentinel-rehearsal";
+
   private static final long WITHIN_SECONDS = 120;
   private static final int WINDOW = 1_000;
 
@@ -88,7 +96,9 @@ final class FullDressRehearsal {
    * for its alerts at the loopback server; returns how many alerts were delivered.
    */
   int play(int agents, int rounds) throws Exception {
-    Path directory = Files.createTempDirectory("flume-sentinel-rehearsal");
+    Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+    deleteLeftBehind(temporary);
+    Path directory = Files.createTempDirectory(temporary, DIRECTORY_PREFIX);
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       EmbeddedZooKeeper server = EmbeddedZooKeeper.start(0, directory.resolve("zookeeper"));
@@ -155,6 +165,43 @@ final class FullDressRehearsal {
         }
       }
       deleteRecursively(directory);
+    }
+  }
+
+  /**
+   * Deletes the directories of rehearsals that ended without deleting theirs (their monitor was
+   * killed while it rehearsed): those in {@code temporary} whose ZooKeeper lock no process holds. A
+   * monitor rehearsing on the same host at this moment holds its lock, and keeps its directory.
+   */
+  static void deleteLeftBehind(Path temporary) {
+    try (Stream<Path> entries = Files.list(temporary)) {
+      entries
+          .filter(entry -> entry.getFileName().toString().startsWith(DIRECTORY_PREFIX))
+          .filter(Files::isDirectory)
+          .filter(FullDressRehearsal::unlocked)
+          .forEach(FullDressRehearsal::deleteRecursively);
+    } catch (IOException | RuntimeException e) {
+      // left for the next start: a leftover costs only disk
+    }
+  }
+
+  /** Whether no process holds the lock of the ZooKeeper in {@code directory}. */
+  private static boolean unlocked(Path directory) {
+    Path lock = directory.resolve("zookeeper").resolve(EmbeddedZooKeeper.LOCK_FILE);
+    if (!Files.exists(lock)) {
+      return true; // killed before its ZooKeeper started, or after its files were deleted
+    }
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        return false;
+      }
+      held.release();
+      return true;
+    } catch (OverlappingFileLockException inThisProcess) {
+      return false;
+    } catch (IOException e) {
+      return false;
     }
   }
 

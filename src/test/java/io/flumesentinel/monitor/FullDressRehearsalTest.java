@@ -9,7 +9,11 @@ import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.GroupDegradedConfig;
 import io.flumesentinel.config.HostDownConfig;
+import io.flumesentinel.zk.EmbeddedZooKeeper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,6 +47,24 @@ class FullDressRehearsalTest {
           .containsExactly("after the rehearsal");
     } finally {
       root.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void aDirectoryLeftByAKilledRehearsalIsDeletedAndOneInUseIsKept(@TempDir Path temporary)
+      throws Exception {
+    Path left = temporary.resolve(FullDressRehearsal.DIRECTORY_PREFIX + "1");
+    Files.createDirectories(left.resolve("zookeeper").resolve("log"));
+    Files.writeString(left.resolve("zookeeper").resolve(EmbeddedZooKeeper.LOCK_FILE), "");
+    Path inUse = temporary.resolve(FullDressRehearsal.DIRECTORY_PREFIX + "2");
+    Path unrelated = Files.createDirectories(temporary.resolve("something-else"));
+    try (EmbeddedZooKeeper running = EmbeddedZooKeeper.start(0, inUse.resolve("zookeeper"))) {
+
+      FullDressRehearsal.deleteLeftBehind(temporary);
+
+      assertThat(left).doesNotExist();
+      assertThat(inUse.resolve("zookeeper").resolve(EmbeddedZooKeeper.LOCK_FILE)).exists();
+      assertThat(unrelated).exists();
     }
   }
 }

@@ -50,7 +50,7 @@ public final class QuietThreads extends TurboFilter {
   }
 
   /** Whether the calling thread's lines are kept out of the log now. */
-  public static boolean quiet() {
+  private static boolean quiet() {
     return Boolean.TRUE.equals(QUIET.get());
   }
 

@@ -240,7 +240,7 @@ final class StormRehearsal {
     down.forEach(alert -> shaped.addAll(shaping.apply(alert)));
     LedgerRehearsal.Played played = LedgerRehearsal.play(receivers, router, clock, shaped);
     List<JsonObject> attempts = new ArrayList<>();
-    played.notices().forEach((receiver, notices) -> encode(receiver, notices, attempts));
+    played.notices().forEach((receiver, notices) -> attempts(receiver, notices, attempts));
     HistoryRehearsal.records(played.published(), attempts);
     for (List<Notice> notices : played.notices().values()) {
       handOffs.deliver(notices.stream().map(Notice::alert).toList());
@@ -249,17 +249,17 @@ final class StormRehearsal {
   }
 
   /**
-   * The webhook bodies a notifier would send for {@code notices}, by group, in batches; adds to
-   * {@code attempts} the delivery attempt it would publish for each, as the history gets it.
+   * Adds to {@code attempts} the delivery attempts a notifier would publish for {@code notices}, by
+   * group, in batches, as the history gets them. The bodies themselves are encoded by the real
+   * notifier of {@link HandOffRehearsal}.
    */
-  private void encode(String receiver, List<Notice> notices, List<JsonObject> attempts) {
+  private static void attempts(String receiver, List<Notice> notices, List<JsonObject> attempts) {
     Map<AlertGroup, List<Alert>> byGroup = new LinkedHashMap<>();
     notices.forEach(n -> byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n.alert()));
     byGroup.forEach(
         (group, alerts) -> {
           for (int from = 0; from < alerts.size(); from += BATCH) {
             List<Alert> batch = alerts.subList(from, Math.min(alerts.size(), from + BATCH));
-            AlertmanagerPayload.of(receiver, externalUrl.get(), group, batch).toBuffer();
             attempts.add(attempt(receiver, batch).toJson().copy());
           }
         });

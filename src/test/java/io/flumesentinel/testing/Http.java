@@ -1,12 +1,16 @@
 package io.flumesentinel.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Loopback HTTP for end-to-end tests: free ports and status codes of local endpoints. */
 public final class Http {
@@ -16,10 +20,36 @@ public final class Http {
 
   private Http() {}
 
-  /** A port nobody listened on a moment ago. */
+  /**
+   * A port nobody listened on a moment ago, below the kernel's ephemeral range.
+   *
+   * <p>A port the kernel hands out itself ({@code new ServerSocket(0)}) is in the range it also
+   * gives every outgoing connection: between the pick and the bind, a client of any process may
+   * take it. A client retrying a connection to that very port, such as a monitor started before its
+   * ZooKeeper, can even connect to itself there (a TCP simultaneous open) and hold it. Below the
+   * range, only another listener can take the port.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    int below = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 10_000 + ThreadLocalRandom.current().nextInt(below - 10_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException taken) {
+        // another listener has it: try another
+      }
+    }
+    throw new IOException("no free port between 10000 and " + below + " after 200 attempts");
+  }
+
+  private static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return start > 11_000 ? start : 32_768;
+    } catch (IOException | RuntimeException notLinux) {
+      return 32_768;
     }
   }
 

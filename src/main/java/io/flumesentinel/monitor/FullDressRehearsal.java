@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -47,13 +48,17 @@ import org.apache.curator.x.async.AsyncCuratorFramework;
  * Storms played through the monitor's whole pipeline — the watch, the classifier and its fence, the
  * shaping, the ledger and its writes, a webhook notifier — deployed on a Vert.x of its own against
  * a ZooKeeper server of its own (embedded, on the loopback, in a temporary directory), with made-up
- * agents whose sessions are closed, one storm per round. The alerts go to a server of that Vert.x
- * on the loopback. Everything is closed and deleted afterwards.
+ * agents: each round registers a fleet, closes the session of its live nodes (a storm of losses),
+ * then stops the fleet on purpose (a storm of resolutions). The alerts go to a server of that
+ * Vert.x on the loopback. Everything is closed and deleted afterwards.
  *
  * <p>Why: a warm monitor delivers a storm of 5,000 losses in about 1.2 s; a cold one, in about 2 s,
  * most of the difference being code the JVM compiles during the storm (the ZooKeeper client's
  * notifications, the event bus, the ledger's writes). Played here, once, after the monitor is
- * ready, the same code is compiled before a real storm.
+ * ready, the same code is compiled before a real storm. The JVM's optimizing compiler takes a
+ * method once it has run some thousands of times (5,000 calls by default), so each step of the path
+ * must run well past that here: with fewer rounds, the real storm is what pushes them over, and
+ * they are compiled in the middle of it.
  *
  * <p>Not a line of it reaches the log ({@link QuietThreads}): run it through {@link #playQuietly}.
  */
@@ -92,9 +97,10 @@ final class FullDressRehearsal {
   }
 
   /**
-   * Registers {@code rounds} fleets of {@code agents} running agents, each fleet's live nodes on a
-   * session of its own, starts the pipeline, then closes one fleet's session per round and waits
-   * for its alerts at the loopback server; returns how many alerts were delivered.
+   * Starts the pipeline, then plays {@code rounds} rounds: registers a fleet of {@code agents}
+   * running agents, their live nodes on a session of its own, closes that session and waits for the
+   * alerts at the loopback server, then stops the fleet on purpose and waits for the resolutions;
+   * returns how many alerts (firing and resolved) were delivered.
    */
   int play(int agents, int rounds) throws Exception {
     Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
@@ -106,15 +112,12 @@ final class FullDressRehearsal {
       opened.add(server);
       ZkLayout layout = ZkLayout.defaults();
       CuratorFramework watching = client(server, opened);
-      List<CuratorFramework> fleets = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        CuratorFramework fleet = client(server, opened);
-        register(fleet, layout, "rehearsal-" + round + "-", agents);
-        fleets.add(fleet);
-      }
+      Registration operator =
+          new Registration(AsyncCuratorFramework.wrap(client(server, opened)), layout);
       Vertx vertx = Vertx.vertx();
       opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
       LocalCodec.registerAll(vertx);
+      requestAndReply(vertx);
       // Counted where a receiver counts them: the notifier's own Delivered messages are the
       // ledger's, sent to one consumer.
       AtomicInteger delivered = new AtomicInteger();
@@ -147,10 +150,19 @@ final class FullDressRehearsal {
           .deployAlwaysActive(vertx)
           .await(WITHIN_SECONDS, TimeUnit.SECONDS);
       awaitUntil(readiness::ready);
-      for (CuratorFramework fleet : fleets) {
+      for (int round = 0; round < rounds; round++) {
+        String prefix = "rehearsal-" + round + "-";
+        CuratorFramework fleet = client(server, opened);
+        register(fleet, layout, prefix, agents);
         int before = delivered.get();
         fleet.close();
         awaitStorm(delivered, before + agents);
+        // The fleet is then stopped on purpose, which resolves its alerts: a storm's second half
+        // when its agents come back, and it keeps the rehearsal's ZooKeeper and ledger at one
+        // fleet's size however many rounds it plays.
+        int fired = delivered.get();
+        deregister(operator, prefix, agents);
+        awaitStorm(delivered, fired + agents);
       }
       return delivered.get();
     } finally {
@@ -163,6 +175,23 @@ final class FullDressRehearsal {
       }
       deleteRecursively(directory);
     }
+  }
+
+  /**
+   * One request and its reply over {@code vertx}'s event bus. Why: the event bus's code loads the
+   * class of its reply handlers the first time it is run compiled, even for a publish, which has
+   * none; loading a new kind of registration makes the JVM throw away the compiled delivery of
+   * every message and compile it again, which took a compiler thread 1.0–1.5 s in the middle of a
+   * cold storm of 5,000 losses. Loaded here, before that code is compiled, it costs nothing later.
+   */
+  private static void requestAndReply(Vertx vertx) throws TimeoutException {
+    String address = "flume.sentinel.rehearsal.echo";
+    vertx
+        .eventBus()
+        .localConsumer(address, message -> message.reply(message.body()))
+        .completion()
+        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+    vertx.eventBus().request(address, "echo").await(WITHIN_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
@@ -250,6 +279,19 @@ final class FullDressRehearsal {
                 .toCompletableFuture());
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(WITHIN_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Deletes the agent nodes {@link #register} created, in one transaction each. */
+  private static void deregister(Registration operator, String prefix, int agents)
+      throws Exception {
+    for (int from = 0; from < agents; from += WINDOW) {
+      List<CompletableFuture<?>> deletes = new ArrayList<>();
+      for (int i = from; i < Math.min(agents, from + WINDOW); i++) {
+        deletes.add(operator.deregister(prefix + i).toCompletableFuture());
+      }
+      CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
           .get(WITHIN_SECONDS, TimeUnit.SECONDS);
     }
   }

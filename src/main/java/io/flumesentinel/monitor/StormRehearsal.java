@@ -62,8 +62,12 @@ final class StormRehearsal {
 
   static final int ROUNDS = 4;
 
-  /** Storms of {@link #AGENTS} losses played through the whole pipeline. */
-  static final int FULL_DRESS_STORMS = 2;
+  /**
+   * Storms of {@link #AGENTS} losses played through the whole pipeline, each followed by as many
+   * resolutions: enough for each step to run past the optimizing compiler's count before a real
+   * storm.
+   */
+  static final int FULL_DRESS_STORMS = 6;
 
   /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
@@ -150,8 +154,9 @@ final class StormRehearsal {
           new FullDressRehearsal(classifier, flapping, groupDegraded, hostDown, externalUrl.get())
               .playQuietly(AGENTS, FULL_DRESS_STORMS);
       log.info(
-          "Rehearsed {} storms of {} agent losses through the whole pipeline, on a ZooKeeper and a"
-              + " Vert.x of its own, in {} ms ({} alerts delivered on the loopback)",
+          "Rehearsed {} storms of {} agent losses, and their resolutions, through the whole"
+              + " pipeline, on a ZooKeeper and a Vert.x of its own, in {} ms ({} alerts delivered on"
+              + " the loopback)",
           FULL_DRESS_STORMS,
           AGENTS,
           (System.nanoTime() - start) / 1_000_000,

@@ -1,13 +1,16 @@
 package io.flumesentinel.logging;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
 
 /**
  * Runs a piece of work whose log lines, and those of every thread it starts, are kept out of the
@@ -15,13 +18,24 @@ import org.slf4j.Marker;
  * operator's log with alerts about agents that do not exist.
  *
  * <p>A thread is quiet when it was started, directly or not, by the thread running the work while
- * it ran (an inheritable thread-local value): the work's own Vert.x, ZooKeeper server and clients.
- * The filter is in Logback's context only while the work runs, so a thread the work started that
- * outlives it logs again as any other.
+ * it ran (an inheritable thread-local value naming that run), and only while that run lasts: a
+ * thread the work started that outlives it logs again as any other.
+ *
+ * <p>The lines are dropped by a filter on the root logger's appenders, which stays there once added
+ * and lets every line through when no work runs. Why not a turbo filter for the time of the work,
+ * which would not even build the lines: the code that logs would then run one way in the rehearsal
+ * (every line refused before its level is looked at, and a turbo filter in place) and another way
+ * after it. The JVM compiles what the rehearsal runs, then throws that code away and compiles it
+ * again the first time the other way is taken; on a cold storm of 5,000 losses, that was the
+ * ZooKeeper client's delivery of notifications, recompiled for 1.4 s of a compiler thread in the
+ * middle of the storm. Here the code that logs runs as it always does, up to the appender.
  */
-public final class QuietThreads extends TurboFilter {
+public final class QuietThreads extends Filter<ILoggingEvent> {
 
-  private static final InheritableThreadLocal<Boolean> QUIET = new InheritableThreadLocal<>();
+  private static final InheritableThreadLocal<Object> RUN = new InheritableThreadLocal<>();
+
+  /** The runs going on now: a thread whose run is not among them logs. */
+  private static final Set<Object> RUNNING = ConcurrentHashMap.newKeySet();
 
   private QuietThreads() {}
 
@@ -35,28 +49,36 @@ public final class QuietThreads extends TurboFilter {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       throw new IllegalStateException("the log is not Logback's: cannot keep lines out of it");
     }
-    QuietThreads filter = new QuietThreads();
-    filter.setName("quiet-threads");
-    filter.start();
-    context.addTurboFilter(filter);
-    QUIET.set(Boolean.TRUE);
+    addToRootAppenders(context);
+    Object run = new Object();
+    RUNNING.add(run);
+    RUN.set(run);
     try {
       return work.call();
     } finally {
-      QUIET.remove();
-      context.getTurboFilterList().remove(filter);
-      filter.stop();
+      RUN.remove();
+      RUNNING.remove(run);
     }
   }
 
-  /** Whether the calling thread's lines are kept out of the log now. */
-  private static boolean quiet() {
-    return Boolean.TRUE.equals(QUIET.get());
+  /** Adds the filter to each appender of the root logger that has none yet. */
+  private static synchronized void addToRootAppenders(LoggerContext context) {
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
+      Appender<ILoggingEvent> appender = it.next();
+      if (appender.getCopyOfAttachedFiltersList().stream()
+          .noneMatch(QuietThreads.class::isInstance)) {
+        QuietThreads filter = new QuietThreads();
+        filter.setName("quiet-threads");
+        filter.start();
+        appender.addFilter(filter);
+      }
+    }
   }
 
   @Override
-  public FilterReply decide(
-      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    return quiet() ? FilterReply.DENY : FilterReply.NEUTRAL;
+  public FilterReply decide(ILoggingEvent event) {
+    Object run = RUN.get();
+    return run != null && RUNNING.contains(run) ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantees: a removed live node is decided only from the agent node as ZooKeeper itself
  * answers (present: an abnormal exit; absent: a deliberate stop); an {@link AgentNodeAnswer#unknown
  * unknown} answer is never taken for absent: the removal is held and read again when the connection
- * is usable. A crash is reported once, whichever of its crash record and its live node's removal
- * arrives first. Used from one thread only.
+ * is usable (at once, if the connection went and came back while the read was out). A crash is
+ * reported once, whichever of its crash record and its live node's removal arrives first. Used from
+ * one thread only.
  */
 final class Classifier {
 
@@ -125,6 +126,18 @@ final class Classifier {
 
   /** Removals whose verdict is unknown, by agent, in the order they became so. */
   private final Map<String, ReadAgentNode> unknown = new LinkedHashMap<>();
+
+  /**
+   * How many times the connection has become usable: a read asked before the last time may fail
+   * with the connection it was sent on after the classifier has heard that the connection is back,
+   * and no later change would then read it again.
+   */
+  private long connectionEpoch;
+
+  private boolean connectionUsable = true;
+
+  /** The agents whose node is being read, with the {@link #connectionEpoch} they were asked in. */
+  private final Map<String, Long> readsOut = new HashMap<>();
 
   private final PriorityQueue<Wake> wakes = new PriorityQueue<>(Comparator.comparing(Wake::at));
 
@@ -210,13 +223,23 @@ final class Classifier {
   /** ZooKeeper's answer to a {@link ReadAgentNode} this classifier asked for. */
   List<Effect> agentNodeRead(ReadAgentNode asked, AgentNodeAnswer answer) {
     String id = asked.agentId();
+    Long askedIn = readsOut.remove(id);
     switch (answer.existence()) {
       case UNKNOWN -> {
-        log.warn(
-            "Agent {}: live node gone, agent node unknown ({}); deciding when ZooKeeper is back",
-            id,
-            answer.problem());
-        unknown.put(id, asked);
+        if (connectionUsable && askedIn != null && askedIn < connectionEpoch) {
+          // The connection went and came back while this read was out: nothing more will say so.
+          log.info(
+              "Agent {}: live node gone, agent node unknown ({}); ZooKeeper is back, reading again",
+              id,
+              answer.problem());
+          read(asked);
+        } else {
+          log.warn(
+              "Agent {}: live node gone, agent node unknown ({}); deciding when ZooKeeper is back",
+              id,
+              answer.problem());
+          unknown.put(id, asked);
+        }
       }
       case ABSENT -> {
         AgentView view = view(id);
@@ -235,13 +258,23 @@ final class Classifier {
 
   /** The monitor's own connection changed: once usable, every unknown verdict is read again. */
   List<Effect> connectionChanged(ConnectionChange.State state) {
+    connectionUsable = state.usable();
+    if (state.usable()) {
+      connectionEpoch++;
+    }
     if (state.usable() && !unknown.isEmpty()) {
       List<ReadAgentNode> retry = new ArrayList<>(unknown.values());
       unknown.clear();
       log.info("ZooKeeper is back: deciding {} pending removals", retry.size());
-      effects.addAll(retry);
+      retry.forEach(this::read);
     }
     return drain();
+  }
+
+  /** Asks for the agent node, noting the connection's epoch of the asking. */
+  private void read(ReadAgentNode asked) {
+    readsOut.put(asked.agentId(), connectionEpoch);
+    effects.add(asked);
   }
 
   /** What time brings: the pending verdicts due at the clock's now, earliest first. */
@@ -358,7 +391,7 @@ final class Classifier {
   /** A live node went: only the agent node, as ZooKeeper answers now, tells how. */
   private void classifyRemoval(AgentView view, NodeData removed) {
     unknown.remove(view.id);
-    effects.add(new ReadAgentNode(view.id, removed));
+    read(new ReadAgentNode(view.id, removed));
   }
 
   /** The agent node is there: the live node's removal was an abnormal exit of some kind. */

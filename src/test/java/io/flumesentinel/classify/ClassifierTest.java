@@ -591,6 +591,50 @@ class ClassifierTest {
   }
 
   @Test
+  void aRemovalWhoseReadFailsOnceTheConnectionIsBackIsReadAgainAtOnceAndDecided() {
+    Script script = new Script(NO_GRACE);
+    script.feed(List.of(snapshot(0, Map.of("a1", agent(0)), Map.of("a1", LIVE))));
+    List<Effect> read =
+        script.classifier.changed(
+            new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "a1", LIVE, null));
+    // the connection goes and comes back while the read is out; its failure arrives after
+    assertThat(script.classifier.connectionChanged(ConnectionChange.State.SUSPENDED)).isEmpty();
+    assertThat(script.classifier.connectionChanged(ConnectionChange.State.RECONNECTED)).isEmpty();
+
+    List<Effect> again =
+        script.classifier.agentNodeRead(
+            (ReadAgentNode) read.get(0), AgentNodeAnswer.unknown("ConnectionLossException"));
+
+    assertThat(again)
+        .extracting(effect -> ((ReadAgentNode) effect).agentId())
+        .containsExactly("a1");
+    assertThat(
+            script.classifier.agentNodeRead(
+                (ReadAgentNode) again.get(0), AgentNodeAnswer.present(agent(1))))
+        .filteredOn(SendTransition.class::isInstance)
+        .extracting(effect -> ((SendTransition) effect).alert().firing())
+        .containsExactly(true);
+  }
+
+  @Test
+  void aReadThatFailsWithNoReconnectionSinceItWasAskedWaitsForTheConnection() {
+    Script script = new Script(NO_GRACE);
+    script.feed(List.of(snapshot(0, Map.of("a1", agent(0)), Map.of("a1", LIVE))));
+    List<Effect> read =
+        script.classifier.changed(
+            new NodeChange(NodeChange.Kind.LIVE, NodeChange.Type.DELETED, "a1", LIVE, null));
+    assertThat(script.classifier.connectionChanged(ConnectionChange.State.SUSPENDED)).isEmpty();
+
+    assertThat(
+            script.classifier.agentNodeRead(
+                (ReadAgentNode) read.get(0), AgentNodeAnswer.unknown("ConnectionLossException")))
+        .isEmpty();
+    assertThat(script.classifier.connectionChanged(ConnectionChange.State.RECONNECTED))
+        .extracting(effect -> ((ReadAgentNode) effect).agentId())
+        .containsExactly("a1");
+  }
+
+  @Test
   void lifecycleEventsAndAlertsCarryTheClocksTime() {
     Script script = new Script(NO_GRACE);
     script.feed(REMOVAL_BEING_READ.steps());

@@ -543,6 +543,9 @@ public final class Monitor implements AutoCloseable {
 
   @Override
   public void close() {
+    if (rehearsal != null) {
+      rehearsal.stop();
+    }
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -69,6 +69,12 @@ final class StormRehearsal {
    */
   static final int FULL_DRESS_STORMS = 6;
 
+  /** The longest {@link #stop()} waits for the rehearsal's thread to end. */
+  private static final Duration STOP_WITHIN = Duration.ofSeconds(5);
+
+  private volatile boolean stopped;
+  private volatile Thread running;
+
   /** The longest the rehearsal waits for the monitor to be ready before it plays anyway. */
   private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
@@ -116,14 +122,41 @@ final class StormRehearsal {
               } catch (InterruptedException e) {
                 return;
               }
-              playLogged();
-              postLogged(vertx);
-              fullDressLogged();
+              if (!stopped) {
+                playLogged();
+              }
+              if (!stopped) {
+                postLogged(vertx);
+              }
+              if (!stopped) {
+                fullDressLogged();
+              }
             },
             "storm-rehearsal");
+    running = thread;
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
+  }
+
+  /**
+   * Stops the rehearsal, if it runs, and waits for it a few seconds at most: the monitor calls this
+   * before it closes its Vert.x, which the rehearsal's webhook request uses. A monitor stopped
+   * while it rehearsed otherwise logged the rehearsal's failures, with Netty's stack traces of a
+   * request on a Vert.x being closed.
+   */
+  void stop() {
+    stopped = true;
+    Thread thread = running;
+    if (thread == null) {
+      return;
+    }
+    thread.interrupt();
+    try {
+      thread.join(STOP_WITHIN.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void playLogged() {
@@ -139,7 +172,9 @@ final class StormRehearsal {
           alerts);
     } catch (Exception e) {
       // Only the speed of the first storm depends on it: the monitor goes on as it is.
-      log.warn("The storm rehearsal failed ({}); the first storm will be slower", e.toString());
+      if (!stopped) {
+        log.warn("The storm rehearsal failed ({}); the first storm will be slower", e.toString());
+      }
     }
   }
 
@@ -162,8 +197,10 @@ final class StormRehearsal {
           (System.nanoTime() - start) / 1_000_000,
           delivered);
     } catch (Exception e) {
-      log.warn(
-          "The full storm rehearsal failed ({}); the first storm will be slower", e.toString());
+      if (!stopped) {
+        log.warn(
+            "The full storm rehearsal failed ({}); the first storm will be slower", e.toString());
+      }
     }
   }
 

@@ -122,14 +122,13 @@ final class StormRehearsal {
               } catch (InterruptedException e) {
                 return;
               }
-              if (!stopped) {
-                playLogged();
-              }
-              if (!stopped) {
-                postLogged(vertx);
-              }
-              if (!stopped) {
-                fullDressLogged();
+              List<Runnable> steps =
+                  List.of(this::playLogged, () -> postLogged(vertx), this::fullDressLogged);
+              for (Runnable step : steps) {
+                if (stopped) {
+                  return;
+                }
+                step.run();
               }
             },
             "storm-rehearsal");

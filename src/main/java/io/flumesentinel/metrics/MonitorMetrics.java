@@ -162,9 +162,18 @@ public final class MonitorMetrics implements Routes {
    * own, a fixed set (Vert.x leaves out its reply addresses).
    */
   public VertxBuilder vertxBuilder(VertxOptions options) {
+    return vertxBuilder(options, true);
+  }
+
+  /**
+   * {@link #vertxBuilder(VertxOptions)}, with or without the JVM's metrics: without them for a
+   * Vert.x that runs the monitor's code but is not the monitor, whose figures nobody reads (its JVM
+   * metrics would only be the same JVM's, bound a second time).
+   */
+  public VertxBuilder vertxBuilder(VertxOptions options, boolean jvmMetrics) {
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
-            .setJvmMetricsEnabled(true)
+            .setJvmMetricsEnabled(jvmMetrics)
             .setNettyMetricsEnabled(true)
             .setLabels(
                 EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));

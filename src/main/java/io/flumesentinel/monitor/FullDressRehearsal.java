@@ -5,10 +5,15 @@ import io.flumesentinel.alert.Router;
 import io.flumesentinel.config.ClassifierConfig;
 import io.flumesentinel.config.FlappingConfig;
 import io.flumesentinel.config.GroupDegradedConfig;
+import io.flumesentinel.config.HistoryConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.history.HistoryStore;
+import io.flumesentinel.history.HistoryWriterVerticle;
 import io.flumesentinel.logging.QuietThreads;
+import io.flumesentinel.metrics.MonitorMetrics;
+import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.LiveNode;
@@ -18,8 +23,11 @@ import io.flumesentinel.readiness.Readiness;
 import io.flumesentinel.silence.SilenceIndex;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -34,10 +42,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -82,11 +92,33 @@ final class FullDressRehearsal {
    */
   private static final int FIRST_ROUND_AGENTS = 100;
 
+  /** Agents per batch of the trickle that follows the storms. */
+  static final int TRICKLE = 20;
+
+  /**
+   * The compilers have caught up once they compiled for less than this share of the time over
+   * {@link #CAUGHT_UP_WINDOW}: what is left is what the trickle itself keeps bringing up, a trickle
+   * too.
+   */
+  private static final long CAUGHT_UP = 10;
+
+  private static final Duration CAUGHT_UP_WINDOW = Duration.ofSeconds(1);
+
+  /** The longest the trickle goes on in the monitor: the compilers had caught up within 15 s. */
+  static final Duration TRICKLE_AT_MOST = Duration.ofSeconds(15);
+
+  /**
+   * Alerts delivered at the loopback receiver: those of the storms (a loss and a resolution per
+   * agent of each round) and those of the trickle after them.
+   */
+  record Played(int storms, int trickle) {}
+
   private final ClassifierConfig classifier;
   private final FlappingConfig flapping;
   private final GroupDegradedConfig groupDegraded;
   private final HostDownConfig hostDown;
   private final String externalUrl;
+  private final Duration trickleAtMost;
 
   FullDressRehearsal(
       ClassifierConfig classifier,
@@ -94,6 +126,20 @@ final class FullDressRehearsal {
       GroupDegradedConfig groupDegraded,
       HostDownConfig hostDown,
       String externalUrl) {
+    this(classifier, flapping, groupDegraded, hostDown, externalUrl, TRICKLE_AT_MOST);
+  }
+
+  /**
+   * @param trickleAtMost the longest the trickle after the storms goes on
+   */
+  FullDressRehearsal(
+      ClassifierConfig classifier,
+      FlappingConfig flapping,
+      GroupDegradedConfig groupDegraded,
+      HostDownConfig hostDown,
+      String externalUrl,
+      Duration trickleAtMost) {
+    this.trickleAtMost = trickleAtMost;
     this.classifier = classifier;
     this.flapping = flapping;
     this.groupDegraded = groupDegraded;
@@ -101,8 +147,8 @@ final class FullDressRehearsal {
     this.externalUrl = externalUrl;
   }
 
-  /** {@link #play} with every line of it kept out of the log; returns the alerts delivered. */
-  int playQuietly(int agents, int rounds) throws Exception {
+  /** {@link #play} with every line of it kept out of the log. */
+  Played playQuietly(int agents, int rounds) throws Exception {
     return QuietThreads.run(() -> play(agents, rounds));
   }
 
@@ -110,10 +156,10 @@ final class FullDressRehearsal {
    * Starts the pipeline, then plays a first round of a few agents and {@code rounds} rounds of
    * {@code agents}. Each round registers a fleet of running agents, their live nodes on a session
    * of its own, closes that session and waits for the alerts at the loopback server, then stops the
-   * fleet on purpose and waits for the resolutions; returns how many alerts (firing and resolved)
-   * were delivered.
+   * fleet on purpose and waits for the resolutions. Then keeps a trickle of crashes and resolutions
+   * going until the JIT has caught up ({@link #trickle}).
    */
-  int play(int agents, int rounds) throws Exception {
+  Played play(int agents, int rounds) throws Exception {
     Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
     deleteLeftBehind(temporary);
     Path directory = Files.createTempDirectory(temporary, DIRECTORY_PREFIX);
@@ -125,10 +171,30 @@ final class FullDressRehearsal {
       CuratorFramework watching = client(server, opened);
       Registration operator =
           new Registration(AsyncCuratorFramework.wrap(client(server, opened)), layout);
-      Vertx vertx = Vertx.vertx();
+      // What the monitor's own Vert.x runs besides the pipeline, so that the code compiled here is
+      // the code a real storm runs: Vert.x's metrics (its pools, its HTTP client), the figures
+      // the pipeline reports (classifications, deliveries), the agents counted by group, and the
+      // history of what is published and delivered, in a database of the rehearsal's own.
+      MonitorMetrics metrics = new MonitorMetrics();
+      HistoryStore history = HistoryStore.open(directory.resolve("history"));
+      opened.add(history);
+      Vertx vertx = metrics.vertxBuilder(new VertxOptions(), false).build();
       opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
       LocalCodec.registerAll(vertx);
       requestAndReply(vertx);
+      vertx
+          .deployVerticle(
+              new HistoryWriterVerticle(
+                  history,
+                  new HistoryConfig(
+                      true,
+                      directory.resolve("history"),
+                      HistoryConfig.DEFAULT_RETENTION,
+                      HistoryConfig.DEFAULT_MAX_RECORDS),
+                  Clock.systemUTC(),
+                  HistoryWriterVerticle.RETENTION_CHECK))
+          .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+      metrics.deploy(vertx).await(WITHIN_SECONDS, TimeUnit.SECONDS);
       // Counted where a receiver counts them: the notifier's own Delivered messages are the
       // ledger's, sent to one consumer.
       AtomicInteger delivered = new AtomicInteger();
@@ -152,8 +218,9 @@ final class FullDressRehearsal {
           .silences(new SilenceIndex(Clock.systemUTC()))
           .acks(new AckIndex())
           .receivers(List.of(RECEIVER), Router.of(null, List.of(RECEIVER)))
-          .notifiers(() -> Map.of(RECEIVER, WebhookChannel.notifier(webhook, externalUrl)))
+          .notifiers(() -> Map.of(RECEIVER, observed(webhook, metrics)))
           .classifier(classifier, Duration.ofSeconds(30))
+          .classificationTimes(metrics.classificationTimes())
           .externalUrl(externalUrl)
           .shaping(flapping, hostDown)
           .groupDegraded(groupDegraded)
@@ -176,7 +243,8 @@ final class FullDressRehearsal {
         deregister(operator, prefix, size);
         awaitStorm(delivered, fired + size);
       }
-      return delivered.get();
+      int storms = delivered.get();
+      return new Played(storms, trickle(operator, delivered));
     } finally {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -187,6 +255,72 @@ final class FullDressRehearsal {
       }
       deleteRecursively(directory);
     }
+  }
+
+  /**
+   * Crashes and resolutions of {@link #TRICKLE} agents at a time, one batch after the other, until
+   * the JIT's compilers have caught up ({@link #CAUGHT_UP}) or for {@code trickleAtMost}; returns
+   * the alerts delivered.
+   *
+   * <p>Why: the storms leave the optimizing compiler with a queue of methods to compile, some of
+   * which take it most of a second (the classifier's handling of a change, the ZooKeeper client's
+   * bookkeeping of persistent watches). The JVM drops from that queue a method that has not run for
+   * some tens of milliseconds, as no longer hot; once the storms end, that is all of them, and they
+   * were compiled in the middle of the next real storm instead (seen with JFR in every cold storm
+   * of 5,000 losses). The trickle keeps every step of the path running, so the queue is compiled
+   * here.
+   */
+  private int trickle(Registration operator, AtomicInteger delivered) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long giveUp = System.nanoTime() + trickleAtMost.toNanos();
+    long windowStart = System.nanoTime();
+    long compiledAtWindowStart = jit.getTotalCompilationTime();
+    LiveNode live = new LiveNode(1, Instant.now(), "rehearsal", 0);
+    int start = delivered.get();
+    for (int batch = 0; System.nanoTime() < giveUp; batch++) {
+      String prefix = "rehearsal-trickle-" + batch + "-";
+      each(TRICKLE, i -> operator.register(prefix + i, agent(prefix + i)));
+      each(TRICKLE, i -> operator.goLive(prefix + i, live));
+      int before = delivered.get();
+      each(TRICKLE, i -> operator.dropLive(prefix + i));
+      awaitStorm(delivered, before + TRICKLE);
+      int fired = delivered.get();
+      deregister(operator, prefix, TRICKLE);
+      awaitStorm(delivered, fired + TRICKLE);
+      long elapsed = System.nanoTime() - windowStart;
+      if (elapsed >= CAUGHT_UP_WINDOW.toNanos()) {
+        long compiledMs = jit.getTotalCompilationTime() - compiledAtWindowStart;
+        if (compiledMs * 1_000_000 < elapsed * CAUGHT_UP) {
+          break;
+        }
+        windowStart = System.nanoTime();
+        compiledAtWindowStart = jit.getTotalCompilationTime();
+      }
+    }
+    return delivered.get() - start;
+  }
+
+  /** Runs {@code write} for 0 to {@code count - 1} at once, and waits for them all. */
+  private static void each(int count, IntFunction<CompletionStage<?>> write) throws Exception {
+    CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
+    for (int i = 0; i < count; i++) {
+      writes[i] = write.apply(i).toCompletableFuture();
+    }
+    CompletableFuture.allOf(writes).get(WITHIN_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * An agent with a host and a group of its own: one loss each, far from any host or group alert.
+   */
+  private static AgentNode agent(String id) {
+    return AgentNode.of(id, id, Map.of());
+  }
+
+  /** The rehearsal's notifier, its delivery times told to {@code metrics} as the monitor's are. */
+  private NotifierVerticle observed(WebhookReceiverConfig webhook, MonitorMetrics metrics) {
+    NotifierVerticle notifier = WebhookChannel.notifier(webhook, externalUrl);
+    notifier.stats().onDeliveryTime(metrics.deliveryTimes(RECEIVER));
+    return notifier;
   }
 
   /**
@@ -282,11 +416,9 @@ final class FullDressRehearsal {
       List<CompletableFuture<?>> writes = new ArrayList<>();
       for (int i = from; i < Math.min(agents, from + WINDOW); i++) {
         String id = prefix + i;
-        // a host and a group of its own: one loss each, as far from a host or group alert as can be
-        AgentNode agent = AgentNode.of(id, id, Map.of());
         writes.add(
             registration
-                .register(id, agent)
+                .register(id, agent(id))
                 .thenCompose(created -> registration.goLive(id, live))
                 .toCompletableFuture());
       }

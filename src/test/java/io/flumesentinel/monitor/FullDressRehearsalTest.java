@@ -12,6 +12,7 @@ import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.zk.EmbeddedZooKeeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -35,13 +36,17 @@ class FullDressRehearsalTest {
               FlappingConfig.defaults(),
               GroupDegradedConfig.defaults(),
               HostDownConfig.defaults(),
-              "http://monitor:8080");
+              "http://monitor:8080",
+              Duration.ofMillis(500));
 
-      int delivered = rehearsal.playQuietly(300, 2);
+      FullDressRehearsal.Played played = rehearsal.playQuietly(300, 2);
 
       // a first round of 100 agents, then 2 of 300: a loss and a resolution for each agent, each
       // one alert at the loopback receiver
-      assertThat(delivered).isEqualTo(2 * (100 + 2 * 300));
+      assertThat(played.storms()).isEqualTo(2 * (100 + 2 * 300));
+      // then at least one batch of the trickle, every crash and resolution of each delivered
+      assertThat(played.trickle()).isPositive();
+      assertThat(played.trickle() % (2 * FullDressRehearsal.TRICKLE)).isZero();
       assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
       LoggerFactory.getLogger(FullDressRehearsalTest.class).info("after the rehearsal");
       assertThat(lines.list)

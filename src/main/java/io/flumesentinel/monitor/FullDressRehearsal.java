@@ -26,8 +26,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -41,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -96,16 +95,18 @@ final class FullDressRehearsal {
   static final int TRICKLE = 20;
 
   /**
-   * The compilers have caught up once they compiled for less than this share of the time over
-   * {@link #CAUGHT_UP_WINDOW}: what is left is what the trickle itself keeps bringing up, a trickle
-   * too.
+   * The optimizing compiler has caught up once its queue has stayed empty this long while the
+   * trickle runs: what the trickle brings up after that is what a storm would bring up too.
    */
-  private static final long CAUGHT_UP = 10;
+  private static final Duration CAUGHT_UP_FOR = Duration.ofMillis(500);
 
-  private static final Duration CAUGHT_UP_WINDOW = Duration.ofSeconds(1);
-
-  /** The longest the trickle goes on in the monitor: the compilers had caught up within 15 s. */
-  static final Duration TRICKLE_AT_MOST = Duration.ofSeconds(15);
+  /**
+   * The longest the trickle goes on in the monitor. On this project's 2-core machine the optimizing
+   * compiler's queue held 100–170 methods when the storms ended and still some 20 after 30 s of
+   * trickle (it never stayed empty), while the storms measured after 20 s of it were as fast as
+   * after 30; with more cores it empties sooner, and the trickle stops then.
+   */
+  static final Duration TRICKLE_AT_MOST = Duration.ofSeconds(20);
 
   /**
    * Alerts delivered at the loopback receiver: those of the storms (a loss and a resolution per
@@ -259,22 +260,20 @@ final class FullDressRehearsal {
 
   /**
    * Crashes and resolutions of {@link #TRICKLE} agents at a time, one batch after the other, until
-   * the JIT's compilers have caught up ({@link #CAUGHT_UP}) or for {@code trickleAtMost}; returns
-   * the alerts delivered.
+   * the optimizing compiler has had nothing to do for {@link #CAUGHT_UP_FOR} ({@link
+   * OptimizingCompiler#backlog}), or for {@code trickleAtMost}; returns the alerts delivered.
    *
-   * <p>Why: the storms leave the optimizing compiler with a queue of methods to compile, some of
-   * which take it most of a second (the classifier's handling of a change, the ZooKeeper client's
-   * bookkeeping of persistent watches). The JVM drops from that queue a method that has not run for
-   * some tens of milliseconds, as no longer hot; once the storms end, that is all of them, and they
-   * were compiled in the middle of the next real storm instead (seen with JFR in every cold storm
-   * of 5,000 losses). The trickle keeps every step of the path running, so the queue is compiled
-   * here.
+   * <p>Why: the storms leave the optimizing compiler with a queue of methods to compile (100–170 on
+   * a 2-core machine), some of which take it most of a second: the classifier's handling of a
+   * change, the ZooKeeper client's bookkeeping of persistent watches. The JVM drops from that queue
+   * a method that has not run for some tens of milliseconds, as no longer hot; once the storms end,
+   * that is all of them, and they were compiled in the middle of the next real storm instead (seen
+   * with JFR in every cold storm of 5,000 losses). The trickle keeps every step of the path
+   * running, so that the queue is compiled here.
    */
   private int trickle(Registration operator, AtomicInteger delivered) throws Exception {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long giveUp = System.nanoTime() + trickleAtMost.toNanos();
-    long windowStart = System.nanoTime();
-    long compiledAtWindowStart = jit.getTotalCompilationTime();
+    long emptySince = -1;
     LiveNode live = new LiveNode(1, Instant.now(), "rehearsal", 0);
     int start = delivered.get();
     for (int batch = 0; System.nanoTime() < giveUp; batch++) {
@@ -287,14 +286,16 @@ final class FullDressRehearsal {
       int fired = delivered.get();
       deregister(operator, prefix, TRICKLE);
       awaitStorm(delivered, fired + TRICKLE);
-      long elapsed = System.nanoTime() - windowStart;
-      if (elapsed >= CAUGHT_UP_WINDOW.toNanos()) {
-        long compiledMs = jit.getTotalCompilationTime() - compiledAtWindowStart;
-        if (compiledMs * 1_000_000 < elapsed * CAUGHT_UP) {
-          break;
-        }
-        windowStart = System.nanoTime();
-        compiledAtWindowStart = jit.getTotalCompilationTime();
+      OptionalInt backlog = OptimizingCompiler.backlog();
+      if (backlog.isEmpty()) {
+        continue; // the JVM does not say: until trickleAtMost
+      }
+      if (backlog.getAsInt() > 0) {
+        emptySince = -1;
+      } else if (emptySince < 0) {
+        emptySince = System.nanoTime();
+      } else if (System.nanoTime() - emptySince >= CAUGHT_UP_FOR.toNanos()) {
+        break;
       }
     }
     return delivered.get() - start;

@@ -2,6 +2,9 @@ package io.flumesentinel.logging;
 
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.util.Iterator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,12 +40,32 @@ public class NonBlockingAsyncAppender extends AsyncAppender {
   protected void append(ILoggingEvent event) {
     // Formats the message and copies what the worker thread will need (idempotent).
     preprocess(event);
+    if (QuietThreads.quiet()) {
+      formatAndDrop(event);
+      return;
+    }
     synchronized (enqueueing) {
       if (getRemainingCapacity() == 0) {
         DROPPED.increment();
         return;
       }
       super.append(event);
+    }
+  }
+
+  /**
+   * A line of a {@link QuietThreads quiet} thread (a storm rehearsal's): turned into the bytes the
+   * console would get, by the encoders of the appenders this one writes to, then dropped. Why not
+   * drop it at once: the rehearsal exists so that the JVM compiles what a storm runs, and a storm
+   * logs a line per alert; with its lines dropped before their layout, the layout was compiled in
+   * the first real storm instead.
+   */
+  private void formatAndDrop(ILoggingEvent event) {
+    for (Iterator<Appender<ILoggingEvent>> it = iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof OutputStreamAppender<ILoggingEvent> output
+          && output.getEncoder() != null) {
+        output.getEncoder().encode(event);
+      }
     }
   }
 }

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * again the first time the other way is taken: with the turbo filter, a cold storm of 5,000 losses
  * began with such a deoptimization in Logback's {@code Logger.filterAndLog_1} on the ZooKeeper
  * client's thread (JFR); with this filter, none. Here the code that logs runs as it always does, up
- * to the appender.
+ * to the appender; in the monitor's own appender ({@link NonBlockingAsyncAppender}) up to the bytes
+ * of the line, which it then drops instead of queueing them for the console: the layout of the
+ * lines (their date, the escaping of their values) was otherwise what the JVM compiled in a storm's
+ * first half second, 0.8 s of its optimizing compiler (JFR).
  */
 public final class QuietThreads extends Filter<ILoggingEvent> {
 
@@ -62,13 +65,27 @@ public final class QuietThreads extends Filter<ILoggingEvent> {
     }
   }
 
-  /** Adds the filter to each appender of the root logger that has none yet. */
+  /**
+   * Whether the current thread is quiet: it runs, or was started by, a work that {@link #run} runs
+   * now.
+   */
+  public static boolean quiet() {
+    Object run = RUN.get();
+    return run != null && RUNNING.contains(run);
+  }
+
+  /**
+   * Adds the filter to each appender of the root logger that has none yet, but a {@link
+   * NonBlockingAsyncAppender}, which keeps quiet lines out itself (and formats them as it would
+   * write them, see there).
+   */
   private static synchronized void addToRootAppenders(LoggerContext context) {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       Appender<ILoggingEvent> appender = it.next();
-      if (appender.getCopyOfAttachedFiltersList().stream()
-          .noneMatch(QuietThreads.class::isInstance)) {
+      if (!(appender instanceof NonBlockingAsyncAppender)
+          && appender.getCopyOfAttachedFiltersList().stream()
+              .noneMatch(QuietThreads.class::isInstance)) {
         QuietThreads filter = new QuietThreads();
         filter.setName("quiet-threads");
         filter.start();
@@ -79,7 +96,6 @@ public final class QuietThreads extends Filter<ILoggingEvent> {
 
   @Override
   public FilterReply decide(ILoggingEvent event) {
-    Object run = RUN.get();
-    return run != null && RUNNING.contains(run) ? FilterReply.DENY : FilterReply.NEUTRAL;
+    return quiet() ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }

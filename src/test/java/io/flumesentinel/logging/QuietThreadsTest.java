@@ -3,9 +3,17 @@ package io.flumesentinel.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -89,5 +97,61 @@ class QuietThreadsTest {
         .extracting(ILoggingEvent::getFormattedMessage)
         .containsExactly(
             "after the work, from a thread it started", "after the work, from its own thread");
+  }
+
+  @Test
+  void theMonitorsAppenderFormatsAQuietLineAsItWouldWriteItAndWritesOnlyTheOthers()
+      throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    List<String> formatted = new CopyOnWriteArrayList<>();
+    PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+    pattern.setContext(root.getLoggerContext());
+    pattern.setPattern("%msg%n");
+    pattern.start();
+    Encoder<ILoggingEvent> counting =
+        new EncoderBase<>() {
+          @Override
+          public byte[] headerBytes() {
+            return null;
+          }
+
+          @Override
+          public byte[] encode(ILoggingEvent event) {
+            byte[] bytes = pattern.encode(event);
+            formatted.add(new String(bytes, StandardCharsets.UTF_8).strip());
+            return bytes;
+          }
+
+          @Override
+          public byte[] footerBytes() {
+            return null;
+          }
+        };
+    OutputStreamAppender<ILoggingEvent> output = new OutputStreamAppender<>();
+    output.setContext(root.getLoggerContext());
+    output.setEncoder(counting);
+    output.setOutputStream(console);
+    output.start();
+    NonBlockingAsyncAppender async = new NonBlockingAsyncAppender();
+    async.setContext(root.getLoggerContext());
+    async.addAppender(output);
+    async.start();
+    root.addAppender(async);
+    try {
+      QuietThreads.run(
+          () -> {
+            log.info("a quiet line");
+            return null;
+          });
+      log.info("a line after the work");
+      async.stop(); // writes what is queued
+
+      assertThat(formatted).containsExactly("a quiet line", "a line after the work");
+      assertThat(console.toString(StandardCharsets.UTF_8).strip())
+          .isEqualTo("a line after the work");
+    } finally {
+      root.detachAppender(async);
+      async.stop();
+    }
   }
 }

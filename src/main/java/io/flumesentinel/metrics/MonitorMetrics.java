@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -162,19 +163,27 @@ public final class MonitorMetrics implements Routes {
    * own, a fixed set (Vert.x leaves out its reply addresses).
    */
   public VertxBuilder vertxBuilder(VertxOptions options) {
-    return vertxBuilder(options, true);
+    return vertxBuilder(options, new MicrometerMetricsOptions().setJvmMetricsEnabled(true));
   }
 
   /**
-   * {@link #vertxBuilder(VertxOptions)}, with or without the JVM's metrics: without them for a
-   * Vert.x that runs the monitor's code but is not the monitor, whose figures nobody reads (its JVM
-   * metrics would only be the same JVM's, bound a second time).
+   * {@link #vertxBuilder(VertxOptions)} for a Vert.x that runs the monitor's code but is not the
+   * monitor (a storm rehearsal's), in the same JVM: its metrics on this registry under a name of
+   * their own, and without the JVM's (the same JVM's, bound a second time). Why the name: Vert.x
+   * keeps one metrics backend per name for the whole JVM, so under the monitor's name this Vert.x
+   * would count into the monitor's registry, and closing it would close the monitor's.
    */
-  public VertxBuilder vertxBuilder(VertxOptions options, boolean jvmMetrics) {
-    MicrometerMetricsOptions metrics =
+  public VertxBuilder vertxBuilderApart(VertxOptions options) {
+    return vertxBuilder(
+        options,
         new MicrometerMetricsOptions()
-            .setJvmMetricsEnabled(jvmMetrics)
-            .setNettyMetricsEnabled(true)
+            .setJvmMetricsEnabled(false)
+            .setRegistryName("flume-sentinel-apart-" + UUID.randomUUID()));
+  }
+
+  private VertxBuilder vertxBuilder(VertxOptions options, MicrometerMetricsOptions base) {
+    MicrometerMetricsOptions metrics =
+        base.setNettyMetricsEnabled(true)
             .setLabels(
                 EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     // Vert.x counts every event-bus message by address with a registry lookup (tags built,

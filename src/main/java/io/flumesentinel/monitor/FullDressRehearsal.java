@@ -179,7 +179,7 @@ final class FullDressRehearsal {
       MonitorMetrics metrics = new MonitorMetrics();
       HistoryStore history = HistoryStore.open(directory.resolve("history"));
       opened.add(history);
-      Vertx vertx = metrics.vertxBuilder(new VertxOptions(), false).build();
+      Vertx vertx = metrics.vertxBuilderApart(new VertxOptions()).build();
       opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
       LocalCodec.registerAll(vertx);
       requestAndReply(vertx);

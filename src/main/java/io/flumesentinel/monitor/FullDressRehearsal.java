@@ -13,7 +13,6 @@ import io.flumesentinel.history.HistoryStore;
 import io.flumesentinel.history.HistoryWriterVerticle;
 import io.flumesentinel.logging.QuietThreads;
 import io.flumesentinel.metrics.MonitorMetrics;
-import io.flumesentinel.notify.NotifierVerticle;
 import io.flumesentinel.notify.webhook.WebhookChannel;
 import io.flumesentinel.protocol.AgentNode;
 import io.flumesentinel.protocol.LiveNode;
@@ -177,7 +176,8 @@ final class FullDressRehearsal {
       // the pipeline reports (classifications, deliveries), the agents counted by group, and the
       // history of what is published and delivered, in a database of the rehearsal's own.
       MonitorMetrics metrics = new MonitorMetrics();
-      HistoryStore history = HistoryStore.open(directory.resolve("history"));
+      Path historyDir = directory.resolve("history");
+      HistoryStore history = HistoryStore.open(historyDir);
       opened.add(history);
       Vertx vertx = metrics.vertxBuilderApart(new VertxOptions()).build();
       opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
@@ -187,11 +187,7 @@ final class FullDressRehearsal {
           .deployVerticle(
               new HistoryWriterVerticle(
                   history,
-                  new HistoryConfig(
-                      true,
-                      directory.resolve("history"),
-                      HistoryConfig.DEFAULT_RETENTION,
-                      HistoryConfig.DEFAULT_MAX_RECORDS),
+                  HistoryConfig.in(historyDir),
                   Clock.systemUTC(),
                   HistoryWriterVerticle.RETENTION_CHECK))
           .await(WITHIN_SECONDS, TimeUnit.SECONDS);
@@ -219,7 +215,10 @@ final class FullDressRehearsal {
           .silences(new SilenceIndex(Clock.systemUTC()))
           .acks(new AckIndex())
           .receivers(List.of(RECEIVER), Router.of(null, List.of(RECEIVER)))
-          .notifiers(() -> Map.of(RECEIVER, observed(webhook, metrics)))
+          .notifiers(
+              () ->
+                  Monitor.observed(
+                      Map.of(RECEIVER, WebhookChannel.notifier(webhook, externalUrl)), metrics))
           .classifier(classifier, Duration.ofSeconds(30))
           .classificationTimes(metrics.classificationTimes())
           .externalUrl(externalUrl)
@@ -233,7 +232,7 @@ final class FullDressRehearsal {
         String prefix = "rehearsal-" + round + "-";
         int size = round == 0 ? Math.min(agents, FIRST_ROUND_AGENTS) : agents;
         CuratorFramework fleet = client(server, opened);
-        register(fleet, layout, prefix, size);
+        register(new Registration(AsyncCuratorFramework.wrap(fleet), layout), prefix, size);
         int before = delivered.get();
         fleet.close();
         awaitStorm(delivered, before + size);
@@ -274,12 +273,10 @@ final class FullDressRehearsal {
   private int trickle(Registration operator, AtomicInteger delivered) throws Exception {
     long giveUp = System.nanoTime() + trickleAtMost.toNanos();
     long emptySince = -1;
-    LiveNode live = new LiveNode(1, Instant.now(), "rehearsal", 0);
     int start = delivered.get();
     for (int batch = 0; System.nanoTime() < giveUp; batch++) {
       String prefix = "rehearsal-trickle-" + batch + "-";
-      each(TRICKLE, i -> operator.register(prefix + i, agent(prefix + i)));
-      each(TRICKLE, i -> operator.goLive(prefix + i, live));
+      register(operator, prefix, TRICKLE);
       int before = delivered.get();
       each(TRICKLE, i -> operator.dropLive(prefix + i));
       awaitStorm(delivered, before + TRICKLE);
@@ -301,27 +298,11 @@ final class FullDressRehearsal {
     return delivered.get() - start;
   }
 
-  /** Runs {@code write} for 0 to {@code count - 1} at once, and waits for them all. */
-  private static void each(int count, IntFunction<CompletionStage<?>> write) throws Exception {
-    CompletableFuture<?>[] writes = new CompletableFuture<?>[count];
-    for (int i = 0; i < count; i++) {
-      writes[i] = write.apply(i).toCompletableFuture();
-    }
-    CompletableFuture.allOf(writes).get(WITHIN_SECONDS, TimeUnit.SECONDS);
-  }
-
   /**
    * An agent with a host and a group of its own: one loss each, far from any host or group alert.
    */
   private static AgentNode agent(String id) {
     return AgentNode.of(id, id, Map.of());
-  }
-
-  /** The rehearsal's notifier, its delivery times told to {@code metrics} as the monitor's are. */
-  private NotifierVerticle observed(WebhookReceiverConfig webhook, MonitorMetrics metrics) {
-    NotifierVerticle notifier = WebhookChannel.notifier(webhook, externalUrl);
-    notifier.stats().onDeliveryTime(metrics.deliveryTimes(RECEIVER));
-    return notifier;
   }
 
   /**
@@ -408,35 +389,38 @@ final class FullDressRehearsal {
     return client;
   }
 
-  /** Agent nodes and live nodes, the live nodes owned by {@code fleet}'s session. */
-  private static void register(CuratorFramework fleet, ZkLayout layout, String prefix, int agents)
+  /**
+   * Agent nodes and live nodes {@code prefix}0 to {@code prefix}({@code agents - 1}), the live
+   * nodes owned by {@code registration}'s session.
+   */
+  private static void register(Registration registration, String prefix, int agents)
       throws Exception {
-    Registration registration = new Registration(AsyncCuratorFramework.wrap(fleet), layout);
     LiveNode live = new LiveNode(1, Instant.now(), "rehearsal", 0);
-    for (int from = 0; from < agents; from += WINDOW) {
-      List<CompletableFuture<?>> writes = new ArrayList<>();
-      for (int i = from; i < Math.min(agents, from + WINDOW); i++) {
-        String id = prefix + i;
-        writes.add(
+    each(
+        agents,
+        i ->
             registration
-                .register(id, agent(id))
-                .thenCompose(created -> registration.goLive(id, live))
-                .toCompletableFuture());
-      }
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-          .get(WITHIN_SECONDS, TimeUnit.SECONDS);
-    }
+                .register(prefix + i, agent(prefix + i))
+                .thenCompose(created -> registration.goLive(prefix + i, live)));
   }
 
-  /** Deletes the agent nodes {@link #register} created, in one transaction each. */
+  /** Deletes the agents {@link #register} created, in one transaction each. */
   private static void deregister(Registration operator, String prefix, int agents)
       throws Exception {
-    for (int from = 0; from < agents; from += WINDOW) {
-      List<CompletableFuture<?>> deletes = new ArrayList<>();
-      for (int i = from; i < Math.min(agents, from + WINDOW); i++) {
-        deletes.add(operator.deregister(prefix + i).toCompletableFuture());
+    each(agents, i -> operator.deregister(prefix + i));
+  }
+
+  /**
+   * Runs {@code write} for 0 to {@code count - 1}, {@link #WINDOW} at a time, and waits for each
+   * window's writes.
+   */
+  private static void each(int count, IntFunction<CompletionStage<?>> write) throws Exception {
+    for (int from = 0; from < count; from += WINDOW) {
+      List<CompletableFuture<?>> writes = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + WINDOW); i++) {
+        writes.add(write.apply(i).toCompletableFuture());
       }
-      CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
           .get(WITHIN_SECONDS, TimeUnit.SECONDS);
     }
   }

@@ -460,8 +460,11 @@ public final class Monitor implements AutoCloseable {
     return notifiers;
   }
 
-  /** The notifiers, each telling the metrics how long its receiver takes to accept. */
-  private static Map<String, NotifierVerticle> observed(
+  /**
+   * The notifiers, each telling the metrics how long its receiver takes to accept (also the storm
+   * rehearsal's, so that it runs what the monitor runs).
+   */
+  static Map<String, NotifierVerticle> observed(
       Map<String, NotifierVerticle> notifiers, MonitorMetrics metrics) {
     notifiers.forEach((name, n) -> n.stats().onDeliveryTime(metrics.deliveryTimes(name)));
     return notifiers;

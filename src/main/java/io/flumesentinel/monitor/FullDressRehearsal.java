@@ -78,6 +78,7 @@ final class FullDressRehearsal {
   static final String DIRECTORY_PREFIX = "flume-sentinel-rehearsal";
 
   private static final long WITHIN_SECONDS = 120;
+  private static final Duration WITHIN = Duration.ofSeconds(WITHIN_SECONDS);
   private static final int WINDOW = 1_000;
 
   /**
@@ -183,15 +184,15 @@ final class FullDressRehearsal {
       opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
       LocalCodec.registerAll(vertx);
       requestAndReply(vertx);
-      vertx
-          .deployVerticle(
+      DeploymentWait.untilDeployed(
+          vertx.deployVerticle(
               new HistoryWriterVerticle(
                   history,
                   HistoryConfig.in(historyDir),
                   Clock.systemUTC(),
-                  HistoryWriterVerticle.RETENTION_CHECK))
-          .await(WITHIN_SECONDS, TimeUnit.SECONDS);
-      metrics.deploy(vertx).await(WITHIN_SECONDS, TimeUnit.SECONDS);
+                  HistoryWriterVerticle.RETENTION_CHECK)),
+          WITHIN);
+      DeploymentWait.untilDeployed(metrics.deploy(vertx), WITHIN);
       // Counted where a receiver counts them: the notifier's own Delivered messages are the
       // ledger's, sent to one consumer.
       AtomicInteger delivered = new AtomicInteger();
@@ -210,23 +211,23 @@ final class FullDressRehearsal {
       WebhookReceiverConfig webhook =
           WebhookReceiverConfig.of(RECEIVER, List.of("http://localhost:" + port + "/" + RECEIVER));
       Readiness readiness = new Readiness();
-      AlertPipeline.builder(watching, layout)
-          .readiness(readiness)
-          .silences(new SilenceIndex(Clock.systemUTC()))
-          .acks(new AckIndex())
-          .receivers(List.of(RECEIVER), Router.of(null, List.of(RECEIVER)))
-          .notifiers(
-              () ->
-                  Monitor.observed(
-                      Map.of(RECEIVER, WebhookChannel.notifier(webhook, externalUrl)), metrics))
-          .classifier(classifier, Duration.ofSeconds(30))
-          .classificationTimes(metrics.classificationTimes())
-          .externalUrl(externalUrl)
-          .shaping(flapping, hostDown)
-          .groupDegraded(groupDegraded)
-          .build()
-          .deployAlwaysActive(vertx)
-          .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+      AlertPipeline pipeline =
+          AlertPipeline.builder(watching, layout)
+              .readiness(readiness)
+              .silences(new SilenceIndex(Clock.systemUTC()))
+              .acks(new AckIndex())
+              .receivers(List.of(RECEIVER), Router.of(null, List.of(RECEIVER)))
+              .notifiers(
+                  () ->
+                      Monitor.observed(
+                          Map.of(RECEIVER, WebhookChannel.notifier(webhook, externalUrl)), metrics))
+              .classifier(classifier, Duration.ofSeconds(30))
+              .classificationTimes(metrics.classificationTimes())
+              .externalUrl(externalUrl)
+              .shaping(flapping, hostDown)
+              .groupDegraded(groupDegraded)
+              .build();
+      DeploymentWait.untilDeployed(pipeline.deployAlwaysActive(vertx), WITHIN);
       awaitUntil(readiness::ready);
       for (int round = 0; round <= rounds; round++) {
         String prefix = "rehearsal-" + round + "-";

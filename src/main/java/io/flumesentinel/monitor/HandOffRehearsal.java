@@ -45,6 +45,7 @@ final class HandOffRehearsal implements AutoCloseable {
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long WITHIN_SECONDS = 60;
+  private static final Duration WITHIN = Duration.ofSeconds(WITHIN_SECONDS);
 
   private final Vertx vertx;
   private final Receipts receipts = new Receipts();
@@ -59,18 +60,17 @@ final class HandOffRehearsal implements AutoCloseable {
             .listen(0, "127.0.0.1")
             .await(WITHIN_SECONDS, TimeUnit.SECONDS)
             .actualPort();
-    vertx
-        .deployVerticle(
+    DeploymentWait.untilDeployed(
+        vertx.deployVerticle(
             WebhookChannel.notifier(
                 WebhookReceiverConfig.of(
                     RECEIVER, List.of("http://localhost:" + port + "/" + RECEIVER)),
-                externalUrl))
-        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
-    vertx.deployVerticle(receipts).await(WITHIN_SECONDS, TimeUnit.SECONDS);
+                externalUrl)),
+        WITHIN);
+    DeploymentWait.untilDeployed(vertx.deployVerticle(receipts), WITHIN);
     Stage stage = new Stage();
-    vertx
-        .deployVerticle(stage, OwnThread.deploymentOptions(stage))
-        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
+    DeploymentWait.untilDeployed(
+        vertx.deployVerticle(stage, OwnThread.deploymentOptions(stage)), WITHIN);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.flumesentinel.config.HistoryConfig;
 import io.flumesentinel.config.HostDownConfig;
 import io.flumesentinel.config.WebhookReceiverConfig;
 import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.ha.UnclusteredPeersVerticle;
 import io.flumesentinel.history.HistoryStore;
 import io.flumesentinel.history.HistoryWriterVerticle;
 import io.flumesentinel.logging.QuietThreads;
@@ -49,7 +50,6 @@ import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 
 /**
@@ -93,6 +93,17 @@ final class FullDressRehearsal {
 
   /** Agents per batch of the trickle that follows the storms. */
   static final int TRICKLE = 20;
+
+  /**
+   * How often the rehearsal's monitor announces itself, as a monitor without cluster mode does
+   * every {@link UnclusteredPeersVerticle#RECHECK}: often enough to run many times while the
+   * rehearsal lasts. Why: the announcement is a create that ZooKeeper refuses (the node is there),
+   * and the ZooKeeper client's handling of a refused create was a branch its compiled event
+   * dispatch had never seen in the rehearsal. The monitor's first announcement after the rehearsal
+   * threw that code away, and its compilation again (a second of the optimizing compiler) happened
+   * in the next storm (JFR, a cold storm of 5,000 losses).
+   */
+  private static final Duration PEERS_RECHECK = Duration.ofMillis(200);
 
   /**
    * The optimizing compiler has caught up once its queue has stayed empty this long while the
@@ -174,8 +185,9 @@ final class FullDressRehearsal {
           new Registration(AsyncCuratorFramework.wrap(client(server, opened)), layout);
       // What the monitor's own Vert.x runs besides the pipeline, so that the code compiled here is
       // the code a real storm runs: Vert.x's metrics (its pools, its HTTP client), the figures
-      // the pipeline reports (classifications, deliveries), the agents counted by group, and the
-      // history of what is published and delivered, in a database of the rehearsal's own.
+      // the pipeline reports (classifications, deliveries), the agents counted by group, the
+      // history of what is published and delivered, in a database of the rehearsal's own, and
+      // the announcement to other monitors (see PEERS_RECHECK).
       MonitorMetrics metrics = new MonitorMetrics();
       Path historyDir = directory.resolve("history");
       HistoryStore history = HistoryStore.open(historyDir);
@@ -228,6 +240,11 @@ final class FullDressRehearsal {
               .groupDegraded(groupDegraded)
               .build();
       DeploymentWait.untilDeployed(pipeline.deployAlwaysActive(vertx), WITHIN);
+      DeploymentWait.untilDeployed(
+          vertx.deployVerticle(
+              new UnclusteredPeersVerticle(
+                  AsyncCuratorFramework.wrap(watching), layout, RECEIVER, PEERS_RECHECK)),
+          WITHIN);
       awaitUntil(readiness::ready);
       for (int round = 0; round <= rounds; round++) {
         String prefix = "rehearsal-" + round + "-";
@@ -380,7 +397,7 @@ final class FullDressRehearsal {
             .connectString(server.connectString())
             .sessionTimeoutMs(30_000)
             .connectionTimeoutMs(10_000)
-            .retryPolicy(new RetryOneTime(100))
+            .retryPolicy(Monitor.retryPolicy())
             .build();
     opened.add(client);
     client.start();

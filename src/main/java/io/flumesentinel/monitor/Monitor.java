@@ -58,6 +58,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
@@ -408,7 +409,7 @@ public final class Monitor implements AutoCloseable {
                 .connectString(connect)
                 .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) zk.connectionTimeout().toMillis())
-                .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)),
+                .retryPolicy(retryPolicy()),
             ZkClients.clientConfig(zk.tls()),
             zk.access(),
             zk.layout(),
@@ -419,6 +420,14 @@ public final class Monitor implements AutoCloseable {
     CuratorFramework client = builder.build();
     client.start();
     return client;
+  }
+
+  /**
+   * How the monitor's ZooKeeper clients retry an operation; the storm rehearsal's clients retry the
+   * same way, so that the code the JVM compiles there is the code the monitor's clients run.
+   */
+  static RetryPolicy retryPolicy() {
+    return new ExponentialBackoffRetry(100, 5, 2000);
   }
 
   /** The Watchdog and the fallbacks of the receivers that name one. */

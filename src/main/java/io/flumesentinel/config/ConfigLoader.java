@@ -62,7 +62,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeout: 2s            # 1ms..10m, as every receiver's timeouts
  *     requestTimeout: 5s
  *     maxBatch: 500                 # at least 1
- *     queueCapacity: 10000          # at least maxBatch
+ *     queueCapacity: 100000         # at least maxBatch
  *     backoff: { initial: 200ms, max: 30s, multiplier: 2.0, jitter: 0.2 }   # multiplier &gt;= 1, 0 &lt;= jitter &lt; 1
  *     signature: { secretEnv: WEBHOOK_SECRET }   # optional: the NAME of the variable with the HMAC secret
  *   - name: oncall-mail
@@ -80,7 +80,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *     connectTimeout: 5s
  *     sendTimeout: 30s              # one whole mail, connection included
  *     maxBatch: 100                 # alerts in one mail
- *     queueCapacity: 10000
+ *     queueCapacity: 100000
  *     backoff: { initial: 200ms, max: 30s }
  *   - name: ops-dingtalk
  *     type: dingtalk                # dingtalk, wecom, feishu or slack

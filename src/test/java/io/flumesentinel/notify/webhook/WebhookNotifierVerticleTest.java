@@ -252,6 +252,33 @@ class WebhookNotifierVerticleTest {
     assertThat(logs.at(Level.WARN, "FlumeAgentDown.c")).hasSize(1);
   }
 
+  /**
+   * A storm of 20,000 losses (each agent its own host and group, so nothing rolls them up) sent at
+   * once to a receiver that takes its time: with the default queue every one arrives, in order.
+   * With the former default (10,000) the notifier dropped the oldest thousands, counted and logged
+   * but never sent; a cold monitor's storm benchmark met it at 20,000 losses.
+   */
+  @Test
+  void aStormOfTwentyThousandLossesReachesASlowReceiverWholeWithTheDefaultQueue() throws Exception {
+    primary.delay(20);
+    NotifierVerticle notifier = deploy(WebhookReceiverConfig.of(RECEIVER, List.of(primary.url())));
+    List<Alert> storm = alerts(20_000);
+
+    publish(storm.toArray(Alert[]::new));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                primary.acceptedAgents().size() >= storm.size() || notifier.stats().dropped() > 0);
+    assertThat(notifier.stats().dropped()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> primary.acceptedAgents().size() >= storm.size());
+    assertThat(primary.acceptedAgents()).isEqualTo(agents(storm));
+    assertThat(logs.at(Level.WARN, "dropped")).isEmpty();
+  }
+
   @Test
   void aReceiverWithoutUsableUrlsFailsToStartNamingIt() {
     WebhookReceiverConfig broken = config(List.of("ftp://alerts.example/hook"));

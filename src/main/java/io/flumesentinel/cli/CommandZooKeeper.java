@@ -11,12 +11,16 @@ import io.flumesentinel.zk.ZkSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 
 /**
  * The ZooKeeper client of a one-shot command ({@code deregister}, {@code silence}): connected
@@ -32,14 +36,25 @@ final class CommandZooKeeper implements AutoCloseable {
   /** How long one request may take, retries included. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
+  /**
+   * How long a request that lost its connection waits for ZooKeeper's verdict on the login before
+   * it says ZooKeeper could not be reached.
+   */
+  static final Duration LOGIN_VERDICT_WITHIN = Duration.ofSeconds(2);
+
   private final CuratorFramework client;
   private final String connect;
   private final boolean authenticates;
 
-  private CommandZooKeeper(CuratorFramework client, String connect, boolean authenticates) {
+  /** Counted down when ZooKeeper refuses the login ({@code AuthFailed}). */
+  private final CountDownLatch loginRefused;
+
+  private CommandZooKeeper(
+      CuratorFramework client, String connect, boolean authenticates, CountDownLatch loginRefused) {
     this.client = client;
     this.connect = connect;
     this.authenticates = authenticates;
+    this.loginRefused = loginRefused;
   }
 
   /** ZooKeeper could not be reached: the whole message is the command's one line on stderr. */
@@ -87,6 +102,16 @@ final class CommandZooKeeper implements AutoCloseable {
                 layout,
                 null)
             .build();
+    CountDownLatch loginRefused = new CountDownLatch(1);
+    client
+        .getCuratorListenable()
+        .addListener(
+            (c, event) -> {
+              WatchedEvent watched = event.getWatchedEvent();
+              if (watched != null && watched.getState() == Watcher.Event.KeeperState.AuthFailed) {
+                loginRefused.countDown();
+              }
+            });
     client.start();
     if (!client.blockUntilConnected((int) CONNECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       client.close();
@@ -99,7 +124,7 @@ final class CommandZooKeeper implements AutoCloseable {
               + (tls == null ? "" : ", with TLS")
               + ")");
     }
-    return new CommandZooKeeper(client, connect, access.authenticates());
+    return new CommandZooKeeper(client, connect, access.authenticates(), loginRefused);
   }
 
   CuratorFramework client() {
@@ -121,6 +146,13 @@ final class CommandZooKeeper implements AutoCloseable {
               + REQUEST_TIMEOUT.toSeconds()
               + " s)");
     } catch (ExecutionException e) {
+      if (ZkErrors.unreachable(e)
+          && authenticates
+          && loginRefused.await(LOGIN_VERDICT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        // A refused login closes the connection: the request may see the connection lost before
+        // the client has read the refusal, which is what the user has to act on.
+        throw KeeperException.create(KeeperException.Code.AUTHFAILED);
+      }
       if (ZkErrors.unreachable(e)) {
         // An ensemble that requires authentication closes the session of a client that has none
         // at its first request, which the client may see as a lost connection rather than as the

@@ -146,14 +146,13 @@ final class CommandZooKeeper implements AutoCloseable {
               + REQUEST_TIMEOUT.toSeconds()
               + " s)");
     } catch (ExecutionException e) {
-      if (ZkErrors.unreachable(e)
-          && authenticates
-          && loginRefused.await(LOGIN_VERDICT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
-        // A refused login closes the connection: the request may see the connection lost before
-        // the client has read the refusal, which is what the user has to act on.
-        throw KeeperException.create(KeeperException.Code.AUTHFAILED);
-      }
       if (ZkErrors.unreachable(e)) {
+        if (authenticates
+            && loginRefused.await(LOGIN_VERDICT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+          // A refused login ends with the connection closed: the request may see the connection
+          // lost before the client has read the refusal, which is what the user has to act on.
+          throw KeeperException.create(KeeperException.Code.AUTHFAILED);
+        }
         // An ensemble that requires authentication closes the session of a client that has none
         // at its first request, which the client may see as a lost connection rather than as the
         // refusal: say what to check.

@@ -71,9 +71,6 @@ public record MailReceiverConfig(
    */
   public static final int DEFAULT_MAX_BATCH = 100;
 
-  /** As a webhook's ({@link WebhookReceiverConfig#DEFAULT_QUEUE_CAPACITY}, and why). */
-  public static final int DEFAULT_QUEUE_CAPACITY = WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY;
-
   public enum StartTls {
     DISABLED,
     OPTIONAL,

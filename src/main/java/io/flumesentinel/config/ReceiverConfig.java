@@ -30,6 +30,15 @@ public sealed interface ReceiverConfig
   /** Most alerts in one delivery (one request, one mail). */
   int maxBatch();
 
+  /**
+   * {@link #queueCapacity()} of every kind of receiver when none is given: one transition for each
+   * agent of a fleet of 100,000, the largest the monitor is built for, all lost at once with
+   * nothing to roll them up. A queued transition is a reference to an alert the ledger holds anyway
+   * (164 bytes a slot measured, some 16 MB full), and one dropped is an outage nobody is told of.
+   * At 10,000, a storm of 20,000 losses overflowed it while the receiver was still answering.
+   */
+  int DEFAULT_QUEUE_CAPACITY = 100_000;
+
   /** Most alert transitions waiting for this receiver. */
   int queueCapacity();
 

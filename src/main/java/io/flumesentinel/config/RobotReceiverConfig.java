@@ -39,9 +39,6 @@ public record RobotReceiverConfig(
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-  /** As a webhook's ({@link WebhookReceiverConfig#DEFAULT_QUEUE_CAPACITY}, and why). */
-  public static final int DEFAULT_QUEUE_CAPACITY = WebhookReceiverConfig.DEFAULT_QUEUE_CAPACITY;
-
   /** The robots, by the {@code type} key that selects them. */
   public enum Vendor {
     DINGTALK(true, 50),

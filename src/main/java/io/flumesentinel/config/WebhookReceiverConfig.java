@@ -37,15 +37,6 @@ public record WebhookReceiverConfig(
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_BATCH = 500;
 
-  /**
-   * One transition for each agent of a fleet of 100,000, the largest the monitor is built for, all
-   * lost at once with nothing to roll them up: a queued transition is a reference to an alert the
-   * ledger holds anyway (under 200 bytes a slot, some 20 MB full), and one dropped is an outage
-   * nobody is told of. At 10,000, a storm of 20,000 losses overflowed it while the receiver was
-   * still answering.
-   */
-  public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
-
   public static final String TYPE = "webhook";
 
   /**

@@ -33,26 +33,25 @@ final class DeploymentWait {
     CompletableFuture<T> ended = deployment.toCompletionStage().toCompletableFuture();
     long deadline = System.nanoTime() + within.toNanos();
     boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          T result = ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if (!interrupted) {
-            return result;
-          }
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof Exception cause ? cause : e;
+    T result;
+    while (true) {
+      try {
+        result = ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | TimeoutException e) {
+        if (interrupted) {
+          Thread.currentThread().interrupt(); // the caller's next wait stops
         }
+        throw e instanceof ExecutionException && e.getCause() instanceof Exception cause
+            ? cause
+            : e;
       }
-    } catch (Exception e) {
-      if (interrupted) {
-        Thread.currentThread().interrupt(); // the caller's next wait stops
-      }
-      throw e;
     }
-    throw new InterruptedException("interrupted while a rehearsal deployed");
+    if (interrupted) {
+      throw new InterruptedException("interrupted while a rehearsal deployed");
+    }
+    return result;
   }
 }

@@ -77,8 +77,7 @@ final class FullDressRehearsal {
   /** The start of the name of each rehearsal's temporary directory. */
   static final String DIRECTORY_PREFIX = "flume-sentinel-rehearsal";
 
-  private static final long WITHIN_SECONDS = 120;
-  private static final Duration WITHIN = Duration.ofSeconds(WITHIN_SECONDS);
+  private static final Duration WITHIN = Duration.ofSeconds(120);
   private static final int WINDOW = 1_000;
 
   /**
@@ -193,7 +192,7 @@ final class FullDressRehearsal {
       HistoryStore history = HistoryStore.open(historyDir);
       opened.add(history);
       Vertx vertx = metrics.vertxBuilderApart(new VertxOptions()).build();
-      opened.add(() -> vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS));
+      opened.add(() -> vertx.close().await(WITHIN.toSeconds(), TimeUnit.SECONDS));
       LocalCodec.registerAll(vertx);
       requestAndReply(vertx);
       DeploymentWait.untilDeployed(
@@ -218,7 +217,7 @@ final class FullDressRehearsal {
                               body -> r.response().setStatusCode(count(body, delivered)).end())
                           .onFailure(error -> r.response().setStatusCode(400).end()))
               .listen(0, "127.0.0.1")
-              .await(WITHIN_SECONDS, TimeUnit.SECONDS)
+              .await(WITHIN.toSeconds(), TimeUnit.SECONDS)
               .actualPort();
       WebhookReceiverConfig webhook =
           WebhookReceiverConfig.of(RECEIVER, List.of("http://localhost:" + port + "/" + RECEIVER));
@@ -336,8 +335,8 @@ final class FullDressRehearsal {
         .eventBus()
         .localConsumer(address, message -> message.reply(message.body()))
         .completion()
-        .await(WITHIN_SECONDS, TimeUnit.SECONDS);
-    vertx.eventBus().request(address, "echo").await(WITHIN_SECONDS, TimeUnit.SECONDS);
+        .await(WITHIN.toSeconds(), TimeUnit.SECONDS);
+    vertx.eventBus().request(address, "echo").await(WITHIN.toSeconds(), TimeUnit.SECONDS);
   }
 
   /**
@@ -401,7 +400,7 @@ final class FullDressRehearsal {
             .build();
     opened.add(client);
     client.start();
-    if (!client.blockUntilConnected((int) WITHIN_SECONDS, TimeUnit.SECONDS)) {
+    if (!client.blockUntilConnected((int) WITHIN.toSeconds(), TimeUnit.SECONDS)) {
       throw new IllegalStateException("the rehearsal's ZooKeeper did not answer");
     }
     return client;
@@ -439,7 +438,7 @@ final class FullDressRehearsal {
         writes.add(write.apply(i).toCompletableFuture());
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-          .get(WITHIN_SECONDS, TimeUnit.SECONDS);
+          .get(WITHIN.toSeconds(), TimeUnit.SECONDS);
     }
   }
 
@@ -452,7 +451,7 @@ final class FullDressRehearsal {
     int start = delivered.get();
     int seen = start;
     long quietSince = System.nanoTime();
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(WITHIN_SECONDS);
+    long giveUp = System.nanoTime() + WITHIN.toNanos();
     while (delivered.get() < expected && System.nanoTime() < giveUp) {
       Thread.sleep(20);
       int now = delivered.get();
@@ -466,11 +465,11 @@ final class FullDressRehearsal {
   }
 
   private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(WITHIN_SECONDS);
+    long giveUp = System.nanoTime() + WITHIN.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > giveUp) {
         throw new IllegalStateException(
-            "the rehearsal did not finish within " + WITHIN_SECONDS + " s");
+            "the rehearsal did not finish within " + WITHIN.toSeconds() + " s");
       }
       Thread.sleep(20);
     }

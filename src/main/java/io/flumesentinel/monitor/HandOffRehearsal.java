@@ -44,8 +44,7 @@ final class HandOffRehearsal implements AutoCloseable {
       AlertGroup.of(RECEIVER, Map.of(), Duration.ZERO, Duration.ZERO);
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final long WITHIN_SECONDS = 60;
-  private static final Duration WITHIN = Duration.ofSeconds(WITHIN_SECONDS);
+  private static final Duration WITHIN = Duration.ofSeconds(60);
 
   private final Vertx vertx;
   private final Receipts receipts = new Receipts();
@@ -58,7 +57,7 @@ final class HandOffRehearsal implements AutoCloseable {
             .createHttpServer()
             .requestHandler(request -> request.body().onComplete(read -> request.response().end()))
             .listen(0, "127.0.0.1")
-            .await(WITHIN_SECONDS, TimeUnit.SECONDS)
+            .await(WITHIN.toSeconds(), TimeUnit.SECONDS)
             .actualPort();
     DeploymentWait.untilDeployed(
         vertx.deployVerticle(
@@ -84,7 +83,7 @@ final class HandOffRehearsal implements AutoCloseable {
     try {
       return new HandOffRehearsal(vertx, externalUrl);
     } catch (Exception e) {
-      vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS);
+      vertx.close().await(WITHIN.toSeconds(), TimeUnit.SECONDS);
       throw e;
     }
   }
@@ -102,12 +101,12 @@ final class HandOffRehearsal implements AutoCloseable {
     }
     Future<Integer> delivered = receipts.expect(alerts.size());
     alerts.forEach(alert -> vertx.eventBus().send(STAGE, new Notice(alert, GROUP), LOCAL));
-    return delivered.await(WITHIN_SECONDS, TimeUnit.SECONDS);
+    return delivered.await(WITHIN.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Override
   public void close() throws Exception {
-    vertx.close().await(WITHIN_SECONDS, TimeUnit.SECONDS);
+    vertx.close().await(WITHIN.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** The stage: on a thread of its own, passes each notice on and publishes its alert's JSON. */

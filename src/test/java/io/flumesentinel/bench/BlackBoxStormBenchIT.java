@@ -198,7 +198,7 @@ class BlackBoxStormBenchIT {
                       round),
                   dir.resolve("monitor.log")));
       floor.await("^WATCHING", Duration.ofSeconds(60));
-      naive.await("^WATCHING", Duration.ofSeconds(120));
+      naive.await("^WATCHING", Duration.ofMinutes(6));
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(50))

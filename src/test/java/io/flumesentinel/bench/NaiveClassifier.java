@@ -48,7 +48,9 @@ final class NaiveClassifier implements AutoCloseable {
   /** Starts the cache and returns once it holds every live node. */
   void start() throws Exception {
     cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
-    if (!initialized.await(60, TimeUnit.SECONDS)) {
+    // The cache reads the children one by one: 20,000 of them, while the monitor beside it plays
+    // its rehearsal, have taken over a minute on a slow day.
+    if (!initialized.await(5, TimeUnit.MINUTES)) {
       throw new IllegalStateException("PathChildrenCache of " + layout.live() + " not initialized");
     }
   }

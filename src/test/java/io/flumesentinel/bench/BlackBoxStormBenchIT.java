@@ -198,7 +198,8 @@ class BlackBoxStormBenchIT {
                       round),
                   dir.resolve("monitor.log")));
       floor.await("^WATCHING", Duration.ofSeconds(60));
-      naive.await("^WATCHING", Duration.ofMinutes(6));
+      // its process's JVM start and connection, then its cache's own bound
+      naive.await("^WATCHING", NaiveClassifier.LOADED_WITHIN.plusMinutes(1));
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(50))

@@ -1,6 +1,7 @@
 package io.flumesentinel.bench;
 
 import io.flumesentinel.protocol.ZkLayout;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +46,17 @@ final class NaiveClassifier implements AutoCloseable {
             });
   }
 
+  /**
+   * The longest {@link #start} waits for the cache to hold every live node: it reads them one by
+   * one, and 20,000 of them, while the monitor beside it plays its rehearsal, have taken over a
+   * minute on a slow day.
+   */
+  static final Duration LOADED_WITHIN = Duration.ofMinutes(5);
+
   /** Starts the cache and returns once it holds every live node. */
   void start() throws Exception {
     cache.start(PathChildrenCache.StartMode.POST_INITIALIZED_EVENT);
-    // The cache reads the children one by one: 20,000 of them, while the monitor beside it plays
-    // its rehearsal, have taken over a minute on a slow day.
-    if (!initialized.await(5, TimeUnit.MINUTES)) {
+    if (!initialized.await(LOADED_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("PathChildrenCache of " + layout.live() + " not initialized");
     }
   }

@@ -160,7 +160,7 @@ public final class ClassifierVerticle extends VerticleBase implements OwnThread 
                 message -> {
                   Object body = message.body();
                   if (body instanceof NodeChange change) {
-                    perform(classifier.changed(change));
+                    reader.coveredBy(change.fence(), () -> perform(classifier.changed(change)));
                   } else if (body instanceof WatchSnapshot snapshot) {
                     perform(classifier.reconcile(snapshot));
                   } else if (body instanceof FenceReached fence

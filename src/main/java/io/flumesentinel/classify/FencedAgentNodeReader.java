@@ -2,6 +2,7 @@ package io.flumesentinel.classify;
 
 import io.flumesentinel.event.Addresses;
 import io.flumesentinel.event.FenceReached;
+import io.flumesentinel.event.NodeChange;
 import io.flumesentinel.event.NodeData;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,34 +19,52 @@ import java.util.function.Function;
 
 /**
  * Answers "does the agent node exist?" from the agent nodes the watch has sent the classifier, once
- * a fence has shown that they are complete: the reads asked during one turn of the classifier's
- * context share one fence ({@link Addresses#ZK_FENCE}); when the watch's {@link FenceReached} comes
- * back on the stream of changes, every change ZooKeeper made before the reads were asked has been
- * followed (the two deletes of a deliberate stop, a crash record written with the live node's
- * removal), so the classifier's copy of each agent node is ZooKeeper's own answer as of then.
+ * a fence has shown that they are complete: when the watch's {@link FenceReached} comes back on the
+ * stream of changes, every change ZooKeeper made before the fence was sent has been followed (the
+ * two deletes of a deliberate stop, a crash record written with the live node's removal), so the
+ * classifier's copy of each agent node is ZooKeeper's own answer as of then.
+ *
+ * <p>Which fence: the watch sends one on its own as soon as it learns that a live node went, and
+ * names it on the change ({@link NodeChange#fence}); the reads asked while that change is handled
+ * ({@link #coveredBy}) wait for it, so the fence's round trip to ZooKeeper runs while the change is
+ * on its way to the classifier. Any other read (a retry once the connection is back, a snapshot's
+ * reconciliation) asks for a fence ({@link Addresses#ZK_FENCE}), one for all the reads asked during
+ * one turn of the classifier's context.
  *
  * <p>Why not read the nodes: ZooKeeper answers a read on the watch's session only after every
  * notification it queued before it, so in a storm of thousands of losses the first reads wait for
  * the whole storm's notifications anyway; and reading the thousands of nodes then costs ZooKeeper
  * and the monitor as much again (about 0.6 s for 5,000 on a 2-core machine). The fence is one small
- * request per turn.
+ * request per round trip.
  *
  * <p>A fence ZooKeeper did not answer (the connection is down), or one not back within the timeout,
  * makes its reads unknown, never absent. Used on the classifier's context only.
  */
 final class FencedAgentNodeReader implements AgentNodeReader {
 
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-
   private final Context context;
   private final Function<String, NodeData> known;
   private final long timeoutMs;
-  private final Map<Long, Fence> fenced = new HashMap<>();
-  private Map<String, List<Promise<NodeData>>> waiting = new LinkedHashMap<>();
-  private long nextFence;
+  private final DeliveryOptions ask;
+  private final Map<Long, Reads> fenced = new HashMap<>();
+  private Reads waiting = new Reads();
 
-  /** The reads that wait for one fence, and the timer that gives up on it. */
-  private record Fence(Map<String, List<Promise<NodeData>>> reads, long timer) {}
+  /** The watch's fence that reads asked now wait for, while a change naming one is handled. */
+  private long covering = NodeChange.NO_FENCE;
+
+  /** The reads that wait for one fence, by agent. */
+  private static final class Reads {
+    final Map<String, List<Promise<NodeData>>> byAgent = new LinkedHashMap<>();
+    long timer = -1;
+
+    void add(String agentId, Promise<NodeData> answer) {
+      byAgent.computeIfAbsent(agentId, id -> new ArrayList<>(1)).add(answer);
+    }
+
+    boolean isEmpty() {
+      return byAgent.isEmpty();
+    }
+  }
 
   /**
    * @param known the agent node as the classifier knows it from the watch's changes, or {@code
@@ -55,22 +74,38 @@ final class FencedAgentNodeReader implements AgentNodeReader {
     this.context = context;
     this.known = known;
     this.timeoutMs = timeout.toMillis();
+    this.ask = new DeliveryOptions().setLocalOnly(true).setSendTimeout(timeoutMs);
+  }
+
+  @Override
+  public void coveredBy(long fence, Runnable asking) {
+    covering = fence;
+    try {
+      asking.run();
+    } finally {
+      covering = NodeChange.NO_FENCE;
+    }
   }
 
   @Override
   public Future<NodeData> read(String agentId) {
     Promise<NodeData> answer = Promise.promise();
+    if (covering != NodeChange.NO_FENCE) {
+      fenced.computeIfAbsent(covering, this::awaiting).add(agentId, answer);
+      return answer.future();
+    }
     if (waiting.isEmpty()) {
       // Runs after the messages already queued on this context: they join this fence.
-      context.runOnContext(v -> fence());
+      context.runOnContext(v -> askFence());
     }
-    waiting.computeIfAbsent(agentId, id -> new ArrayList<>(1)).add(answer);
+    waiting.add(agentId, answer);
     return answer.future();
   }
 
-  private void fence() {
-    long id = nextFence++;
-    long timer =
+  /** Reads that wait for the fence {@code id}, given up on after the timeout. */
+  private Reads awaiting(long id) {
+    Reads reads = new Reads();
+    reads.timer =
         context
             .owner()
             .setTimer(
@@ -80,35 +115,54 @@ final class FencedAgentNodeReader implements AgentNodeReader {
                         id,
                         new TimeoutException(
                             "no answer from ZooKeeper within " + timeoutMs + " ms")));
-    fenced.put(id, new Fence(waiting, timer));
-    waiting = new LinkedHashMap<>();
-    context.owner().eventBus().send(Addresses.ZK_FENCE, id, LOCAL);
+    return reads;
   }
 
-  /** The watch's answer to one of this reader's fences, in its place among the changes. */
+  private void askFence() {
+    Reads asked = waiting;
+    waiting = new Reads();
+    context
+        .owner()
+        .eventBus()
+        .<Long>request(Addresses.ZK_FENCE, null, ask)
+        .onComplete(
+            reply -> {
+              if (reply.failed()) {
+                fail(asked, reply.cause());
+                return;
+              }
+              Reads reads = fenced.computeIfAbsent(reply.result().body(), this::awaiting);
+              asked.byAgent.forEach(
+                  (agentId, answers) -> answers.forEach(answer -> reads.add(agentId, answer)));
+            });
+  }
+
+  /** The watch's answer to one of its fences, in its place among the changes. */
   void reached(FenceReached fence) {
     if (!fence.reached()) {
       fail(fence.id(), new IllegalStateException(fence.problem()));
       return;
     }
-    Fence reads = fenced.remove(fence.id());
+    Reads reads = fenced.remove(fence.id());
     if (reads != null) {
-      context.owner().cancelTimer(reads.timer());
-      reads
-          .reads()
-          .forEach(
-              (agentId, answers) -> {
-                NodeData node = known.apply(agentId);
-                answers.forEach(answer -> answer.tryComplete(node));
-              });
+      context.owner().cancelTimer(reads.timer);
+      reads.byAgent.forEach(
+          (agentId, answers) -> {
+            NodeData node = known.apply(agentId);
+            answers.forEach(answer -> answer.tryComplete(node));
+          });
     }
   }
 
   private void fail(long id, Throwable why) {
-    Fence reads = fenced.remove(id);
+    Reads reads = fenced.remove(id);
     if (reads != null) {
-      context.owner().cancelTimer(reads.timer());
-      reads.reads().values().forEach(answers -> answers.forEach(answer -> answer.tryFail(why)));
+      context.owner().cancelTimer(reads.timer);
+      fail(reads, why);
     }
+  }
+
+  private static void fail(Reads reads, Throwable why) {
+    reads.byAgent.values().forEach(answers -> answers.forEach(answer -> answer.tryFail(why)));
   }
 }

@@ -40,8 +40,9 @@ public final class Addresses {
   public static final String ZK_CHANGES = "flume.sentinel.internal.zk.changes";
 
   /**
-   * Internal: a fence id ({@code Long}) asks the watch for a {@link FenceReached} on {@link
-   * #ZK_CHANGES} once every change that happened before has been sent there.
+   * Internal, request and reply: asks the watch for a fence; the reply is its id ({@code Long}),
+   * and its {@link FenceReached} comes on {@link #ZK_CHANGES} once every change that happened
+   * before the request has been sent there.
    */
   public static final String ZK_FENCE = "flume.sentinel.internal.zk.fence";
 

@@ -6,8 +6,15 @@ package io.flumesentinel.event;
  * @param before the node as last seen; {@code null} when created, or when it was deleted before it
  *     could be read (it existed, but its data is unknown)
  * @param after the node now, {@code null} when deleted
+ * @param fence the id of a fence the watch sent ZooKeeper after it learnt of this change, whose
+ *     {@link FenceReached} follows on the same stream; {@link #NO_FENCE} when the watch sent none
+ *     (it sends one for a live node's removal, which is classified by what the fence shows)
  */
-public record NodeChange(Kind kind, Type type, String agentId, NodeData before, NodeData after) {
+public record NodeChange(
+    Kind kind, Type type, String agentId, NodeData before, NodeData after, long fence) {
+
+  /** No fence follows the change: whoever needs one asks for it ({@link Addresses#ZK_FENCE}). */
+  public static final long NO_FENCE = 0;
 
   public enum Kind {
     AGENT,
@@ -18,5 +25,15 @@ public record NodeChange(Kind kind, Type type, String agentId, NodeData before, 
     CREATED,
     CHANGED,
     DELETED
+  }
+
+  /** A change no fence follows. */
+  public NodeChange(Kind kind, Type type, String agentId, NodeData before, NodeData after) {
+    this(kind, type, agentId, before, after, NO_FENCE);
+  }
+
+  /** This change, followed by the fence {@code id}. */
+  public NodeChange followedBy(long id) {
+    return new NodeChange(kind, type, agentId, before, after, id);
   }
 }

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * is applied only if it is newer), so nothing is lost or reported twice. Curator calls back on its
  * own threads; everything here runs on this verticle's context, and no event loop is ever blocked.
  *
+ * <p>A live node's removal is classified by what a fence shows ({@link FenceReached}): the watch
+ * sends one as soon as it learns of the removal, names it on the change ({@link NodeChange#fence}),
+ * and keeps at most one out at a time, so that a storm of removals shares a few. A fence asked on
+ * {@link Addresses#ZK_FENCE} is one of the same line.
+ *
  * <p>Whatever it streams, it also publishes the first snapshot and every change on {@link
  * Addresses#REGISTRATIONS}, for figures such as the agents by state.
  *
@@ -89,24 +94,36 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   private ConnectionChange.State connection;
 
   /**
-   * A watch event and, for a creation or a data change, the read of the node it triggered; or, with
-   * {@code fence} set (and nothing else), a fence answered in its place in ZooKeeper's order.
+   * A watch event and, for a creation or a data change, the read of the node it triggered, and the
+   * fence sent after it ({@link NodeChange#NO_FENCE} if none); or, with {@code reached} set (and
+   * nothing else), a fence answered in its place in ZooKeeper's order.
    */
   private record PendingEvent(
       NodeChange.Kind kind,
       String id,
       WatchedEvent event,
       Future<NodeData> read,
-      FenceReached fence) {
+      long fence,
+      FenceReached reached) {
 
-    PendingEvent(NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read) {
-      this(kind, id, event, read, null);
+    PendingEvent(
+        NodeChange.Kind kind, String id, WatchedEvent event, Future<NodeData> read, long fence) {
+      this(kind, id, event, read, fence, null);
     }
 
-    static PendingEvent of(FenceReached fence) {
-      return new PendingEvent(null, null, null, null, fence);
+    static PendingEvent of(FenceReached reached) {
+      return new PendingEvent(null, null, null, null, NodeChange.NO_FENCE, reached);
     }
   }
+
+  /** The id of the last fence sent to ZooKeeper; ids count from 1. */
+  private long lastFence = NodeChange.NO_FENCE;
+
+  /** Whether a fence is out; the watch keeps at most one out, so a storm costs few. */
+  private boolean fenceOut;
+
+  /** Whether what the watch learnt since the fence out was sent needs the next one. */
+  private boolean fenceWanted;
 
   /** Runs a task on this verticle's context, in the order given. */
   private Executor onContext;
@@ -153,17 +170,37 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
             .<Boolean>localConsumer(Addresses.ZK_STREAM, m -> stream(m.body()))
             .completion();
     Future<Void> fences =
-        vertx.eventBus().<Long>localConsumer(Addresses.ZK_FENCE, m -> fence(m.body())).completion();
+        vertx
+            .eventBus()
+            .localConsumer(Addresses.ZK_FENCE, m -> m.reply(fenceAfterNow()))
+            .completion();
     return Future.all(streamRequests, fences);
+  }
+
+  /**
+   * The id of a fence sent to ZooKeeper after now: sent at once when none is out, else the next
+   * one, sent as soon as the one out is answered. Its {@link FenceReached} follows, on {@link
+   * Addresses#ZK_CHANGES}, every change the watch has learnt of by now.
+   */
+  private long fenceAfterNow() {
+    long id = lastFence + 1;
+    if (fenceOut) {
+      fenceWanted = true;
+    } else {
+      sendFence(id);
+    }
+    return id;
   }
 
   /**
    * Asks ZooKeeper, on the watch's own session, whether the root exists, and queues the fence's
    * answer where the answer comes: ZooKeeper answers a session's requests after the notifications
    * it queued for that session before them, and its client hands both out in that order, so every
-   * change made before the fence was asked (all of a transaction's changes) is sent before it.
+   * change made before the fence was sent (all of a transaction's changes) is sent before it.
    */
-  private void fence(long id) {
+  private void sendFence(long id) {
+    lastFence = id;
+    fenceOut = true;
     try {
       client
           .getZookeeperClient()
@@ -188,7 +225,12 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   }
 
   private void fenced(FenceReached answer) {
+    fenceOut = false;
     pending.add(PendingEvent.of(answer));
+    if (fenceWanted) {
+      fenceWanted = false;
+      sendFence(lastFence + 1);
+    }
     drain();
   }
 
@@ -291,7 +333,16 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
             });
     List<NodeChange> changes = mirror.load(kind, valid, children.pzxid());
     if (loaded) {
-      changes.forEach(this::send);
+      long fence = NodeChange.NO_FENCE;
+      for (NodeChange change : changes) {
+        if (streaming && removesLive(change)) {
+          if (fence == NodeChange.NO_FENCE) {
+            fence = fenceAfterNow();
+          }
+          change = change.followedBy(fence);
+        }
+        send(change);
+      }
     }
   }
 
@@ -312,9 +363,21 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     if (kind == null || !AgentId.isValid(split.getNode())) {
       return; // the parent itself, a deeper node, or a name that is no agent id
     }
-    Future<NodeData> read = type == Watcher.Event.EventType.NodeDeleted ? null : readNode(path);
-    pending.add(new PendingEvent(kind, split.getNode(), event, read));
+    boolean deleted = type == Watcher.Event.EventType.NodeDeleted;
+    Future<NodeData> read = deleted ? null : readNode(path);
+    // A live node's removal is classified by what a fence shows: sent now, its round trip runs
+    // while the change is on its way to the classifier.
+    long fence =
+        deleted && kind == NodeChange.Kind.LIVE && streaming
+            ? fenceAfterNow()
+            : NodeChange.NO_FENCE;
+    pending.add(new PendingEvent(kind, split.getNode(), event, read, fence));
     drain();
+  }
+
+  /** Whether a change from a load takes a live node away (deleted, or replaced by a new one). */
+  private static boolean removesLive(NodeChange change) {
+    return change.kind() == NodeChange.Kind.LIVE && change.type() != NodeChange.Type.CREATED;
   }
 
   private Future<NodeData> readNode(String path) {
@@ -345,9 +408,9 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   }
 
   private void apply(PendingEvent pending) {
-    if (pending.fence() != null) {
+    if (pending.reached() != null) {
       if (streaming) {
-        vertx.eventBus().publish(Addresses.ZK_CHANGES, pending.fence(), LOCAL);
+        vertx.eventBus().publish(Addresses.ZK_CHANGES, pending.reached(), LOCAL);
       }
       return;
     }
@@ -362,7 +425,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
                 event.getZxid(),
                 pending.read().result());
     if (change != null) {
-      send(change);
+      send(pending.fence() == NodeChange.NO_FENCE ? change : change.followedBy(pending.fence()));
     }
   }
 

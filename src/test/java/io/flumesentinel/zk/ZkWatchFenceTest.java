@@ -1,0 +1,128 @@
+package io.flumesentinel.zk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flumesentinel.event.Addresses;
+import io.flumesentinel.event.FenceReached;
+import io.flumesentinel.event.LocalCodec;
+import io.flumesentinel.event.NodeChange;
+import io.flumesentinel.event.OwnThread;
+import io.flumesentinel.event.WatchSnapshot;
+import io.flumesentinel.protocol.ZkLayout;
+import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.testing.Zk;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watch sends a fence on its own when it learns that a live node went, names it on the change,
+ * and its answer follows every change of the same transaction on the stream: what the classifier
+ * waits for before it decides, with no fence of its own to ask.
+ */
+class ZkWatchFenceTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final ZkLayout LAYOUT = new ZkLayout("/fence-test");
+
+  private TestingServer server;
+  private CuratorFramework monitorSide;
+  private CuratorFramework agentSide;
+  private Vertx vertx;
+  private final List<Object> stream = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Zk.server();
+    monitorSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
+    agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
+    for (String id : List.of("a1", "a2")) {
+      agentSide.create().creatingParentsIfNeeded().forPath(LAYOUT.agent(id), "{}".getBytes());
+      agentSide
+          .create()
+          .creatingParentsIfNeeded()
+          .withMode(CreateMode.EPHEMERAL)
+          .forPath(LAYOUT.live(id), "{}".getBytes());
+    }
+    vertx = Vertx.vertx();
+    LocalCodec.registerAll(vertx);
+    vertx
+        .eventBus()
+        .localConsumer(Addresses.ZK_CHANGES, m -> stream.add(m.body()))
+        .completion()
+        .await(10, TimeUnit.SECONDS);
+    ZkWatchVerticle watch = new ZkWatchVerticle(monitorSide, LAYOUT, new Readiness());
+    vertx.deployVerticle(watch, OwnThread.deploymentOptions(watch)).await(10, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> stream.stream().anyMatch(WatchSnapshot.class::isInstance));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    agentSide.close();
+    monitorSide.close();
+    server.close();
+  }
+
+  @Test
+  void aLiveNodesRemovalNamesAFenceWhoseAnswerFollowsTheWholeTransaction() throws Exception {
+    // the removal comes first in the transaction: the agent node's deletion must still come
+    // before the fence's answer
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide.transactionOp().delete().forPath(LAYOUT.live("a1")),
+            agentSide.transactionOp().delete().forPath(LAYOUT.agent("a1")));
+
+    await().atMost(WAIT).until(() -> stream.stream().anyMatch(FenceReached.class::isInstance));
+    NodeChange removal = change(NodeChange.Kind.LIVE, "a1");
+    assertThat(removal.type()).isEqualTo(NodeChange.Type.DELETED);
+    assertThat(removal.fence()).isNotEqualTo(NodeChange.NO_FENCE);
+    FenceReached fence = fenceAnswer(removal.fence());
+    assertThat(fence.reached()).isTrue();
+    assertThat(stream.indexOf(change(NodeChange.Kind.AGENT, "a1")))
+        .as("the transaction's second change comes before the fence's answer")
+        .isLessThan(stream.indexOf(fence));
+  }
+
+  @Test
+  void otherChangesNameNoFence() throws Exception {
+    agentSide.setData().forPath(LAYOUT.agent("a2"), "{\"host\":\"h\"}".getBytes());
+    agentSide.setData().forPath(LAYOUT.live("a2"), "{\"pid\":1}".getBytes());
+
+    await()
+        .atMost(WAIT)
+        .until(() -> stream.stream().filter(NodeChange.class::isInstance).count() == 2);
+    assertThat(stream)
+        .filteredOn(NodeChange.class::isInstance)
+        .map(NodeChange.class::cast)
+        .allMatch(change -> change.fence() == NodeChange.NO_FENCE);
+  }
+
+  private NodeChange change(NodeChange.Kind kind, String agentId) {
+    return stream.stream()
+        .filter(NodeChange.class::isInstance)
+        .map(NodeChange.class::cast)
+        .filter(change -> change.kind() == kind && change.agentId().equals(agentId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private FenceReached fenceAnswer(long id) {
+    return stream.stream()
+        .filter(FenceReached.class::isInstance)
+        .map(FenceReached.class::cast)
+        .filter(fence -> fence.id() == id)
+        .findFirst()
+        .orElseThrow();
+  }
+}

@@ -46,25 +46,16 @@ final class FencedAgentNodeReader implements AgentNodeReader {
   private final Function<String, NodeData> known;
   private final long timeoutMs;
   private final DeliveryOptions ask;
-  private final Map<Long, Reads> fenced = new HashMap<>();
-  private Reads waiting = new Reads();
+  private final Map<Long, Fence> fenced = new HashMap<>();
+
+  /** Reads asked during this turn outside a change's fence: they ask for one fence together. */
+  private Map<String, List<Promise<NodeData>>> waiting = new LinkedHashMap<>();
 
   /** The watch's fence that reads asked now wait for, while a change naming one is handled. */
   private long covering = NodeChange.NO_FENCE;
 
-  /** The reads that wait for one fence, by agent. */
-  private static final class Reads {
-    final Map<String, List<Promise<NodeData>>> byAgent = new LinkedHashMap<>();
-    long timer = -1;
-
-    void add(String agentId, Promise<NodeData> answer) {
-      byAgent.computeIfAbsent(agentId, id -> new ArrayList<>(1)).add(answer);
-    }
-
-    boolean isEmpty() {
-      return byAgent.isEmpty();
-    }
-  }
+  /** The reads that wait for one fence, by agent, and the timer that gives up on it. */
+  private record Fence(Map<String, List<Promise<NodeData>>> reads, long timer) {}
 
   /**
    * @param known the agent node as the classifier knows it from the watch's changes, or {@code
@@ -91,21 +82,25 @@ final class FencedAgentNodeReader implements AgentNodeReader {
   public Future<NodeData> read(String agentId) {
     Promise<NodeData> answer = Promise.promise();
     if (covering != NodeChange.NO_FENCE) {
-      fenced.computeIfAbsent(covering, this::awaiting).add(agentId, answer);
+      add(fenced.computeIfAbsent(covering, this::awaiting).reads(), agentId, answer);
       return answer.future();
     }
     if (waiting.isEmpty()) {
       // Runs after the messages already queued on this context: they join this fence.
       context.runOnContext(v -> askFence());
     }
-    waiting.add(agentId, answer);
+    add(waiting, agentId, answer);
     return answer.future();
   }
 
-  /** Reads that wait for the fence {@code id}, given up on after the timeout. */
-  private Reads awaiting(long id) {
-    Reads reads = new Reads();
-    reads.timer =
+  private static void add(
+      Map<String, List<Promise<NodeData>>> reads, String agentId, Promise<NodeData> answer) {
+    reads.computeIfAbsent(agentId, id -> new ArrayList<>(1)).add(answer);
+  }
+
+  /** No reads yet for the fence {@code id}, given up on after the timeout. */
+  private Fence awaiting(long id) {
+    long timer =
         context
             .owner()
             .setTimer(
@@ -115,12 +110,12 @@ final class FencedAgentNodeReader implements AgentNodeReader {
                         id,
                         new TimeoutException(
                             "no answer from ZooKeeper within " + timeoutMs + " ms")));
-    return reads;
+    return new Fence(new LinkedHashMap<>(), timer);
   }
 
   private void askFence() {
-    Reads asked = waiting;
-    waiting = new Reads();
+    Map<String, List<Promise<NodeData>>> asked = waiting;
+    waiting = new LinkedHashMap<>();
     context
         .owner()
         .eventBus()
@@ -131,9 +126,10 @@ final class FencedAgentNodeReader implements AgentNodeReader {
                 fail(asked, reply.cause());
                 return;
               }
-              Reads reads = fenced.computeIfAbsent(reply.result().body(), this::awaiting);
-              asked.byAgent.forEach(
-                  (agentId, answers) -> answers.forEach(answer -> reads.add(agentId, answer)));
+              Fence fence = fenced.computeIfAbsent(reply.result().body(), this::awaiting);
+              asked.forEach(
+                  (agentId, answers) ->
+                      answers.forEach(answer -> add(fence.reads(), agentId, answer)));
             });
   }
 
@@ -143,26 +139,28 @@ final class FencedAgentNodeReader implements AgentNodeReader {
       fail(fence.id(), new IllegalStateException(fence.problem()));
       return;
     }
-    Reads reads = fenced.remove(fence.id());
+    Fence reads = fenced.remove(fence.id());
     if (reads != null) {
-      context.owner().cancelTimer(reads.timer);
-      reads.byAgent.forEach(
-          (agentId, answers) -> {
-            NodeData node = known.apply(agentId);
-            answers.forEach(answer -> answer.tryComplete(node));
-          });
+      context.owner().cancelTimer(reads.timer());
+      reads
+          .reads()
+          .forEach(
+              (agentId, answers) -> {
+                NodeData node = known.apply(agentId);
+                answers.forEach(answer -> answer.tryComplete(node));
+              });
     }
   }
 
   private void fail(long id, Throwable why) {
-    Reads reads = fenced.remove(id);
+    Fence reads = fenced.remove(id);
     if (reads != null) {
-      context.owner().cancelTimer(reads.timer);
-      fail(reads, why);
+      context.owner().cancelTimer(reads.timer());
+      fail(reads.reads(), why);
     }
   }
 
-  private static void fail(Reads reads, Throwable why) {
-    reads.byAgent.values().forEach(answers -> answers.forEach(answer -> answer.tryFail(why)));
+  private static void fail(Map<String, List<Promise<NodeData>>> reads, Throwable why) {
+    reads.values().forEach(answers -> answers.forEach(answer -> answer.tryFail(why)));
   }
 }

@@ -375,7 +375,11 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     drain();
   }
 
-  /** Whether a change from a load takes a live node away (deleted, or replaced by a new one). */
+  /**
+   * Whether a change from a load may take a live node away: deleted, or changed (a load cannot tell
+   * a new node's data from a new node, so the classifier may read for it; a fence too many is one
+   * small request per load).
+   */
   private static boolean removesLive(NodeChange change) {
     return change.kind() == NodeChange.Kind.LIVE && change.type() != NodeChange.Type.CREATED;
   }

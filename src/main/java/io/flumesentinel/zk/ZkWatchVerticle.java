@@ -376,12 +376,17 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   }
 
   /**
-   * Whether a change from a load may take a live node away: deleted, or changed (a load cannot tell
-   * a new node's data from a new node, so the classifier may read for it; a fence too many is one
-   * small request per load).
+   * Whether a change from a load takes a live node away: deleted, or replaced by a new one (created
+   * anew while the watch was not looking: another creation id).
    */
   private static boolean removesLive(NodeChange change) {
-    return change.kind() == NodeChange.Kind.LIVE && change.type() != NodeChange.Type.CREATED;
+    return change.kind() == NodeChange.Kind.LIVE
+        && switch (change.type()) {
+          case DELETED -> true;
+          case CHANGED ->
+              change.before() != null && change.before().czxid() != change.after().czxid();
+          case CREATED -> false;
+        };
   }
 
   private Future<NodeData> readNode(String path) {

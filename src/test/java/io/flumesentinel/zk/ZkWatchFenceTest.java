@@ -11,6 +11,7 @@ import io.flumesentinel.event.OwnThread;
 import io.flumesentinel.event.WatchSnapshot;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
+import io.flumesentinel.testing.TcpProxy;
 import io.flumesentinel.testing.Zk;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -35,6 +36,8 @@ class ZkWatchFenceTest {
   private static final ZkLayout LAYOUT = new ZkLayout("/fence-test");
 
   private TestingServer server;
+  private TcpProxy proxy;
+  private Readiness readiness;
   private CuratorFramework monitorSide;
   private CuratorFramework agentSide;
   private Vertx vertx;
@@ -43,7 +46,8 @@ class ZkWatchFenceTest {
   @BeforeEach
   void start() throws Exception {
     server = Zk.server();
-    monitorSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
+    proxy = new TcpProxy("127.0.0.1", server.getPort());
+    monitorSide = Zk.client(proxy.connectString(), Duration.ofSeconds(30));
     agentSide = Zk.client(server.getConnectString(), Duration.ofSeconds(10));
     for (String id : List.of("a1", "a2")) {
       agentSide.create().creatingParentsIfNeeded().forPath(LAYOUT.agent(id), "{}".getBytes());
@@ -60,7 +64,8 @@ class ZkWatchFenceTest {
         .localConsumer(Addresses.ZK_CHANGES, m -> stream.add(m.body()))
         .completion()
         .await(10, TimeUnit.SECONDS);
-    ZkWatchVerticle watch = new ZkWatchVerticle(monitorSide, LAYOUT, new Readiness());
+    readiness = new Readiness();
+    ZkWatchVerticle watch = new ZkWatchVerticle(monitorSide, LAYOUT, readiness);
     vertx.deployVerticle(watch, OwnThread.deploymentOptions(watch)).await(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> stream.stream().anyMatch(WatchSnapshot.class::isInstance));
   }
@@ -70,6 +75,7 @@ class ZkWatchFenceTest {
     vertx.close().await(10, TimeUnit.SECONDS);
     agentSide.close();
     monitorSide.close();
+    proxy.close();
     server.close();
   }
 
@@ -92,6 +98,44 @@ class ZkWatchFenceTest {
     assertThat(stream.indexOf(change(NodeChange.Kind.AGENT, "a1")))
         .as("the transaction's second change comes before the fence's answer")
         .isLessThan(stream.indexOf(fence));
+  }
+
+  /**
+   * What a reload after a lost connection finds (a live node gone, another one replaced by a new
+   * one) is followed by one fence, sent after the reload.
+   */
+  @Test
+  void liveNodesAReloadFindsGoneOrReplacedNameAFence() throws Exception {
+    await().atMost(WAIT).until(readiness::zkConnected);
+    proxy.cut();
+    await().atMost(WAIT).until(() -> !readiness.zkConnected());
+    agentSide.delete().forPath(LAYOUT.live("a1"));
+    agentSide.create().withMode(CreateMode.EPHEMERAL).forPath(LAYOUT.live("a1"), "{}".getBytes());
+    agentSide.delete().forPath(LAYOUT.live("a2"));
+    proxy.restore();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.stream()
+                    .anyMatch(
+                        m ->
+                            m instanceof NodeChange change
+                                && change.kind() == NodeChange.Kind.LIVE
+                                && change.agentId().equals("a2")));
+    NodeChange replaced = change(NodeChange.Kind.LIVE, "a1");
+    NodeChange gone = change(NodeChange.Kind.LIVE, "a2");
+    assertThat(replaced.type()).isEqualTo(NodeChange.Type.CHANGED);
+    assertThat(gone.type()).isEqualTo(NodeChange.Type.DELETED);
+    assertThat(replaced.fence()).isNotEqualTo(NodeChange.NO_FENCE).isEqualTo(gone.fence());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.stream()
+                    .anyMatch(m -> m instanceof FenceReached fence && fence.id() == gone.fence()));
+    assertThat(stream.indexOf(gone)).isLessThan(stream.indexOf(fenceAnswer(gone.fence())));
   }
 
   @Test

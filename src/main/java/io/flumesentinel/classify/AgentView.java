@@ -271,6 +271,17 @@ final class AgentView {
     return agentProblem;
   }
 
+  /**
+   * Whether the agent node records an exit at or after its own creation (ZooKeeper's time of it): a
+   * crash of this registration, not one the node was created with.
+   */
+  boolean crashRecordedSinceRegistered() {
+    return agent() != null
+        && agent.lastExit() != null
+        && agent.lastExit().at() != null
+        && agent.lastExit().at().toEpochMilli() >= agentData.ctime();
+  }
+
   /** Fixes the crash-count baseline from the data seen so far; call before replacing that data. */
   void settleBaseline() {
     if (alertedCrashCount < 0) {

@@ -318,7 +318,10 @@ final class Classifier {
     switch (change.type()) {
       case CREATED -> {
         view.agent(change.after());
-        view.alertedCrashCount = view.crashCount();
+        // The crashes it was created with are its baseline; one recorded after its creation
+        // (an agent that started and crashed before the watch read its node) is still to be
+        // told, by the live node's removal that follows.
+        view.alertedCrashCount = view.crashCount() - (view.crashRecordedSinceRegistered() ? 1 : 0);
         event(
             LifecycleEvent.Type.REGISTERED,
             view.id,

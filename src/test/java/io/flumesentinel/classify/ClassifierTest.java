@@ -634,6 +634,53 @@ class ClassifierTest {
         .containsExactly("a1");
   }
 
+  /**
+   * An agent that registered, started and crashed before the watch could read its nodes: the agent
+   * node arrives already holding the crash (an exit after its own creation), and the live node only
+   * as a removal whose data is unknown. The crash is this registration's, not one it was created
+   * with: CRASHED, with the supervisor's record, not SESSION_LOST.
+   */
+  @Test
+  void aCrashRecordedBeforeTheWatchReadTheNewAgentNodeIsStillTheRemovalsCrash() {
+    NodeData crashedAtOnce =
+        new NodeData(
+            new AgentNode(
+                    "h1",
+                    "ingest",
+                    Map.of(),
+                    T0,
+                    1,
+                    new ExitRecord(3, null, T0.plusMillis(5), "config broken"))
+                .toBytes(),
+            1,
+            2,
+            T0.toEpochMilli());
+    Script script = new Script(NO_GRACE);
+    script.feed(List.of(snapshot(0, Map.of(), Map.of())));
+    script.feed(List.of(agentCreated(10, crashedAtOnce), liveDeleted(20, null)));
+
+    assertThat(script.answerOldestRead(AgentNodeAnswer.present(crashedAtOnce)))
+        .filteredOn(SendTransition.class::isInstance)
+        .extracting(effect -> ((SendTransition) effect).alert().annotation("reason"))
+        .containsExactly("CRASHED");
+  }
+
+  /**
+   * A node created with a crash from before its creation (written anew) keeps it as its baseline.
+   */
+  @Test
+  void aCrashFromBeforeTheAgentNodesCreationIsNotTheRemovalsCrash() {
+    NodeData createdWithOldCrash = new NodeData(agentNode(1).toBytes(), 1, 1, T0.toEpochMilli());
+    Script script = new Script(NO_GRACE);
+    script.feed(List.of(snapshot(0, Map.of(), Map.of())));
+    script.feed(List.of(agentCreated(10, createdWithOldCrash), liveDeleted(20, null)));
+
+    assertThat(script.answerOldestRead(AgentNodeAnswer.present(createdWithOldCrash)))
+        .filteredOn(SendTransition.class::isInstance)
+        .extracting(effect -> ((SendTransition) effect).alert().annotation("reason"))
+        .containsExactly("SESSION_LOST");
+  }
+
   @Test
   void lifecycleEventsAndAlertsCarryTheClocksTime() {
     Script script = new Script(NO_GRACE);

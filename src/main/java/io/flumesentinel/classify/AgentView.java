@@ -273,10 +273,12 @@ final class AgentView {
 
   /**
    * Whether the agent node records an exit at or after its own creation (ZooKeeper's time of it): a
-   * crash of this registration, not one the node was created with.
+   * crash of this registration, not one the node was created with. {@code false} when either time
+   * is unknown.
    */
   boolean crashRecordedSinceRegistered() {
     return agent() != null
+        && agentData.ctime() > 0
         && agent.lastExit() != null
         && agent.lastExit().at() != null
         && agent.lastExit().at().toEpochMilli() >= agentData.ctime();

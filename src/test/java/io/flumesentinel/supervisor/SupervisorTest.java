@@ -174,9 +174,17 @@ class SupervisorTest {
     Supervisor supervisor =
         start(config("s-session", quickRestarts(5), Duration.ofSeconds(5), "sleep", "600"));
     LiveNode live = awaitLive("s-session");
-    // the live node's pid is the agent itself (setsid and setpriv exec without forking)
-    assertThat(ProcessHandle.of(live.pid()).flatMap(h -> h.info().command()).orElse(""))
-        .endsWith("sleep");
+    // the live node's pid is the agent itself (setsid and setpriv exec without forking); the live
+    // node is written once the process starts, so the pid may still be on its way through the
+    // launchers when it is read
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ProcessHandle.of(live.pid())
+                    .flatMap(h -> h.info().command())
+                    .orElse("")
+                    .endsWith("sleep"));
     assertThat(processGroup(live.pid())).isNotEqualTo(processGroup(ProcessHandle.current().pid()));
     supervisor.stop();
     assertThat(supervisor.exitStatus().get(10, TimeUnit.SECONDS)).isZero();

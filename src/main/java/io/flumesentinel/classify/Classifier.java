@@ -369,7 +369,7 @@ final class Classifier {
     switch (change.type()) {
       case CREATED -> came(view, change.after());
       case CHANGED -> {
-        if (before != null && change.after().czxid() != before.czxid()) {
+        if (change.removesNode()) {
           // Deleted and created again between two looks: the removal still needs a verdict.
           came(view, change.after());
           classifyRemoval(view, before);

@@ -37,8 +37,9 @@ import java.util.function.Function;
  * and the monitor as much again (about 0.6 s for 5,000 on a 2-core machine). The fence is one small
  * request per round trip.
  *
- * <p>A fence ZooKeeper did not answer (the connection is down), or one not back within the timeout,
- * makes its reads unknown, never absent. Used on the classifier's context only.
+ * <p>A fence ZooKeeper did not answer (the connection is down), or one not back within the timeout
+ * (counted from the first read that waits for it; an asked fence's id must also come back within
+ * it), makes its reads unknown, never absent. Used on the classifier's context only.
  */
 final class FencedAgentNodeReader implements AgentNodeReader {
 

@@ -32,6 +32,15 @@ public record NodeChange(
     this(kind, type, agentId, before, after, NO_FENCE);
   }
 
+  /**
+   * Whether this change takes the node away: deleted, or replaced by a new one between two looks
+   * (changed, with another creation id). A live node's removal is what the classifier decides on.
+   */
+  public boolean removesNode() {
+    return type == Type.DELETED
+        || (type == Type.CHANGED && before != null && before.czxid() != after.czxid());
+  }
+
   /** This change, followed by the fence {@code id}. */
   public NodeChange followedBy(long id) {
     return new NodeChange(kind, type, agentId, before, after, id);

@@ -335,7 +335,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     if (loaded) {
       long fence = NodeChange.NO_FENCE;
       for (NodeChange change : changes) {
-        if (streaming && removesLive(change)) {
+        if (streaming && change.kind() == NodeChange.Kind.LIVE && change.removesNode()) {
           if (fence == NodeChange.NO_FENCE) {
             fence = fenceAfterNow();
           }
@@ -373,20 +373,6 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
             : NodeChange.NO_FENCE;
     pending.add(new PendingEvent(kind, split.getNode(), event, read, fence));
     drain();
-  }
-
-  /**
-   * Whether a change from a load takes a live node away: deleted, or replaced by a new one (created
-   * anew while the watch was not looking: another creation id).
-   */
-  private static boolean removesLive(NodeChange change) {
-    return change.kind() == NodeChange.Kind.LIVE
-        && switch (change.type()) {
-          case DELETED -> true;
-          case CHANGED ->
-              change.before() != null && change.before().czxid() != change.after().czxid();
-          case CREATED -> false;
-        };
   }
 
   private Future<NodeData> readNode(String path) {

@@ -655,14 +655,7 @@ class ClassifierTest {
             1,
             2,
             T0.toEpochMilli());
-    Script script = new Script(NO_GRACE);
-    script.feed(List.of(snapshot(0, Map.of(), Map.of())));
-    script.feed(List.of(agentCreated(10, crashedAtOnce), liveDeleted(20, null)));
-
-    assertThat(script.answerOldestRead(AgentNodeAnswer.present(crashedAtOnce)))
-        .filteredOn(SendTransition.class::isInstance)
-        .extracting(effect -> ((SendTransition) effect).alert().annotation("reason"))
-        .containsExactly("CRASHED");
+    assertThat(reasonsWhenFirstSeenWithAnUnreadRemoval(crashedAtOnce)).containsExactly("CRASHED");
   }
 
   /**
@@ -671,14 +664,22 @@ class ClassifierTest {
   @Test
   void aCrashFromBeforeTheAgentNodesCreationIsNotTheRemovalsCrash() {
     NodeData createdWithOldCrash = new NodeData(agentNode(1).toBytes(), 1, 1, T0.toEpochMilli());
+    assertThat(reasonsWhenFirstSeenWithAnUnreadRemoval(createdWithOldCrash))
+        .containsExactly("SESSION_LOST");
+  }
+
+  /**
+   * The reasons of the alerts sent when the agent node {@code agent} is first seen as created, and
+   * its live node only as a removal whose data is unknown (it went before it could be read).
+   */
+  private static List<String> reasonsWhenFirstSeenWithAnUnreadRemoval(NodeData agent) {
     Script script = new Script(NO_GRACE);
     script.feed(List.of(snapshot(0, Map.of(), Map.of())));
-    script.feed(List.of(agentCreated(10, createdWithOldCrash), liveDeleted(20, null)));
-
-    assertThat(script.answerOldestRead(AgentNodeAnswer.present(createdWithOldCrash)))
-        .filteredOn(SendTransition.class::isInstance)
-        .extracting(effect -> ((SendTransition) effect).alert().annotation("reason"))
-        .containsExactly("SESSION_LOST");
+    script.feed(List.of(agentCreated(10, agent), liveDeleted(20, null)));
+    return script.answerOldestRead(AgentNodeAnswer.present(agent)).stream()
+        .filter(SendTransition.class::isInstance)
+        .map(effect -> ((SendTransition) effect).alert().annotation("reason"))
+        .toList();
   }
 
   @Test

@@ -97,7 +97,15 @@ public final class HttpServerVerticle extends VerticleBase {
     errors(router);
     HttpServerOptions options =
         ServerTls.apply(
-            new HttpServerOptions().setHost(http.host()).setPort(http.port()), http.tls());
+            new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(http.port())
+                // HTTP/1.1 only, as over TLS (no ALPN): a cleartext client that offers an h2c
+                // upgrade (Java's HttpClient does by default) stays on HTTP/1.1. Vert.x's HTTP/2
+                // server metrics log a NullPointerException at ERROR when such a stream closes
+                // before its request began, and nothing here needs HTTP/2.
+                .setHttp2ClearTextEnabled(false),
+            http.tls());
     return ServerTls.check(vertx, http.tls(), log::warn)
         .compose(
             checked ->

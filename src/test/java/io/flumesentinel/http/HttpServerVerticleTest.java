@@ -57,6 +57,24 @@ class HttpServerVerticleTest {
                                 body.toJsonObject())));
   }
 
+  /** A client that offers an h2c upgrade, as Java's HttpClient does by default, gets HTTP/1.1. */
+  @Test
+  void anOfferedH2cUpgradeIsAnsweredOverHttp11() throws Exception {
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_2)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + verticle.actualPort() + "/health/live"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+  }
+
   @Test
   void liveAlwaysAnswersUp(VertxTestContext context) {
     assertThat(verticle.actualPort()).isPositive();

@@ -37,9 +37,12 @@ public final class HttpPoster {
   }
 
   /**
-   * One request at a time is sent per receiver; a few connections cover failover and a slow close.
+   * One connection per receiver URL's host and port (Vert.x keeps a pool for each). One request at
+   * a time is sent per receiver, and the next one, sent as the last one's answer is handled, waits
+   * for the connection that answer frees: with more room the pool opens a new connection instead,
+   * whose handshake costs tens of milliseconds on a busy machine, in the middle of a storm.
    */
-  private static final int POOL_SIZE = 4;
+  private static final int POOL_SIZE = 1;
 
   private final HttpClientAgent client;
   private final long requestTimeoutMillis;

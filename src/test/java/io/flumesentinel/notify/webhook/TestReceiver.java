@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real webhook receiver on a free local port: records every request it gets and answers each as
@@ -47,6 +48,7 @@ final class TestReceiver {
 
   private final Vertx vertx;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
   private final Queue<Integer> script = new ConcurrentLinkedQueue<>();
   private volatile int status = 200;
   private volatile long delayMillis;
@@ -58,7 +60,11 @@ final class TestReceiver {
 
   static Future<TestReceiver> start(Vertx vertx) {
     TestReceiver receiver = new TestReceiver(vertx);
-    receiver.server = vertx.createHttpServer().requestHandler(receiver::handle);
+    receiver.server =
+        vertx
+            .createHttpServer()
+            .connectionHandler(connection -> receiver.connections.incrementAndGet())
+            .requestHandler(receiver::handle);
     return receiver.server.listen(0, "localhost").map(server -> receiver);
   }
 
@@ -93,6 +99,11 @@ final class TestReceiver {
   TestReceiver delay(long millis) {
     this.delayMillis = millis;
     return this;
+  }
+
+  /** How many connections clients have opened to this receiver. */
+  int connections() {
+    return connections.get();
   }
 
   List<Request> requests() {

@@ -126,6 +126,21 @@ class WebhookNotifierVerticleTest {
   }
 
   @Test
+  void requestsFollowingEachOtherReuseOneConnection() throws Exception {
+    primary.delay(20);
+    deploy(withMaxBatch(config(List.of(primary.url())), 10));
+    List<Alert> burst = alerts(41);
+
+    publish(burst.toArray(Alert[]::new));
+
+    await().atMost(WAIT).until(() -> primary.acceptedAgents().size() == burst.size());
+    assertThat(primary.requests()).hasSizeGreaterThanOrEqualTo(5);
+    // A new connection costs a handshake, and tens of milliseconds on a busy machine in a storm:
+    // the next batch waits for the connection the last one has just freed.
+    assertThat(primary.connections()).isEqualTo(1);
+  }
+
+  @Test
   void aReceiverFailingThenRecoveringGetsEverythingInOrderAndTheFailureIsLoggedOnce()
       throws Exception {
     primary.script(503, 503);

@@ -277,11 +277,15 @@ final class AgentView {
    * is unknown.
    */
   boolean crashRecordedSinceRegistered() {
+    return agentData != null && agentData.ctime() > 0 && exitRecordedSince(agentData.ctime());
+  }
+
+  /** Whether the agent node records an exit at or after {@code ctime} (epoch milliseconds). */
+  private boolean exitRecordedSince(long ctime) {
     return agent() != null
-        && agentData.ctime() > 0
         && agent.lastExit() != null
         && agent.lastExit().at() != null
-        && agent.lastExit().at().toEpochMilli() >= agentData.ctime();
+        && agent.lastExit().at().toEpochMilli() >= ctime;
   }
 
   /** Fixes the crash-count baseline from the data seen so far; call before replacing that data. */
@@ -310,8 +314,7 @@ final class AgentView {
     try {
       return agent.crashCount() > LiveNode.parse(removedLive.data()).crashCount();
     } catch (NodeDataException e) {
-      return agent.lastExit().at() != null
-          && agent.lastExit().at().toEpochMilli() >= removedLive.ctime();
+      return exitRecordedSince(removedLive.ctime());
     }
   }
 

@@ -178,6 +178,14 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   }
 
   /**
+   * Whether the removal of a node of {@code kind} gets a fence of the watch's own, named on its
+   * change: a live node's, while the changes are streamed to the classifier, which decides on it.
+   */
+  private boolean fencesRemovalsOf(NodeChange.Kind kind) {
+    return streaming && kind == NodeChange.Kind.LIVE;
+  }
+
+  /**
    * The id of a fence sent to ZooKeeper after now: sent at once when none is out, else the next
    * one, sent as soon as the one out is answered. Its {@link FenceReached} follows, on {@link
    * Addresses#ZK_CHANGES}, every change the watch has learnt of by now.
@@ -335,7 +343,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     if (loaded) {
       long fence = NodeChange.NO_FENCE;
       for (NodeChange change : changes) {
-        if (streaming && change.kind() == NodeChange.Kind.LIVE && change.removesNode()) {
+        if (fencesRemovalsOf(change.kind()) && change.removesNode()) {
           if (fence == NodeChange.NO_FENCE) {
             fence = fenceAfterNow();
           }
@@ -367,10 +375,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     Future<NodeData> read = deleted ? null : readNode(path);
     // A live node's removal is classified by what a fence shows: sent now, its round trip runs
     // while the change is on its way to the classifier.
-    long fence =
-        deleted && kind == NodeChange.Kind.LIVE && streaming
-            ? fenceAfterNow()
-            : NodeChange.NO_FENCE;
+    long fence = deleted && fencesRemovalsOf(kind) ? fenceAfterNow() : NodeChange.NO_FENCE;
     pending.add(new PendingEvent(kind, split.getNode(), event, read, fence));
     drain();
   }

@@ -215,50 +215,72 @@ public final class HistoryStore implements AutoCloseable {
     filter(conditions, values, "at_us < ?", query.until() == null ? null : micros(query.until()));
     String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     try (Connection connection = pool.getConnection()) {
-      long total;
-      try (PreparedStatement count =
-          connection.prepareStatement("SELECT COUNT(*) FROM history" + where)) {
-        set(count, values);
-        try (ResultSet result = count.executeQuery()) {
-          result.next();
-          total = result.getLong(1);
-        }
+      // The count and the page in one transaction that reads one snapshot: the writer inserts
+      // while an operator pages, and a total counted a moment apart from its page disagrees with
+      // it.
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      connection.setAutoCommit(false);
+      try {
+        return query(connection, query, conditions, values, where);
+      } finally {
+        connection.rollback(); // read only: nothing to keep
+        connection.setAutoCommit(true);
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
-      List<Object> pageValues = new ArrayList<>(values);
-      String pageWhere = where;
-      if (query.cursor() != null) {
-        pageWhere +=
-            (conditions.isEmpty() ? " WHERE " : " AND ") + "(at_us < ? OR (at_us = ? AND seq < ?))";
-        pageValues.add(query.cursor().atMicros());
-        pageValues.add(query.cursor().atMicros());
-        pageValues.add(query.cursor().seq());
-      }
-      // One more than asked for: whether it comes says whether a next page exists.
-      pageValues.add(query.limit() + 1);
-      List<HistoryRecord> records = new ArrayList<>();
-      HistoryQuery.Cursor last = null;
-      boolean more = false;
-      try (PreparedStatement page =
-          connection.prepareStatement(
-              "SELECT seq, "
-                  + COLUMNS
-                  + " FROM history"
-                  + pageWhere
-                  + " ORDER BY at_us DESC, seq DESC FETCH FIRST ? ROWS ONLY")) {
-        set(page, pageValues);
-        try (ResultSet result = page.executeQuery()) {
-          while (result.next()) {
-            if (records.size() == query.limit()) {
-              more = true;
-              break;
-            }
-            records.add(read(result));
-            last = new HistoryQuery.Cursor(result.getLong("at_us"), result.getLong("seq"));
-          }
-        }
-      }
-      return new HistoryPage(records, total, more ? last : null);
     }
+  }
+
+  /** {@link #query(HistoryQuery)} on {@code connection}, in the transaction it is in. */
+  private static HistoryPage query(
+      Connection connection,
+      HistoryQuery query,
+      List<String> conditions,
+      List<Object> values,
+      String where)
+      throws SQLException {
+    long total;
+    try (PreparedStatement count =
+        connection.prepareStatement("SELECT COUNT(*) FROM history" + where)) {
+      set(count, values);
+      try (ResultSet result = count.executeQuery()) {
+        result.next();
+        total = result.getLong(1);
+      }
+    }
+    List<Object> pageValues = new ArrayList<>(values);
+    String pageWhere = where;
+    if (query.cursor() != null) {
+      pageWhere +=
+          (conditions.isEmpty() ? " WHERE " : " AND ") + "(at_us < ? OR (at_us = ? AND seq < ?))";
+      pageValues.add(query.cursor().atMicros());
+      pageValues.add(query.cursor().atMicros());
+      pageValues.add(query.cursor().seq());
+    }
+    // One more than asked for: whether it comes says whether a next page exists.
+    pageValues.add(query.limit() + 1);
+    List<HistoryRecord> records = new ArrayList<>();
+    HistoryQuery.Cursor last = null;
+    boolean more = false;
+    try (PreparedStatement page =
+        connection.prepareStatement(
+            "SELECT seq, "
+                + COLUMNS
+                + " FROM history"
+                + pageWhere
+                + " ORDER BY at_us DESC, seq DESC FETCH FIRST ? ROWS ONLY")) {
+      set(page, pageValues);
+      try (ResultSet result = page.executeQuery()) {
+        while (result.next()) {
+          if (records.size() == query.limit()) {
+            more = true;
+            break;
+          }
+          records.add(read(result));
+          last = new HistoryQuery.Cursor(result.getLong("at_us"), result.getLong("seq"));
+        }
+      }
+    }
+    return new HistoryPage(records, total, more ? last : null);
   }
 
   private static void filter(

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flumesentinel.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,6 +144,38 @@ class HistoryStoreTest {
       List<HistoryRecord> newestFirst = new ArrayList<>(all);
       java.util.Collections.reverse(newestFirst);
       assertThat(seen).containsExactlyElementsOf(newestFirst);
+    }
+  }
+
+  /**
+   * A page and its total are one reading of the store: while the history writer inserts, a query
+   * whose page holds every matching record says as many in its total (the API's {@code
+   * x-total-count}), never the count of a moment before or after.
+   */
+  @Test
+  void aPagesTotalIsCountedFromTheSameReadingAsThePage() throws Exception {
+    int written = 2_000;
+    try (HistoryStore store = HistoryStore.open(dir)) {
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < written; i++) {
+                  try {
+                    store.insert(
+                        List.of(delivery("d:" + i, "a" + i, "ops", "delivered", T0.plusMillis(i))));
+                  } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              });
+      int queries = 0;
+      while (!writer.isDone()) {
+        HistoryPage page = store.query(HistoryQuery.all(written));
+        assertThat(page.total()).as("query %d", queries).isEqualTo(page.records().size());
+        queries++;
+      }
+      writer.get(10, TimeUnit.SECONDS);
+      assertThat(queries).as("queries while the writer inserted").isPositive();
     }
   }
 

@@ -236,21 +236,35 @@ public final class NotifierVerticle extends VerticleBase {
       // A channel bug must not leave the notifier busy for ever: treat it as a failed attempt.
       sent = Future.failedFuture(e);
     }
-    sent.onComplete(
-        result ->
+    Future<DeliveryOutcome> outcome = sent;
+    Runnable settle =
+        () ->
             onOutcome(
-                result.succeeded() ? result.result() : DeliveryOutcome.ofError(result.cause()),
-                System.nanoTime() - started));
+                outcome.succeeded() ? outcome.result() : DeliveryOutcome.ofError(outcome.cause()),
+                System.nanoTime() - started);
+    if (outcome.isComplete()) {
+      // Answered before the send returned (a channel with nothing to send, or a bug): settled
+      // after the attempt that started this one has been booked, so that attempts are published
+      // in the order they were made.
+      context.runOnContext(v -> settle.run());
+    } else {
+      outcome.onComplete(result -> settle.run());
+    }
   }
 
   private void onOutcome(DeliveryOutcome outcome, long tookNanos) {
     if (stopped) {
       return;
     }
+    Instant ended = wallClock.instant();
     DeliverySchedule.Settlement settlement = schedule.attempted(outcome.verdict());
+    // The next attempt starts before this one is booked: in a storm, the receiver reads the next
+    // batch while the history's record and the ledger's acknowledgement of this one are made,
+    // instead of waiting for them between two requests.
+    follow(settlement.next());
     String target = settlement.ended().target();
     List<Alert> batch = settlement.ended().alerts();
-    publishAttempt(settlement, outcome, Duration.ofNanos(tookNanos));
+    publishAttempt(settlement, outcome, ended, Duration.ofNanos(tookNanos));
     switch (settlement.settled()) {
       case DELIVERED -> {
         stats.recordDeliveryTime(tookNanos);
@@ -259,7 +273,6 @@ public final class NotifierVerticle extends VerticleBase {
       case REJECTED -> rejected(target, batch, outcome);
       case NEXT_TARGET, BACKING_OFF -> failed(target, settlement, outcome);
     }
-    follow(settlement.next());
   }
 
   private void delivered(String target, List<Alert> batch) {
@@ -332,7 +345,10 @@ public final class NotifierVerticle extends VerticleBase {
 
   /** Makes one attempt public, for the notification history and any other subscriber. */
   private void publishAttempt(
-      DeliverySchedule.Settlement settlement, DeliveryOutcome outcome, Duration took) {
+      DeliverySchedule.Settlement settlement,
+      DeliveryOutcome outcome,
+      Instant ended,
+      Duration took) {
     DeliveryAttempt.Outcome result =
         switch (settlement.settled()) {
           case DELIVERED ->
@@ -347,7 +363,7 @@ public final class NotifierVerticle extends VerticleBase {
             UUID.randomUUID().toString(),
             config.name(),
             settlement.ended().target(),
-            wallClock.instant(),
+            ended,
             Math.max(0, took.toMillis()),
             result,
             outcome.status(),

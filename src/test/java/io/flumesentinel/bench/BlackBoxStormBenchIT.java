@@ -85,44 +85,65 @@ class BlackBoxStormBenchIT {
         double floorMedian = BenchReport.median(floor);
         double oursMedian = BenchReport.median(ours);
         double naiveMedian = BenchReport.median(naive);
+        // The goals compare the monitor with the floor and the naive design measured in the same
+        // round, side by side: judged on the median of the rounds' ratios. The ratio of the
+        // medians of times, which may pair a quick round's monitor with a slow round's naive
+        // design, is printed beside it.
+        double[] toFloor = new double[rounds];
+        double[] naiveTo = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+          toFloor[round] = ours[round] / floor[round];
+          naiveTo[round] = naive[round] / ours[round];
+        }
+        double toFloorMedian = BenchReport.median(toFloor);
+        double naiveToMedian = BenchReport.median(naiveTo);
         double limit = agents >= 20_000 ? 2.5 : 2.0;
         report.line(
             String.format(
-                "agents=%d median floor=%sms monitor=%sms naive=%sms monitor/floor=%s %s"
-                    + " naive/monitor=%s %s",
+                "agents=%d median floor=%sms monitor=%sms naive=%sms; median of the rounds'"
+                    + " ratios: monitor/floor=%s %s naive/monitor=%s %s; ratios of the medians:"
+                    + " monitor/floor=%s naive/monitor=%s",
                 agents,
                 BenchReport.ms(floorMedian),
                 BenchReport.ms(oursMedian),
                 BenchReport.ms(naiveMedian),
+                BenchReport.ms(toFloorMedian),
+                BenchReport.goal("monitor/floor", toFloorMedian, limit, "x"),
+                BenchReport.ms(naiveToMedian),
+                agents >= 20_000
+                    ? "(no goal)"
+                    : naiveToMedian >= 3 ? "(goal >= 3: PASS)" : "(goal >= 3: MISS)",
                 BenchReport.ms(oursMedian / floorMedian),
-                BenchReport.goal("monitor/floor", oursMedian / floorMedian, limit, "x"),
-                BenchReport.ms(naiveMedian / oursMedian),
-                naiveMedian / oursMedian >= 3 ? "(goal >= 3: PASS)" : "(goal >= 3: MISS)"));
+                BenchReport.ms(naiveMedian / oursMedian)));
         figures.add(
             String.format(
-                "%,d agents: floor %s ms, monitor %s ms (%s× the floor), naive %s ms (%s× the"
-                    + " monitor)",
+                "%,d agents: floor %s ms, monitor %s ms, naive %s ms; by round, the monitor %s×"
+                    + " the floor and the naive design %s× the monitor",
                 agents,
                 BenchReport.fixed(floorMedian, 0),
                 BenchReport.fixed(oursMedian, 0),
-                BenchReport.fixed(oursMedian / floorMedian, 2),
                 BenchReport.fixed(naiveMedian, 0),
-                BenchReport.fixed(naiveMedian / oursMedian, 1)));
+                BenchReport.fixed(toFloorMedian, 2),
+                BenchReport.fixed(naiveToMedian, 2)));
+        // The issue sets the naive design's goal for the storm of 5,000 only.
         goals.add(
-            String.format(
-                "%,d: ≤ %s× floor %s, ≥ 3× naive %s",
-                agents,
-                limit,
-                oursMedian / floorMedian <= limit ? "PASS" : "MISS",
-                naiveMedian / oursMedian >= 3 ? "PASS" : "MISS"));
+            agents >= 20_000
+                ? String.format(
+                    "%,d: ≤ %s× floor %s", agents, limit, toFloorMedian <= limit ? "PASS" : "MISS")
+                : String.format(
+                    "%,d: ≤ %s× floor %s, ≥ 3× naive %s",
+                    agents,
+                    limit,
+                    toFloorMedian <= limit ? "PASS" : "MISS",
+                    naiveToMedian >= 3 ? "PASS" : "MISS"));
       }
     }
     report.tableRow(
         "Cold storm, black-box: one session holding every live node closed; ZooKeeper, the fat"
             + " jar's monitor, its webhook receiver, a bare watcher (the floor) and the naive"
-            + " design each in a cold JVM; median of "
+            + " design each in a cold JVM; medians of "
             + rounds
-            + " rounds",
+            + " rounds, the ratios taken in each round",
         String.join("; ", figures),
         String.join("; ", goals));
   }

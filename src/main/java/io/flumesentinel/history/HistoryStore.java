@@ -218,14 +218,19 @@ public final class HistoryStore implements AutoCloseable {
       // The count and the page in one transaction that reads one snapshot: the writer inserts
       // while an operator pages, and a total counted a moment apart from its page disagrees with
       // it.
+      // The pooled connection goes back as it came, whatever happened here.
+      int isolation = connection.getTransactionIsolation();
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       connection.setAutoCommit(false);
       try {
         return query(connection, query, conditions, values, where);
       } finally {
-        connection.rollback(); // read only: nothing to keep
-        connection.setAutoCommit(true);
-        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+          connection.rollback(); // read only: nothing to keep
+        } finally {
+          connection.setAutoCommit(true);
+          connection.setTransactionIsolation(isolation);
+        }
       }
     }
   }

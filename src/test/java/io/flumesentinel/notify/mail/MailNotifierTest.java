@@ -18,6 +18,7 @@ import io.flumesentinel.testing.TestAlerts;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.junit5.VertxExtension;
@@ -173,7 +174,7 @@ class MailNotifierTest {
   void resolvedAlertsAreAcknowledgedWithoutAMailWhenSendResolvedIsOff() throws Exception {
     int port = startSmtp(freePort());
     MailReceiverConfig base = config(port);
-    NotifierVerticle notifier = deploy(withSendResolved(base, false));
+    NotifierVerticle notifier = deploy(with(base, false, base.maxBatch()));
     Alert firing = crashed("a1", "host-a", "ingest");
 
     publish(firing);
@@ -182,6 +183,40 @@ class MailNotifierTest {
 
     await().atMost(WAIT).until(() -> delivered.size() == 2);
     assertThat(mails()).extracting(MimeMessage::getSubject).allMatch(s -> s.startsWith("[FIRING"));
+    assertThat(mails()).hasSize(1);
+  }
+
+  /**
+   * A resolution that is not mailed is settled before the channel's send returns; nineteen of them
+   * queued behind a mail in flight are settled one after the other as that mail is accepted, each
+   * starting the next, and still acknowledged to the ledger and recorded for the history in the
+   * order they came.
+   */
+  @Test
+  void resolutionsSettledAtOnceAreAcknowledgedInTheOrderTheyCame() throws Exception {
+    int port = startSmtp(freePort());
+    deploy(with(config(port), false, 1));
+    List<String> recorded = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            Addresses.DELIVERIES,
+            m -> recorded.add(m.body().getJsonArray("alerts").getJsonObject(0).getString("agent")))
+        .completion()
+        .await(5, SECONDS);
+    List<Alert> alerts = new ArrayList<>();
+    alerts.add(crashed("a0", "host-a", "ingest")); // mailed
+    IntStream.range(1, 20)
+        .mapToObj(i -> MailAlerts.resolved(crashed("a" + i, "host-a", "ingest")))
+        .forEach(alerts::add); // not mailed, queued while the mail is in flight
+    List<String> order = alerts.stream().map(Alert::agent).toList();
+
+    publish(alerts.toArray(Alert[]::new));
+
+    await().atMost(WAIT).until(() -> delivered.size() == order.size());
+    assertThat(delivered).extracting(each -> each.alerts().get(0).agent()).isEqualTo(order);
+    await().atMost(WAIT).until(() -> recorded.size() == order.size());
+    assertThat(recorded).isEqualTo(order);
     assertThat(mails()).hasSize(1);
   }
 
@@ -303,7 +338,7 @@ class MailNotifierTest {
         new BackoffConfig(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0));
   }
 
-  private static MailReceiverConfig withSendResolved(MailReceiverConfig c, boolean sendResolved) {
+  private static MailReceiverConfig with(MailReceiverConfig c, boolean sendResolved, int maxBatch) {
     return new MailReceiverConfig(
         c.name(),
         c.host(),
@@ -320,7 +355,7 @@ class MailNotifierTest {
         sendResolved,
         c.connectTimeout(),
         c.sendTimeout(),
-        c.maxBatch(),
+        maxBatch,
         c.queueCapacity(),
         c.backoff());
   }

@@ -161,25 +161,66 @@ final class BenchReport {
    * prefix}, then the p50 and p99 goals; returns them for the table.
    */
   Percentiles latencies(String prefix, double[] millis, double p50Goal, double p99Goal) {
+    Percentiles percentiles = spread(prefix, millis);
+    line(
+        goal("p50", percentiles.p50(), p50Goal, "ms")
+            + "; "
+            + goal("p99", percentiles.p99(), p99Goal, "ms"));
+    return percentiles;
+  }
+
+  /**
+   * Reports latencies in milliseconds (any order) with no goal: count, p50, p90, p99 and max after
+   * {@code prefix}.
+   */
+  Percentiles spread(String prefix, double[] millis) {
     double[] sorted = millis.clone();
-    java.util.Arrays.sort(sorted);
-    double p50 = percentile(sorted, 50);
-    double p99 = percentile(sorted, 99);
+    Arrays.sort(sorted);
+    Percentiles percentiles =
+        new Percentiles(
+            percentile(sorted, 50),
+            percentile(sorted, 90),
+            percentile(sorted, 99),
+            sorted[sorted.length - 1]);
     line(
         prefix
             + " count="
             + sorted.length
             + " p50="
-            + ms(p50)
+            + ms(percentiles.p50())
             + "ms p90="
-            + ms(percentile(sorted, 90))
+            + ms(percentiles.p90())
             + "ms p99="
-            + ms(p99)
+            + ms(percentiles.p99())
             + "ms max="
-            + ms(sorted[sorted.length - 1])
+            + ms(percentiles.max())
             + "ms");
-    line(goal("p50", p50, p50Goal, "ms") + "; " + goal("p99", p99, p99Goal, "ms"));
-    return new Percentiles(p50, percentile(sorted, 90), p99, sorted[sorted.length - 1]);
+    return percentiles;
+  }
+
+  /**
+   * Reports, beside single crashes' latencies, the part of the same crashes that is over before the
+   * monitor can know of them (until a bare client was notified, {@link DeletionFloor}) and what the
+   * monitor added to it, crash by crash; returns both in words for the table, the first named
+   * {@code floorName}. Both in milliseconds, in the same order.
+   */
+  String floorBeside(String floorName, double[] latencies, double[] floorMillis) {
+    double[] added = new double[latencies.length];
+    for (int i = 0; i < added.length; i++) {
+      added[i] = latencies[i] - floorMillis[i];
+    }
+    Percentiles floor = spread("floor", floorMillis);
+    Percentiles monitor = spread("monitor-added", added);
+    return floorName
+        + " p50 "
+        + ms(floor.p50())
+        + " ms, p99 "
+        + ms(floor.p99())
+        + " ms; the monitor's part p50 "
+        + ms(monitor.p50())
+        + " ms, p99 "
+        + ms(monitor.p99())
+        + " ms";
   }
 
   /**

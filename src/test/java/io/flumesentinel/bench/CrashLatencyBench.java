@@ -3,6 +3,7 @@ package io.flumesentinel.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.monitor.Monitor;
+import io.flumesentinel.protocol.ZkLayout;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +25,15 @@ class CrashLatencyBench extends ZooKeeperBench {
 
   private final BenchReport report = new BenchReport("crash-latency", CrashLatencyBench.class);
   private Monitor monitor;
+  private DeletionFloor floor;
 
   @AfterAll
   void stopOwn() throws Exception {
     if (monitor != null) {
       monitor.close();
+    }
+    if (floor != null) {
+      floor.close();
     }
   }
 
@@ -38,6 +43,7 @@ class CrashLatencyBench extends ZooKeeperBench {
     fleet.register(agentSide);
     fleet.goLive(agentSide);
     monitor = InProcessMonitor.startReady(zooKeeper.connectString(), fleet.root(), receiver.url());
+    floor = DeletionFloor.watch(zooKeeper.connectString(), new ZkLayout(fleet.root()).live());
 
     List<String> warmUp = fleet.ids().subList(0, WARM_UP);
     List<String> measured = fleet.ids().subList(WARM_UP, fleet.ids().size());
@@ -45,25 +51,34 @@ class CrashLatencyBench extends ZooKeeperBench {
       crashAndWait(fleet, id);
     }
     double[] latencies = new double[measured.size()];
+    double[] zooKeeperAlone = new double[measured.size()];
     for (int i = 0; i < latencies.length; i++) {
-      latencies[i] = BenchReport.ms(crashAndWait(fleet, measured.get(i)));
+      long[] crash = crashAndWait(fleet, measured.get(i));
+      latencies[i] = BenchReport.ms(crash[0]);
+      zooKeeperAlone[i] = BenchReport.ms(crash[1]);
     }
     assertThat(receiver.malformed()).isEmpty();
 
     BenchReport.Percentiles percentiles =
         report.latencies("agents=" + fleet.ids().size() + " warmUp=" + WARM_UP, latencies, 3, 15);
-    report.tableRow(MEASURES, percentiles.figures(), percentiles.goals(3, 15));
+    String beside =
+        report.floorBeside(
+            "ZooKeeper alone (the delete until a bare client is notified of it, the same crashes)",
+            latencies,
+            zooKeeperAlone);
+    report.tableRow(MEASURES, percentiles.figures() + "; " + beside, percentiles.goals(3, 15));
   }
 
   /**
-   * Deletes the agent's live node as its client would, and returns nanoseconds until its firing
-   * alert arrived.
+   * Deletes the agent's live node as its client would, and returns nanoseconds from the delete
+   * until {its firing alert arrived, a bare client was notified of the deletion}.
    */
-  private long crashAndWait(AgentFleet fleet, String id) throws Exception {
+  private long[] crashAndWait(AgentFleet fleet, String id) throws Exception {
     var alert = receiver.firing(id);
+    var notified = floor.nextDeletion(fleet.livePath(id));
     long t0 = System.nanoTime();
     agentSide.delete().forPath(fleet.livePath(id));
     long arrived = alert.get(ALERT_WITHIN_MS, TimeUnit.MILLISECONDS);
-    return arrived - t0;
+    return new long[] {arrived - t0, notified.get(ALERT_WITHIN_MS, TimeUnit.MILLISECONDS) - t0};
   }
 }

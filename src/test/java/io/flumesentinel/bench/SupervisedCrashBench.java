@@ -9,6 +9,7 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.WebhookReceiver;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class SupervisedCrashBench extends ZooKeeperBench {
       new BenchReport("supervised-crash", SupervisedCrashBench.class);
   private Monitor monitor;
   private ChildJvm supervisor;
+  private DeletionFloor floor;
 
   @BeforeAll
   void startMonitorAndSupervisor() throws Exception {
@@ -48,6 +50,7 @@ class SupervisedCrashBench extends ZooKeeperBench {
     monitor =
         InProcessMonitor.startReady(
             zooKeeper.connectString(), LAYOUT.root(), receiver.url(), FlappingConfig.disabled());
+    floor = DeletionFloor.watch(zooKeeper.connectString(), LAYOUT.live());
     supervisor =
         ChildJvm.start(
             ChildJvm.command(
@@ -79,6 +82,9 @@ class SupervisedCrashBench extends ZooKeeperBench {
     if (monitor != null) {
       monitor.close();
     }
+    if (floor != null) {
+      floor.close();
+    }
   }
 
   @Test
@@ -88,32 +94,42 @@ class SupervisedCrashBench extends ZooKeeperBench {
       pid = crash(i, pid)[1];
     }
     double[] latencies = new double[MEASURED];
+    double[] untilNotified = new double[MEASURED];
     for (int i = 0; i < MEASURED; i++) {
       long[] crash = crash(WARM_UP + i, pid);
       latencies[i] = BenchReport.ms(crash[0]);
+      untilNotified[i] = BenchReport.ms(crash[2]);
       pid = crash[1];
     }
     assertThat(receiver.malformed()).isEmpty();
     BenchReport.Percentiles measured = report.latencies("warmUp=" + WARM_UP, latencies, 10, 50);
-    report.tableRow(MEASURES, measured.figures(), measured.goals(10, 50));
+    String beside =
+        report.floorBeside(
+            "the supervisor and ZooKeeper (the kill until a bare client is notified of the live"
+                + " node's removal, the same crashes)",
+            latencies,
+            untilNotified);
+    report.tableRow(MEASURES, measured.figures() + "; " + beside, measured.goals(10, 50));
   }
 
   /**
    * Kills the current run (once its live node is up and any earlier incident resolved) and waits
    * for the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook,
-   * pid killed}.
+   * pid killed, nanos from the kill until a bare client was notified of the live node's removal}.
    */
   private long[] crash(int n, long previousPid) throws Exception {
     LiveNode live = awaitNewRun(previousPid);
     awaitCount("resolved", n);
     // Looked up before the clock starts: reading /proc is the benchmark's work, not the crash's.
     ProcessHandle agent = ProcessHandle.of(live.pid()).orElseThrow();
+    var removed = floor.nextDeletion(LAYOUT.live(AGENT));
     long killedAt = System.nanoTime();
     agent.destroyForcibly();
     WebhookReceiver.Received firing = awaitCount("firing", n + 1);
     assertThat(firing.annotation("reason")).isEqualTo("CRASHED");
     assertThat(firing.annotation("signal")).isEqualTo("KILL");
-    return new long[] {firing.arrivedNanos() - killedAt, live.pid()};
+    long notified = removed.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    return new long[] {firing.arrivedNanos() - killedAt, live.pid(), notified - killedAt};
   }
 
   private LiveNode awaitNewRun(long previousPid) throws Exception {

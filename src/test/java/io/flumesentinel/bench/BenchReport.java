@@ -198,29 +198,34 @@ final class BenchReport {
     return percentiles;
   }
 
+  /** A floor of single crashes: what part of each is over before a watcher can act. */
+  record Floor(String name, double[] millis) {}
+
   /**
-   * Reports, beside single crashes' latencies, the part of the same crashes that is over before the
-   * monitor can know of them (until a bare client was notified, {@link DeletionFloor}) and what the
-   * monitor added to it, crash by crash; returns both in words for the table, the first named
-   * {@code floorName}. Both in milliseconds, in the same order.
+   * Reports, beside single crashes' latencies, floors of the same crashes ({@link DeletionFloor}),
+   * each in milliseconds in the same order as the latencies, and what the monitor added to the last
+   * of them, crash by crash; returns them in words for the table.
    */
-  String floorBeside(String floorName, double[] latencies, double[] floorMillis) {
+  String floorsBeside(double[] latencies, Floor... floors) {
+    StringBuilder words = new StringBuilder();
+    for (Floor floor : floors) {
+      Percentiles each = spread("floor " + floor.name(), floor.millis());
+      words.append(floor.name()).append(" p50 ").append(ms(each.p50()));
+      words.append(" ms, p99 ").append(ms(each.p99())).append(" ms; ");
+    }
+    double[] last = floors[floors.length - 1].millis();
     double[] added = new double[latencies.length];
     for (int i = 0; i < added.length; i++) {
-      added[i] = latencies[i] - floorMillis[i];
+      added[i] = latencies[i] - last[i];
     }
-    Percentiles floor = spread("floor", floorMillis);
     Percentiles monitor = spread("monitor-added", added);
-    return floorName
-        + " p50 "
-        + ms(floor.p50())
-        + " ms, p99 "
-        + ms(floor.p99())
-        + " ms; the monitor's part p50 "
-        + ms(monitor.p50())
-        + " ms, p99 "
-        + ms(monitor.p99())
-        + " ms";
+    return words
+        .append("the monitor's part beyond that p50 ")
+        .append(ms(monitor.p50()))
+        .append(" ms, p99 ")
+        .append(ms(monitor.p99()))
+        .append(" ms")
+        .toString();
   }
 
   /**

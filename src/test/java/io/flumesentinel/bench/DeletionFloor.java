@@ -12,14 +12,20 @@ import org.apache.zookeeper.ZooKeeper;
 /**
  * ZooKeeper's own part of a single crash, measured beside the monitor on the same crashes: a bare
  * ZooKeeper client with a session of its own and one persistent recursive watch on the live path,
- * which notes when each deletion reaches it. No watcher can learn of a crash sooner, so a crash's
- * latency minus this floor is what the monitor adds: its fence, its stages and its request. On a
- * shared machine the floor moves with the load, and the monitor's part can be told from it.
+ * which notes when each deletion reaches it, and then sends a fence as the protocol asks of any
+ * watcher before it may call a removal a crash (one round trip on its session, whose answer comes
+ * after every notification of the same transaction) and notes when that is answered. No watcher can
+ * learn of a crash sooner, or rule out a stop sooner; what a crash takes beyond that is the
+ * monitor's own. On a shared machine these floors move with the load, and the monitor's part can be
+ * told from them.
  */
 final class DeletionFloor implements AutoCloseable {
 
   private final ZooKeeper zk;
-  private final Map<String, CompletableFuture<Long>> awaited = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Deletion>> awaited = new ConcurrentHashMap<>();
+
+  /** When a deletion reached the bare client, and when its fence was answered. */
+  record Deletion(long notifiedNanos, long fencedNanos) {}
 
   private DeletionFloor(ZooKeeper zk) {
     this.zk = zk;
@@ -46,10 +52,15 @@ final class DeletionFloor implements AutoCloseable {
         livePath,
         event -> {
           if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
-            long now = System.nanoTime();
-            CompletableFuture<Long> deletion = floor.awaited.remove(event.getPath());
+            long notified = System.nanoTime();
+            CompletableFuture<Deletion> deletion = floor.awaited.remove(event.getPath());
             if (deletion != null) {
-              deletion.complete(now);
+              zk.exists(
+                  livePath,
+                  false,
+                  (rc, path, ctx, stat) ->
+                      deletion.complete(new Deletion(notified, System.nanoTime())),
+                  null);
             }
           }
         },
@@ -58,10 +69,10 @@ final class DeletionFloor implements AutoCloseable {
   }
 
   /**
-   * The {@link System#nanoTime()} at which the next deletion of {@code path} reaches this client;
-   * asked before the deletion is made.
+   * When ({@link System#nanoTime()}) the next deletion of {@code path} reaches this client, and its
+   * fence is answered; asked before the deletion is made.
    */
-  CompletableFuture<Long> nextDeletion(String path) {
+  CompletableFuture<Deletion> nextDeletion(String path) {
     return awaited.computeIfAbsent(path, p -> new CompletableFuture<>());
   }
 

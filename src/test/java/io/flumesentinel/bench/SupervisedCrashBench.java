@@ -94,28 +94,33 @@ class SupervisedCrashBench extends ZooKeeperBench {
       pid = crash(i, pid)[1];
     }
     double[] latencies = new double[MEASURED];
-    double[] untilNotified = new double[MEASURED];
+    double[] notified = new double[MEASURED];
+    double[] fenced = new double[MEASURED];
     for (int i = 0; i < MEASURED; i++) {
       long[] crash = crash(WARM_UP + i, pid);
       latencies[i] = BenchReport.ms(crash[0]);
-      untilNotified[i] = BenchReport.ms(crash[2]);
+      notified[i] = BenchReport.ms(crash[2]);
+      fenced[i] = BenchReport.ms(crash[3]);
       pid = crash[1];
     }
     assertThat(receiver.malformed()).isEmpty();
     BenchReport.Percentiles measured = report.latencies("warmUp=" + WARM_UP, latencies, 10, 50);
     String beside =
-        report.floorBeside(
-            "the supervisor and ZooKeeper (the kill until a bare client is notified of the live"
-                + " node's removal, the same crashes)",
+        report.floorsBeside(
             latencies,
-            untilNotified);
+            new BenchReport.Floor(
+                "the supervisor and ZooKeeper (the kill until a bare client is notified of the live"
+                    + " node's removal, the same crashes)",
+                notified),
+            new BenchReport.Floor("and its fence answered", fenced));
     report.tableRow(MEASURES, measured.figures() + "; " + beside, measured.goals(10, 50));
   }
 
   /**
    * Kills the current run (once its live node is up and any earlier incident resolved) and waits
    * for the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook,
-   * pid killed, nanos from the kill until a bare client was notified of the live node's removal}.
+   * pid killed, nanos from the kill until a bare client was notified of the live node's removal,
+   * and until that client's fence was answered}.
    */
   private long[] crash(int n, long previousPid) throws Exception {
     LiveNode live = awaitNewRun(previousPid);
@@ -128,8 +133,13 @@ class SupervisedCrashBench extends ZooKeeperBench {
     WebhookReceiver.Received firing = awaitCount("firing", n + 1);
     assertThat(firing.annotation("reason")).isEqualTo("CRASHED");
     assertThat(firing.annotation("signal")).isEqualTo("KILL");
-    long notified = removed.get(WAIT_MS, TimeUnit.MILLISECONDS);
-    return new long[] {firing.arrivedNanos() - killedAt, live.pid(), notified - killedAt};
+    DeletionFloor.Deletion seen = removed.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    return new long[] {
+      firing.arrivedNanos() - killedAt,
+      live.pid(),
+      seen.notifiedNanos() - killedAt,
+      seen.fencedNanos() - killedAt
+    };
   }
 
   private LiveNode awaitNewRun(long previousPid) throws Exception {

@@ -11,6 +11,7 @@ import io.flumesentinel.protocol.AgentId;
 import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.readiness.Readiness;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayDeque;
@@ -23,11 +24,9 @@ import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
-import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A live node's removal is classified by what a fence shows ({@link FenceReached}): the watch
  * sends one as soon as it learns of the removal, names it on the change ({@link NodeChange#fence}),
- * and keeps at most one out at a time, so that a storm of removals shares a few. A fence asked on
- * {@link Addresses#ZK_FENCE} is one of the same line.
+ * and keeps at most one out at a time, so that a storm of removals shares a few. A read of a node
+ * still to be answered stands for one: a crash record written with the removal is read anyway. A
+ * fence asked on {@link Addresses#ZK_FENCE} is one of the same line.
  *
  * <p>Whatever it streams, it also publishes the first snapshot and every change on {@link
  * Addresses#REGISTRATIONS}, for figures such as the agents by state.
@@ -75,9 +75,6 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   private final Readiness readiness;
   private final RegistrationMirror mirror = new RegistrationMirror();
   private final ArrayDeque<PendingEvent> pending = new ArrayDeque<>();
-
-  /** The read the head of {@link #pending} waits for, so its completion is listened to once. */
-  private Future<NodeData> awaited;
 
   private PersistentWatcher agentsWatch;
   private PersistentWatcher liveWatch;
@@ -116,14 +113,34 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     }
   }
 
-  /** The id of the last fence sent to ZooKeeper; ids count from 1. */
+  /** The id of the last fence given out, sent or to be sent; ids count from 1. */
   private long lastFence = NodeChange.NO_FENCE;
 
   /** Whether a fence is out; the watch keeps at most one out, so a storm costs few. */
   private boolean fenceOut;
 
-  /** Whether what the watch learnt since the fence out was sent needs the next one. */
-  private boolean fenceWanted;
+  /**
+   * The id of the fence to send once the one out is answered, for what the watch learnt meanwhile;
+   * {@link NodeChange#NO_FENCE} if none is wanted.
+   */
+  private long wantedFence = NodeChange.NO_FENCE;
+
+  /**
+   * The newest read of a node whose answer this context has not taken yet, or {@code null}. A read
+   * is a fence too, for every removal the watch learns of before its answer: see {@link
+   * #fenceForRemoval}.
+   */
+  private Read newestRead;
+
+  /**
+   * A read of a node on the watch's session: its answer, taken on this verticle's context in the
+   * order ZooKeeper's client handed it out among the watch's events, and the id of the fence it
+   * stands for, if any.
+   */
+  private static final class Read {
+    final Promise<NodeData> answer = Promise.promise();
+    long fence = NodeChange.NO_FENCE;
+  }
 
   /** Runs a task on this verticle's context, in the order given. */
   private Executor onContext;
@@ -191,13 +208,38 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
    * Addresses#ZK_CHANGES}, every change the watch has learnt of by now.
    */
   private long fenceAfterNow() {
-    long id = lastFence + 1;
-    if (fenceOut) {
-      fenceWanted = true;
-    } else {
+    if (!fenceOut) {
+      long id = ++lastFence;
       sendFence(id);
+      return id;
     }
-    return id;
+    if (wantedFence == NodeChange.NO_FENCE) {
+      wantedFence = ++lastFence;
+    }
+    return wantedFence;
+  }
+
+  /**
+   * The fence for a live node's removal just learnt of: the newest read whose answer is still to
+   * come, if any, else one of the watch's own.
+   *
+   * <p>Why a read will do: its answer comes after this removal's notification, so ZooKeeper
+   * answered it after it had begun to apply the removal's transaction; it applies a transaction
+   * whole before it answers the next read (the same rule the watch's own fences rely on), so the
+   * answer follows every notification of that transaction, the other half of a deliberate stop
+   * included. A removal is applied only after the reads queued before it in {@link #pending}
+   * anyway: a crash record written in the same transaction (a supervisor's crash) is classified on
+   * the record's read alone, one round trip instead of two.
+   */
+  private long fenceForRemoval() {
+    Read read = newestRead;
+    if (read == null) {
+      return fenceAfterNow();
+    }
+    if (read.fence == NodeChange.NO_FENCE) {
+      read.fence = ++lastFence;
+    }
+    return read.fence;
   }
 
   /**
@@ -207,7 +249,6 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
    * change made before the fence was sent (all of a transaction's changes) is sent before it.
    */
   private void sendFence(long id) {
-    lastFence = id;
     fenceOut = true;
     try {
       client
@@ -235,9 +276,10 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
   private void fenced(FenceReached answer) {
     fenceOut = false;
     pending.add(PendingEvent.of(answer));
-    if (fenceWanted) {
-      fenceWanted = false;
-      sendFence(lastFence + 1);
+    if (wantedFence != NodeChange.NO_FENCE) {
+      long id = wantedFence;
+      wantedFence = NodeChange.NO_FENCE;
+      sendFence(id);
     }
     drain();
   }
@@ -373,22 +415,57 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     }
     boolean deleted = type == Watcher.Event.EventType.NodeDeleted;
     Future<NodeData> read = deleted ? null : readNode(path);
-    // A live node's removal is classified by what a fence shows: sent now, its round trip runs
-    // while the change is on its way to the classifier.
-    long fence = deleted && fencesRemovalsOf(kind) ? fenceAfterNow() : NodeChange.NO_FENCE;
+    // A live node's removal is classified by what a fence shows: sent now (or a read sent
+    // already), its round trip runs while the change is on its way to the classifier.
+    long fence = deleted && fencesRemovalsOf(kind) ? fenceForRemoval() : NodeChange.NO_FENCE;
     pending.add(new PendingEvent(kind, split.getNode(), event, read, fence));
     drain();
   }
 
+  /**
+   * Reads the node {@code path} whose change the watch just learnt of, on the watch's own session,
+   * with no retry (a read lost with the connection is made good by the reload that follows the
+   * reconnection). Its answer is taken on this context as a task of its own, queued by ZooKeeper's
+   * client after the events it handed out before the answer: so what comes after it in {@link
+   * #pending}, as the fence it may stand for, is exactly what ZooKeeper notified after the read's
+   * answer was queued.
+   */
   private Future<NodeData> readNode(String path) {
-    Stat stat = new Stat();
-    return Future.fromCompletionStage(
-        AsyncCuratorFramework.wrap(client)
-            .getData()
-            .storingStatIn(stat)
-            .forPath(path)
-            .handle((data, error) -> error == null ? NodeData.of(data, stat) : null),
-        context);
+    Read read = new Read();
+    newestRead = read;
+    try {
+      client
+          .getZookeeperClient()
+          .getZooKeeper()
+          .getData(
+              path,
+              false,
+              (rc, p, ctx, data, stat) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                NodeData node = code == KeeperException.Code.OK ? NodeData.of(data, stat) : null;
+                // gone again is an answer too; anything else says nothing of what came before
+                String problem =
+                    code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
+                        ? null
+                        : KeeperException.create(code).getMessage();
+                onContext.execute(() -> answered(read, node, problem));
+              },
+              null);
+    } catch (Exception e) {
+      onContext.execute(() -> answered(read, null, e.toString()));
+    }
+    return read.answer.future();
+  }
+
+  private void answered(Read read, NodeData node, String problem) {
+    if (newestRead == read) {
+      newestRead = null;
+    }
+    read.answer.complete(node);
+    if (read.fence != NodeChange.NO_FENCE) {
+      pending.add(PendingEvent.of(new FenceReached(read.fence, problem)));
+    }
+    drain();
   }
 
   /** Applies held events in order; stops at a read still in flight, or while a load runs. */
@@ -396,11 +473,7 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
     while (loaded && !loading && !pending.isEmpty()) {
       PendingEvent next = pending.peek();
       if (next.read() != null && !next.read().isComplete()) {
-        if (awaited != next.read()) {
-          awaited = next.read();
-          awaited.onComplete(done -> drain());
-        }
-        return;
+        return; // drained again when it is answered
       }
       pending.poll();
       apply(next);

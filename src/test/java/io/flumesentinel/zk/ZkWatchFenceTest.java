@@ -101,6 +101,76 @@ class ZkWatchFenceTest {
   }
 
   /**
+   * A supervisor's crash: the crash record written and the live node removed in one transaction.
+   * The removal waits for the record: its fence is answered after the record's change, which the
+   * classifier puts in the alert.
+   */
+  @Test
+  void aCrashRecordWrittenWithTheRemovalComesBeforeTheRemovalsFence() throws Exception {
+    byte[] record = "{\"crashCount\":1}".getBytes();
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide.transactionOp().setData().forPath(LAYOUT.agent("a1"), record),
+            agentSide.transactionOp().delete().forPath(LAYOUT.live("a1")));
+
+    await().atMost(WAIT).until(() -> stream.stream().anyMatch(FenceReached.class::isInstance));
+    NodeChange written = change(NodeChange.Kind.AGENT, "a1");
+    NodeChange removal = change(NodeChange.Kind.LIVE, "a1");
+    assertThat(written.after().data()).isEqualTo(record);
+    FenceReached fence = fenceAnswer(removal.fence());
+    assertThat(fence.reached()).isTrue();
+    assertThat(stream.indexOf(written)).isLessThan(stream.indexOf(removal));
+    assertThat(stream.indexOf(removal)).isLessThan(stream.indexOf(fence));
+  }
+
+  /**
+   * A stop that writes the agent node before it deletes both: the agent node's read, asked when the
+   * write was learnt of, is answered after the whole transaction, so the removal's fence still
+   * comes after the agent node's deletion, however the fence is had.
+   */
+  @Test
+  void aStopThatWritesTheAgentNodeFirstIsWholeBeforeTheRemovalsFence() throws Exception {
+    agentSide
+        .transaction()
+        .forOperations(
+            agentSide.transactionOp().setData().forPath(LAYOUT.agent("a1"), "{}".getBytes()),
+            agentSide.transactionOp().delete().forPath(LAYOUT.live("a1")),
+            agentSide.transactionOp().delete().forPath(LAYOUT.agent("a1")));
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.stream()
+                    .anyMatch(
+                        m ->
+                            m instanceof NodeChange change
+                                && change.kind() == NodeChange.Kind.AGENT
+                                && change.type() == NodeChange.Type.DELETED));
+    NodeChange removal = change(NodeChange.Kind.LIVE, "a1");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                stream.stream()
+                    .anyMatch(m -> m instanceof FenceReached f && f.id() == removal.fence()));
+    NodeChange agentGone =
+        stream.stream()
+            .filter(NodeChange.class::isInstance)
+            .map(NodeChange.class::cast)
+            .filter(
+                change ->
+                    change.kind() == NodeChange.Kind.AGENT
+                        && change.type() == NodeChange.Type.DELETED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(stream.indexOf(agentGone))
+        .as("the transaction's last change comes before the removal's fence")
+        .isLessThan(stream.indexOf(fenceAnswer(removal.fence())));
+  }
+
+  /**
    * What a reload after a lost connection finds (a live node gone, another one replaced by a new
    * one) is followed by one fence, sent after the reload.
    */

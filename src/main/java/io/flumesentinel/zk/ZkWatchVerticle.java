@@ -258,19 +258,24 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
               layout.root(),
               false,
               (rc, path, ctx, stat) -> {
-                KeeperException.Code code = KeeperException.Code.get(rc);
-                FenceReached answer =
-                    new FenceReached(
-                        id,
-                        code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
-                            ? null
-                            : KeeperException.create(code).getMessage());
+                FenceReached answer = new FenceReached(id, unanswered(rc));
                 onContext.execute(() -> fenced(answer));
               },
               null);
     } catch (Exception e) {
       onContext.execute(() -> fenced(new FenceReached(id, e.toString())));
     }
+  }
+
+  /**
+   * Why a request on the watch's session, answered with {@code rc}, says nothing of what ZooKeeper
+   * notified before it; {@code null} when ZooKeeper answered it, the node missing included.
+   */
+  private static String unanswered(int rc) {
+    KeeperException.Code code = KeeperException.Code.get(rc);
+    return code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
+        ? null
+        : KeeperException.create(code).getMessage();
   }
 
   private void fenced(FenceReached answer) {
@@ -441,13 +446,11 @@ public final class ZkWatchVerticle extends VerticleBase implements OwnThread {
               path,
               false,
               (rc, p, ctx, data, stat) -> {
-                KeeperException.Code code = KeeperException.Code.get(rc);
-                NodeData node = code == KeeperException.Code.OK ? NodeData.of(data, stat) : null;
-                // gone again is an answer too; anything else says nothing of what came before
-                String problem =
-                    code == KeeperException.Code.OK || code == KeeperException.Code.NONODE
-                        ? null
-                        : KeeperException.create(code).getMessage();
+                NodeData node =
+                    KeeperException.Code.get(rc) == KeeperException.Code.OK
+                        ? NodeData.of(data, stat)
+                        : null;
+                String problem = unanswered(rc);
                 onContext.execute(() -> answered(read, node, problem));
               },
               null);

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Prints benchmark figures as lines starting with {@code BENCH}, to stdout (surefire keeps it in
@@ -198,34 +199,44 @@ final class BenchReport {
     return percentiles;
   }
 
-  /** A floor of single crashes: what part of each is over before a watcher can act. */
-  record Floor(String name, double[] millis) {}
-
   /**
-   * Reports, beside single crashes' latencies, floors of the same crashes ({@link DeletionFloor}),
-   * each in milliseconds in the same order as the latencies, and what the monitor added to the last
-   * of them, crash by crash; returns them in words for the table.
+   * Reports single crashes measured beside a {@link DeletionFloor}: their latencies against the p50
+   * and p99 goals, the two floors of the same crashes ({@code notifiedName}: until the bare client
+   * was notified; then until its fence was answered) and the monitor's part beyond the second,
+   * crash by crash; and writes the table row, the floors beside the figures.
    */
-  String floorsBeside(double[] latencies, Floor... floors) {
-    StringBuilder words = new StringBuilder();
-    for (Floor floor : floors) {
-      Percentiles each = spread("floor " + floor.name(), floor.millis());
-      words.append(floor.name()).append(" p50 ").append(ms(each.p50()));
-      words.append(" ms, p99 ").append(ms(each.p99())).append(" ms; ");
-    }
-    double[] last = floors[floors.length - 1].millis();
+  void singleCrashes(
+      String prefix,
+      String measures,
+      List<DeletionFloor.Crash> crashes,
+      String notifiedName,
+      double p50Goal,
+      double p99Goal) {
+    double[] latencies = millis(crashes, DeletionFloor.Crash::toWebhook);
+    double[] fenced = millis(crashes, DeletionFloor.Crash::toFenced);
     double[] added = new double[latencies.length];
     for (int i = 0; i < added.length; i++) {
-      added[i] = latencies[i] - last[i];
+      added[i] = latencies[i] - fenced[i];
     }
-    Percentiles monitor = spread("monitor-added", added);
-    return words
-        .append("the monitor's part beyond that p50 ")
-        .append(ms(monitor.p50()))
-        .append(" ms, p99 ")
-        .append(ms(monitor.p99()))
-        .append(" ms")
-        .toString();
+    Percentiles total = latencies(prefix, latencies, p50Goal, p99Goal);
+    String beside =
+        inWords(notifiedName, millis(crashes, DeletionFloor.Crash::toNotified))
+            + "; "
+            + inWords("and its fence answered", fenced)
+            + "; "
+            + inWords("the monitor's part beyond that", added);
+    tableRow(measures, total.figures() + "; " + beside, total.goals(p50Goal, p99Goal));
+  }
+
+  private static double[] millis(
+      List<DeletionFloor.Crash> crashes, ToLongFunction<DeletionFloor.Crash> nanos) {
+    return crashes.stream().mapToLong(nanos).mapToDouble(BenchReport::ms).toArray();
+  }
+
+  /** Reports {@code millis} as {@link #spread} does, and returns its p50 and p99 in words. */
+  private String inWords(String name, double[] millis) {
+    Percentiles each = spread(name, millis);
+    return name + " p50 " + ms(each.p50()) + " ms, p99 " + ms(each.p99()) + " ms";
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flumesentinel.monitor.Monitor;
 import io.flumesentinel.protocol.ZkLayout;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -50,42 +51,29 @@ class CrashLatencyBench extends ZooKeeperBench {
     for (String id : warmUp) {
       crashAndWait(fleet, id);
     }
-    double[] latencies = new double[measured.size()];
-    double[] notified = new double[measured.size()];
-    double[] fenced = new double[measured.size()];
-    for (int i = 0; i < latencies.length; i++) {
-      long[] crash = crashAndWait(fleet, measured.get(i));
-      latencies[i] = BenchReport.ms(crash[0]);
-      notified[i] = BenchReport.ms(crash[1]);
-      fenced[i] = BenchReport.ms(crash[2]);
+    List<DeletionFloor.Crash> crashes = new ArrayList<>();
+    for (String id : measured) {
+      crashes.add(crashAndWait(fleet, id));
     }
     assertThat(receiver.malformed()).isEmpty();
 
-    BenchReport.Percentiles percentiles =
-        report.latencies("agents=" + fleet.ids().size() + " warmUp=" + WARM_UP, latencies, 3, 15);
-    String beside =
-        report.floorsBeside(
-            latencies,
-            new BenchReport.Floor(
-                "ZooKeeper alone (the delete until a bare client is notified of it, the same"
-                    + " crashes)",
-                notified),
-            new BenchReport.Floor("and its fence answered", fenced));
-    report.tableRow(MEASURES, percentiles.figures() + "; " + beside, percentiles.goals(3, 15));
+    report.singleCrashes(
+        "agents=" + fleet.ids().size() + " warmUp=" + WARM_UP,
+        MEASURES,
+        crashes,
+        "ZooKeeper alone (the delete until a bare client is notified of it, the same crashes)",
+        3,
+        15);
   }
 
-  /**
-   * Deletes the agent's live node as its client would, and returns nanoseconds from the delete
-   * until {its firing alert arrived, a bare client was notified of the deletion, that client's
-   * fence was answered}.
-   */
-  private long[] crashAndWait(AgentFleet fleet, String id) throws Exception {
+  /** Deletes the agent's live node as its client would, and measures the crash. */
+  private DeletionFloor.Crash crashAndWait(AgentFleet fleet, String id) throws Exception {
     var alert = receiver.firing(id);
     var deletion = floor.nextDeletion(fleet.livePath(id));
     long t0 = System.nanoTime();
     agentSide.delete().forPath(fleet.livePath(id));
     long arrived = alert.get(ALERT_WITHIN_MS, TimeUnit.MILLISECONDS);
-    DeletionFloor.Deletion seen = deletion.get(ALERT_WITHIN_MS, TimeUnit.MILLISECONDS);
-    return new long[] {arrived - t0, seen.notifiedNanos() - t0, seen.fencedNanos() - t0};
+    return DeletionFloor.Crash.of(
+        t0, arrived, deletion.get(ALERT_WITHIN_MS, TimeUnit.MILLISECONDS));
   }
 }

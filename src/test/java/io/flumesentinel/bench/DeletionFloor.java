@@ -27,26 +27,27 @@ final class DeletionFloor implements AutoCloseable {
   /** When a deletion reached the bare client, and when its fence was answered. */
   record Deletion(long notifiedNanos, long fencedNanos) {}
 
+  /**
+   * One measured crash, in nanoseconds from the moment it was caused: until its firing alert
+   * reached the webhook, until the bare client was notified, and until its fence was answered.
+   */
+  record Crash(long toWebhook, long toNotified, long toFenced) {
+
+    static Crash of(long causedNanos, long webhookNanos, Deletion seen) {
+      return new Crash(
+          webhookNanos - causedNanos,
+          seen.notifiedNanos() - causedNanos,
+          seen.fencedNanos() - causedNanos);
+    }
+  }
+
   private DeletionFloor(ZooKeeper zk) {
     this.zk = zk;
   }
 
   /** Connects and watches every node under {@code livePath}. */
   static DeletionFloor watch(String connect, String livePath) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper zk =
-        new ZooKeeper(
-            connect,
-            30_000,
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            });
-    if (!connected.await(30, TimeUnit.SECONDS)) {
-      zk.close();
-      throw new IllegalStateException("no connection to " + connect);
-    }
+    ZooKeeper zk = connect(connect);
     DeletionFloor floor = new DeletionFloor(zk);
     zk.addWatch(
         livePath,
@@ -66,6 +67,25 @@ final class DeletionFloor implements AutoCloseable {
         },
         AddWatchMode.PERSISTENT_RECURSIVE);
     return floor;
+  }
+
+  /** A bare ZooKeeper client of its own session, once it is connected. */
+  static ZooKeeper connect(String connect) throws Exception {
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper zk =
+        new ZooKeeper(
+            connect,
+            30_000,
+            event -> {
+              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
+    if (!connected.await(30, TimeUnit.SECONDS)) {
+      zk.close();
+      throw new IllegalStateException("no connection to " + connect);
+    }
+    return zk;
   }
 
   /**

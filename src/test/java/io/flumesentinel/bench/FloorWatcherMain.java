@@ -1,7 +1,6 @@
 package io.flumesentinel.bench;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.Watcher;
@@ -21,23 +20,10 @@ public final class FloorWatcherMain {
     String connect = args[0];
     String live = args[1];
     int expected = Integer.parseInt(args[2]);
-    CountDownLatch connected = new CountDownLatch(1);
     AtomicInteger deleted = new AtomicInteger();
     CountDownLatch all = new CountDownLatch(1);
     long[] last = new long[1];
-    ZooKeeper zk =
-        new ZooKeeper(
-            connect,
-            30_000,
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected
-                  && event.getType() == Watcher.Event.EventType.None) {
-                connected.countDown();
-              }
-            });
-    if (!connected.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("no connection to " + connect);
-    }
+    ZooKeeper zk = DeletionFloor.connect(connect);
     zk.addWatch(
         live,
         event -> {

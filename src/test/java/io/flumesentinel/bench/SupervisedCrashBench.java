@@ -9,6 +9,8 @@ import io.flumesentinel.protocol.ZkLayout;
 import io.flumesentinel.testing.ChildJvm;
 import io.flumesentinel.testing.WebhookReceiver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,38 +93,33 @@ class SupervisedCrashBench extends ZooKeeperBench {
   void killToFiringWebhook() throws Exception {
     long pid = -1;
     for (int i = 0; i < WARM_UP; i++) {
-      pid = crash(i, pid)[1];
+      pid = crash(i, pid).pid();
     }
-    double[] latencies = new double[MEASURED];
-    double[] notified = new double[MEASURED];
-    double[] fenced = new double[MEASURED];
+    List<DeletionFloor.Crash> crashes = new ArrayList<>();
     for (int i = 0; i < MEASURED; i++) {
-      long[] crash = crash(WARM_UP + i, pid);
-      latencies[i] = BenchReport.ms(crash[0]);
-      notified[i] = BenchReport.ms(crash[2]);
-      fenced[i] = BenchReport.ms(crash[3]);
-      pid = crash[1];
+      Killed killed = crash(WARM_UP + i, pid);
+      crashes.add(killed.crash());
+      pid = killed.pid();
     }
     assertThat(receiver.malformed()).isEmpty();
-    BenchReport.Percentiles measured = report.latencies("warmUp=" + WARM_UP, latencies, 10, 50);
-    String beside =
-        report.floorsBeside(
-            latencies,
-            new BenchReport.Floor(
-                "the supervisor and ZooKeeper (the kill until a bare client is notified of the live"
-                    + " node's removal, the same crashes)",
-                notified),
-            new BenchReport.Floor("and its fence answered", fenced));
-    report.tableRow(MEASURES, measured.figures() + "; " + beside, measured.goals(10, 50));
+    report.singleCrashes(
+        "warmUp=" + WARM_UP,
+        MEASURES,
+        crashes,
+        "the supervisor and ZooKeeper (the kill until a bare client is notified of the live node's"
+            + " removal, the same crashes)",
+        10,
+        50);
   }
+
+  /** A run killed: its pid, and the crash as measured. */
+  private record Killed(long pid, DeletionFloor.Crash crash) {}
 
   /**
    * Kills the current run (once its live node is up and any earlier incident resolved) and waits
-   * for the firing webhook of crash number {@code n}; returns {nanos from the kill to the webhook,
-   * pid killed, nanos from the kill until a bare client was notified of the live node's removal,
-   * and until that client's fence was answered}.
+   * for the firing webhook of crash number {@code n}.
    */
-  private long[] crash(int n, long previousPid) throws Exception {
+  private Killed crash(int n, long previousPid) throws Exception {
     LiveNode live = awaitNewRun(previousPid);
     awaitCount("resolved", n);
     // Looked up before the clock starts: reading /proc is the benchmark's work, not the crash's.
@@ -133,13 +130,10 @@ class SupervisedCrashBench extends ZooKeeperBench {
     WebhookReceiver.Received firing = awaitCount("firing", n + 1);
     assertThat(firing.annotation("reason")).isEqualTo("CRASHED");
     assertThat(firing.annotation("signal")).isEqualTo("KILL");
-    DeletionFloor.Deletion seen = removed.get(WAIT_MS, TimeUnit.MILLISECONDS);
-    return new long[] {
-      firing.arrivedNanos() - killedAt,
-      live.pid(),
-      seen.notifiedNanos() - killedAt,
-      seen.fencedNanos() - killedAt
-    };
+    return new Killed(
+        live.pid(),
+        DeletionFloor.Crash.of(
+            killedAt, firing.arrivedNanos(), removed.get(WAIT_MS, TimeUnit.MILLISECONDS)));
   }
 
   private LiveNode awaitNewRun(long previousPid) throws Exception {

@@ -16,8 +16,10 @@ import io.flumesentinel.testing.Zk;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
@@ -138,36 +140,14 @@ class ZkWatchFenceTest {
             agentSide.transactionOp().delete().forPath(LAYOUT.live("a1")),
             agentSide.transactionOp().delete().forPath(LAYOUT.agent("a1")));
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                stream.stream()
-                    .anyMatch(
-                        m ->
-                            m instanceof NodeChange change
-                                && change.kind() == NodeChange.Kind.AGENT
-                                && change.type() == NodeChange.Type.DELETED));
-    NodeChange removal = change(NodeChange.Kind.LIVE, "a1");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                stream.stream()
-                    .anyMatch(m -> m instanceof FenceReached f && f.id() == removal.fence()));
     NodeChange agentGone =
-        stream.stream()
-            .filter(NodeChange.class::isInstance)
-            .map(NodeChange.class::cast)
-            .filter(
-                change ->
-                    change.kind() == NodeChange.Kind.AGENT
-                        && change.type() == NodeChange.Type.DELETED)
-            .findFirst()
-            .orElseThrow();
+        awaitChange(
+            change ->
+                change.kind() == NodeChange.Kind.AGENT && change.type() == NodeChange.Type.DELETED);
+    NodeChange removal = change(NodeChange.Kind.LIVE, "a1");
     assertThat(stream.indexOf(agentGone))
         .as("the transaction's last change comes before the removal's fence")
-        .isLessThan(stream.indexOf(fenceAnswer(removal.fence())));
+        .isLessThan(stream.indexOf(awaitFenceAnswer(removal.fence())));
   }
 
   /**
@@ -184,28 +164,14 @@ class ZkWatchFenceTest {
     agentSide.delete().forPath(LAYOUT.live("a2"));
     proxy.restore();
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                stream.stream()
-                    .anyMatch(
-                        m ->
-                            m instanceof NodeChange change
-                                && change.kind() == NodeChange.Kind.LIVE
-                                && change.agentId().equals("a2")));
+    NodeChange gone =
+        awaitChange(
+            change -> change.kind() == NodeChange.Kind.LIVE && change.agentId().equals("a2"));
     NodeChange replaced = change(NodeChange.Kind.LIVE, "a1");
-    NodeChange gone = change(NodeChange.Kind.LIVE, "a2");
     assertThat(replaced.type()).isEqualTo(NodeChange.Type.CHANGED);
     assertThat(gone.type()).isEqualTo(NodeChange.Type.DELETED);
     assertThat(replaced.fence()).isNotEqualTo(NodeChange.NO_FENCE).isEqualTo(gone.fence());
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                stream.stream()
-                    .anyMatch(m -> m instanceof FenceReached fence && fence.id() == gone.fence()));
-    assertThat(stream.indexOf(gone)).isLessThan(stream.indexOf(fenceAnswer(gone.fence())));
+    assertThat(stream.indexOf(gone)).isLessThan(stream.indexOf(awaitFenceAnswer(gone.fence())));
   }
 
   @Test
@@ -222,21 +188,33 @@ class ZkWatchFenceTest {
         .allMatch(change -> change.fence() == NodeChange.NO_FENCE);
   }
 
+  /** The first change streamed for {@code agentId} of {@code kind}; there must be one. */
   private NodeChange change(NodeChange.Kind kind, String agentId) {
-    return stream.stream()
-        .filter(NodeChange.class::isInstance)
-        .map(NodeChange.class::cast)
-        .filter(change -> change.kind() == kind && change.agentId().equals(agentId))
-        .findFirst()
+    return first(
+            NodeChange.class, change -> change.kind() == kind && change.agentId().equals(agentId))
         .orElseThrow();
   }
 
   private FenceReached fenceAnswer(long id) {
-    return stream.stream()
-        .filter(FenceReached.class::isInstance)
-        .map(FenceReached.class::cast)
-        .filter(fence -> fence.id() == id)
-        .findFirst()
+    return first(FenceReached.class, fence -> fence.id() == id).orElseThrow();
+  }
+
+  /** The first change streamed that matches, once there is one. */
+  private NodeChange awaitChange(Predicate<NodeChange> matching) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> first(NodeChange.class, matching), Optional::isPresent)
         .orElseThrow();
+  }
+
+  private FenceReached awaitFenceAnswer(long id) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> first(FenceReached.class, fence -> fence.id() == id), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private <T> Optional<T> first(Class<T> type, Predicate<T> matching) {
+    return stream.stream().filter(type::isInstance).map(type::cast).filter(matching).findFirst();
   }
 }
